@@ -1,0 +1,32 @@
+# The course's three commands. Each creates .venv (and installs the course into it) when missing.
+#   make lab    open the course in JupyterLab
+#   make test   unit tests, doctests, and every notebook executed with nbval
+#   make book   the static HTML book in _build/book/
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# The CPU build where one is on disk or on the index; the deep chapters (5-10) need it.
+TORCH  ?= torch==2.13.0
+PYTEST_ARGS ?=
+
+.PHONY: lab test book clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[dev,deep]"
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS)
+
+book: $(STAMP)
+	$(BIN)/python -m marl_course.book
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,178 @@
+"""Input checks at the public boundary of ``marl_course``.
+
+Every public function validates what a learner can get wrong (a shape, a NaN, a policy that
+does not sum to one, a learning rate out of range) and raises ``ValueError`` or ``TypeError``
+whose message starts with the parameter's name, so the error points at the argument to fix
+instead of at a line deep inside numpy.
+
+Examples
+--------
+>>> as_probability_vector([0.5, 0.5], "row_strategy")
+array([0.5, 0.5])
+>>> as_probability_vector([0.7, 0.7], "row_strategy")
+Traceback (most recent call last):
+...
+ValueError: row_strategy must sum to 1 (within 1e-08), got sum 1.4
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Integral, Real
+
+import numpy as np
+
+PROBABILITY_TOL = 1e-8
+"""Tolerance for a probability vector's sum (COURSE.md, conventions)."""
+
+
+def as_finite_array(value, name: str, *, ndim: int | None = None, min_ndim: int | None = None) -> np.ndarray:
+    """Return ``value`` as a float array, checking it is numeric, finite and of the given rank.
+
+    Raises ``TypeError`` for non-numeric input and ``ValueError`` for NaN/inf or a wrong rank;
+    every message names ``name``.
+    """
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from exc
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
+    if min_ndim is not None and array.ndim < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
+    return array
+
+
+def as_probability_vector(value, name: str, *, size: int | None = None) -> np.ndarray:
+    """Return ``value`` as a probability vector: 1-D, non-negative, summing to 1 within 1e-8.
+
+    Parameters
+    ----------
+    value : array_like
+        The candidate distribution.
+    name : str
+        The parameter's name, used in error messages.
+    size : int, optional
+        The required length (the number of actions).
+    """
+    vector = as_finite_array(value, name, ndim=1)
+    if size is not None and vector.shape[0] != size:
+        raise ValueError(f"{name} must have {size} entries (one per action), got {vector.shape[0]}")
+    if np.any(vector < -PROBABILITY_TOL):
+        raise ValueError(f"{name} must be non-negative, got minimum {vector.min():.6g}")
+    total = vector.sum()
+    if abs(total - 1.0) > PROBABILITY_TOL:
+        raise ValueError(f"{name} must sum to 1 (within {PROBABILITY_TOL:g}), got sum {total:.6g}")
+    return np.clip(vector, 0.0, None)
+
+
+def as_probability_rows(value, name: str, *, axis: int = -1) -> np.ndarray:
+    """Return an array whose slices along ``axis`` are probability distributions.
+
+    Used for batches of policies ``(..., n_actions)`` and transition arrays ``(..., n_states)``.
+    """
+    array = as_finite_array(value, name, min_ndim=1)
+    if np.any(array < -PROBABILITY_TOL):
+        raise ValueError(f"{name} must be non-negative, got minimum {array.min():.6g}")
+    sums = array.sum(axis=axis)
+    worst = np.max(np.abs(sums - 1.0))
+    if worst > PROBABILITY_TOL:
+        raise ValueError(
+            f"{name} must sum to 1 along axis {axis} (within {PROBABILITY_TOL:g}); "
+            f"the worst sum is off by {worst:.3g}"
+        )
+    return np.clip(array, 0.0, None)
+
+
+def check_real(value, name: str, *, low: float | None = None, high: float | None = None,
+               low_open: bool = False, high_open: bool = False) -> float:
+    """Return ``value`` as a float after checking it is a finite real in the given interval.
+
+    ``low_open`` / ``high_open`` make an end of the interval open, e.g. a discount
+    ``gamma`` in ``[0, 1)`` is ``check_real(gamma, "gamma", low=0, high=1, high_open=True)``.
+
+    >>> check_real(0.9, "gamma", low=0, high=1, high_open=True)
+    0.9
+    >>> check_real(1.0, "gamma", low=0, high=1, high_open=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: gamma must be in [0, 1), got 1.0
+    """
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    too_low = low is not None and (value < low or (low_open and value == low))
+    too_high = high is not None and (value > high or (high_open and value == high))
+    if too_low or too_high:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        raise ValueError(f"{name} must be in {left}{lo}, {hi}{right}, got {value}")
+    return value
+
+
+def check_int(value, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as an int after checking its type and that ``low <= value <= high``."""
+    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        lo = "-inf" if low is None else str(low)
+        hi = "inf" if high is None else str(high)
+        raise ValueError(f"{name} must be in [{lo}, {hi}], got {value}")
+    return value
+
+
+def as_rng(seed_or_rng, name: str = "seed") -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` from an int seed, ``None`` or a Generator."""
+    if isinstance(seed_or_rng, np.random.Generator):
+        return seed_or_rng
+    if seed_or_rng is None or (isinstance(seed_or_rng, (Integral, np.integer)) and not isinstance(seed_or_rng, bool)):
+        return np.random.default_rng(seed_or_rng)
+    raise TypeError(f"{name} must be an int, None or numpy.random.Generator, got {type(seed_or_rng).__name__}")
+
+
+def as_payoff_arrays(payoffs, name: str = "payoffs") -> list[np.ndarray]:
+    """Check an n-player game's payoffs: ``n`` arrays each of shape ``(m_1, ..., m_n)``.
+
+    A single array of shape ``(n, m_1, ..., m_n)`` is accepted too.
+    """
+    if isinstance(payoffs, np.ndarray):
+        if payoffs.ndim < 2:
+            raise ValueError(f"{name} must hold one payoff array per player, got shape {payoffs.shape}")
+        payoffs = list(payoffs)
+    if not isinstance(payoffs, Sequence) or isinstance(payoffs, str) or len(payoffs) == 0:
+        raise TypeError(f"{name} must be a sequence of n payoff arrays (one per player)")
+    arrays = [as_finite_array(p, f"{name}[{i}]") for i, p in enumerate(payoffs)]
+    n_players = len(arrays)
+    shape = arrays[0].shape
+    for i, array in enumerate(arrays):
+        if array.ndim != n_players:
+            raise ValueError(
+                f"{name}[{i}] must have one axis per player ({n_players} axes for {n_players} players), "
+                f"got shape {array.shape}"
+            )
+        if array.shape != shape:
+            raise ValueError(f"{name}[{i}] has shape {array.shape}, but {name}[0] has shape {shape}; all must agree")
+    return arrays
+
+
+def as_bimatrix(A, B=None, names: tuple[str, str] = ("A", "B")) -> tuple[np.ndarray, np.ndarray]:
+    """Check a two-player game: ``A`` and ``B`` 2-D, finite and of the same shape.
+
+    With ``B=None`` the game is zero-sum and ``B = -A``.
+    """
+    A = as_finite_array(A, names[0], ndim=2)
+    if B is None:
+        return A, -A
+    B = as_finite_array(B, names[1], ndim=2)
+    if A.shape != B.shape:
+        raise ValueError(f"{names[0]} and {names[1]} must have the same shape, got {A.shape} and {B.shape}")
+    return A, B

@@ -1,0 +1,1 @@
+"""Deep MARL in torch (CPU): the only sub-package that imports torch."""

@@ -1,0 +1,1 @@
+"""Learning dynamics in matrix games: learning automata, IGA, WoLF-IGA, Lagging Anchor."""

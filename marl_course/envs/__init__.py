@@ -1,0 +1,1 @@
+"""Environments the chapters train in: tabular games with full models, batched numpy worlds."""
