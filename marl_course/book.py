@@ -1,0 +1,194 @@
+"""The course manifest (``book.toml``) and the static HTML book built from it.
+
+``python -m marl_course.book`` (or ``make book``) executes every chapter notebook listed in
+``book.toml`` with nbclient (widget state stored, so sliders show in the static page), exports
+each to HTML with nbconvert, and writes ``_build/book/``: an index with the chapter table, one
+page per chapter with previous / index / next links, and a glossary page gathered from the
+chapters' glossary tables. Nothing is downloaded at build time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of the manifest."""
+
+    number: int
+    title: str
+    notebook: str
+    source: str
+    papers: tuple[str, ...]
+
+    @property
+    def page(self) -> str:
+        """The chapter's HTML file name in the book."""
+        return Path(self.notebook).with_suffix(".html").name
+
+
+@dataclass(frozen=True)
+class Course:
+    """The manifest: the course title, the notebooks folder and the chapters in order."""
+
+    title: str
+    notebooks: Path
+    chapters: tuple[Chapter, ...]
+
+
+def load_manifest(path=ROOT / "book.toml") -> Course:
+    """Read and check ``book.toml``: chapters numbered 1..N in order, each with its fields.
+
+    >>> course = load_manifest()
+    >>> course.chapters[0].number, course.chapters[0].notebook
+    (1, '01_matrix_games_nash.ipynb')
+    """
+    path = Path(path)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    chapters = []
+    for entry in data.get("chapters", []):
+        missing = {"number", "title", "notebook", "source", "papers"} - set(entry)
+        if missing:
+            raise ValueError(f"book.toml: chapter {entry.get('number', '?')} lacks {sorted(missing)}")
+        chapters.append(Chapter(int(entry["number"]), entry["title"], entry["notebook"], entry["source"],
+                                tuple(entry["papers"])))
+    numbers = [c.number for c in chapters]
+    if numbers != list(range(1, len(chapters) + 1)):
+        raise ValueError(f"book.toml: chapters must be numbered 1..N in order, got {numbers}")
+    course = data.get("course", {})
+    return Course(course.get("title", "Course"), path.parent / course.get("notebooks", "notebooks"), tuple(chapters))
+
+
+def glossary_rows(notebook_path) -> list[tuple[str, str]]:
+    """The (English, 中文) rows of the table under a notebook's "Glossary" heading."""
+    import nbformat
+
+    nb = nbformat.read(notebook_path, as_version=4)
+    rows = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        parts = re.split(r"^#+ .*Glossary.*$", cell.source, flags=re.MULTILINE | re.IGNORECASE)
+        if len(parts) < 2:
+            continue
+        for line in parts[1].splitlines():
+            if line.startswith("#"):
+                break
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 2 and not set(cells[0]) <= set("-: ") and cells[0].lower() != "english":
+                rows.append((cells[0], cells[1]))
+    return rows
+
+
+_STYLE = """<style>
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }
+nav.book { display: flex; justify-content: space-between; padding: .6em 1em; margin: .5em 0;
+           background: #f3f5f8; border-radius: 6px; font-family: system-ui, sans-serif; }
+nav.book a { text-decoration: none; } table.toc td, table.toc th { padding: .35em .7em; vertical-align: top; }
+table.toc { border-collapse: collapse; } table.toc tr:nth-child(even) { background: #f7f7f7; }
+</style>"""
+
+
+def _nav(course: Course, index: int) -> str:
+    chapters = course.chapters
+    prev = (f'<a rel="prev" href="{chapters[index - 1].page}">&larr; {chapters[index - 1].number}. '
+            f'{html.escape(chapters[index - 1].title)}</a>') if index > 0 else "<span></span>"
+    nxt = (f'<a rel="next" href="{chapters[index + 1].page}">{chapters[index + 1].number}. '
+           f'{html.escape(chapters[index + 1].title)} &rarr;</a>') if index + 1 < len(chapters) else "<span></span>"
+    return f'<nav class="book">{prev}<a href="index.html">Contents</a> <a href="glossary.html">Glossary</a>{nxt}</nav>'
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"{_STYLE}</head><body>{body}</body></html>")
+
+
+def build_book(out_dir=ROOT / "_build" / "book", chapters=None, execute: bool = True, timeout: int = 900,
+               manifest=ROOT / "book.toml") -> Path:
+    """Build the HTML book; return the path of its index page.
+
+    Parameters
+    ----------
+    out_dir : path
+        Where the pages go (created if missing).
+    chapters : iterable of int, optional
+        Chapter numbers to build (default: all); navigation still links every chapter.
+    execute : bool
+        Run each notebook (nbclient) before exporting; ``False`` exports the stored notebook.
+    timeout : int
+        Seconds allowed per cell.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    course = load_manifest(manifest)
+    wanted = {c.number for c in course.chapters} if chapters is None else set(chapters)
+    unknown = wanted - {c.number for c in course.chapters}
+    if unknown:
+        raise ValueError(f"chapters {sorted(unknown)} are not in book.toml")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exporter = HTMLExporter(template_name="lab")
+    run_times = {}
+    for index, chapter in enumerate(course.chapters):
+        if chapter.number not in wanted:
+            continue
+        path = course.notebooks / chapter.notebook
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        if execute:
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                           resources={"metadata": {"path": str(course.notebooks)}}).execute()
+        run_times[chapter.number] = time.perf_counter() - start
+        body, _ = exporter.from_notebook_node(nb)
+        nav = _nav(course, index)
+        body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
+        body = body.replace("</body>", nav + "</body>", 1)
+        (out_dir / chapter.page).write_text(body, encoding="utf-8")
+
+    rows = "".join(
+        f"<tr><td>{c.number}</td><td><a href=\"{c.page}\">{html.escape(c.title)}</a></td>"
+        f"<td>{html.escape(c.source)}</td><td>{html.escape('; '.join(c.papers))}</td>"
+        f"<td>{f'{run_times[c.number]:.0f} s' if c.number in run_times else '—'}</td></tr>"
+        for c in course.chapters)
+    index_body = (f"<h1>{html.escape(course.title)}</h1>"
+                  '<p><a href="glossary.html">Glossary (English / 中文)</a></p>'
+                  "<table class=\"toc\"><tr><th>#</th><th>Chapter</th><th>Source article</th><th>Papers</th>"
+                  f"<th>Run time</th></tr>{rows}</table>")
+    (out_dir / "index.html").write_text(_page(course.title, index_body), encoding="utf-8")
+
+    terms = {}
+    for chapter in course.chapters:
+        for english, chinese in glossary_rows(course.notebooks / chapter.notebook):
+            terms.setdefault(english, (chinese, chapter))
+    glossary = "".join(f"<tr><td>{html.escape(e)}</td><td>{html.escape(z)}</td>"
+                       f"<td><a href=\"{c.page}\">{c.number}</a></td></tr>"
+                       for e, (z, c) in sorted(terms.items(), key=lambda kv: kv[0].lower()))
+    glossary_body = ('<nav class="book"><a href="index.html">Contents</a></nav><h1>Glossary</h1>'
+                     f"<table class=\"toc\"><tr><th>English</th><th>中文</th><th>Chapter</th></tr>{glossary}</table>")
+    (out_dir / "glossary.html").write_text(_page("Glossary", glossary_body), encoding="utf-8")
+    return out_dir / "index.html"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Build the course's static HTML book from book.toml.")
+    parser.add_argument("--out", default=str(ROOT / "_build" / "book"), help="output folder")
+    parser.add_argument("--chapters", type=int, nargs="*", help="chapter numbers (default: all)")
+    parser.add_argument("--no-execute", action="store_true", help="export without running the notebooks")
+    args = parser.parse_args(argv)
+    index = build_book(args.out, args.chapters, execute=not args.no_execute)
+    print(f"book written to {index}")
+
+
+if __name__ == "__main__":
+    main()

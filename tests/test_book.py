@@ -1,0 +1,62 @@
+"""The manifest, the notebooks folder and the README agree; notebooks are stored clean; the book builds."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from marl_course.book import ROOT, build_book, glossary_rows, load_manifest
+
+COURSE = load_manifest()
+
+
+def test_every_chapter_notebook_exists_and_every_notebook_is_a_chapter():
+    listed = {c.notebook for c in COURSE.chapters}
+    present = {p.name for p in COURSE.notebooks.glob("*.ipynb")}
+    assert listed == present
+
+
+def test_notebooks_are_stored_without_outputs():
+    for path in COURSE.notebooks.glob("*.ipynb"):
+        cells = json.loads(path.read_text())["cells"]
+        dirty = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
+        assert not dirty, f"{path.name}: cells {dirty} have outputs; strip them before committing"
+
+
+def test_notebook_file_names_carry_their_chapter_number():
+    for c in COURSE.chapters:
+        assert c.notebook.startswith(f"{c.number:02d}_")
+
+
+def test_readme_chapter_table_matches_the_manifest():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| \[(.+?)\]\(notebooks/(.+?)\) \|", readme, flags=re.MULTILINE)
+    assert [(int(n), t, nb) for n, t, nb in rows] == [(c.number, c.title, c.notebook) for c in COURSE.chapters]
+
+
+def test_every_chapter_has_a_glossary():
+    for c in COURSE.chapters:
+        assert len(glossary_rows(COURSE.notebooks / c.notebook)) >= 5, c.notebook
+
+
+def test_manifest_rejects_gaps(tmp_path):
+    bad = tmp_path / "book.toml"
+    bad.write_text('[course]\ntitle="x"\n[[chapters]]\nnumber=2\ntitle="t"\nnotebook="a.ipynb"\nsource="s"\npapers=[]\n')
+    with pytest.raises(ValueError, match="numbered 1..N"):
+        load_manifest(bad)
+
+
+def test_book_builds_chapter_one(tmp_path):
+    index = build_book(tmp_path, chapters=[1])
+    page = tmp_path / COURSE.chapters[0].page
+    assert index.exists() and page.exists() and (tmp_path / "glossary.html").exists()
+    text = page.read_text(encoding="utf-8")
+    assert 'href="index.html"' in text and "Shapley" in text and "data:image/png;base64" in text
+    if len(COURSE.chapters) > 1:
+        assert f'href="{COURSE.chapters[1].page}"' in text
+    assert "application/vnd.jupyter.widget-state+json" in text  # the explorer's widgets are stored
+    toc = index.read_text(encoding="utf-8")
+    for c in COURSE.chapters:
+        assert f'href="{c.page}"' in toc
+    assert "纳什均衡" in (tmp_path / "glossary.html").read_text(encoding="utf-8")
