@@ -4,6 +4,6 @@
 exercises and whether each is solved.
 """
 
-from marl_course.exercises.checker import ____, CheckResult, Incorrect, Question, progress
+from marl_course.exercises.checker import ____, CheckResult, Incorrect, NotAttempted, Question, progress
 
-__all__ = ["____", "CheckResult", "Incorrect", "Question", "progress"]
+__all__ = ["____", "CheckResult", "Incorrect", "NotAttempted", "Question", "progress"]

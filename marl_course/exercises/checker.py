@@ -53,6 +53,10 @@ class Incorrect(Exception):
     """Raised by a question's grader: the message is the specific reason shown to the learner."""
 
 
+class NotAttempted(Exception):
+    """Raised by a grader that finds the placeholder inside the answer (a stub returning ``____``)."""
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of :meth:`Question.check`: ``status`` is correct / incorrect / not attempted."""
@@ -108,7 +112,8 @@ class Question:
     prompt : str
         What is asked (Markdown); the notebook shows it above the starter cell.
     grade : callable
-        ``grade(answer) -> None``; raises :class:`Incorrect` with the reason when wrong.
+        ``grade(answer) -> None``; raises :class:`Incorrect` with the reason when wrong, or
+        :class:`NotAttempted` when the answer is a stub that still returns ``____``.
     hints : list of str
         Progressive hints; ``hint(1)`` is the gentlest.
     solution : str or callable
@@ -137,6 +142,9 @@ class Question:
         self.attempted = True
         try:
             self.grade(answer)
+        except NotAttempted:
+            self.attempted = False
+            return CheckResult(self.name, "not attempted", "your function still returns ____; write its body")
         except Incorrect as reason:
             return CheckResult(self.name, "incorrect", str(reason))
         self.solved = True
@@ -242,6 +250,8 @@ def expect_function(answer, reference: Callable, make_inputs: Callable[[np.rando
             got = answer(*args)
         except Exception as exc:  # the learner's code failing is an answer, not a crash
             raise Incorrect(f"{what} raised {type(exc).__name__}: {exc} (trial {trial + 1})") from None
+        if got is ____:
+            raise NotAttempted
         try:
             got_arr = np.asarray(got, dtype=float)
         except (TypeError, ValueError):

@@ -1,0 +1,145 @@
+"""Chapter 9 exercises: DGN's relation kernel, the k-nearest graph, the KL regulariser, crowding.
+
+Every expected answer is computed here by ``marl_course`` when a question is checked.
+
+>>> from marl_course.exercises import ch09
+>>> ch09.q1.check(ch09.q1.reference()).status
+'correct'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from marl_course.deep.graph_attention import attention_kl, masked_softmax
+from marl_course.envs.jungle import Jungle, k_nearest_adjacency
+from marl_course.exercises.checker import Incorrect, Question, expect_function, expect_number
+
+# ---- Q1: pen and paper, one attention weight
+
+Q1_SCORES = np.array([1.0, 2.0, 0.5, 3.0])
+"""``W_Q h_i . W_K h_j`` for j = 0..3; agent i is j = 0; agent 3 is not in i's neighbourhood."""
+Q1_MASK = np.array([True, True, True, False])
+Q1_TAU = 0.5
+
+
+def _q1_alpha() -> float:
+    alpha = masked_softmax(torch.as_tensor(Q1_TAU * Q1_SCORES), torch.as_tensor(Q1_MASK))
+    return float(alpha[1])
+
+
+def _grade_q1(answer):
+    expect_number(answer, _q1_alpha(), tol=1e-4, what="alpha_i1")
+
+
+q1 = Question(
+    "Q1",
+    "Agent i (index 0) has neighbourhood B_{+i} = {0, 1, 2}. The dot products W_Q h_i . W_K h_j are "
+    "`[1.0, 2.0, 0.5, 3.0]` for j = 0, 1, 2, 3 (agent 3 is **not** a neighbour) and tau = 0.5. "
+    "What is the attention weight alpha_i1?",
+    _grade_q1,
+    hints=["Only j in B_{+i} enter the softmax: agent 3's large score does not count.",
+           "alpha_i1 = exp(0.5 * 2) / (exp(0.5 * 1) + exp(0.5 * 2) + exp(0.5 * 0.5))."],
+    solution=lambda: (f"alpha_i1 = e^1 / (e^0.5 + e^1 + e^0.25) = {_q1_alpha():.4f}; "
+                      "`masked_softmax(tau * scores, mask)` computes it."),
+    kind="pen-and-paper",
+    reference=_q1_alpha,
+)
+
+# ---- Q2: coding, the k-nearest-neighbour graph
+
+
+def _random_positions(rng: np.random.Generator):
+    n = int(rng.integers(3, 8))
+    return rng.uniform(0, 10, size=(n, 2)), int(rng.integers(0, n))
+
+
+def _grade_q2(answer):
+    expect_function(answer, k_nearest_adjacency, _random_positions, n_trials=25, seed=9, tol=0,
+                    what="k_nearest")
+
+
+q2 = Question(
+    "Q2",
+    "Write `k_nearest(positions, k)`: given `positions` of shape (N, 2), return the (N, N) boolean adjacency "
+    "C with `C[i, j] = True` when j == i or j is one of the k agents closest to i (Euclidean distance).",
+    _grade_q2,
+    hints=["Pairwise distances: `np.linalg.norm(positions[:, None] - positions[None], axis=-1)`.",
+           "Sort each row; agent i itself has distance 0, so the first k + 1 entries of `argsort` are B_{+i}."],
+    solution=(
+        "```python\ndef k_nearest(positions, k):\n"
+        "    d = np.linalg.norm(positions[:, None] - positions[None], axis=-1)\n"
+        "    C = np.zeros(d.shape, dtype=bool)\n"
+        "    np.put_along_axis(C, np.argsort(d, axis=1)[:, :k + 1], True, axis=1)\n"
+        "    return C\n```"),
+    kind="coding",
+    reference=lambda: k_nearest_adjacency,
+)
+
+# ---- Q3: pen and paper, the temporal relation regulariser
+
+Q3_P = np.array([0.5, 0.5, 0.0])
+"""Agent i's attention at time t over (itself, neighbour 1, neighbour 2)."""
+Q3_Q = np.array([0.25, 0.5, 0.25])
+"""The same agent's attention at time t + 1 (same adjacency C)."""
+
+
+def _q3_kl() -> float:
+    return float(attention_kl(torch.as_tensor(Q3_P), torch.as_tensor(Q3_Q)))
+
+
+def _grade_q3(answer):
+    expect_number(answer, _q3_kl(), tol=1e-4, what="the KL divergence")
+
+
+q3 = Question(
+    "Q3",
+    "At time t agent i attends `[0.5, 0.5, 0.0]` to (itself, neighbour 1, neighbour 2); at t + 1 it attends "
+    "`[0.25, 0.5, 0.25]`. What is the regulariser's term D_KL(G(O_t) || G(O_{t+1})) (natural log)?",
+    _grade_q3,
+    hints=["D_KL(p || q) = sum_j p_j log(p_j / q_j); a term with p_j = 0 contributes 0.",
+           "Only j = 0 contributes a non-zero term here."],
+    solution=lambda: f"0.5 log(0.5 / 0.25) + 0.5 log(0.5 / 0.5) + 0 = 0.5 log 2 = {_q3_kl():.4f}.",
+    kind="pen-and-paper",
+    reference=_q3_kl,
+)
+
+# ---- Q4: experiment, crowding grows with the number of agents
+
+
+def crowded_fraction(n_agents: int, seed: int = 0, n_envs: int = 64) -> float:
+    """The fraction of agent-steps spent sharing a cell under uniformly random actions in a 8x8 jungle."""
+    env = Jungle(n_envs=n_envs, n_agents=n_agents)
+    rng = np.random.default_rng(seed)
+    env.reset(seed=seed)
+    crowded, done = [], False
+    while not done:
+        _, _, done, info = env.step(rng.integers(0, env.n_actions, size=(n_envs, n_agents)))
+        pos = info["agent_pos"]  # (E, N, 2)
+        same_cell = np.all(pos[:, :, None] == pos[:, None, :], axis=-1).sum(-1)  # (E, N), counts oneself
+        crowded.append(same_cell > 1)
+    return float(np.mean(crowded))
+
+
+def _grade_q4(answer):
+    expect_number(answer, crowded_fraction(12, seed=12345, n_envs=512), tol=0.03,
+                  what="the crowded fraction with 12 agents")
+    if answer <= crowded_fraction(6, seed=12345, n_envs=512):
+        raise Incorrect("with 12 agents the fraction should exceed the one with 6 agents")
+
+
+q4 = Question(
+    "Q4",
+    "Experiment: run `crowded_fraction(n_agents, seed)` (uniformly random actions in an 8x8 jungle) with "
+    "6 agents, then with 12. Report the fraction for **12** agents. Why does DGN's k-nearest graph stay the "
+    "same size while crowding grows?",
+    _grade_q4,
+    hints=["`from marl_course.exercises.ch09 import crowded_fraction`; call it with n_agents=12.",
+           "It is an estimate: any seed is fine, the checker allows a small sampling error."],
+    solution=lambda: (f"About {crowded_fraction(12):.3f} (vs {crowded_fraction(6):.3f} with 6 agents). Each agent "
+                      "still has k neighbours, so the cost per agent of DGN's convolution does not grow with N, "
+                      "while the interactions it must model become denser."),
+    kind="experiment",
+    reference=lambda: crowded_fraction(12),
+)

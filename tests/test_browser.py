@@ -1,0 +1,182 @@
+"""The course as a learner uses it: JupyterLab 4 in headless Chromium, driven by Playwright.
+
+Starts ``jupyter lab`` from this environment on a free loopback port with a token, opens each
+chapter notebook, runs all cells, waits for the kernel to finish, and checks that no cell shows
+an error and that the explorers render as widgets. For chapter 1 it also moves a slider and
+checks that the figure changes. Screenshots go to ``_build/browser-screenshots/``. The server is
+always stopped. Skipped when Playwright or Chromium is missing (``.ci/run`` installs both).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from marl_course.book import ROOT, load_manifest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
+]
+SCREENSHOTS = ROOT / "_build" / "browser-screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+COURSE = load_manifest()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A running JupyterLab server: yields its base URL and token; always stopped afterwards."""
+    home = tmp_path_factory.mktemp("jupyter")
+    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    # no news prompt or update check covering the cells
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    docmanager = home / "settings" / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autoStartDefaultKernel": True}))
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTER_RUNTIME_DIR=str(home / "runtime"))
+    env.pop("MPLBACKEND", None)
+    port, token = _free_port(), secrets.token_hex(16)
+    log = open(home / "lab.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError(f"jupyter lab exited: {(home / 'lab.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("jupyter lab did not start within 60 s")
+        yield base, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+# every rendered code cell shows an execution count, and the kernel is idle again
+ALL_CELLS_RAN = """() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    const done = prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+    const s = document.querySelector('.jp-Notebook-ExecutionIndicator');
+    return done && s && s.getAttribute('data-status') === 'idle';
+}"""
+
+
+def _open_and_run_all(browser, lab, notebook: str, timeout_s: float):
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/notebooks/{notebook}?token={token}", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    # a "Select Kernel" dialog can appear while kernelspecs load: accept the notebook's own kernel
+    try:
+        page.wait_for_selector(".jp-Dialog .jp-mod-accept", timeout=5_000)
+        page.click(".jp-Dialog .jp-mod-accept")
+    except playwright_api.TimeoutError:
+        pass
+    # wait for the kernel to be ready before running
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.jp-Notebook-ExecutionIndicator');"
+        " return s && s.getAttribute('data-status') === 'idle'; }", timeout=120_000)
+    page.click(".lm-MenuBar-item:has-text('Run')")
+    page.click(".lm-Menu-item:has-text('Run All Cells')")
+    try:
+        page.wait_for_function(ALL_CELLS_RAN, timeout=int(timeout_s * 1000))
+    except playwright_api.TimeoutError:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"timeout_{Path(notebook).stem}.png"))
+        raise
+    return page
+
+
+def _errors(page) -> list[str]:
+    texts = page.eval_on_selector_all(".jp-OutputArea-output", "els => els.map(e => e.innerText)")
+    return [t[:300] for t in texts if "Traceback (most recent call last)" in t or t.lstrip().startswith("----------")]
+
+
+def _widgets_render(page) -> bool:
+    text = page.inner_text(".jp-Notebook")
+    as_text = "interactive(children=" in text or "VBox(children=" in text or "HBox(children=" in text
+    return page.locator(".jp-OutputArea-output .widget-slider, .jp-OutputArea-output .widget-dropdown").count() > 0 \
+        and not as_text
+
+
+def test_chapter_1_runs_and_its_explorer_responds(browser, lab):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = _open_and_run_all(browser, lab, COURSE.chapters[0].notebook, timeout_s=300)
+    try:
+        assert _errors(page) == []
+        assert _widgets_render(page)
+        explorer = page.locator(".jp-OutputArea-output .widget-vbox").first
+        explorer.scroll_into_view_if_needed()
+        figure = explorer.locator(".widget-output img").first
+        figure.wait_for(timeout=30_000)
+        before = figure.get_attribute("src")
+        page.screenshot(path=str(SCREENSHOTS / "ch01_explorer_before.png"))
+        # type a new value into the first slider's readout (A[0,0]) and press Enter
+        readout = explorer.locator(".widget-slider .widget-readout").first
+        readout.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("-7")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "([el, old]) => { const img = el.querySelector('.widget-output img'); return img && img.src !== old; }",
+            arg=[explorer.element_handle(), before], timeout=30_000)
+        explorer.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "ch01_explorer_after.png"))
+        assert figure.get_attribute("src") != before
+    finally:
+        page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", COURSE.chapters[1:], ids=lambda c: f"ch{c.number:02d}")
+def test_every_chapter_runs_in_jupyterlab(browser, lab, chapter):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = _open_and_run_all(browser, lab, chapter.notebook, timeout_s=600)
+    try:
+        page.screenshot(path=str(SCREENSHOTS / f"ch{chapter.number:02d}_after_run_all.png"))
+        assert _errors(page) == []
+        assert _widgets_render(page), "the explorer did not render as widgets"
+    finally:
+        page.close()
