@@ -2,6 +2,7 @@
 #   make lab    open the course in JupyterLab
 #   make test   unit tests, doctests, and every notebook executed with nbval
 #   make book   the static HTML book in _build/book/
+#   make slides reveal.js slide decks of every chapter in _build/slides/
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -10,7 +11,7 @@ STAMP  := $(VENV)/.installed
 TORCH  ?= torch==2.13.0
 PYTEST_ARGS ?=
 
-.PHONY: lab test book clean
+.PHONY: lab test book slides clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +28,9 @@ test: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/python -m marl_course.book
+
+slides: $(STAMP)
+	$(BIN)/python -m marl_course.book --slides
 
 clean:
 	rm -rf _build .pytest_cache

@@ -180,13 +180,78 @@ def build_book(out_dir=ROOT / "_build" / "book", chapters=None, execute: bool = 
     return out_dir / "index.html"
 
 
+REVEAL_PREFIX = "https://unpkg.com/reveal.js@4.0.2"
+"""Where the slides load reveal.js from when shown (a CDN; pass a local copy's path for offline rooms)."""
+
+
+def slide_type(cell) -> str:
+    """The reveal.js role of a cell: a cell's own ``slideshow`` metadata wins; then tags
+    (``slides-skip``); then headings: ``#``/``##`` start a slide, ``###`` a sub-slide; a code cell
+    that draws a figure gets a sub-slide of its own; commented-out cells are skipped.
+
+    >>> import nbformat
+    >>> slide_type(nbformat.v4.new_markdown_cell("## Key equations"))
+    'slide'
+    >>> slide_type(nbformat.v4.new_code_cell("# ch01.q1.hint()"))
+    'skip'
+    """
+    own = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+    if own:
+        return own
+    if "slides-skip" in cell.get("metadata", {}).get("tags", []):
+        return "skip"
+    source = cell.source.lstrip()
+    if cell.cell_type == "markdown":
+        if re.match(r"#{1,2} ", source):
+            return "slide"
+        return "subslide" if source.startswith("### ") else "-"
+    if all(line.startswith("#") for line in source.splitlines() if line.strip()):
+        return "skip"
+    if any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+        return "subslide"
+    return "-"
+
+
+def build_slides(out_dir=ROOT / "_build" / "slides", chapters=None, reveal_prefix: str = REVEAL_PREFIX,
+                 timeout: int = 900, manifest=ROOT / "book.toml") -> list[Path]:
+    """Render chapters as reveal.js slide decks (executed, with their figures); return the files."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import SlidesExporter
+
+    course = load_manifest(manifest)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exporter = SlidesExporter(reveal_url_prefix=reveal_prefix)
+    written = []
+    for chapter in course.chapters:
+        if chapters is not None and chapter.number not in set(chapters):
+            continue
+        nb = nbformat.read(course.notebooks / chapter.notebook, as_version=4)
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                       resources={"metadata": {"path": str(course.notebooks)}}).execute()
+        for cell in nb.cells:
+            cell.metadata.setdefault("slideshow", {})["slide_type"] = slide_type(cell)
+        body, _ = exporter.from_notebook_node(nb)
+        path = out_dir / Path(chapter.notebook).with_suffix(".slides.html").name
+        path.write_text(body, encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Build the course's static HTML book from book.toml.")
-    parser.add_argument("--out", default=str(ROOT / "_build" / "book"), help="output folder")
+    parser.add_argument("--out", help="output folder (default: _build/book or _build/slides)")
     parser.add_argument("--chapters", type=int, nargs="*", help="chapter numbers (default: all)")
     parser.add_argument("--no-execute", action="store_true", help="export without running the notebooks")
+    parser.add_argument("--slides", action="store_true", help="build reveal.js slide decks instead of the book")
+    parser.add_argument("--reveal-prefix", default=REVEAL_PREFIX, help="where the slides load reveal.js from")
     args = parser.parse_args(argv)
-    index = build_book(args.out, args.chapters, execute=not args.no_execute)
+    if args.slides:
+        for path in build_slides(args.out or ROOT / "_build" / "slides", args.chapters, args.reveal_prefix):
+            print(f"slides written to {path}")
+        return
+    index = build_book(args.out or ROOT / "_build" / "book", args.chapters, execute=not args.no_execute)
     print(f"book written to {index}")
 
 

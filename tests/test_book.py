@@ -60,3 +60,11 @@ def test_book_builds_chapter_one(tmp_path):
     for c in COURSE.chapters:
         assert f'href="{c.page}"' in toc
     assert "纳什均衡" in (tmp_path / "glossary.html").read_text(encoding="utf-8")
+
+
+def test_slides_for_chapter_one(tmp_path):
+    from marl_course.book import build_slides
+
+    [deck] = build_slides(tmp_path, chapters=[1], reveal_prefix="reveal.js")
+    text = deck.read_text(encoding="utf-8")
+    assert text.count("<section") > 10 and "data:image/png;base64" in text and "reveal.js/dist/reveal.js" in text
