@@ -66,3 +66,13 @@ def test_expect_function_catches_a_wrong_function_and_its_exceptions():
 def test_question_kind_is_validated():
     with pytest.raises(ValueError, match="kind must be"):
         Question("Q", "p", lambda a: None, kind="quiz")
+
+
+def test_a_stub_function_returning_the_placeholder_is_not_attempted():
+    q = Question("QF", "double it", lambda f: expect_function(f, lambda v: 2 * v, lambda rng: (rng.normal(size=2),)))
+
+    def stub(v):
+        return ____
+
+    assert q.check(stub).status == "not attempted"
+    assert q.check(lambda v: 2 * v).status == "correct"
