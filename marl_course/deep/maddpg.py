@@ -1,0 +1,382 @@
+"""MADDPG and independent DDPG for discrete particle-world actions (Gumbel-softmax).
+
+Each agent i has a decentralised actor mu_i(o_i) (logits over its actions) and a critic.
+With ``centralised=True`` (MADDPG) the critic is Q_i(x, a_1, ..., a_n) on the joint
+observation x = (o_1, ..., o_n) and every agent's action; with ``centralised=False``
+(independent DDPG, the paper's baseline) it is Q_i(o_i, a_i). Everything else is the same
+code. Per sampled batch from the replay D of (x, x', a_1..a_n, r_1..r_n):
+
+    y = r_i + gamma * Q'_i(x', a'_1, ..., a'_n) |_{a'_j = mu'_j(o'_j)}       (target networks)
+    L(theta_i) = E[(Q_i(x, a_1, ..., a_n) - y)^2]                            (critic)
+    grad J(mu_i) = E[grad mu_i(o_i) grad_{a_i} Q_i(x, a_1, ..., a_n) |_{a_i = mu_i(o_i)}]  (actor)
+    theta' <- tau theta + (1 - tau) theta'                                   (Polyak)
+
+Discrete actions pass through the Gumbel-softmax (straight-through): a one-hot sample in the
+forward pass, the gradient of softmax((logits + g) / T) in the backward pass.
+
+Extensions (section 4.2 and 4.3 of the paper):
+
+* ``approximate_policies=True``: agent i fits mu_hat_i^j to agent j's replayed actions with
+  L(phi_i^j) = -E[log mu_hat_i^j(a_j | o_j) + lambda H(mu_hat_i^j)] and uses the fitted
+  policies (their target copies) instead of mu'_j in y.
+* ``n_sub_policies=K > 1``: policy ensembles. Each agent holds K sub-policies mu_i^(k); each
+  world draws one per agent per episode; transitions go to a replay D_i^(k) per agent and
+  sub-policy, and mu_i^(k) is trained on D_i^(k) only.
+
+References
+----------
+Lowe, Wu, Tamar, Harb, Abbeel & Mordatch (2017), Multi-Agent Actor-Critic for Mixed
+Cooperative-Competitive Environments, NeurIPS. Jang, Gu & Poole (2017), Categorical
+Reparameterization with Gumbel-Softmax, ICLR.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import tqdm
+
+from marl_course._validation import check_int, check_real
+from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything, soft_update
+from marl_course.envs.particle import N_ACTIONS, ParticleWorld, episode_returns
+
+
+@dataclass
+class MADDPGConfig:
+    """Hyper-parameters of :func:`train`; defaults are the fast notebook setting.
+
+    The paper's setting (Lowe et al. 2017, appendix) is given beside each field.
+    """
+
+    centralised: bool = True
+    """True: MADDPG critics Q_i(x, a_1..a_n); False: independent DDPG critics Q_i(o_i, a_i)."""
+    n_rounds: int = 60
+    """Training rounds; a round plays one 25-step episode in each of ``n_worlds`` worlds
+    (paper: 25,000+ episodes in one world)."""
+    n_worlds: int = 32
+    """B, worlds stepped together (paper: 1)."""
+    updates_per_round: int = 10
+    """Gradient steps per agent after each round (paper: one every 100 environment steps)."""
+    warmup_rounds: int = 1
+    """Rounds of data collected before the first update."""
+    hidden: tuple[int, ...] = (64, 64)
+    """Hidden layers of actors and critics (paper: two layers of 64 units)."""
+    lr_actor: float = 1e-2
+    """Adam step size of the actors (paper: 1e-2)."""
+    lr_critic: float = 1e-2
+    """Adam step size of the critics (paper: 1e-2)."""
+    gamma: float = 0.95
+    """Discount (paper: 0.95)."""
+    tau: float = 0.01
+    """Polyak rate of the target networks (paper: 0.01)."""
+    batch_size: int = 256
+    """Transitions per update (paper: 1024)."""
+    buffer_capacity: int = 100_000
+    """Replay size (paper: 1e6)."""
+    temperature: float = 1.0
+    """Gumbel-softmax temperature T (paper: 1)."""
+    logit_penalty: float = 1e-3
+    """Weight of the mean squared logits added to the actor loss (the original code's 1e-3)."""
+    approximate_policies: bool = False
+    """Fit mu_hat_i^j to the other agents' actions and use them in the target (section 4.2)."""
+    entropy_weight: float = 1e-3
+    """lambda, the entropy bonus of the policy approximation loss (paper: 1e-3)."""
+    n_sub_policies: int = 1
+    """K, sub-policies per agent in a policy ensemble (section 4.3; paper: K = 3)."""
+    eval_every: int = 10
+    """Rounds between greedy evaluations."""
+    eval_worlds: int = 64
+    """Worlds (one episode each) per greedy evaluation."""
+
+    def __post_init__(self):
+        for name in ("n_rounds", "n_worlds", "updates_per_round", "batch_size", "buffer_capacity",
+                     "n_sub_policies", "eval_every", "eval_worlds"):
+            check_int(getattr(self, name), name, low=1)
+        check_int(self.warmup_rounds, "warmup_rounds", low=0)
+        for name in ("lr_actor", "lr_critic", "temperature"):
+            check_real(getattr(self, name), name, low=0, low_open=True)
+        check_real(self.gamma, "gamma", low=0, high=1, high_open=True)
+        check_real(self.tau, "tau", low=0, high=1, low_open=True)
+        check_real(self.logit_penalty, "logit_penalty", low=0)
+        check_real(self.entropy_weight, "entropy_weight", low=0)
+
+
+def gumbel_softmax(logits: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+    """A one-hot sample of softmax(logits) with the Gumbel-softmax gradient (straight-through).
+
+    Forward: ``onehot(argmax(logits + g))`` with ``g = -log(-log U)``, ``U ~ Uniform(0, 1)``,
+    which samples ``softmax(logits)`` exactly. Backward: the gradient of the relaxed sample
+    ``y = softmax((logits + g) / T)``. Uses torch's global generator (seed it).
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> sample = gumbel_softmax(torch.zeros(4, 5))   # (batch, n_actions)
+    >>> sample.detach().round().sum(dim=1).tolist()   # one-hot rows (up to float rounding)
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    uniform = torch.rand_like(logits).clamp_(1e-10, 1.0)
+    relaxed = F.softmax((logits - torch.log(-torch.log(uniform))) / temperature, dim=-1)
+    hard = F.one_hot(relaxed.argmax(dim=-1), logits.shape[-1]).to(logits.dtype)
+    return hard + relaxed - relaxed.detach()
+
+
+class MADDPG(nn.Module):
+    """Actors, critics, target copies (and the optional approximations) of n agents.
+
+    Parameters
+    ----------
+    obs_dims : tuple of int
+        d_i, the observation length of each agent (agent i reads ``obs[..., :d_i]``).
+    config : MADDPGConfig
+
+    Attributes
+    ----------
+    actors : ModuleList
+        ``actors[i][k]`` is mu_i^(k): ``(batch, d_i) -> (batch, n_actions)`` logits.
+    critics : ModuleList
+        ``critics[i]``: ``(batch, critic_in_i) -> (batch, 1)``.
+    approx : ModuleList or None
+        ``approx[i][j]`` is mu_hat_i^j (``approx[i][i]`` unused, the agent's own actor is known).
+
+    Examples
+    --------
+    >>> agents = MADDPG((18, 18, 18), MADDPGConfig())
+    >>> agents.critic_input_dim(0), MADDPG((18, 18, 18), MADDPGConfig(centralised=False)).critic_input_dim(0)
+    (69, 23)
+    >>> agents.act(np.zeros((2, 3, 18)), explore=False).shape   # (B, n_agents)
+    (2, 3)
+    """
+
+    def __init__(self, obs_dims, config: MADDPGConfig):
+        super().__init__()
+        self.obs_dims = tuple(check_int(d, "obs_dims", low=1) for d in obs_dims)
+        self.n_agents = len(self.obs_dims)
+        self.config = config
+        K, h = config.n_sub_policies, config.hidden
+        self.actors = nn.ModuleList(nn.ModuleList(mlp(d, h, N_ACTIONS) for _ in range(K)) for d in self.obs_dims)
+        self.critics = nn.ModuleList(mlp(self.critic_input_dim(i), h, 1) for i in range(self.n_agents))
+        self.target_actors = copy.deepcopy(self.actors)
+        self.target_critics = copy.deepcopy(self.critics)
+        self.actor_optimisers = [[torch.optim.Adam(a.parameters(), lr=config.lr_actor) for a in ens] for ens in self.actors]
+        self.critic_optimisers = [torch.optim.Adam(c.parameters(), lr=config.lr_critic) for c in self.critics]
+        self.approx = self.target_approx = None
+        if config.approximate_policies:
+            self.approx = nn.ModuleList(nn.ModuleList(mlp(d, h, N_ACTIONS) for d in self.obs_dims)
+                                        for _ in range(self.n_agents))
+            self.target_approx = copy.deepcopy(self.approx)
+            self.approx_optimisers = [torch.optim.Adam(a.parameters(), lr=config.lr_actor) for a in self.approx]
+
+    def critic_input_dim(self, i: int) -> int:
+        """``sum_j d_j + n * n_actions`` (centralised) or ``d_i + n_actions`` (independent)."""
+        if self.config.centralised:
+            return sum(self.obs_dims) + self.n_agents * N_ACTIONS
+        return self.obs_dims[i] + N_ACTIONS
+
+    def _own(self, obs: torch.Tensor, i: int) -> torch.Tensor:
+        return obs[:, i, : self.obs_dims[i]]  # (batch, d_i)
+
+    def critic_input(self, i: int, obs: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+        """What critic i sees: (x, a_1..a_n) or (o_i, a_i); obs (batch, n, d), actions (batch, n, n_actions)."""
+        if self.config.centralised:
+            joint_obs = torch.cat([self._own(obs, j) for j in range(self.n_agents)], dim=1)
+            return torch.cat([joint_obs, actions.flatten(1)], dim=1)
+        return torch.cat([self._own(obs, i), actions[:, i]], dim=1)
+
+    def _logits(self, nets: nn.ModuleList, i: int, obs: torch.Tensor, sub_policy: torch.Tensor) -> torch.Tensor:
+        """Logits of agent i under the sub-policy each row played, ``(batch, n_actions)``."""
+        o = self._own(obs, i)
+        if len(nets[i]) == 1:
+            return nets[i][0](o)
+        every = torch.stack([net(o) for net in nets[i]], dim=1)  # (batch, K, n_actions)
+        return every[torch.arange(len(o)), sub_policy[:, i]]
+
+    @torch.no_grad()
+    def act(self, obs, explore: bool = True, sub_policy=None) -> np.ndarray:
+        """Actions ``(B, n_agents)`` for observations ``(B, n_agents, d)``: a Gumbel sample or the argmax."""
+        obs_t = torch.as_tensor(np.asarray(obs), dtype=torch.float32)
+        k = torch.zeros(obs_t.shape[:2], dtype=torch.long) if sub_policy is None else torch.as_tensor(sub_policy)
+        actions = []
+        for i in range(self.n_agents):
+            logits = self._logits(self.actors, i, obs_t, k)
+            actions.append(gumbel_softmax(logits, self.config.temperature).argmax(1) if explore else logits.argmax(1))
+        return torch.stack(actions, dim=1).numpy()
+
+    def _target_actions(self, i: int, next_obs: torch.Tensor, sub_policy: torch.Tensor) -> torch.Tensor:
+        """a'_j = mu'_j(o'_j), or mu_hat'_i^j(o'_j) for j != i with approximate policies; (batch, n, n_actions)."""
+        actions = []
+        for j in range(self.n_agents):
+            if self.target_approx is not None and j != i:
+                logits = self.target_approx[i][j](self._own(next_obs, j))
+            else:
+                logits = self._logits(self.target_actors, j, next_obs, sub_policy)
+            actions.append(gumbel_softmax(logits, self.config.temperature))
+        return torch.stack(actions, dim=1)
+
+    def fit_approximations(self, i: int, batch: dict[str, torch.Tensor]) -> float:
+        """One step on L(phi_i^j) = -E[log mu_hat(a_j|o_j) + lambda H(mu_hat)] for all j != i."""
+        loss = 0.0
+        for j in range(self.n_agents):
+            if j == i:
+                continue
+            log_p = F.log_softmax(self.approx[i][j](self._own(batch["obs"], j)), dim=1)  # (batch, n_actions)
+            entropy = -(log_p.exp() * log_p).sum(1)
+            log_likelihood = (log_p * batch["actions"][:, j]).sum(1)
+            loss = loss - (log_likelihood + self.config.entropy_weight * entropy).mean()
+        self.approx_optimisers[i].zero_grad()
+        loss.backward()
+        self.approx_optimisers[i].step()
+        return loss.item()
+
+    def update(self, i: int, k: int, batch: dict[str, torch.Tensor]) -> tuple[float, float]:
+        """One critic and one actor step for agent i's sub-policy k; returns both losses."""
+        cfg = self.config
+        obs, actions, next_obs = batch["obs"], batch["actions"], batch["next_obs"]  # (batch, n, d), (batch, n, n_actions)
+        sub_policy = batch["sub_policy"]  # (batch, n)
+        if self.approx is not None:
+            self.fit_approximations(i, batch)
+        # Bellman target with the target networks
+        with torch.no_grad():
+            next_q = self.target_critics[i](self.critic_input(i, next_obs, self._target_actions(i, next_obs, sub_policy)))
+            y = batch["rewards"][:, i : i + 1] + cfg.gamma * (1.0 - batch["done"][:, None]) * next_q  # (batch, 1)
+        critic_loss = F.mse_loss(self.critics[i](self.critic_input(i, obs, actions)), y)
+        self.critic_optimisers[i].zero_grad()
+        critic_loss.backward()
+        self.critic_optimisers[i].step()
+        # deterministic policy gradient through the Gumbel-softmax: replace a_i by mu_i^(k)(o_i)
+        logits = self.actors[i][k](self._own(obs, i))  # (batch, n_actions)
+        own = gumbel_softmax(logits, cfg.temperature)
+        mixed = torch.cat([actions[:, :i], own[:, None], actions[:, i + 1 :]], dim=1)
+        actor_loss = -self.critics[i](self.critic_input(i, obs, mixed)).mean() + cfg.logit_penalty * (logits**2).mean()
+        self.actor_optimisers[i][k].zero_grad()
+        actor_loss.backward()
+        self.actor_optimisers[i][k].step()
+        soft_update(self.target_critics[i], self.critics[i], cfg.tau)
+        soft_update(self.target_actors[i][k], self.actors[i][k], cfg.tau)
+        if self.approx is not None:
+            soft_update(self.target_approx[i], self.approx[i], cfg.tau)
+        return critic_loss.item(), actor_loss.item()
+
+    def save(self, path) -> None:
+        """Save all weights (state dict) to ``path``."""
+        save_state(path, agents=self)
+
+    def load(self, path) -> None:
+        """Load weights saved by :meth:`save` (``weights_only=True``)."""
+        load_state(path, agents=self)
+
+
+@dataclass
+class History:
+    """What :func:`train` returns: learning curves and the trained agents.
+
+    ``episodes[r]`` counts the episodes played (all worlds) after round r; ``train_return[r]``
+    is that round's mean per-agent return (exploring); ``eval_episodes`` / ``eval_return``
+    hold the greedy evaluations.
+    """
+
+    episodes: list[int] = field(default_factory=list)
+    train_return: list[float] = field(default_factory=list)
+    eval_episodes: list[int] = field(default_factory=list)
+    eval_return: list[float] = field(default_factory=list)
+    critic_loss: list[float] = field(default_factory=list)
+    agents: MADDPG | None = None
+
+
+def evaluate(agents: MADDPG, env: ParticleWorld, seed: int, explore: bool = False) -> float:
+    """Mean per-agent return of one episode in every world of ``env`` (greedy by default).
+
+    Examples
+    --------
+    >>> from marl_course.envs.particle import CooperativeNavigation
+    >>> agents = MADDPG((18,) * 3, MADDPGConfig())
+    >>> r = evaluate(agents, CooperativeNavigation(n_worlds=4), seed=0)
+    >>> bool(r < 0)
+    True
+    """
+    rng = np.random.default_rng(seed)
+    sub_policy = rng.integers(agents.config.n_sub_policies, size=(env.n_worlds, agents.n_agents))
+    return float(episode_returns(env, lambda obs, _: agents.act(obs, explore, sub_policy), seed).mean())
+
+
+def train(env: ParticleWorld, config: MADDPGConfig | None = None, seed: int = 0, progress: bool = True,
+          eval_env: ParticleWorld | None = None) -> History:
+    """Train MADDPG (or independent DDPG) on a batched particle world.
+
+    Each round resets ``env`` (its ``n_worlds`` replaces ``config.n_worlds``) with a fresh
+    seed, plays one episode with Gumbel-sampled actions, stores the transitions, then runs
+    ``updates_per_round`` updates per agent (and per sub-policy).
+
+    Parameters
+    ----------
+    env : ParticleWorld
+        Training worlds (e.g. ``CooperativeNavigation(n_worlds=config.n_worlds)``).
+    config : MADDPGConfig
+    seed : int
+        Seeds torch, the worlds and the replay sampling.
+    progress : bool
+        Show a tqdm progress bar.
+    eval_env : ParticleWorld, optional
+        Worlds for greedy evaluation (default: a copy of the task with ``config.eval_worlds``).
+
+    Returns
+    -------
+    History
+
+    Examples
+    --------
+    >>> from marl_course.envs.particle import CooperativeNavigation
+    >>> cfg = MADDPGConfig(n_rounds=2, n_worlds=4, updates_per_round=2, batch_size=32, eval_every=2, eval_worlds=4)
+    >>> h = train(CooperativeNavigation(n_worlds=4), cfg, seed=0, progress=False)
+    >>> len(h.train_return), len(h.eval_return), h.episodes[-1]
+    (2, 1, 8)
+    """
+    config = config or MADDPGConfig()
+    seed = check_int(seed, "seed", low=0)
+    rng = seed_everything(seed)
+    if eval_env is None:
+        eval_env = copy.copy(env)
+        eval_env.n_worlds = config.eval_worlds
+    agents = MADDPG(env.obs_dims, config)
+    n, K, B = env.n_agents, config.n_sub_policies, env.n_worlds
+    # one replay D_i^(k) per agent and sub-policy; with K = 1 all agents share one
+    shared = [ReplayBuffer(config.buffer_capacity) for _ in range(K)]
+    buffers = [shared] * n if K == 1 else [[ReplayBuffer(config.buffer_capacity) for _ in range(K)] for _ in range(n)]
+    history = History(agents=agents)
+    eye = np.eye(N_ACTIONS, dtype=np.float32)
+    for r in tqdm(range(config.n_rounds), desc="MADDPG" if config.centralised else "DDPG", disable=not progress):
+        obs, _ = env.reset(seed=seed * 1_000_003 + r * B)
+        sub_policy = rng.integers(K, size=(B, n))  # (B, n_agents): mu_i^(k) played this episode
+        total, done = 0.0, np.zeros(B, dtype=bool)
+        while not done.all():
+            actions = agents.act(obs, explore=True, sub_policy=sub_policy)  # (B, n_agents)
+            out = env.step(actions)
+            transition = dict(obs=obs.astype(np.float32), actions=eye[actions], rewards=out.rewards.astype(np.float32),
+                              next_obs=out.obs.astype(np.float32), done=out.done.astype(np.float32),
+                              sub_policy=sub_policy)
+            for i in range(n if K > 1 else 1):
+                for k in range(K):
+                    rows = sub_policy[:, i] == k
+                    if rows.any():
+                        buffers[i][k].add(**{key: v[rows] for key, v in transition.items()})
+            total += out.rewards.mean()
+            obs, done = out.obs, out.done
+        history.episodes.append((r + 1) * B)
+        history.train_return.append(float(total))
+        if r >= config.warmup_rounds:
+            losses = []
+            for _ in range(config.updates_per_round):
+                for i in range(n):
+                    for k in range(K):
+                        if len(buffers[i][k]):
+                            losses.append(agents.update(i, k, buffers[i][k].sample(config.batch_size, rng))[0])
+            history.critic_loss.append(float(np.mean(losses)))
+        if (r + 1) % config.eval_every == 0:
+            history.eval_episodes.append((r + 1) * B)
+            history.eval_return.append(evaluate(agents, eval_env, seed=10**9 + r))
+    return history

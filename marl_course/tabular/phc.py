@@ -1,0 +1,513 @@
+"""Policy hill-climbing (PHC) and Win or Learn Fast PHC (WoLF-PHC), Bowling & Veloso 2002.
+
+Each agent learns from its own action and reward only: a Q-table ``Q(s, a)`` of size
+``|S||A|`` (a joint-action learner such as Minimax-Q or Nash-Q needs ``|S||A|^n``) and a mixed
+policy ``pi(s, .)``. After each step
+
+(b) Q-learning:     ``Q(s,a) <- (1 - alpha) Q(s,a) + alpha (r + gamma max_a' Q(s',a'))``;
+(c) WoLF only, the average policy:  ``C(s) <- C(s) + 1``,
+    ``pibar(s,a') <- pibar(s,a') + (pi(s,a') - pibar(s,a')) / C(s)``;
+(d) hill-climb ``pi(s, .)`` towards the greedy action of ``Q(s, .)`` by ``delta``:
+    ``pi(s,a) <- pi(s,a) + Delta_sa`` with ``Delta_sa = -delta_sa`` for non-greedy ``a`` and
+    ``sum_{a' != a} delta_sa'`` for the greedy one, where
+    ``delta_sa = min(pi(s,a), delta / (|A| - 1))`` keeps ``pi(s, .)`` on the simplex.
+
+PHC uses one fixed ``delta``. WoLF-PHC chooses it by the *win test*: ``delta = delta_w`` when
+``sum_a pi(s,a) Q(s,a) > sum_a pibar(s,a) Q(s,a)`` (the current policy beats the average one:
+winning, learn slowly) and ``delta = delta_l > delta_w`` otherwise (losing, learn fast).
+
+Every learner here runs ``n_runs`` independent copies at once (arrays of shape
+``(n_runs, |S|, |A|)``) so that many seeds cost one numpy call.
+
+References
+----------
+Bowling, M. & Veloso, M. (2002). Multiagent learning using a variable learning rate.
+*Artificial Intelligence* 136(2), 215-250. Tables 1 (PHC) and 2 (WoLF-PHC).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+import numpy as np
+
+from marl_course._validation import as_finite_array, as_probability_rows, as_rng, check_int, check_real
+
+
+def hill_climb(policy, q_values, delta) -> np.ndarray:
+    """Step (d): move ``pi`` towards the greedy action of ``Q`` by at most ``delta``, on the simplex.
+
+    ``pi'(a) = pi(a) - delta_a`` for every non-greedy ``a`` and the greedy action gains the sum of
+    what the others lost, with ``delta_a = min(pi(a), delta / (|A| - 1))``. Ties in ``Q`` go to
+    the lowest action index.
+
+    Parameters
+    ----------
+    policy : array_like, shape (..., |A|)
+        Distributions ``pi(s, .)``.
+    q_values : array_like, shape (..., |A|)
+        ``Q(s, .)`` for the same states.
+    delta : float or array_like, shape (...)
+        The step size (one per distribution, or one for all), in [0, 1].
+
+    Returns
+    -------
+    ndarray, shape (..., |A|)
+        The new distributions (non-negative, summing to 1).
+
+    References
+    ----------
+    Bowling & Veloso (2002), Table 1, step 2(b) (step (d) of WoLF-PHC in Table 2).
+
+    Examples
+    --------
+    >>> hill_climb([0.5, 0.3, 0.2], [0.0, 1.0, 0.0], delta=0.1)
+    array([0.45, 0.4 , 0.15])
+    >>> hill_climb([0.05, 0.95], [0.0, 1.0], delta=0.1)   # cannot take more than is there
+    array([0., 1.])
+    """
+    policy = as_probability_rows(policy, "policy")
+    q_values = as_finite_array(q_values, "q_values")
+    if q_values.shape != policy.shape:
+        raise ValueError(f"q_values must have the shape of policy {policy.shape}, got {q_values.shape}")
+    delta = as_finite_array(delta, "delta")
+    if np.any(delta < 0) or np.any(delta > 1):
+        raise ValueError("delta must be in [0, 1]")
+    return _hill_climb(policy, q_values, delta)
+
+
+def _hill_climb(policy: np.ndarray, q_values: np.ndarray, delta) -> np.ndarray:
+    n_actions = policy.shape[-1]
+    greedy = np.argmax(q_values, axis=-1)[..., None]                              # (..., 1)
+    is_greedy = np.arange(n_actions) == greedy                                   # (..., |A|)
+    taken = np.minimum(policy, np.asarray(delta)[..., None] / (n_actions - 1))  # delta_sa
+    taken = np.where(is_greedy, 0.0, taken)
+    return policy - taken + is_greedy * taken.sum(axis=-1, keepdims=True)       # pi + Delta_sa
+
+
+def wolf_step_size(policy, average_policy, q_values, delta_w: float, delta_l: float) -> np.ndarray:
+    """The win test of WoLF: ``delta_w`` if ``sum_a pi Q > sum_a pibar Q`` (winning), else ``delta_l``.
+
+    Parameters
+    ----------
+    policy, average_policy, q_values : array_like, shape (..., |A|)
+        ``pi(s, .)``, ``pibar(s, .)`` and ``Q(s, .)``.
+    delta_w, delta_l : float
+        The winning and losing step sizes, ``0 < delta_w < delta_l <= 1``.
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    References
+    ----------
+    Bowling & Veloso (2002), Table 2, step 2(d).
+
+    Examples
+    --------
+    >>> q = [1.0, 0.0]
+    >>> wolf_step_size([[0.9, 0.1], [0.2, 0.8]], [[0.5, 0.5], [0.5, 0.5]], [q, q], 0.01, 0.04)
+    array([0.01, 0.04])
+    """
+    policy = as_probability_rows(policy, "policy")
+    average_policy = as_probability_rows(average_policy, "average_policy")
+    q_values = as_finite_array(q_values, "q_values")
+    if not policy.shape == average_policy.shape == q_values.shape:
+        raise ValueError(f"policy, average_policy and q_values must share a shape, got "
+                         f"{policy.shape}, {average_policy.shape}, {q_values.shape}")
+    delta_w, delta_l = _check_wolf_rates(delta_w, delta_l)
+    return _wolf_step_size(policy, average_policy, q_values, delta_w, delta_l)
+
+
+def _wolf_step_size(policy, average_policy, q_values, delta_w, delta_l):
+    winning = (policy * q_values).sum(-1) > (average_policy * q_values).sum(-1)
+    return np.where(winning, delta_w, delta_l)
+
+
+def _check_wolf_rates(delta_w, delta_l):
+    delta_w = check_real(delta_w, "delta_w", low=0, high=1, low_open=True)
+    delta_l = check_real(delta_l, "delta_l", low=0, high=1, low_open=True)
+    if not delta_l > delta_w:
+        raise ValueError(f"delta_l must be larger than delta_w (learn fast when losing), got "
+                         f"delta_w={delta_w}, delta_l={delta_l}")
+    return delta_w, delta_l
+
+
+def q_table_sizes(n_states: int, n_actions: int, n_agents: int) -> tuple[int, int]:
+    """Entries of one agent's Q-table: ``|S||A|`` for PHC, ``|S||A|^n`` for a joint-action learner.
+
+    >>> q_table_sizes(n_states=1, n_actions=3, n_agents=2)
+    (3, 9)
+    """
+    n_states = check_int(n_states, "n_states", low=1)
+    n_actions = check_int(n_actions, "n_actions", low=1)
+    n_agents = check_int(n_agents, "n_agents", low=1)
+    return n_states * n_actions, n_states * n_actions ** n_agents
+
+
+class PHC:
+    """Policy hill-climbing (Bowling & Veloso 2002, Table 1) for ``n_runs`` independent copies.
+
+    Parameters
+    ----------
+    n_actions : int
+        ``|A|``, at least 2.
+    n_states : int
+        ``|S|`` (1 for a repeated matrix game).
+    n_runs : int
+        Independent copies learning side by side.
+    alpha : float
+        Q-learning rate in (0, 1].
+    delta : float
+        Policy step size in (0, 1].
+    gamma : float
+        Discount in [0, 1).
+    epsilon : float
+        Exploration: actions are drawn from ``(1 - epsilon) pi + epsilon / |A|``.
+
+    The defaults (``alpha=0.2, delta=0.0005, gamma=0, epsilon=0.05``) are the chapter's fast
+    setting for repeated matrix games (``gamma=0``: one state, so only the immediate reward
+    matters). The paper decays ``alpha`` and ``delta`` with time and runs up to 10^6 steps.
+    initial_policy : array_like, shape (|A|,), optional
+        ``pi(s, .)`` at the start in every state and run; uniform by default.
+
+    Attributes
+    ----------
+    q_values : ndarray, shape (n_runs, |S|, |A|)
+    policy : ndarray, shape (n_runs, |S|, |A|)
+
+    References
+    ----------
+    Bowling & Veloso (2002), Table 1.
+
+    Examples
+    --------
+    >>> agent = PHC(n_actions=2, alpha=0.5, delta=0.1)
+    >>> agent.update(states=[0], actions=[0], rewards=[1.0], next_states=[0])
+    >>> agent.policy[0, 0]
+    array([0.6, 0.4])
+    """
+
+    def __init__(self, n_actions: int, n_states: int = 1, n_runs: int = 1, alpha: float = 0.2,
+                 delta: float = 0.0005, gamma: float = 0.0, epsilon: float = 0.05, initial_policy=None):
+        n_actions = check_int(n_actions, "n_actions", low=2)
+        n_states = check_int(n_states, "n_states", low=1)
+        self.n_runs = check_int(n_runs, "n_runs", low=1)
+        self.alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
+        self.delta = check_real(delta, "delta", low=0, high=1, low_open=True)
+        self.gamma = check_real(gamma, "gamma", low=0, high=1, high_open=True)
+        self.epsilon = check_real(epsilon, "epsilon", low=0, high=1)
+        if initial_policy is None:
+            initial_policy = np.full(n_actions, 1.0 / n_actions)
+        start = as_probability_rows(initial_policy, "initial_policy")
+        if start.shape != (n_actions,):
+            raise ValueError(f"initial_policy must have shape ({n_actions},), got {start.shape}")
+        self.q_values = np.zeros((self.n_runs, n_states, n_actions))                   # (n_runs, |S|, |A|)
+        self.policy = np.broadcast_to(start, self.q_values.shape).copy()               # (n_runs, |S|, |A|)
+        self._runs = np.arange(self.n_runs)
+
+    @property
+    def n_actions(self) -> int:
+        """``|A|``, the agent's number of actions."""
+        return self.q_values.shape[2]
+
+    def act(self, states, rng) -> np.ndarray:
+        """Step (a): sample one action per run from the exploring policy; shape ``(n_runs,)``."""
+        probabilities = self.policy[self._runs, states]                                # (n_runs, |A|)
+        probabilities = (1 - self.epsilon) * probabilities + self.epsilon / self.n_actions
+        cumulative = np.cumsum(probabilities, axis=1)
+        draws = rng.random((self.n_runs, 1)) * cumulative[:, -1:]
+        return np.minimum((draws >= cumulative).sum(axis=1), self.n_actions - 1)
+
+    def _q_learning(self, states, actions, rewards, next_states):
+        # step (b): Q(s,a) <- (1 - alpha) Q(s,a) + alpha (r + gamma max_a' Q(s',a'))
+        target = rewards + self.gamma * self.q_values[self._runs, next_states].max(axis=1)
+        self.q_values[self._runs, states, actions] += self.alpha * (target - self.q_values[self._runs, states, actions])
+
+    def _hill_climb(self, states, delta):
+        # step (d): pi(s, .) moves by delta towards argmax_a Q(s, a), staying on the simplex
+        self.policy[self._runs, states] = _hill_climb(self.policy[self._runs, states],
+                                                      self.q_values[self._runs, states], delta)
+
+    def update(self, states, actions, rewards, next_states) -> None:
+        """Learn from one transition per run (arrays of shape ``(n_runs,)``)."""
+        self._q_learning(states, actions, rewards, next_states)   # (b)
+        self._hill_climb(states, self.delta)                      # (c) of Table 1, (d) of Table 2
+
+
+class WoLFPHC(PHC):
+    """WoLF policy hill-climbing (Bowling & Veloso 2002, Table 2): PHC with the win test.
+
+    Parameters are those of :class:`PHC`, with ``delta`` replaced by ``delta_w < delta_l``
+    (defaults ``delta_w=0.0005, delta_l=0.0015``; the paper mostly uses ``delta_l = 2 delta_w``).
+
+    Attributes
+    ----------
+    average_policy : ndarray, shape (n_runs, |S|, |A|)
+        ``pibar(s, .)``, the running mean of the policies played in ``s``.
+    counts : ndarray, shape (n_runs, |S|)
+        ``C(s)``, visits of ``s``.
+
+    References
+    ----------
+    Bowling & Veloso (2002), Table 2.
+
+    Examples
+    --------
+    >>> agent = WoLFPHC(n_actions=2, alpha=0.5, delta_w=0.05, delta_l=0.2)
+    >>> agent.update(states=[0], actions=[0], rewards=[1.0], next_states=[0])
+    >>> agent.policy[0, 0]   # pi = pibar after one visit: not winning, so delta_l
+    array([0.7, 0.3])
+    >>> agent.update(states=[0], actions=[0], rewards=[1.0], next_states=[0])
+    >>> agent.policy[0, 0]   # now pi beats pibar: winning, so delta_w
+    array([0.75, 0.25])
+    """
+
+    def __init__(self, n_actions: int, n_states: int = 1, n_runs: int = 1, alpha: float = 0.2,
+                 delta_w: float = 0.0005, delta_l: float = 0.0015, gamma: float = 0.0, epsilon: float = 0.05,
+                 initial_policy=None):
+        self.delta_w, self.delta_l = _check_wolf_rates(delta_w, delta_l)
+        super().__init__(n_actions, n_states, n_runs, alpha, delta_w, gamma, epsilon, initial_policy)
+        self.average_policy = self.policy.copy()                                       # (n_runs, |S|, |A|)
+        self.counts = np.zeros(self.q_values.shape[:2])                                # (n_runs, |S|)
+
+    def update(self, states, actions, rewards, next_states) -> None:
+        """Learn from one transition per run (arrays of shape ``(n_runs,)``)."""
+        runs = self._runs
+        self._q_learning(states, actions, rewards, next_states)                        # (b)
+        # step (c): C(s) <- C(s) + 1; pibar(s,.) <- pibar(s,.) + (pi(s,.) - pibar(s,.)) / C(s)
+        self.counts[runs, states] += 1
+        pi, pibar = self.policy[runs, states], self.average_policy[runs, states]
+        pibar = pibar + (pi - pibar) / self.counts[runs, states][:, None]
+        self.average_policy[runs, states] = pibar
+        # step (d): delta_w if sum pi Q > sum pibar Q (winning) else delta_l, then hill-climb
+        delta = _wolf_step_size(pi, pibar, self.q_values[runs, states], self.delta_w, self.delta_l)
+        self._hill_climb(states, delta)
+
+
+class FixedPolicy:
+    """A non-learning opponent that plays the same mixed strategy in every state and run.
+
+    >>> opponent = FixedPolicy([0.5, 0.3, 0.2], n_runs=4)
+    >>> opponent.act(np.zeros(4, dtype=int), np.random.default_rng(0)).shape
+    (4,)
+    """
+
+    def __init__(self, strategy, n_runs: int = 1, n_states: int = 1):
+        strategy = as_probability_rows(strategy, "strategy")
+        if strategy.ndim != 1:
+            raise ValueError(f"strategy must be one distribution (1-D), got shape {strategy.shape}")
+        self.n_runs = check_int(n_runs, "n_runs", low=1)
+        n_states = check_int(n_states, "n_states", low=1)
+        self.policy = np.broadcast_to(strategy, (self.n_runs, n_states, strategy.size)).copy()
+        self._cumulative = np.cumsum(strategy)
+
+    def act(self, states, rng) -> np.ndarray:
+        """Sample one action per run from the fixed strategy; shape ``(n_runs,)``."""
+        draws = rng.random((self.n_runs, 1)) * self._cumulative[-1]
+        return np.minimum((draws >= self._cumulative).sum(axis=1), self._cumulative.size - 1)
+
+    def update(self, states, actions, rewards, next_states) -> None:
+        """A fixed policy does not learn."""
+
+
+def play(env, agents: Sequence, seed=None) -> Iterator[np.ndarray]:
+    """Let ``agents`` play ``env`` forever, learning after every step; yield each step's rewards.
+
+    A generator: the agents' ``policy`` arrays are the current iterate after each ``next``.
+
+    Parameters
+    ----------
+    env : RepeatedMatrixGame or any env with the same ``reset``/``step``
+        Its ``n_envs`` must equal every agent's ``n_runs``.
+    agents : sequence
+        One learner per player (``PHC``, ``WoLFPHC``, ``FixedPolicy`` ...), all with ``n_runs``
+        equal to ``env.n_envs``.
+    seed : int, Generator or None
+        Seeds the action sampling.
+
+    Yields
+    ------
+    ndarray, shape (n_runs, n_players)
+        The rewards of the step just played and learned from.
+
+    Examples
+    --------
+    >>> from marl_course.envs.matrix_games import make_matrix_game
+    >>> env = make_matrix_game("matching_pennies", n_envs=3)
+    >>> agents = [PHC(2, n_runs=3), PHC(2, n_runs=3)]
+    >>> steps = play(env, agents, seed=0)
+    >>> next(steps).shape
+    (3, 2)
+    """
+    if len(agents) != env.n_players:
+        raise ValueError(f"agents must hold one learner per player ({env.n_players}), got {len(agents)}")
+    for i, agent in enumerate(agents):
+        if agent.n_runs != env.n_envs:
+            raise ValueError(f"agents[{i}].n_runs must equal env.n_envs = {env.n_envs}, got {agent.n_runs}")
+    rng = as_rng(seed)
+    observations, _ = env.reset(seed=None if isinstance(seed, np.random.Generator) else seed)
+    while True:
+        actions = np.stack([agent.act(observations[:, i], rng) for i, agent in enumerate(agents)], axis=1)
+        next_observations, _, rewards, done, _ = env.step(actions)
+        for i, agent in enumerate(agents):
+            agent.update(observations[:, i], actions[:, i], rewards[:, i], next_observations[:, i])
+        observations = env.reset()[0] if done.all() else next_observations
+        yield rewards
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Policies recorded while learning.
+
+    Attributes
+    ----------
+    steps : ndarray, shape (K,)
+        The step counts at which policies were recorded (0 = before learning).
+    policies : list of ndarray, one per player, shape (K, n_runs, |S|, |A_i|)
+        ``pi_i(s, .)`` at each recorded step.
+    mean_rewards : ndarray, shape (n_players,)
+        Each player's reward averaged over all steps and runs.
+    """
+
+    steps: np.ndarray
+    policies: list
+    mean_rewards: np.ndarray
+
+
+def learn(env, agents: Sequence, n_steps: int, seed=None, record_every: int = 100,
+          progress: bool = False) -> Trajectory:
+    """Run :func:`play` for ``n_steps`` steps and record every player's policy every ``record_every``.
+
+    Parameters
+    ----------
+    env : RepeatedMatrixGame
+    agents : sequence
+        One learner per player, as in :func:`play`.
+    n_steps : int
+    seed : int, Generator or None
+    record_every : int
+        Steps between two recorded policies.
+    progress : bool
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    Trajectory
+
+    Examples
+    --------
+    >>> from marl_course.envs.matrix_games import make_matrix_game
+    >>> env = make_matrix_game("rock_paper_scissors", n_envs=2)
+    >>> agents = [WoLFPHC(3, n_runs=2), WoLFPHC(3, n_runs=2)]
+    >>> trajectory = learn(env, agents, n_steps=1000, seed=0, record_every=250)
+    >>> trajectory.steps.tolist(), trajectory.policies[0].shape
+    ([0, 250, 500, 750, 1000], (5, 2, 1, 3))
+    """
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    record_every = check_int(record_every, "record_every", low=1)
+    steps = play(env, agents, seed)
+    records = [[agent.policy.copy()] for agent in agents]
+    recorded_steps, reward_sum, done_steps = [0], 0.0, 0
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=n_steps, desc="learning", unit="step")
+    while done_steps < n_steps:
+        chunk = min(record_every, n_steps - done_steps)
+        for rewards in islice(steps, chunk):
+            reward_sum = reward_sum + rewards.mean(axis=0)
+        done_steps += chunk
+        recorded_steps.append(done_steps)
+        for record, agent in zip(records, agents):
+            record.append(agent.policy.copy())
+        if bar is not None:
+            bar.update(chunk)
+    if bar is not None:
+        bar.close()
+    return Trajectory(np.array(recorded_steps), [np.stack(r) for r in records], np.asarray(reward_sum) / n_steps)
+
+
+def off_equilibrium_start(n_actions: int, player: int, weight: float = 0.7) -> np.ndarray:
+    """The chapter's starting policy: ``weight`` on action ``player mod |A|``, the rest uniform.
+
+    Player 1 starts mostly on action 0, player 2 mostly on action 1: off the uniform equilibrium
+    of matching pennies and rock-paper-scissors.
+
+    >>> off_equilibrium_start(3, player=1)
+    array([0.1, 0.8, 0.1])
+    """
+    n_actions = check_int(n_actions, "n_actions", low=2)
+    player = check_int(player, "player", low=0)
+    weight = check_real(weight, "weight", low=0, high=1)
+    start = np.full(n_actions, (1 - weight) / n_actions)
+    start[player % n_actions] += weight
+    return start
+
+
+def self_play(env, delta_w: float, delta_l: float, n_steps: int, seed=None, alpha: float = 0.2,
+              epsilon: float = 0.05, initial_policies=None, record_every: int = 100,
+              progress: bool = False) -> Trajectory:
+    """Every player of ``env`` learns with WoLF-PHC (``delta_l > delta_w``) or PHC (``delta_l == delta_w``).
+
+    Parameters
+    ----------
+    env : RepeatedMatrixGame
+        ``env.n_envs`` independent runs are learned side by side.
+    delta_w, delta_l : float
+        Winning and losing policy steps; equal values give plain PHC with ``delta = delta_w``.
+    n_steps : int
+    seed : int, Generator or None
+    alpha, epsilon : float
+        As in :class:`PHC`.
+    initial_policies : sequence of array_like, optional
+        One starting ``pi_i`` per player; by default :func:`off_equilibrium_start`.
+    record_every : int
+    progress : bool
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    Trajectory
+
+    Examples
+    --------
+    >>> from marl_course.envs.matrix_games import make_matrix_game
+    >>> env = make_matrix_game("matching_pennies", n_envs=4)
+    >>> run = self_play(env, delta_w=0.001, delta_l=0.002, n_steps=2000, seed=0, record_every=1000)
+    >>> run.policies[0].shape
+    (3, 4, 1, 2)
+    """
+    delta_w = check_real(delta_w, "delta_w", low=0, high=1, low_open=True)
+    delta_l = check_real(delta_l, "delta_l", low=0, high=1, low_open=True)
+    if delta_l < delta_w:
+        raise ValueError(f"delta_l must be >= delta_w (equal for PHC), got delta_w={delta_w}, delta_l={delta_l}")
+    counts = env.action_counts
+    if initial_policies is None:
+        initial_policies = [off_equilibrium_start(m, i) for i, m in enumerate(counts)]
+    if len(initial_policies) != len(counts):
+        raise ValueError(f"initial_policies must hold one policy per player ({len(counts)}), got {len(initial_policies)}")
+    common = dict(n_states=env.n_states, n_runs=env.n_envs, alpha=alpha, epsilon=epsilon)
+    if delta_l > delta_w:
+        agents = [WoLFPHC(m, delta_w=delta_w, delta_l=delta_l, initial_policy=p, **common)
+                  for m, p in zip(counts, initial_policies)]
+    else:
+        agents = [PHC(m, delta=delta_w, initial_policy=p, **common) for m, p in zip(counts, initial_policies)]
+    return learn(env, agents, n_steps, seed=seed, record_every=record_every, progress=progress)
+
+
+def distance_to_strategy(policies, strategy) -> np.ndarray:
+    """Euclidean distance ``||pi - pi*||`` of each policy (last axis) to a strategy ``pi*``.
+
+    Used to measure convergence to a Nash equilibrium strategy.
+
+    >>> distance_to_strategy([[0.5, 0.5], [1.0, 0.0]], [0.5, 0.5]).round(4)
+    array([0.    , 0.7071])
+    """
+    policies = as_probability_rows(policies, "policies")
+    strategy = as_probability_rows(strategy, "strategy")
+    if strategy.shape != policies.shape[-1:]:
+        raise ValueError(f"strategy must have shape {policies.shape[-1:]}, got {strategy.shape}")
+    return np.linalg.norm(policies - strategy, axis=-1)
