@@ -1,0 +1,268 @@
+"""CartPole in numpy, batched, with partial observability: flickering frames and hidden velocities.
+
+The physics is the cart-pole of Barto, Sutton & Anderson (1983) in the frictionless form
+derived by Florian (2007), integrated with explicit Euler steps of ``tau = 0.02`` s: with
+state ``s = (x, x_dot, theta, theta_dot)``, force ``F = +-10`` N, cart mass ``m_c = 1``,
+pole mass ``m_p = 0.1`` and pole half-length ``l = 0.5``,
+
+    theta_ddot = (g sin(theta) - cos(theta) (F + m_p l theta_dot^2 sin(theta)) / (m_c + m_p))
+                 / (l (4/3 - m_p cos^2(theta) / (m_c + m_p)))
+    x_ddot     = (F + m_p l (theta_dot^2 sin(theta) - theta_ddot cos(theta))) / (m_c + m_p)
+
+An episode ends when ``|x| > 2.4`` or ``|theta| > 12`` degrees (terminal) or after
+``max_steps`` steps (truncated); the reward is 1 per step survived.
+
+Partial observability (the DRQN chapter's POMDP ``(S, A, P, R, Omega, O)``): the agent sees
+``o_t ~ O(s_t)`` instead of ``s_t``:
+
+- ``hide_velocity=True``: ``o_t = (x, theta)``; velocities must be inferred from a history.
+- ``flicker=p``: with probability ``p`` per step and per world, the whole observation is
+  blanked to zeros (Hausknecht & Stone's flickering Atari, on CartPole).
+
+References
+----------
+Barto, Sutton & Anderson 1983, "Neuronlike adaptive elements that can solve difficult learning
+control problems". Florian 2007, "Correct equations for the dynamics of the cart-pole system".
+Hausknecht & Stone 2015, "Deep Recurrent Q-Learning for Partially Observable MDPs".
+
+Examples
+--------
+>>> env = CartPole(n_envs=3, flicker=0.5)
+>>> obs = env.reset(seed=0)
+>>> obs.shape
+(3, 4)
+>>> obs, state, reward, done, info = env.step([0, 1, 1])
+>>> state.shape, reward.tolist()
+((3, 4), [1.0, 1.0, 1.0])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from marl_course._validation import as_finite_array, as_rng, check_int, check_real
+
+
+@dataclass(frozen=True)
+class CartPoleParams:
+    """Physical constants (the classic values of Barto et al. 1983)."""
+
+    gravity: float = 9.8
+    """g, m/s^2."""
+    cart_mass: float = 1.0
+    """m_c, kg."""
+    pole_mass: float = 0.1
+    """m_p, kg."""
+    half_length: float = 0.5
+    """l, half the pole's length, m."""
+    force: float = 10.0
+    """|F|, N: action 0 pushes left (-F), action 1 right (+F)."""
+    tau: float = 0.02
+    """Euler time step, s."""
+    x_limit: float = 2.4
+    """The episode ends when |x| exceeds this (m)."""
+    theta_limit: float = 12 * 2 * np.pi / 360
+    """The episode ends when |theta| exceeds this (rad; 12 degrees)."""
+
+
+def cartpole_derivatives(state, force, params: CartPoleParams = CartPoleParams()) -> np.ndarray:
+    """Time derivative ``(x_dot, x_ddot, theta_dot, theta_ddot)`` of cart-pole states.
+
+    Parameters
+    ----------
+    state : array_like, shape (..., 4)
+        ``(x, x_dot, theta, theta_dot)``; ``theta = 0`` is upright, positive clockwise.
+    force : array_like, shape (...)
+        Horizontal force on the cart ``F`` (N).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 4)
+
+    References
+    ----------
+    Florian 2007, equations (21) and (22) with zero friction.
+
+    Examples
+    --------
+    >>> cartpole_derivatives([0.0, 0.0, 0.0, 0.0], 0.0).tolist()  # upright and still: equilibrium
+    [0.0, 0.0, 0.0, 0.0]
+    """
+    state = as_finite_array(state, "state")
+    if state.shape[-1] != 4:
+        raise ValueError(f"state must have 4 entries (x, x_dot, theta, theta_dot) on its last axis, got shape {state.shape}")
+    force = as_finite_array(force, "force")
+    _, x_dot, theta, theta_dot = np.moveaxis(state, -1, 0)
+    p = params
+    total_mass = p.cart_mass + p.pole_mass
+    sin, cos = np.sin(theta), np.cos(theta)
+    temp = (force + p.pole_mass * p.half_length * theta_dot**2 * sin) / total_mass
+    theta_ddot = (p.gravity * sin - cos * temp) / (p.half_length * (4.0 / 3.0 - p.pole_mass * cos**2 / total_mass))
+    x_ddot = temp - p.pole_mass * p.half_length * theta_ddot * cos / total_mass
+    return np.stack(np.broadcast_arrays(x_dot, x_ddot, theta_dot, theta_ddot), axis=-1)
+
+
+class CartPole:
+    """``n_envs`` cart-pole worlds stepped together, observed fully, flickering or without velocities.
+
+    All worlds start together at ``reset`` and each runs until it fails or reaches
+    ``max_steps``; a finished world stays frozen (reward 0, ``done`` True) until the next
+    ``reset``, so one batch of episodes is collected by stepping until ``done.all()``.
+
+    Parameters
+    ----------
+    n_envs : int
+        B, the number of parallel worlds.
+    flicker : float
+        Probability in [0, 1] that a world's observation is blanked (all zeros) at a step.
+    hide_velocity : bool
+        Observe ``(x, theta)`` instead of ``(x, x_dot, theta, theta_dot)``.
+    max_steps : int
+        Episode length limit (the episode is truncated, not terminal, there).
+    params : CartPoleParams
+        Physical constants.
+
+    Attributes
+    ----------
+    obs_dim : int
+        4, or 2 with ``hide_velocity``. ``n_actions`` is 2 (push left, push right).
+
+    Notes
+    -----
+    ``step(actions)`` returns ``(obs, state, reward, done, info)``: ``obs`` (B, obs_dim),
+    ``state`` (B, 4) the true ``s_t``, ``reward`` (B,), ``done`` (B,) and ``info`` with
+    ``"terminal"`` (B,) -- failed, as opposed to truncated -- and ``"active"`` (B,), the worlds
+    that were still running before this step.
+
+    Examples
+    --------
+    >>> env = CartPole(n_envs=2, hide_velocity=True, max_steps=5)
+    >>> env.reset(seed=1).shape
+    (2, 2)
+    >>> for _ in range(5):
+    ...     obs, state, reward, done, info = env.step([1, 1])
+    >>> done.tolist(), info["terminal"].tolist()
+    ([True, True], [False, False])
+    """
+
+    n_actions = 2
+
+    def __init__(self, n_envs: int = 1, flicker: float = 0.0, hide_velocity: bool = False,
+                 max_steps: int = 200, params: CartPoleParams = CartPoleParams()):
+        self.n_envs = check_int(n_envs, "n_envs", low=1)
+        self.flicker = check_real(flicker, "flicker", low=0, high=1)
+        if not isinstance(hide_velocity, (bool, np.bool_)):
+            raise TypeError(f"hide_velocity must be a bool, got {type(hide_velocity).__name__}")
+        self.hide_velocity = bool(hide_velocity)
+        self.max_steps = check_int(max_steps, "max_steps", low=1)
+        if not isinstance(params, CartPoleParams):
+            raise TypeError(f"params must be a CartPoleParams, got {type(params).__name__}")
+        self.params = params
+        self.obs_dim = 2 if self.hide_velocity else 4
+        self._rng = np.random.default_rng(0)
+        self.state = np.zeros((self.n_envs, 4))
+        self.done = np.ones(self.n_envs, dtype=bool)
+        self.t = 0
+
+    def observe(self, state) -> np.ndarray:
+        """``o_t ~ O(s_t)``: drop the velocities if hidden, then blank each world with probability ``flicker``."""
+        obs = np.asarray(state, dtype=float)[:, [0, 2]] if self.hide_velocity else np.array(state, dtype=float)
+        blank = self._rng.random(len(obs)) < self.flicker
+        obs[blank] = 0.0
+        return obs
+
+    def reset(self, seed=None) -> np.ndarray:
+        """Start ``n_envs`` episodes from states uniform in [-0.05, 0.05]^4; return ``o_0`` (B, obs_dim)."""
+        self._rng = as_rng(seed)
+        self.state = self._rng.uniform(-0.05, 0.05, size=(self.n_envs, 4))
+        self.done = np.zeros(self.n_envs, dtype=bool)
+        self.t = 0
+        return self.observe(self.state)
+
+    def step(self, actions):
+        """Advance every running world one Euler step with action 0 (push left) or 1 (push right)."""
+        actions = np.asarray(actions)
+        if actions.shape != (self.n_envs,) or not np.all((actions == 0) | (actions == 1)):
+            raise ValueError(f"actions must be {self.n_envs} entries each 0 or 1, got {actions!r}")
+        active = ~self.done
+        force = np.where(actions == 1, self.params.force, -self.params.force)
+        new_state = self.state + self.params.tau * cartpole_derivatives(self.state, force, self.params)
+        self.state = np.where(active[:, None], new_state, self.state)
+        self.t += 1
+        x, theta = self.state[:, 0], self.state[:, 2]
+        terminal = active & ((np.abs(x) > self.params.x_limit) | (np.abs(theta) > self.params.theta_limit))
+        self.done = self.done | terminal | (self.t >= self.max_steps)
+        reward = active.astype(float)
+        info = {"terminal": terminal, "active": active}
+        return self.observe(self.state), self.state.copy(), reward, self.done.copy(), info
+
+
+def markov_prediction_error(observations, actions, history: int = 1) -> float:
+    """How well the last ``history`` observations and actions predict the next observation.
+
+    The article's test of a POMDP: is what matters for the future fully expressed by what the
+    agent sees? Fit ``o_{t+1} ~ W [o_{t-h+1}, ..., o_t, a_{t-h+1}, ..., a_t, 1]`` (actions one-hot)
+    by least squares over all steps of all episodes and return the mean squared residual
+    divided by the variance of the change ``o_{t+1} - o_t``: the fraction of the change left
+    unexplained (0 = the history predicts it perfectly). A Markov observation gives a residual
+    near 0 already with ``history=1``; hidden velocities need ``history >= 2``. The fit is
+    linear, so use short episodes near upright (small angles, no failures) for a clean test.
+
+    Parameters
+    ----------
+    observations : array_like, shape (n_episodes, T + 1, obs_dim)
+    actions : array_like of int, shape (n_episodes, T)
+    history : int
+        h >= 1, the number of consecutive observations used as the predictor.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> env = CartPole(n_envs=100, hide_velocity=True, max_steps=10)
+    >>> rng = np.random.default_rng(0)
+    >>> obs = [env.reset(seed=0)]
+    >>> acts = rng.integers(0, 2, size=(10, 100))
+    >>> obs += [env.step(a)[0] for a in acts]
+    >>> o, a = np.stack(obs, axis=1), acts.T
+    >>> markov_prediction_error(o, a, history=1) > 0.3 > 0.1 > markov_prediction_error(o, a, history=2)
+    True
+    """
+    obs = as_finite_array(observations, "observations", ndim=3)
+    acts = np.asarray(actions)
+    if acts.shape != obs.shape[:1] + (obs.shape[1] - 1,):
+        raise ValueError(f"actions must have shape {(obs.shape[0], obs.shape[1] - 1)} (n_episodes, T), got {acts.shape}")
+    history = check_int(history, "history", low=1, high=obs.shape[1] - 1)
+    n_actions = int(acts.max()) + 1
+    steps = range(history - 1, obs.shape[1] - 1)
+    inputs = [np.concatenate([obs[:, t - history + 1:t + 1].reshape(len(obs), -1),
+                              np.eye(n_actions)[acts[:, t - history + 1:t + 1]].reshape(len(obs), -1),
+                              np.ones((len(obs), 1))], axis=1) for t in steps]
+    X = np.concatenate(inputs)
+    Y = np.concatenate([obs[:, t + 1] for t in steps])
+    W, *_ = np.linalg.lstsq(X, Y, rcond=None)
+    residual = Y - X @ W
+    change = Y - np.concatenate([obs[:, t] for t in steps])
+    return float(np.mean(residual**2) / np.mean(np.var(change, axis=0)))
+
+
+def markov_probe(flicker: float = 0.0, hide_velocity: bool = False, history: int = 1, seed: int = 0,
+                 n_episodes: int = 200, steps: int = 10) -> float:
+    """:func:`markov_prediction_error` on short random-action episodes of one observation model.
+
+    ``n_episodes`` episodes of ``steps`` uniformly random pushes (near upright, so the linear fit
+    is fair) observed through ``CartPole(flicker=..., hide_velocity=...)``.
+
+    Examples
+    --------
+    >>> markov_probe(0.0, False, 1) < 0.02 < markov_probe(0.5, False, 1)  # flicker breaks the Markov property
+    True
+    """
+    env = CartPole(n_envs=n_episodes, flicker=flicker, hide_velocity=hide_velocity, max_steps=steps)
+    actions = as_rng(seed).integers(0, 2, size=(steps, env.n_envs))
+    obs = np.stack([env.reset(seed)] + [env.step(a)[0] for a in actions], axis=1)
+    return markov_prediction_error(obs, actions.T, history)

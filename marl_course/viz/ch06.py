@@ -1,0 +1,166 @@
+"""Chapter 6 plots: DQN/DRQN learning curves, the flickering robustness curves, and the POMDP explorer.
+
+The explorer's drawing callback :func:`draw_observations` is a plain function (unit-tested
+headless); :func:`explore_observations` wraps it in ipywidgets.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from marl_course._validation import as_finite_array, check_int, check_real
+from marl_course.envs.cartpole import CartPole, markov_probe
+
+
+def plot_learning_curves(curves: dict, ax=None, window: int = 5, baseline: float | None = None):
+    """Mean (over seeds) smoothed training return against environment steps, one line per label.
+
+    Parameters
+    ----------
+    curves : dict
+        ``label -> list of (steps, returns)`` pairs, one per seed (e.g. from
+        :class:`marl_course.deep.drqn.History`).
+    window : int
+        Moving-average window over batches of episodes.
+    baseline : float, optional
+        A reference return drawn as a dashed line (e.g. the uniform random policy's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_learning_curves({"DQN": [([10, 20, 30], [9.0, 12.0, 20.0])]}, window=2)
+    >>> ax.get_xlabel()
+    'environment steps'
+    """
+    window = check_int(window, "window", low=1)
+    ax = ax if ax is not None else plt.subplots(figsize=(6, 3.5))[1]
+    for label, runs in curves.items():
+        grid = np.linspace(0, min(max(s) for s, _ in runs), 50)
+        smoothed = []
+        for steps, returns in runs:
+            r = np.asarray(returns, dtype=float)
+            kernel = np.ones(min(window, len(r))) / min(window, len(r))
+            smooth = np.convolve(np.pad(r, (len(kernel) - 1, 0), mode="edge"), kernel, mode="valid")
+            smoothed.append(np.interp(grid, steps, smooth))
+        smoothed = np.array(smoothed)
+        line, = ax.plot(grid, smoothed.mean(axis=0), label=f"{label} ({len(runs)} seeds)")
+        ax.fill_between(grid, smoothed.min(axis=0), smoothed.max(axis=0), color=line.get_color(), alpha=0.2)
+    if baseline is not None:
+        ax.axhline(baseline, color="grey", ls="--", label="random policy")
+    ax.set_xlabel("environment steps")
+    ax.set_ylabel("training return (steps balanced)")
+    ax.set_title("Learning curves (mean, shaded: min-max over seeds)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_robustness(eval_flicker, results: dict, ax=None, title: str = ""):
+    """Greedy return against the evaluation flicker probability, mean and spread over seeds.
+
+    Parameters
+    ----------
+    eval_flicker : array_like, shape (n_p,)
+        The probabilities p of a blank observation at evaluation.
+    results : dict
+        ``label -> array (n_seeds, n_p)`` of evaluation returns.
+
+    Examples
+    --------
+    >>> ax = plot_robustness([0.0, 0.5], {"DRQN": [[100.0, 80.0], [90.0, 70.0]]}, title="trained on full")
+    >>> ax.get_xlabel(), ax.get_title()
+    ('evaluation flicker probability p', 'trained on full')
+    """
+    p = as_finite_array(eval_flicker, "eval_flicker", ndim=1)
+    ax = ax if ax is not None else plt.subplots(figsize=(5, 3.5))[1]
+    for label, values in results.items():
+        values = as_finite_array(values, f"results[{label!r}]", ndim=2)
+        if values.shape[1] != len(p):
+            raise ValueError(f"results[{label!r}] must have one column per flicker probability ({len(p)}), "
+                             f"got shape {values.shape}")
+        line, = ax.plot(p, values.mean(axis=0), marker="o", label=f"{label} ({len(values)} seeds)")
+        ax.fill_between(p, values.min(axis=0), values.max(axis=0), color=line.get_color(), alpha=0.2)
+    ax.set_xlabel("evaluation flicker probability p")
+    ax.set_ylabel("greedy return (steps balanced)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def draw_observations(flicker: float = 0.5, hide_velocity: bool = False, seed: int = 0, steps: int = 60):
+    """What the agent sees: the true pole angle and the observation of one episode, plus a Markov test.
+
+    A hand-made controller (push towards the side the pole leans) runs one episode; the left
+    panel shows the true ``theta_t`` and what ``o_t`` reports of it (blank steps marked), the
+    right panel :func:`~marl_course.envs.cartpole.markov_probe` for histories of 1 to 4
+    observations (random-action episodes of the same observation model).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    errors : numpy.ndarray, shape (4,)
+        The unexplained fraction for histories 1..4.
+
+    Examples
+    --------
+    >>> fig, errors = draw_observations(flicker=0.0, hide_velocity=True, steps=20)
+    >>> bool(errors[0] > errors[1])
+    True
+    >>> plt.close(fig)
+    """
+    flicker = check_real(flicker, "flicker", low=0, high=1)
+    steps = check_int(steps, "steps", low=5)
+    env = CartPole(n_envs=1, flicker=flicker, hide_velocity=hide_velocity, max_steps=steps)
+    obs = [env.reset(seed)]
+    states = [env.state.copy()]
+    for _ in range(steps):
+        o, s, _, done, _ = env.step(np.array([int(states[-1][0, 2] + 0.5 * states[-1][0, 3] > 0)]))
+        obs.append(o)
+        states.append(s)
+        if done.all():
+            break
+    obs, states = np.concatenate(obs), np.concatenate(states)
+    theta_col = 1 if hide_velocity else 2
+    blank = np.all(obs == 0, axis=1)
+    t = np.arange(len(obs))
+
+    errors = np.array([markov_probe(flicker, hide_velocity, h, seed) for h in range(1, 5)])
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.5), gridspec_kw={"width_ratios": [2, 1]})
+    ax1.plot(t, np.rad2deg(states[:, 2]), color="k", label="true angle theta")
+    ax1.plot(t[~blank], np.rad2deg(obs[~blank, theta_col]), "o", ms=4, label="observed angle")
+    ax1.plot(t[blank], np.zeros(blank.sum()), "x", color="tab:red", label="blank observation")
+    ax1.set_xlabel("time step t (0.02 s each)")
+    ax1.set_ylabel("pole angle (degrees)")
+    seen = "x, theta" if hide_velocity else "x, x_dot, theta, theta_dot"
+    ax1.set_title(f"one episode: o_t = ({seen}), blank with p = {flicker:g}")
+    ax1.legend(fontsize=8)
+    ax2.bar(np.arange(1, 5), errors, color="tab:purple")
+    ax2.set_xticks(np.arange(1, 5))
+    ax2.set_xlabel("history length h (observations)")
+    ax2.set_ylabel("unexplained fraction of o_{t+1} - o_t")
+    ax2.set_title("Markov test: predict o_{t+1}")
+    ax2.set_ylim(0, max(1.0, errors.max() * 1.05))
+    fig.tight_layout()
+    return fig, errors
+
+
+def explore_observations():
+    """An ipywidgets explorer around :func:`draw_observations`: flicker p, hidden velocities, seed."""
+    import ipywidgets as widgets
+
+    def show(flicker, hide_velocity, seed):
+        fig, _ = draw_observations(flicker, hide_velocity, seed)
+        plt.show()
+
+    controls = {
+        "flicker": widgets.FloatSlider(value=0.5, min=0.0, max=0.9, step=0.1, description="flicker p",
+                                       continuous_update=False),
+        "hide_velocity": widgets.Checkbox(value=False, description="hide velocities"),
+        "seed": widgets.IntSlider(value=0, min=0, max=20, description="seed", continuous_update=False),
+    }
+    output = widgets.interactive_output(show, controls)
+    return widgets.VBox([widgets.HBox(list(controls.values())), output])

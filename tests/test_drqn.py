@@ -1,0 +1,144 @@
+"""DQN (stacked frames) and DRQN (LSTM): memories, TD targets, update schemes, learning beats random."""
+
+import numpy as np
+import pytest
+import torch
+
+from marl_course.deep.drqn import (
+    DRQNConfig,
+    FrameStackQNet,
+    RecurrentQNet,
+    evaluate,
+    load,
+    make_q_net,
+    run_episodes,
+    save,
+    td_loss,
+    td_target,
+    train,
+)
+from marl_course.envs.cartpole import CartPole
+
+
+def random_policy_return(env, seed=0):
+    rng = np.random.default_rng(seed)
+    env.reset(seed)
+    total = np.zeros(env.n_envs)
+    done = np.zeros(env.n_envs, dtype=bool)
+    while not done.all():
+        _, _, r, done, _ = env.step(rng.integers(0, 2, size=env.n_envs))
+        total += r
+    return total.mean()
+
+
+def test_frame_stack_sees_exactly_the_last_k_frames():
+    k, d = 3, 2
+    net = FrameStackQNet(d, 2, n_frames=k, hidden=4)
+    net.net = torch.nn.Identity()  # the "Q-values" are then the stacked input itself
+    obs = torch.arange(1.0, 13.0).reshape(1, 6, d)
+    stacked = net(obs)[0][0]  # (T, k * d)
+    np.testing.assert_array_equal(stacked[0].numpy(), [0, 0, 0, 0, 1, 2])  # zeros before the start
+    np.testing.assert_array_equal(stacked[4].numpy(), [5, 6, 7, 8, 9, 10])  # o_2, o_3, o_4
+
+
+@pytest.mark.parametrize("make", [lambda: FrameStackQNet(3, 2, n_frames=4, hidden=8),
+                                  lambda: RecurrentQNet(3, 2, hidden=8)])
+def test_carrying_the_memory_equals_one_long_unroll(make):
+    torch.manual_seed(0)
+    net = make()
+    obs = torch.randn(2, 9, 3)
+    whole, _ = net(obs)
+    first, memory = net(obs[:, :4])
+    second, _ = net(obs[:, 4:], memory)
+    torch.testing.assert_close(torch.cat([first, second], dim=1), whole)
+    # without the memory (zeroed hidden state / blank frames) the second half differs
+    assert not torch.allclose(net(obs[:, 4:])[0], whole[:, 4:])
+
+
+def test_td_target_bootstraps_unless_terminal():
+    y = td_target(np.array([[1.0, 2.0]]), np.array([[0.0, 1.0]]), np.array([[[0.5, 3.0], [10.0, 7.0]]]), 0.9)
+    np.testing.assert_allclose(y.numpy(), [[1.0 + 0.9 * 3.0, 2.0]])
+
+
+def episodes_batch(n=4, T=12, seed=0):
+    ep = run_episodes(RecurrentQNet(4, 2, 8), CartPole(n_envs=n, max_steps=T), 1.0, np.random.default_rng(seed), seed)
+    return {k: torch.as_tensor(v) for k, v in ep.items()}
+
+
+@pytest.mark.parametrize("recurrent", [True, False])
+def test_sequential_loss_ignores_padding_after_the_episode(recurrent):
+    torch.manual_seed(0)
+    net = make_q_net(4, 2, DRQNConfig(recurrent=recurrent, hidden=8))
+    batch = episodes_batch(n=6, T=30)  # random play: episodes shorter than 30 steps
+    assert (batch["length"] < 30).any()
+    loss, _ = td_loss(net, net, batch, 0.99, "sequential", 8, np.random.default_rng(0))
+    garbage = dict(batch)
+    after = torch.arange(31)[None, :] > batch["length"][:, None]  # obs after o_T
+    garbage["obs"] = torch.where(after[..., None], torch.full_like(batch["obs"], 99.0), batch["obs"])
+    garbage["reward"] = torch.where(batch["valid"] > 0, batch["reward"], torch.full_like(batch["reward"], 50.0))
+    loss2, _ = td_loss(net, net, garbage, 0.99, "sequential", 8, np.random.default_rng(0))
+    torch.testing.assert_close(loss, loss2)
+
+
+def test_random_update_zeroes_the_lstm_but_not_the_frame_stack():
+    # windows start mid-episode: the LSTM starts from h = 0 whatever came before the window; a
+    # frame stack still sees the true previous frames
+    batch = episodes_batch(n=3, T=10)
+    batch["length"] = torch.full_like(batch["length"], 10)
+    seed = next(s for s in range(100) if (np.random.default_rng(s).integers(0, [10, 10, 10]) >= 2).all())
+    start = np.random.default_rng(seed).integers(0, [10, 10, 10])
+    before = dict(batch, obs=batch["obs"].clone())
+    for b, s in enumerate(start):
+        before["obs"][b, :s] += 5.0  # change everything before each window
+    for recurrent, changes in ((True, False), (False, True)):
+        torch.manual_seed(0)
+        net = make_q_net(4, 2, DRQNConfig(recurrent=recurrent, hidden=8, n_frames=4))
+        loss = td_loss(net, net, batch, 0.9, "random", 3, np.random.default_rng(seed))[0]
+        loss_before = td_loss(net, net, before, 0.9, "random", 3, np.random.default_rng(seed))[0]
+        assert (not torch.allclose(loss, loss_before)) == changes
+
+
+def test_same_seed_same_training_and_a_seeded_regression():
+    env = CartPole(n_envs=4, flicker=0.5, max_steps=15)
+    config = DRQNConfig(total_steps=120, learning_starts=30, hidden=16)
+    a = train(env, config, seed=0, progress=False)
+    b = train(env, config, seed=0, progress=False)
+    c = train(env, config, seed=1, progress=False)
+    assert a.losses == b.losses and a.returns == b.returns and len(a.losses) > 0
+    assert a.returns != c.returns
+
+
+def test_save_and_load_round_trip(tmp_path):
+    torch.manual_seed(0)
+    net = RecurrentQNet(4, 2, 8)
+    save(tmp_path / "q.pt", net)
+    other = load(tmp_path / "q.pt", RecurrentQNet(4, 2, 8))
+    for p, q in zip(net.parameters(), other.parameters()):
+        assert torch.equal(p, q)
+
+
+@pytest.mark.parametrize("kwargs, match", [({"update": "both"}, "update"), ({"gamma": 1.0}, "gamma"),
+                                            ({"trace_length": 0}, "trace_length"), ({"lr": 0.0}, "lr"),
+                                            ({"n_frames": 1.5}, "n_frames")])
+def test_bad_config_is_named(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        DRQNConfig(**kwargs)
+
+
+def test_train_rejects_a_non_config():
+    with pytest.raises(TypeError, match="config"):
+        train(CartPole(), {"total_steps": 10}, seed=0, progress=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("recurrent, flicker, update, steps", [(False, 0.0, "random", 6000),
+                                                               (True, 0.5, "random", 6000),
+                                                               (True, 0.5, "sequential", 6000)])
+def test_learning_beats_the_random_policy(recurrent, flicker, update, steps):
+    env = CartPole(n_envs=8, flicker=flicker, max_steps=100)
+    config = DRQNConfig(recurrent=recurrent, update=update, total_steps=steps)
+    history = train(env, config, seed=0, progress=False)
+    baseline = random_policy_return(CartPole(n_envs=64, max_steps=100))
+    score = evaluate(history.q_net, CartPole(n_envs=32, flicker=flicker, max_steps=100), seed=100)
+    assert baseline < 25
+    assert score > 2 * baseline, (score, baseline)

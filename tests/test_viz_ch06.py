@@ -1,0 +1,51 @@
+"""Chapter 6 plots and the explorer's drawing callback, headless."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from marl_course.envs.cartpole import markov_probe
+from marl_course.viz.ch06 import draw_observations, explore_observations, plot_learning_curves, plot_robustness
+
+
+def test_draw_observations_marks_blank_steps_and_reports_the_markov_test():
+    fig, errors = draw_observations(flicker=0.5, hide_velocity=False, seed=2, steps=40)
+    ax = fig.axes[0]
+    true_line, observed, blank = ax.lines[:3]
+    n = len(true_line.get_xdata())
+    assert len(observed.get_xdata()) + len(blank.get_xdata()) == n  # every step is seen or blank
+    assert len(blank.get_xdata()) > 0 and len(observed.get_xdata()) > 0
+    np.testing.assert_allclose(errors, [markov_probe(0.5, False, h, 2) for h in range(1, 5)])
+    heights = [p.get_height() for p in fig.axes[1].patches]
+    np.testing.assert_allclose(heights, errors)
+    assert ax.get_xlabel() and ax.get_ylabel() and fig.axes[1].get_ylabel()
+    plt.close(fig)
+
+
+def test_without_flicker_no_step_is_blank():
+    fig, errors = draw_observations(flicker=0.0, hide_velocity=False, seed=0, steps=30)
+    assert len(fig.axes[0].lines[2].get_xdata()) == 0
+    assert errors[0] < 0.05
+    plt.close(fig)
+
+
+def test_robustness_plot_draws_the_seed_mean():
+    ax = plot_robustness([0.0, 0.5, 1.0], {"DQN": [[10.0, 6.0, 2.0], [20.0, 8.0, 4.0]]})
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [15.0, 7.0, 3.0])
+    with pytest.raises(ValueError, match="one column per flicker"):
+        plot_robustness([0.0, 0.5], {"DQN": [[1.0, 2.0, 3.0]]})
+    plt.close("all")
+
+
+def test_learning_curves_average_over_seeds():
+    runs = [([0, 10, 20], [1.0, 1.0, 1.0]), ([0, 10, 20], [3.0, 3.0, 3.0])]
+    ax = plot_learning_curves({"DRQN": runs}, window=1, baseline=2.0)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), 2.0)
+    assert "2 seeds" in ax.get_legend().get_texts()[0].get_text()
+    plt.close("all")
+
+
+def test_explorer_builds():
+    widget = explore_observations()
+    assert len(widget.children) == 2
+    plt.close("all")
