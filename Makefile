@@ -24,7 +24,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --nbval-lax -n 2 --dist loadfile $(PYTEST_ARGS)
 
 book: $(STAMP)
 	$(BIN)/python -m marl_course.book
