@@ -1,0 +1,142 @@
+"""Chapter 7 plots: Q_tot tables beside the paper's, learning curves over seeds, and the additive-fit explorer.
+
+The explorer asks what VDN can learn in a one-step team game: the weighted least-squares fit
+``Q_1(a_1) + Q_2(a_2)`` of the payoff (:func:`marl_course.envs.nonmonotonic.best_additive_fit`)
+under an exploration policy where each agent plays action 0 with probability
+``1 - epsilon + epsilon / m`` and every other action with ``epsilon / m``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from marl_course._validation import check_real
+from marl_course.envs.nonmonotonic import best_additive_fit, climbing_game, penalty_game
+from marl_course.envs.two_step import PAPER_Q_TOT, STATE_NAMES
+
+
+def plot_table(ax, table, title: str, mark=None, action_names=None, vmin=None, vmax=None):
+    """Draw a 2-agent table as an annotated heatmap (rows: agent 1's action); ``mark`` outlines one cell.
+
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_table(ax, [[0, 1], [1, 8]], "2B", mark=(1, 1))
+    >>> [t.get_text() for t in ax.texts]
+    ['0.00', '1.00', '1.00', '8.00']
+    >>> plt.close(fig)
+    """
+    table = np.asarray(table, dtype=float)
+    ax.imshow(table, cmap="viridis", vmin=vmin, vmax=vmax)
+    mid = (np.nanmax(table) + np.nanmin(table)) / 2 if vmin is None else (vmin + vmax) / 2
+    for (r, c), v in np.ndenumerate(table):
+        ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=9, color="black" if v > mid else "white")
+    names = action_names or [str(a) for a in range(table.shape[0])]
+    ax.set_xticks(range(table.shape[1]), names[: table.shape[1]])
+    ax.set_yticks(range(table.shape[0]), names[: table.shape[0]])
+    ax.set_xlabel("agent 2's action")
+    ax.set_ylabel("agent 1's action")
+    ax.set_title(title, fontsize=10)
+    if mark is not None:
+        ax.add_patch(plt.Rectangle((mark[1] - 0.5, mark[0] - 0.5), 1, 1, fill=False, lw=3, ec="red"))
+    return ax
+
+
+def plot_two_step_tables(ours: dict, paper: dict = PAPER_Q_TOT):
+    """The learned ``Q_tot`` tables of the two-step game beside the paper's (Rashid et al. 2018, Table 1).
+
+    Parameters
+    ----------
+    ours : dict
+        ``{"VDN": {"1": table, "2A": table, "2B": table}, "QMIX": {...}}`` from
+        :func:`marl_course.deep.value_decomposition.two_step_q_tables`.
+
+    Examples
+    --------
+    >>> fig = plot_two_step_tables(PAPER_Q_TOT)
+    >>> len(fig.axes)
+    12
+    >>> plt.close(fig)
+    """
+    rows = [(f"{m} ({who})", tables) for m in ours for who, tables in (("paper", paper[m]), ("ours", ours[m]))]
+    fig, axes = plt.subplots(len(rows), 3, figsize=(8.5, 2.6 * len(rows)), squeeze=False)
+    for (label, tables), row in zip(rows, axes):
+        for state, ax in zip(STATE_NAMES, row):
+            plot_table(ax, tables[state], f"{label}, state {state}", action_names=["A", "B"], vmin=-2, vmax=8)
+    fig.suptitle("Two-step game: learned $Q_{tot}(s, a_1, a_2)$", y=1.0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_learning_curves(results: dict, ax=None, ylabel: str = "greedy team return"):
+    """Mean greedy return over seeds (line) and the seeds' range (band) for each method.
+
+    Parameters
+    ----------
+    results : dict
+        ``{method: [History, ...]}`` (one History per seed, same evaluation episodes).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as H
+    >>> runs = {"VDN": [H(test_episodes=[0, 10], test_return=[0.0, 1.0]), H(test_episodes=[0, 10], test_return=[0.0, 3.0])]}
+    >>> ax = plot_learning_curves(runs)
+    >>> ax.get_lines()[0].get_ydata().tolist()
+    [0.0, 2.0]
+    >>> plt.close(ax.figure)
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    for method, histories in results.items():
+        x = np.asarray(histories[0].test_episodes)
+        y = np.array([h.test_return for h in histories])  # (n_seeds, n_tests)
+        line, = ax.plot(x, y.mean(axis=0), label=f"{method} (mean of {len(histories)} seeds)")
+        ax.fill_between(x, y.min(axis=0), y.max(axis=0), color=line.get_color(), alpha=0.2)
+    ax.set_xlabel("training episodes")
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def exploration_weights(n_actions: int, epsilon: float) -> np.ndarray:
+    """Joint-action distribution when both agents play action 0 greedily with exploration ``epsilon``.
+
+    >>> exploration_weights(2, 1.0).tolist()
+    [[0.25, 0.25], [0.25, 0.25]]
+    """
+    epsilon = check_real(epsilon, "epsilon", low=0, high=1, low_open=True)
+    policy = np.full(n_actions, epsilon / n_actions)
+    policy[0] += 1 - epsilon
+    return np.outer(policy, policy)
+
+
+def draw_fit_explorer(game: str = "penalty", k: float = -50.0, epsilon: float = 1.0):
+    """The explorer's drawing: a team payoff beside VDN's best additive fit under ``epsilon`` exploration.
+
+    Parameters
+    ----------
+    game : {"penalty", "climbing"}
+        The penalty game with penalty ``k`` or the climbing game (``k`` ignored).
+    k : float
+        The penalty (``<= 0``).
+    epsilon : float
+        Exploration in (0, 1]; smaller puts more data on the optimal joint action ``(0, 0)``.
+
+    Examples
+    --------
+    >>> fig = draw_fit_explorer("climbing", epsilon=1.0)
+    >>> fig.axes[1].get_title().startswith("VDN fit")
+    True
+    >>> plt.close(fig)
+    """
+    if game not in ("penalty", "climbing"):
+        raise ValueError(f"game must be 'penalty' or 'climbing', got {game!r}")
+    payoff = penalty_game(k) if game == "penalty" else climbing_game()
+    fit, greedy = best_additive_fit(payoff, exploration_weights(len(payoff), epsilon))
+    optimum = np.unravel_index(np.argmax(payoff), payoff.shape)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+    plot_table(axes[0], payoff, f"payoff R ({game}); optimum {payoff[optimum]:.0f}", mark=optimum)
+    plot_table(axes[1], fit, f"VDN fit, epsilon={epsilon:.2f}: greedy pays {payoff[tuple(greedy)]:.0f}", mark=greedy)
+    fig.suptitle("red box: the optimum (left) and the decentralised greedy joint action of the fit (right)", fontsize=9)
+    fig.tight_layout()
+    return fig
