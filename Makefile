@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Tests run on two workers with one BLAS/torch thread each (two cores, no oversubscription).
 # The CPU build where one is on disk or on the index; the deep chapters (5-10) need it.
 TORCH  ?= torch==2.13.0
 PYTEST_ARGS ?=
@@ -24,7 +25,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax -n 2 --dist loadfile $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval-lax -n 2 --dist loadfile $(PYTEST_ARGS)
 
 book: $(STAMP)
 	$(BIN)/python -m marl_course.book
