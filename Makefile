@@ -7,7 +7,6 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Tests run on two workers with one BLAS/torch thread each (two cores, no oversubscription).
 # The CPU build where one is on disk or on the index; the deep chapters (5-10) need it.
 TORCH  ?= torch==2.13.0
 PYTEST_ARGS ?=
@@ -24,6 +23,7 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# two workers with one BLAS/torch thread each: two cores, no oversubscription
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval-lax -n 2 --dist loadfile $(PYTEST_ARGS)
 
