@@ -23,35 +23,67 @@ import numpy as np
 from marl_course._validation import as_finite_array
 
 
-def _simplex_max(tableau: np.ndarray, basis: np.ndarray, max_pivots: int) -> None:
-    """Pivot ``tableau`` in place to optimality (Dantzig's rule, Bland's rule if it stalls).
+_EYES: dict[int, np.ndarray] = {}
+_EPS = 1e-12
 
-    ``tableau`` has constraint rows ``0..m-1`` and the objective row ``m`` holding reduced
-    costs (negative = improving); the last column is the right-hand side.
+
+def _entering_column(costs: np.ndarray, bland: bool) -> int:
+    """The improving column: Dantzig's most negative reduced cost, or Bland's lowest index; -1 at the optimum."""
+    if not bland:
+        entering = int(costs.argmin())
+        return entering if costs[entering] < -_EPS else -1
+    improving = np.flatnonzero(costs < -_EPS)
+    return int(improving[0]) if improving.size else -1
+
+
+def solve_zero_sum_unchecked(A: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """:func:`solve_zero_sum` without input validation, for learners' inner loops.
+
+    ``A`` must already be a finite float array of shape (m, n). The tableau is pivoted in place
+    with as few numpy calls per pivot as possible (Dantzig's rule, then Bland's rule, which
+    cannot cycle, if the first ``25 (m + n)`` pivots did not finish).
+
+    Examples
+    --------
+    >>> value, x, y = solve_zero_sum_unchecked(np.array([[1.0, -1.0], [-1.0, 1.0]]))
+    >>> round(value, 12), x.round(12), y.round(12)
+    (0.0, array([0.5, 0.5]), array([0.5, 0.5]))
     """
-    m = tableau.shape[0] - 1
+    m, n = A.shape
+    eye = _EYES.get(m)
+    if eye is None:
+        eye = _EYES[m] = np.eye(m)
+    shift = 1.0 - A.min()
+    # tableau: rows = constraints A' y' + s = 1, last row = objective (reduced costs of -1^T y')
+    tableau = np.empty((m + 1, n + m + 1))
+    tableau[:m, :n] = A
+    tableau[:m, :n] += shift
+    tableau[:m, n:n + m] = eye
+    tableau[:m, -1] = 1.0
+    tableau[m, :n] = -1.0
+    tableau[m, n:] = 0.0
+    constraints, costs, rhs = tableau[:m], tableau[m, :-1], tableau[:m, -1]  # views
+    basis = list(range(n, n + m))
+    max_pivots = 50 * (m + n)
     for pivots in range(max_pivots):
-        costs = tableau[m, :-1]
-        if pivots < max_pivots // 2:
-            entering = int(np.argmin(costs))  # Dantzig: most negative reduced cost
-            if costs[entering] >= -1e-12:
-                return
-        else:  # Bland: lowest improving index, which cannot cycle
-            improving = np.flatnonzero(costs < -1e-12)
-            if improving.size == 0:
-                return
-            entering = int(improving[0])
-        column = tableau[:m, entering]
-        ratios = np.full(m, np.inf)
-        positive = column > 1e-12
-        ratios[positive] = tableau[:m, -1][positive] / column[positive]
-        leaving = int(np.argmin(ratios))
-        tableau[leaving] /= tableau[leaving, entering]
-        pivot_row = tableau[leaving].copy()
-        tableau -= np.outer(tableau[:, entering], pivot_row)
+        entering = _entering_column(costs, bland=pivots >= max_pivots // 2)
+        if entering < 0:
+            break
+        column = constraints[:, entering]
+        ratios = np.where(column > _EPS, rhs, np.inf) / np.maximum(column, _EPS)  # min-ratio test
+        leaving = int(ratios.argmin())
+        pivot_row = tableau[leaving] / tableau[leaving, entering]
+        tableau -= tableau[:, entering, None] * pivot_row
         tableau[leaving] = pivot_row
         basis[leaving] = entering
-    raise RuntimeError("simplex did not converge; the game's payoffs may be badly scaled")
+    else:
+        raise RuntimeError("simplex did not converge; the game's payoffs may be badly scaled")
+    shifted_value = 1.0 / tableau[m, -1]  # tableau[m, -1] = sum(y') at the optimum
+    scaled = np.zeros(n + m)
+    scaled[basis] = rhs
+    col_strategy = np.clip(scaled[:n] * shifted_value, 0.0, None)
+    row_strategy = np.clip(tableau[m, n:n + m] * shifted_value, 0.0, None)  # dual prices of the slacks
+    return float(shifted_value - shift), row_strategy / row_strategy.sum(), col_strategy / col_strategy.sum()
 
 
 def solve_zero_sum(A) -> tuple[float, np.ndarray, np.ndarray]:
@@ -84,21 +116,4 @@ def solve_zero_sum(A) -> tuple[float, np.ndarray, np.ndarray]:
     >>> solve_zero_sum([[3, 1], [4, 2]])[0]  # a saddle point: row 1, column 1
     2.0
     """
-    A = as_finite_array(A, "A", ndim=2)
-    m, n = A.shape
-    shift = 1.0 - A.min()
-    # tableau: rows = constraints A' y' + s = 1, last row = objective (reduced costs of -1^T y')
-    tableau = np.zeros((m + 1, n + m + 1))
-    tableau[:m, :n] = A + shift
-    tableau[:m, n:n + m] = np.eye(m)
-    tableau[:m, -1] = 1.0
-    tableau[m, :n] = -1.0
-    basis = np.arange(n, n + m)
-    _simplex_max(tableau, basis, max_pivots=50 * (m + n))
-    scaled_col = np.zeros(n + m)
-    scaled_col[basis] = tableau[:m, -1]
-    total = tableau[m, -1]  # = sum(y') at the optimum
-    shifted_value = 1.0 / total
-    col_strategy = np.clip(scaled_col[:n] * shifted_value, 0.0, None)
-    row_strategy = np.clip(tableau[m, n:n + m] * shifted_value, 0.0, None)
-    return float(shifted_value - shift), row_strategy / row_strategy.sum(), col_strategy / col_strategy.sum()
+    return solve_zero_sum_unchecked(as_finite_array(A, "A", ndim=2))

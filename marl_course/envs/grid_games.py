@@ -1,0 +1,178 @@
+"""Hu & Wellman's (2003) grid games 1 and 2: two agents on a 3x3 grid, with their full models.
+
+Cells are numbered ``cell = 3 * row + col`` with row 0 at the bottom::
+
+    6 7 8
+    3 4 5
+    0 1 2
+
+Agent 1 starts in cell 0 and agent 2 in cell 2. Actions: 0 up, 1 down, 2 left, 3 right.
+In grid game 1 agent 1's goal is cell 8 and agent 2's is cell 6; in grid game 2 both goals are
+cell 7, and moving *up* out of cell 0 or cell 2 crosses a barrier and succeeds only with
+probability 1/2 (else the agent stays). Reaching its goal pays an agent +100; if both agents
+try to enter the same cell they collide, are bounced back and each get -1. The episode ends as
+soon as an agent reaches its goal; the model represents that as an absorbing state ``TERMINAL``
+with zero reward, so the discounted game (gamma = 0.99) is one stochastic game.
+
+Details the paper leaves open, and our choices: moving off the grid leaves the agent in place
+(reward 0); two agents swapping cells do not collide; in grid game 2 both entering the shared
+goal together is not a collision (both score).
+
+A state is the pair of cells, ``s = 9 * cell_1 + cell_2`` (81 states, the 9 with both agents in
+one cell unreachable), plus ``TERMINAL = 81``.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from marl_course._validation import as_rng, check_int
+from marl_course.games.stochastic import StochasticGame
+
+ACTIONS = ("up", "down", "left", "right")
+MOVES = ((1, 0), (-1, 0), (0, -1), (0, 1))
+STARTS = (0, 2)
+GOALS = {1: (8, 6), 2: (7, 7)}
+BARRIER_CELLS = {1: (), 2: (0, 2)}
+TERMINAL = 81
+N_STATES = 82
+GOAL_REWARD, COLLISION_REWARD = 100.0, -1.0
+
+
+def state_of(cell_1: int, cell_2: int) -> int:
+    """The state index of the two agents' cells."""
+    return 9 * cell_1 + cell_2
+
+
+def cells_of(state: int) -> tuple[int, int]:
+    """The two agents' cells in a non-terminal state."""
+    return divmod(state, 9)
+
+
+def _target(cell: int, action: int) -> int:
+    row, col = divmod(cell, 3)
+    new_row, new_col = row + MOVES[action][0], col + MOVES[action][1]
+    return 3 * new_row + new_col if 0 <= new_row < 3 and 0 <= new_col < 3 else cell
+
+
+def _outcomes(game: int, state: int, action_1: int, action_2: int):
+    """``(probability, next_state, rewards, cells)`` for every outcome of the barrier coin flips."""
+    cells, goals = cells_of(state), GOALS[game]
+    options = []
+    for i, action in enumerate((action_1, action_2)):
+        target = _target(cells[i], action)
+        if action == 0 and cells[i] in BARRIER_CELLS[game] and target != cells[i]:
+            options.append(((0.5, target), (0.5, cells[i])))  # through the barrier or not
+        else:
+            options.append(((1.0, target),))
+    for (p_1, t_1), (p_2, t_2) in itertools.product(*options):
+        rewards = np.zeros(2)
+        if t_1 == t_2 and not (t_1 == goals[0] == goals[1]):
+            rewards[:] = COLLISION_REWARD  # collision: both bounced back
+            t_1, t_2 = cells
+        reached = (t_1 == goals[0], t_2 == goals[1])
+        rewards += GOAL_REWARD * np.array(reached)
+        yield p_1 * p_2, TERMINAL if any(reached) else state_of(t_1, t_2), rewards, (t_1, t_2)
+
+
+def grid_game(game: int = 1, discount: float = 0.99) -> StochasticGame:
+    """The full model of grid game 1 or 2 as a :class:`~marl_course.games.StochasticGame`.
+
+    Examples
+    --------
+    >>> g = grid_game(2)
+    >>> g.n_states, g.action_counts, g.is_zero_sum()
+    (82, (4, 4), False)
+    >>> s = state_of(*STARTS)
+    >>> float(g.transitions[s, 0, 0].max())  # both try to go up through their barriers
+    0.25
+    """
+    game = check_int(game, "game", low=1, high=2)
+    transitions = np.zeros((N_STATES, 4, 4, N_STATES))
+    rewards = np.zeros((2, N_STATES, 4, 4))
+    transitions[TERMINAL, :, :, TERMINAL] = 1.0
+    for state in range(TERMINAL):
+        for action_1, action_2 in itertools.product(range(4), repeat=2):
+            for p, next_state, reward, _ in _outcomes(game, state, action_1, action_2):
+                transitions[state, action_1, action_2, next_state] += p
+                rewards[:, state, action_1, action_2] += p * reward
+    return StochasticGame(transitions, rewards, discount, name=f"grid game {game}")
+
+
+class GridGame:
+    """Grid game 1 or 2 to play episode by episode; ``cells`` holds the agents' cells after the last step.
+
+    Examples
+    --------
+    >>> env = GridGame(1)
+    >>> env.reset(seed=0) == state_of(0, 2)
+    True
+    >>> for _ in range(3):  # agent 1 goes up, up, right; agent 2 goes up, up, left
+    ...     state, rewards, done = env.step(0, 0)
+    ...     if done: break
+    >>> cells_of(state), rewards.tolist(), done
+    ((6, 8), [0.0, 0.0], False)
+    """
+
+    def __init__(self, game: int = 1):
+        self.game = check_int(game, "game", low=1, high=2)
+        self.rng = np.random.default_rng()
+        self.state, self.cells = state_of(*STARTS), STARTS
+
+    def reset(self, seed=None) -> int:
+        """Put the agents on their start cells; ``seed`` re-seeds the barrier coin flips."""
+        if seed is not None:
+            self.rng = as_rng(seed)
+        self.state, self.cells = state_of(*STARTS), STARTS
+        return self.state
+
+    def step(self, action_1: int, action_2: int) -> tuple[int, np.ndarray, bool]:
+        """One joint move: ``(next_state, rewards (r_1, r_2), done)``; ``next_state`` is ``TERMINAL`` when done."""
+        outcomes = list(_outcomes(self.game, self.state, action_1, action_2))
+        pick = 0 if len(outcomes) == 1 else int(self.rng.choice(len(outcomes), p=[o[0] for o in outcomes]))
+        _, self.state, rewards, self.cells = outcomes[pick]
+        return self.state, rewards, self.state == TERMINAL
+
+
+def random_transitions(env: GridGame, n_episodes: int, seed=None, max_steps: int = 200):
+    """Both agents act uniformly at random (Hu & Wellman's offline exploration); yields
+    ``(state, action_1, action_2, rewards, next_state)`` for every step of ``n_episodes`` episodes.
+
+    Examples
+    --------
+    >>> steps = list(random_transitions(GridGame(1), 2, seed=0))
+    >>> sum(next_state == TERMINAL for *_, next_state in steps)
+    2
+    """
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
+    rng = as_rng(seed)
+    env.rng = rng
+    for _ in range(n_episodes):
+        state = env.reset()
+        for _ in range(max_steps):
+            action_1, action_2 = (int(a) for a in rng.integers(4, size=2))
+            next_state, rewards, done = env.step(action_1, action_2)
+            yield state, action_1, action_2, rewards, next_state
+            if done:
+                break
+            state = next_state
+
+
+def greedy_path(env: GridGame, joint_action, seed=None, max_steps: int = 20) -> list[tuple[int, int]]:
+    """The cells visited when both agents follow ``joint_action(state) -> (a_1, a_2)`` from the start.
+
+    Examples
+    --------
+    >>> greedy_path(GridGame(1), lambda s: (0, 0))[:3]
+    [(0, 2), (3, 5), (6, 8)]
+    """
+    env.reset(seed=seed)
+    path, state = [STARTS], env.state
+    for _ in range(max_steps):
+        state, _, done = env.step(*joint_action(state))
+        path.append(env.cells)
+        if done:
+            break
+    return path

@@ -1,0 +1,263 @@
+"""Littman's (1994) soccer: a two-player zero-sum Markov game on a 4x5 grid, with its full model.
+
+Players A and B and one ball. Each step both pick one of five actions (N, S, E, W, stand);
+the two moves are executed in a random order (each order with probability 1/2). A move into the
+square the other player occupies does not happen and the ball goes to the player standing there.
+A attacks the goal on the left edge (rows 1-2, west of column 0) and B the goal on the right edge
+(rows 1-2, east of column 4); carrying the ball into the attacked goal scores +1 for the scorer
+and -1 for the other (rewards are ``R_A = -R_B``), and the board is reset with the ball given to
+a random player. Every step the game also ends in a draw with probability ``draw_probability``
+(0.1 in the paper), again resetting the board. The discount is ``gamma = 0.9``.
+
+Where the paper leaves a detail open we chose (and document here):
+
+* start squares: A at (row 1, column 3), B at (row 2, column 1) (0-based, row 0 at the top), the
+  two mirror images of each other under a half turn, as drawn in the paper's Figure 1;
+* a player carrying the ball into its *own* goal scores for the opponent; moving off the grid
+  anywhere else leaves the player where it is;
+* once the first mover scores, the second move is not executed;
+* a game end (goal or draw) is a transition to a start state, not a terminal state, so the model
+  is one infinite discounted stochastic game whose values Shapley's iteration computes.
+
+A state is ``(position of A, position of B, who holds the ball)``: 20 * 19 * 2 = 760 states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from tqdm.auto import trange
+
+from marl_course._validation import as_rng, check_int, check_real
+from marl_course.games.stochastic import StochasticGame
+
+ROWS, COLS = 4, 5
+ACTIONS = ("N", "S", "E", "W", "stand")
+MOVES = ((-1, 0), (1, 0), (0, 1), (0, -1), (0, 0))
+GOAL_ROWS = (1, 2)
+START_A, START_B = (1, 3), (2, 1)
+A, B = 0, 1
+
+
+def _cell(row: int, col: int) -> int:
+    return row * COLS + col
+
+
+def _state_table() -> tuple[np.ndarray, np.ndarray]:
+    """``states[k] = (cell_A, cell_B, ball_holder)`` and the inverse index ``index[cell_A, cell_B, ball]``."""
+    states = [(a, b, ball) for a in range(ROWS * COLS) for b in range(ROWS * COLS) if a != b for ball in (A, B)]
+    index = np.full((ROWS * COLS, ROWS * COLS, 2), -1, dtype=np.int64)
+    for k, (a, b, ball) in enumerate(states):
+        index[a, b, ball] = k
+    return np.array(states, dtype=np.int64), index
+
+
+STATES, STATE_INDEX = _state_table()
+N_STATES = len(STATES)
+START_STATES = (int(STATE_INDEX[_cell(*START_A), _cell(*START_B), A]),
+                int(STATE_INDEX[_cell(*START_A), _cell(*START_B), B]))
+
+
+def _move(cells: list, ball: int, mover: int, action: int) -> tuple[int, int]:
+    """Execute one player's move in place on ``cells``; returns ``(ball, score)``, score = +1 if A scored."""
+    row, col = divmod(cells[mover], COLS)
+    d_row, d_col = MOVES[action]
+    new_row, new_col = row + d_row, col + d_col
+    if not 0 <= new_col < COLS and row in GOAL_ROWS and ball == mover:
+        return ball, (1 if new_col < 0 else -1)  # into the left goal: A's point; the right goal: B's
+    if not (0 <= new_row < ROWS and 0 <= new_col < COLS):
+        return ball, 0  # off the grid: stay
+    target = _cell(new_row, new_col)
+    if target == cells[1 - mover]:
+        return 1 - mover, 0  # bumped: the move fails, the standing player gets the ball
+    cells[mover] = target
+    return ball, 0
+
+
+def _outcome_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Deterministic outcome of ``(state, a_A, a_B, first mover)``: next state (before any reset) and score."""
+    next_state = np.zeros((N_STATES, 5, 5, 2), dtype=np.int64)
+    score = np.zeros((N_STATES, 5, 5, 2), dtype=np.int64)
+    for s, (cell_a, cell_b, ball) in enumerate(STATES):
+        for act_a in range(5):
+            for act_b in range(5):
+                for first in (A, B):
+                    cells, holder, goal = [int(cell_a), int(cell_b)], int(ball), 0
+                    for mover in (first, 1 - first):
+                        holder, goal = _move(cells, holder, mover, (act_a, act_b)[mover])
+                        if goal:
+                            break
+                    next_state[s, act_a, act_b, first] = s if goal else STATE_INDEX[cells[0], cells[1], holder]
+                    score[s, act_a, act_b, first] = goal
+    return next_state, score
+
+
+NEXT_STATE, SCORE = _outcome_tables()
+
+
+@dataclass
+class Soccer:
+    """The soccer game to play step by step.
+
+    Parameters
+    ----------
+    draw_probability : float
+        Probability that a step ends the game in a draw (paper: 0.1).
+    discount : float
+        ``gamma`` (paper: 0.9); used by :meth:`model` and by learners.
+
+    Examples
+    --------
+    >>> env = Soccer()
+    >>> state = env.reset(seed=0)
+    >>> state in START_STATES
+    True
+    >>> next_state, rewards, done = env.step(4, 4)  # both stand
+    >>> rewards.tolist()
+    [0.0, 0.0]
+    """
+
+    draw_probability: float = 0.1
+    discount: float = 0.9
+
+    def __post_init__(self):
+        self.draw_probability = check_real(self.draw_probability, "draw_probability", low=0, high=1)
+        self.discount = check_real(self.discount, "discount", low=0, high=1, high_open=True)
+        self.state = START_STATES[0]
+        self.rng = np.random.default_rng()
+
+    def reset(self, seed=None) -> int:
+        """Start a new game (ball to a random player); ``seed`` re-seeds the game's generator."""
+        if seed is not None:
+            self.rng = as_rng(seed)
+        self.state = START_STATES[int(self.rng.integers(2))]
+        return self.state
+
+    def step(self, action_a: int, action_b: int) -> tuple[int, np.ndarray, bool]:
+        """Play one step: returns ``(next_state, rewards (R_A, R_B), game_over)``.
+
+        After a goal or a draw ``next_state`` is already the start state of the next game.
+        """
+        first = int(self.rng.integers(2))
+        goal = int(SCORE[self.state, action_a, action_b, first])
+        if goal or self.rng.random() < self.draw_probability:
+            self.state = START_STATES[int(self.rng.integers(2))]
+            return self.state, np.array([goal, -goal], dtype=float), True
+        self.state = int(NEXT_STATE[self.state, action_a, action_b, first])
+        return self.state, np.zeros(2), False
+
+    def model(self) -> StochasticGame:
+        """The full model as a :class:`~marl_course.games.StochasticGame` (A is player 1).
+
+        ``Tr(s, a, s') = sum_first 1/2 [goal: reset(s') ; else (1-p) 1[s' = next] + p reset(s')]``,
+        ``reset`` putting 1/2 on each start state; ``R_A(s, a) = sum_first 1/2 score``.
+        The arrays are dense, shape (760, 5, 5, 760): about 115 MB.
+
+        Examples
+        --------
+        >>> game = Soccer().model()
+        >>> game.n_states, game.action_counts, game.is_zero_sum()
+        (760, (5, 5), True)
+        """
+        reset = np.zeros(N_STATES)
+        reset[list(START_STATES)] = 0.5
+        transitions = np.zeros((N_STATES, 5, 5, N_STATES))
+        s_idx, a_idx, b_idx = np.indices((N_STATES, 5, 5))
+        for first in (A, B):
+            scored = SCORE[..., first] != 0
+            transitions += 0.5 * np.where(scored[..., None], 1.0, self.draw_probability) * reset
+            np.add.at(transitions, (s_idx, a_idx, b_idx, NEXT_STATE[..., first]),
+                      0.5 * (1 - self.draw_probability) * ~scored)
+        reward_a = 0.5 * SCORE.sum(axis=-1).astype(float)
+        return StochasticGame(transitions, np.stack([reward_a, -reward_a]), self.discount,
+                              name="Littman's soccer")
+
+
+def hand_built_policy(player: int) -> np.ndarray:
+    """A deterministic hand-built player (our rules; the paper does not list its own).
+
+    With the ball: get into a goal row, then run at the attacked goal, side-stepping vertically if
+    the opponent stands right in front. Without the ball: step toward the ball carrier, closing the
+    larger of the row and column gaps. Returns the policy as one-hot rows, shape (760, 5).
+
+    Examples
+    --------
+    >>> policy = hand_built_policy(A)
+    >>> policy.shape, ACTIONS[int(policy[START_STATES[0]].argmax())]  # A holds the ball at the start
+    ((760, 5), 'W')
+    """
+    player = check_int(player, "player", low=0, high=1)
+    policy = np.zeros((N_STATES, 5))
+    west = player == A
+    for s, (cell_a, cell_b, ball) in enumerate(STATES):
+        (row, col), (o_row, o_col) = (divmod(int(c), COLS) for c in ((cell_a, cell_b) if player == A else (cell_b, cell_a)))
+        if ball == player:
+            if row not in GOAL_ROWS:
+                action = 1 if row < GOAL_ROWS[0] else 0
+            else:
+                ahead = col - 1 if west else col + 1
+                blocked = (o_row, o_col) == (row, ahead)
+                action = (1 if row == GOAL_ROWS[0] else 0) if blocked else (3 if west else 2)
+        elif abs(o_row - row) > abs(o_col - col):
+            action = 1 if o_row > row else 0
+        else:
+            action = 2 if o_col > col else 3
+        policy[s, action] = 1.0
+    return policy
+
+
+def uniform_policy() -> np.ndarray:
+    """The random player: uniform over the five actions in every state, shape (760, 5)."""
+    return np.full((N_STATES, 5), 0.2)
+
+
+@dataclass(frozen=True)
+class MatchRecord:
+    """What happened in :func:`play`: games A won, B won, drawn, and steps played."""
+
+    wins_a: int
+    wins_b: int
+    draws: int
+    steps: int
+
+    @property
+    def percent_won_a(self) -> float:
+        """A's share of the decided games, in percent (nan when none was decided)."""
+        decided = self.wins_a + self.wins_b
+        return 100.0 * self.wins_a / decided if decided else float("nan")
+
+
+def play(env: Soccer, player_a, player_b, n_steps: int, seed=None, learn: bool = True,
+         progress: bool = False) -> MatchRecord:
+    """Let two players play ``n_steps`` steps of soccer, continuing from ``env``'s current state.
+
+    Players have ``act(state, rng) -> action`` and ``update(state, own, other, reward, next_state)``
+    (called for both players after every step when ``learn``). ``seed`` seeds both the players'
+    choices and the game's random move order and draws.
+
+    Examples
+    --------
+    >>> from marl_course.tabular.q_learning import FixedPlayer
+    >>> env = Soccer(); _ = env.reset(seed=1)
+    >>> record = play(env, FixedPlayer(hand_built_policy(A)), FixedPlayer(uniform_policy()), 2000, seed=1)
+    >>> record.percent_won_a > 80
+    True
+    """
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    rng = as_rng(seed)
+    env.rng = rng
+    wins_a = wins_b = draws = 0
+    state = env.state
+    for _ in trange(n_steps, disable=not progress, desc="soccer steps", mininterval=0.5):
+        action_a, action_b = player_a.act(state, rng), player_b.act(state, rng)
+        next_state, rewards, over = env.step(action_a, action_b)
+        if learn:
+            player_a.update(state, action_a, action_b, rewards[0], next_state)
+            player_b.update(state, action_b, action_a, rewards[1], next_state)
+        if over:
+            wins_a += rewards[0] > 0
+            wins_b += rewards[1] > 0
+            draws += rewards[0] == 0
+        state = next_state
+    return MatchRecord(int(wins_a), int(wins_b), int(draws), n_steps)

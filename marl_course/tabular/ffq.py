@@ -1,0 +1,119 @@
+"""Friend-or-Foe Q-learning (Littman 2001): every other player is labelled a friend or a foe.
+
+The value of a state's stage game ``Q_i(s, a_i, a_{-i})`` for player ``i`` treats its friends
+(and itself) as one *team* choosing a joint action and its foes as another, a two-"player"
+zero-sum game (the team reduction of n players to two):
+
+    V_i(s) = max_{pi in PD(X_1 x ... x X_k)} min_{y in Y_1 x ... x Y_l} sum_x pi(x) Q_i(s, x, y),
+
+``X`` the friends' actions (``i`` included) and ``Y`` the foes'. All friends (Friend-Q): the
+largest entry ``max_a Q_i(s, a)``, an ordinary max; all foes (Foe-Q, two players): Minimax-Q.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marl_course._validation import as_finite_array, check_int, check_real
+from marl_course.games.zero_sum import solve_zero_sum_unchecked
+from marl_course.tabular.q_learning import sample_action
+
+
+def friend_or_foe_value(stage_q, friends) -> tuple[float, np.ndarray]:
+    """Player ``i``'s FFQ value of one stage game and its own (marginal) policy.
+
+    Parameters
+    ----------
+    stage_q : array_like, shape (m_i, m_2, ..., m_n)
+        ``Q_i(s, .)`` with player ``i``'s own action on axis 0.
+    friends : sequence of bool, length n - 1
+        For every other player (axes 1..n-1), True = friend, False = foe.
+
+    Returns
+    -------
+    value : float
+    policy : numpy.ndarray, shape (m_i,)
+        The team's optimal joint strategy, marginalised to player ``i``'s own action.
+
+    Examples
+    --------
+    Three players, one friend and one foe, on a random stage game: the team of two plays a
+    4-action (2 x 2) zero-sum game against the foe.
+
+    >>> rng = np.random.default_rng(0)
+    >>> value, policy = friend_or_foe_value(rng.normal(size=(2, 2, 3)), [True, False])
+    >>> policy.shape, bool(np.isclose(policy.sum(), 1))
+    ((2,), True)
+    >>> friend_or_foe_value([[1, 5], [2, 0]], [True])  # Friend-Q: the best joint action
+    (5.0, array([1., 0.]))
+    """
+    stage_q = as_finite_array(stage_q, "stage_q", min_ndim=2)
+    friends = [bool(f) for f in friends]
+    if len(friends) != stage_q.ndim - 1:
+        raise ValueError(f"friends must label {stage_q.ndim - 1} other players, got {len(friends)}")
+    team_axes = [0] + [k + 1 for k, f in enumerate(friends) if f]
+    foe_axes = [k + 1 for k, f in enumerate(friends) if not f]
+    team = stage_q.transpose(team_axes + foe_axes)
+    team_shape = team.shape[:len(team_axes)]
+    matrix = team.reshape(int(np.prod(team_shape)), -1)  # (team joint actions, foe joint actions)
+    if not foe_axes:  # Friend-Q: max over joint actions, play your part of the best one
+        best = int(matrix[:, 0].argmax())
+        value, team_strategy = float(matrix[best, 0]), np.eye(matrix.shape[0])[best]
+    else:  # Foe-Q: the team's maximin strategy
+        value, team_strategy, _ = solve_zero_sum_unchecked(matrix)
+    policy = team_strategy.reshape(team_shape).sum(axis=tuple(range(1, len(team_shape))))
+    return value, policy
+
+
+class FriendOrFoeQ:
+    """A two-player FFQ learner: Friend-Q (``friend=True``) or Foe-Q (``friend=False``).
+
+    Same schedule and parameters as :class:`~marl_course.tabular.minimax_q.MinimaxQ`; with
+    ``friend=False`` it *is* Minimax-Q. Tables start at 0 (Littman 2001 leaves this open).
+
+    References
+    ----------
+    Littman, "Friend-or-foe Q-learning in general-sum games", ICML 2001.
+
+    Examples
+    --------
+    >>> friend = FriendOrFoeQ(1, 2, 2, friend=True, discount=0.0, explore=0.0, alpha=1.0, alpha_decay=1.0)
+    >>> friend.update(0, 1, 1, 3.0, 0)
+    >>> friend.V.tolist(), friend.policy.tolist()
+    ([3.0], [[0.0, 1.0]])
+    """
+
+    def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, friend: bool, discount: float = 0.9,
+                 explore: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
+        n_states = check_int(n_states, "n_states", low=1)
+        self.n_actions = check_int(n_actions, "n_actions", low=1)
+        n_opponent_actions = check_int(n_opponent_actions, "n_opponent_actions", low=1)
+        self.friend = bool(friend)
+        self.discount = check_real(discount, "discount", low=0, high=1, high_open=True)
+        self.explore = check_real(explore, "explore", low=0, high=1)
+        self.alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
+        self.alpha_decay = check_real(alpha_decay, "alpha_decay", low=0, high=1, low_open=True)
+        self.Q = np.zeros((n_states, self.n_actions, n_opponent_actions))
+        self.V = np.zeros(n_states)
+        self.pi = np.full((n_states, self.n_actions), 1.0 / self.n_actions)
+
+    @property
+    def policy(self) -> np.ndarray:
+        """The learned policy, shape (S, m)."""
+        return self.pi
+
+    def act(self, state: int, rng: np.random.Generator) -> int:
+        """A random action with probability ``explore``, else one drawn from ``pi[s]``."""
+        if rng.random() < self.explore:
+            return int(rng.integers(self.n_actions))
+        return sample_action(self.pi[state], rng)
+
+    def update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
+        """Littman (2001): back up ``Q_i(s, a, o)`` with ``V_i(s')``, then re-solve ``s``'s stage game."""
+        # (step 1) Q_i(s, a, o) <- (1 - alpha) Q_i(s, a, o) + alpha (r_i + gamma V_i(s'))
+        self.Q[state, action, opponent_action] = ((1 - self.alpha) * self.Q[state, action, opponent_action]
+                                                  + self.alpha * (reward + self.discount * self.V[next_state]))
+        # (step 2) V_i(s), pi_i(s) from the friend (max) or foe (maximin) value of the stage game
+        self.V[state], self.pi[state] = friend_or_foe_value(self.Q[state], [self.friend])
+        # (step 3) alpha <- alpha * decay
+        self.alpha *= self.alpha_decay

@@ -1,0 +1,177 @@
+"""Minimax-Q (Littman 1994): Q-learning whose backup uses the value of the stage zero-sum game.
+
+The agent learns ``Q(s, a, o)`` over its own action ``a`` and the opponent's ``o``; the value of
+a state is the maximin value of the stage game ``Q(s, ., .)``,
+
+    V(s) = max_{pi in PD(A)} min_{o in O} sum_a pi(a) Q(s, a, o),
+
+one small linear program per update (the article's drawback 1, kept cheap by
+:func:`~marl_course.games.zero_sum.solve_zero_sum_unchecked`). The policy ``pi(s)`` is the
+maximin strategy, mixed where the game needs it, and is the same whatever the opponent does:
+safe, but it does not exploit a weak opponent (drawback 3, not rational).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marl_course._validation import check_int, check_real
+from marl_course.envs.soccer import B, N_STATES, Soccer, hand_built_policy, play, uniform_policy
+from marl_course.games.zero_sum import solve_zero_sum_unchecked
+from marl_course.tabular.q_learning import FixedPlayer, QLearner, sample_action
+
+
+def decay_for(n_steps: int, final_alpha: float = 0.01) -> float:
+    """The per-step decay that takes ``alpha`` from 1 to ``final_alpha`` in ``n_steps`` (Littman: 10^6 -> 0.9999954).
+
+    Examples
+    --------
+    >>> round(decay_for(10**6), 7)
+    0.9999954
+    """
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    return float(check_real(final_alpha, "final_alpha", low=0, high=1, low_open=True) ** (1.0 / n_steps))
+
+
+def minimax_q_update(Q: np.ndarray, V: np.ndarray, pi: np.ndarray, state: int, action: int, opponent_action: int,
+                     reward: float, next_state: int, alpha: float, discount: float) -> None:
+    """Littman's (1994) Figure 1 "Learn" step, in place on ``Q`` (S, m, o), ``V`` (S,) and ``pi`` (S, m).
+
+    Examples
+    --------
+    Matching pennies as a one-state game with gamma = 0: after the four joint actions are
+    backed up with alpha = 1, the policy is (1/2, 1/2) and the value 0.
+
+    >>> Q, V, pi = np.zeros((1, 2, 2)), np.zeros(1), np.full((1, 2), 0.5)
+    >>> for a, o, r in [(0, 0, 1), (0, 1, -1), (1, 0, -1), (1, 1, 1)]:
+    ...     minimax_q_update(Q, V, pi, 0, a, o, r, 0, alpha=1.0, discount=0.0)
+    >>> pi.round(12).tolist(), round(float(V[0]), 12)
+    ([[0.5, 0.5]], 0.0)
+    """
+    # (step 1) Q[s,a,o] := (1 - alpha) Q[s,a,o] + alpha (rew + gamma V[s'])
+    Q[state, action, opponent_action] = ((1 - alpha) * Q[state, action, opponent_action]
+                                         + alpha * (reward + discount * V[next_state]))
+    # (step 2) pi[s,.] := argmax_{pi'} min_{o'} sum_{a'} pi'[a'] Q[s,a',o']  (a linear program)
+    # (step 3) V[s] := min_{o'} sum_{a'} pi[s,a'] Q[s,a',o']                 (its value)
+    V[state], pi[state], _ = solve_zero_sum_unchecked(Q[state])
+
+
+class MinimaxQ:
+    """A Minimax-Q player with Littman's (1994) initialisation and schedule.
+
+    Parameters
+    ----------
+    n_states, n_actions, n_opponent_actions : int
+    discount : float
+        ``gamma`` (Littman: 0.9).
+    explore : float
+        Probability of a uniformly random action while learning (Littman: 0.2).
+    alpha, alpha_decay : float
+        Learning rate and its per-update decay (Littman: 1.0 and 0.9999954; see :func:`decay_for`).
+
+    Attributes
+    ----------
+    Q : numpy.ndarray, shape (S, m, o)
+        Initialised to 1, as are ``V`` (S,); ``pi`` (S, m) starts uniform.
+
+    References
+    ----------
+    Littman, "Markov games as a framework for multi-agent reinforcement learning", ICML 1994.
+
+    Examples
+    --------
+    >>> player = MinimaxQ(1, 2, 2, discount=0.0, explore=0.0, alpha_decay=1.0)
+    >>> player.update(0, 0, 0, -1.0, 0)  # Q(s) = [[-1, 1], [1, 1]]: action 1 now dominates
+    >>> player.policy.round(12).tolist(), float(player.V[0])
+    ([[0.0, 1.0]], 1.0)
+    """
+
+    def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, discount: float = 0.9,
+                 explore: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
+        n_states = check_int(n_states, "n_states", low=1)
+        self.n_actions = check_int(n_actions, "n_actions", low=1)
+        n_opponent_actions = check_int(n_opponent_actions, "n_opponent_actions", low=1)
+        self.discount = check_real(discount, "discount", low=0, high=1, high_open=True)
+        self.explore = check_real(explore, "explore", low=0, high=1)
+        self.alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
+        self.alpha_decay = check_real(alpha_decay, "alpha_decay", low=0, high=1, low_open=True)
+        # (initialise) Q[s,a,o] := 1, V[s] := 1, pi[s,a] := 1/|A|
+        self.Q = np.ones((n_states, self.n_actions, n_opponent_actions))
+        self.V = np.ones(n_states)
+        self.pi = np.full((n_states, self.n_actions), 1.0 / self.n_actions)
+
+    @property
+    def policy(self) -> np.ndarray:
+        """The learned maximin policy ``pi``, shape (S, m)."""
+        return self.pi
+
+    def act(self, state: int, rng: np.random.Generator) -> int:
+        """(choose) With probability ``explore`` a random action, else ``a`` with probability ``pi[s, a]``."""
+        if rng.random() < self.explore:
+            return int(rng.integers(self.n_actions))
+        return sample_action(self.pi[state], rng)
+
+    def update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
+        """(learn) :func:`minimax_q_update`, then (step 4) ``alpha := alpha * decay``."""
+        minimax_q_update(self.Q, self.V, self.pi, state, action, opponent_action, reward, next_state,
+                         self.alpha, self.discount)
+        self.alpha *= self.alpha_decay
+
+
+#: Littman (1994), Table 1: percent of games won by each trained policy (playing A) against each test opponent.
+LITTMAN_TABLE_1 = {
+    "random": {"MR": 99.3, "MM": 99.3, "QR": 99.4, "QQ": 99.5},
+    "hand-built": {"MR": 53.7, "MM": 48.1, "QR": 26.1, "QQ": 76.3},
+    "challenger": {"MR": 35.0, "MM": 37.5, "QR": 0.0, "QQ": 0.0},
+}
+
+
+def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: int = 20_000, seed: int = 0,
+                  progress: bool = False) -> dict:
+    """Littman's (1994) Table 1 experiment on soccer, at a chosen scale (paper: 10^6, 10^5 and 10^5 steps).
+
+    Trains four policies for player A: MR (Minimax-Q against a random B), MM (Minimax-Q against a
+    Minimax-Q B), QR and QQ (Q-learning against a random / a Q-learning B). Each policy, frozen
+    (no exploration), then plays B = random, B = the hand-built player, and B = its challenger: a
+    Q-learner trained ``n_challenger`` steps to beat that frozen policy.
+
+    Returns
+    -------
+    dict
+        ``results[opponent][name]`` = :class:`~marl_course.envs.soccer.MatchRecord` of ``n_test`` steps,
+        plus ``results["policies"][name]``, the frozen policies (760, 5).
+
+    Examples
+    --------
+    >>> table = littman_table(n_train=300, n_challenger=300, n_test=300, seed=0)
+    >>> sorted(table["challenger"])
+    ['MM', 'MR', 'QQ', 'QR']
+    """
+    n_train, n_challenger, n_test = (check_int(n, name, low=1) for n, name in
+                                     ((n_train, "n_train"), (n_challenger, "n_challenger"), (n_test, "n_test")))
+    rng = np.random.default_rng(seed)
+    train_decay, challenger_decay = decay_for(n_train), decay_for(n_challenger)
+    make = {
+        "minimax": lambda: MinimaxQ(N_STATES, 5, 5, alpha_decay=train_decay),
+        "q": lambda: QLearner(N_STATES, 5, alpha_decay=train_decay),
+        "random": lambda: FixedPlayer(uniform_policy()),
+    }
+    pairs = {"MR": ("minimax", "random"), "MM": ("minimax", "minimax"), "QR": ("q", "random"), "QQ": ("q", "q")}
+    results = {"random": {}, "hand-built": {}, "challenger": {}, "policies": {}}
+    for name, (kind_a, kind_b) in pairs.items():
+        env = Soccer()
+        env.reset(seed=rng)
+        learner = make[kind_a]()
+        play(env, learner, make[kind_b](), n_train, seed=rng, progress=progress)
+        frozen = FixedPlayer(learner.policy.copy())
+        results["policies"][name] = frozen.policy
+        challenger = QLearner(N_STATES, 5, alpha_decay=challenger_decay)
+        env.reset(seed=rng)
+        play(env, frozen, challenger, n_challenger, seed=rng)
+        challenger.explore = 0.0
+        opponents = {"random": FixedPlayer(uniform_policy()), "hand-built": FixedPlayer(hand_built_policy(B)),
+                     "challenger": challenger}
+        for opponent, player_b in opponents.items():
+            env.reset(seed=rng)
+            results[opponent][name] = play(env, frozen, player_b, n_test, seed=rng, learn=False)
+    return results

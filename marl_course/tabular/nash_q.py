@@ -1,0 +1,126 @@
+"""Nash Q-learning (Hu & Wellman 2003) for two-player general-sum stochastic games.
+
+Each agent keeps the Q-tables of *both* players, ``Q^1(s, a_1, a_2)`` and ``Q^2(s, a_1, a_2)``,
+and backs up with the players' payoffs at a Nash equilibrium of the next state's stage game:
+
+    Q^i(s, a_1, a_2) <- (1 - alpha_t) Q^i(s, a_1, a_2) + alpha_t (r_i + gamma NashQ^i(s')),
+    NashQ^i(s') = pi^1(s') Q^i(s') pi^2(s'),
+
+with ``(pi^1(s'), pi^2(s'))`` a Nash equilibrium of the bimatrix game ``(Q^1(s'), Q^2(s'))`` and
+``alpha_t = 1 / n_t(s, a_1, a_2)``, the inverse visit count (the paper's choice). The stage game
+may have several equilibria; the update needs one, chosen the same way by both players (see
+:func:`stage_nash`). This choice is the algorithm's weak point (the article's drawback: the
+convergence conditions need every stage game's equilibria to be all global optima or all saddle
+points, which rarely holds).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from marl_course._validation import as_bimatrix, check_int, check_real
+from marl_course.games.equilibria import DegenerateGameWarning, pure_nash_equilibria, support_enumeration
+
+
+def stage_nash(Q1, Q2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A Nash equilibrium of the stage game ``(Q1, Q2)`` and the players' payoffs there.
+
+    Selection rule (ours; the paper picks "the first equilibrium found"): among the pure
+    equilibria, the one with the largest sum of payoffs ``Q1 + Q2`` (ties: the first in
+    lexicographic order); if there is no pure equilibrium, the first equilibrium of
+    :func:`~marl_course.games.support_enumeration`.
+
+    Returns
+    -------
+    values : numpy.ndarray, shape (2,)
+        ``NashQ^i = pi^1 Q^i pi^2`` for i = 1, 2.
+    pi_1, pi_2 : numpy.ndarray, shapes (m_1,), (m_2,)
+
+    Examples
+    --------
+    Battle of the sexes has two pure equilibria; the rule picks the one with more total payoff:
+
+    >>> values, x, y = stage_nash([[2, 0], [0, 3]], [[3, 0], [0, 2]])
+    >>> values.tolist(), x.tolist(), y.tolist()
+    ([2.0, 3.0], [1.0, 0.0], [1.0, 0.0])
+    """
+    Q1, Q2 = as_bimatrix(Q1, Q2, names=("Q1", "Q2"))
+    pure = pure_nash_equilibria([Q1, Q2])
+    if pure:
+        totals = [Q1[a] + Q2[a] for a in pure]
+        a_1, a_2 = pure[int(np.argmax(totals))]
+        x, y = np.eye(Q1.shape[0])[a_1], np.eye(Q1.shape[1])[a_2]
+    else:  # a learned stage game is often degenerate; any equilibrium found is a valid choice here
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateGameWarning)
+            x, y = support_enumeration(Q1, Q2)[0]
+    return np.array([x @ Q1 @ y, x @ Q2 @ y]), x, y
+
+
+def nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1: int, action_2: int, rewards,
+                  next_state: int, discount: float) -> None:
+    """Hu & Wellman's (2003) Table 1 update, in place on ``Q`` (2, S, m_1, m_2) and visit ``counts`` (S, m_1, m_2).
+
+    Examples
+    --------
+    >>> Q, counts = np.zeros((2, 2, 2, 2)), np.zeros((2, 2, 2))
+    >>> Q[:, 1] = [[[2, 0], [0, 3]], [[3, 0], [0, 2]]]  # the next state's stage game
+    >>> nash_q_update(Q, counts, 0, 1, 1, [1.0, 0.0], 1, discount=0.5)
+    >>> Q[:, 0, 1, 1].tolist()  # alpha = 1 on the first visit: r + 0.5 * NashQ(s')
+    [2.0, 1.5]
+    """
+    # (step 1) alpha_t = 1 / n_t(s, a_1, a_2)
+    counts[state, action_1, action_2] += 1
+    alpha = 1.0 / counts[state, action_1, action_2]
+    # (step 2) NashQ^i(s') from a Nash equilibrium of the stage game (Q^1(s'), Q^2(s'))
+    nash_values, _, _ = stage_nash(Q[0, next_state], Q[1, next_state])
+    # (step 3) Q^i(s, a_1, a_2) <- (1 - alpha) Q^i + alpha (r_i + gamma NashQ^i(s')), for both players
+    Q[:, state, action_1, action_2] = ((1 - alpha) * Q[:, state, action_1, action_2]
+                                       + alpha * (np.asarray(rewards) + discount * nash_values))
+
+
+class NashQ:
+    """A Nash-Q learner holding both players' tables (what each of Hu & Wellman's agents keeps).
+
+    Parameters
+    ----------
+    n_states : int
+    action_counts : tuple of int
+        ``(m_1, m_2)``.
+    discount : float
+        ``gamma`` (Hu & Wellman: 0.99).
+
+    References
+    ----------
+    Hu & Wellman, "Nash Q-learning for general-sum stochastic games", JMLR 4 (2003).
+
+    Examples
+    --------
+    >>> learner = NashQ(2, (2, 2), discount=0.5)
+    >>> learner.update(0, 0, 1, [1.0, -1.0], 1)
+    >>> learner.Q[:, 0, 0, 1].tolist()
+    [1.0, -1.0]
+    """
+
+    def __init__(self, n_states: int, action_counts=(4, 4), discount: float = 0.99):
+        n_states = check_int(n_states, "n_states", low=1)
+        m_1, m_2 = (check_int(m, "action_counts", low=1) for m in action_counts)
+        self.discount = check_real(discount, "discount", low=0, high=1, high_open=True)
+        # (initialise) Q^i(s, a_1, a_2) = 0 for all s, a_1, a_2 and both players
+        self.Q = np.zeros((2, n_states, m_1, m_2))
+        self.counts = np.zeros((n_states, m_1, m_2))
+
+    def update(self, state: int, action_1: int, action_2: int, rewards, next_state: int) -> None:
+        """:func:`nash_q_update` on the learner's tables."""
+        nash_q_update(self.Q, self.counts, state, action_1, action_2, rewards, next_state, self.discount)
+
+    def equilibrium(self, state: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The selected equilibrium of the learned stage game in ``state``: ``(values, pi_1, pi_2)``."""
+        return stage_nash(self.Q[0, state], self.Q[1, state])
+
+    def joint_action(self, state: int) -> tuple[int, int]:
+        """The most likely joint action of the selected equilibrium (the pure one when it is pure)."""
+        _, x, y = self.equilibrium(state)
+        return int(x.argmax()), int(y.argmax())

@@ -1,0 +1,154 @@
+"""Independent Q-learning: the single-agent baseline that treats the other agent as part of the world.
+
+``Q(s, a) <- (1 - alpha) Q(s, a) + alpha (r + gamma max_a' Q(s', a'))``, acting epsilon-greedily.
+Its greedy policy is deterministic, which is exactly what a challenger exploits in Littman's
+soccer (chapter 2). The module also holds the two helpers every tabular player shares: sampling
+an action from a distribution and a fixed (non-learning) player.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marl_course._validation import as_finite_array, as_probability_rows, as_rng, check_int, check_real
+
+
+def sample_action(probabilities: np.ndarray, rng: np.random.Generator) -> int:
+    """Draw an index from a probability vector with one uniform number (inverse CDF).
+
+    Examples
+    --------
+    >>> sample_action(np.array([0.0, 1.0, 0.0]), np.random.default_rng(0))
+    1
+    """
+    index = int(np.searchsorted(np.cumsum(probabilities), rng.random() * probabilities.sum(), side="right"))
+    return min(index, len(probabilities) - 1)
+
+
+def q_learning_update(Q: np.ndarray, state: int, action: int, reward: float, next_state: int,
+                      alpha: float, discount: float) -> None:
+    """One Q-learning backup, in place: ``Q(s,a) <- (1-alpha) Q(s,a) + alpha (r + gamma max_a' Q(s',a'))``.
+
+    References
+    ----------
+    Watkins & Dayan, "Q-learning", Machine Learning 8 (1992).
+
+    Examples
+    --------
+    >>> Q = np.zeros((2, 2)); Q[1] = [0.0, 2.0]
+    >>> q_learning_update(Q, 0, 1, 1.0, 1, alpha=0.5, discount=0.9)
+    >>> float(Q[0, 1])  # 0.5 * (1 + 0.9 * 2)
+    1.4
+    """
+    Q[state, action] = (1 - alpha) * Q[state, action] + alpha * (reward + discount * Q[next_state].max())
+
+
+class QLearner:
+    """An independent Q-learner ``Q(s, a)`` with Littman's (1994) schedule.
+
+    Parameters
+    ----------
+    n_states, n_actions : int
+    discount : float
+        ``gamma``.
+    explore : float
+        Probability of a uniformly random action while learning (Littman: 0.2).
+    alpha, alpha_decay : float
+        Learning rate, multiplied by ``alpha_decay`` after every update (Littman: 1.0 and
+        0.9999954, i.e. 0.01 after 10^6 steps).
+    initial_q : float
+        Initial table entries (Littman: 1).
+
+    Examples
+    --------
+    >>> learner = QLearner(1, 2, discount=0.0, explore=0.0, alpha=0.5, alpha_decay=1.0)
+    >>> learner.update(0, 1, None, 3.0, 0)
+    >>> learner.Q.tolist(), learner.policy.tolist()
+    ([[1.0, 2.0]], [[0.0, 1.0]])
+    """
+
+    def __init__(self, n_states: int, n_actions: int, discount: float = 0.9, explore: float = 0.2,
+                 alpha: float = 1.0, alpha_decay: float = 0.9999954, initial_q: float = 1.0):
+        n_states = check_int(n_states, "n_states", low=1)
+        self.n_actions = check_int(n_actions, "n_actions", low=1)
+        self.discount = check_real(discount, "discount", low=0, high=1, high_open=True)
+        self.explore = check_real(explore, "explore", low=0, high=1)
+        self.alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
+        self.alpha_decay = check_real(alpha_decay, "alpha_decay", low=0, high=1, low_open=True)
+        self.Q = np.full((n_states, self.n_actions), check_real(initial_q, "initial_q"))
+
+    @property
+    def policy(self) -> np.ndarray:
+        """The greedy policy as one-hot rows, shape (S, m) (ties: lowest index)."""
+        return np.eye(self.n_actions)[self.Q.argmax(axis=1)]
+
+    def act(self, state: int, rng: np.random.Generator) -> int:
+        """Epsilon-greedy: a random action with probability ``explore``, else the greedy one."""
+        if rng.random() < self.explore:
+            return int(rng.integers(self.n_actions))
+        return int(self.Q[state].argmax())
+
+    def update(self, state: int, action: int, opponent_action, reward: float, next_state: int) -> None:
+        """Back up ``Q(s, a)`` (the opponent's action is ignored: it is part of the world)."""
+        q_learning_update(self.Q, state, action, reward, next_state, self.alpha, self.discount)
+        self.alpha *= self.alpha_decay
+
+
+class FixedPlayer:
+    """A player that follows a fixed stochastic policy and never learns.
+
+    Parameters
+    ----------
+    policy : array_like, shape (S, m)
+        ``policy[s]`` is the distribution over actions in state ``s``.
+
+    Examples
+    --------
+    >>> player = FixedPlayer([[0.0, 1.0]])
+    >>> player.act(0, np.random.default_rng(0))
+    1
+    """
+
+    def __init__(self, policy):
+        self.policy = as_probability_rows(policy, "policy")
+        if self.policy.ndim != 2:
+            raise ValueError(f"policy must have shape (S, m), got {self.policy.shape}")
+
+    def act(self, state: int, rng: np.random.Generator) -> int:
+        return sample_action(self.policy[state], rng)
+
+    def update(self, state, action, opponent_action, reward, next_state) -> None:
+        """A fixed player does not learn."""
+
+
+def play_repeated(payoffs_row, player_row, player_col, n_steps: int, seed=None) -> np.ndarray:
+    """Two players repeat a zero-sum matrix game (a one-state stochastic game, state 0) and learn.
+
+    ``payoffs_row[a, o]`` is the row player's reward; the column player gets its negative. Each
+    player has ``act(state, rng)`` and ``update(state, own, other, reward, next_state)``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_steps,)
+        The row player's reward at every step.
+
+    Examples
+    --------
+    A Q-learner against an opponent that always plays rock learns to play paper:
+
+    >>> from marl_course.games.gallery import rock_paper_scissors
+    >>> learner = QLearner(1, 3, discount=0.0, explore=0.1, alpha_decay=0.999)
+    >>> rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([[1.0, 0.0, 0.0]]), 500, seed=0)
+    >>> int(learner.Q[0].argmax()), bool(rewards[-100:].mean() > 0.8)
+    (1, True)
+    """
+    payoffs = as_finite_array(payoffs_row, "payoffs_row", ndim=2)
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    rng = as_rng(seed)
+    rewards = np.empty(n_steps)
+    for t in range(n_steps):
+        a, o = player_row.act(0, rng), player_col.act(0, rng)
+        rewards[t] = payoffs[a, o]
+        player_row.update(0, a, o, rewards[t], 0)
+        player_col.update(0, o, a, -rewards[t], 0)
+    return rewards

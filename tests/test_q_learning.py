@@ -1,0 +1,53 @@
+"""Independent Q-learning: the backup, exploitation of a fixed opponent, a seeded regression."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from marl_course.games.gallery import rock_paper_scissors
+from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated, q_learning_update, sample_action
+
+
+def test_backup_matches_the_formula():
+    Q = np.array([[0.0, 1.0], [2.0, -1.0]])
+    q_learning_update(Q, 0, 0, 0.5, 1, alpha=0.25, discount=0.9)
+    assert Q[0, 0] == pytest.approx(0.25 * (0.5 + 0.9 * 2.0))
+
+
+def test_q_learner_best_responds_to_a_biased_opponent():
+    game = rock_paper_scissors().A
+    opponent = np.array([0.5, 0.3, 0.2])
+    learner = QLearner(1, 3, discount=0.0, explore=0.1, alpha=0.1, alpha_decay=1.0)
+    play_repeated(game, learner, FixedPlayer([opponent]), 3000, seed=0)
+    assert learner.Q[0].argmax() == (game @ opponent).argmax()
+
+
+def test_seeded_regression():
+    learner = QLearner(1, 3, discount=0.5, explore=0.3, alpha=0.5, alpha_decay=0.99)
+    rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([[0.2, 0.5, 0.3]]), 200, seed=7)
+    again = QLearner(1, 3, discount=0.5, explore=0.3, alpha=0.5, alpha_decay=0.99)
+    assert np.array_equal(rewards, play_repeated(rock_paper_scissors().A, again,
+                                                 FixedPlayer([[0.2, 0.5, 0.3]]), 200, seed=7))
+    assert learner.Q.round(6).tolist() == again.Q.round(6).tolist()
+    assert int(learner.Q[0].argmax()) == 2  # scissors beats the paper-heavy opponent
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=2, max_size=6).filter(lambda p: sum(p) > 0.1), st.integers(0, 1000))
+def test_sampled_actions_are_in_the_support(weights, seed):
+    p = np.array(weights) / sum(weights)
+    action = sample_action(p, np.random.default_rng(seed))
+    assert 0 <= action < len(p) and p[action] > 0
+
+
+def test_greedy_policy_is_on_the_simplex():
+    learner = QLearner(4, 3)
+    learner.Q[:] = np.random.default_rng(0).normal(size=(4, 3))
+    assert np.allclose(learner.policy.sum(axis=1), 1) and set(np.unique(learner.policy)) <= {0.0, 1.0}
+
+
+def test_validation():
+    with pytest.raises(ValueError, match="explore"):
+        QLearner(2, 2, explore=2.0)
+    with pytest.raises(ValueError, match="policy"):
+        FixedPlayer([[0.5, 0.6]])

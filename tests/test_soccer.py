@@ -1,0 +1,81 @@
+"""Littman's soccer: rules, the model against the simulator, and Shapley's values on the full model."""
+
+import numpy as np
+import pytest
+
+from marl_course.envs.soccer import (A, B, GOAL_ROWS, N_STATES, NEXT_STATE, SCORE, START_STATES, STATE_INDEX, STATES,
+                                     Soccer, hand_built_policy, play, uniform_policy)
+from marl_course.tabular.q_learning import FixedPlayer
+
+
+def cell(row, col):
+    return row * 5 + col
+
+
+def test_state_count_and_index_roundtrip():
+    assert N_STATES == 20 * 19 * 2
+    for k in (0, 17, N_STATES - 1):
+        assert STATE_INDEX[tuple(STATES[k])] == k
+
+
+def test_carrying_the_ball_into_the_attacked_goal_scores():
+    s = STATE_INDEX[cell(GOAL_ROWS[0], 0), cell(3, 4), A]
+    assert set(SCORE[s, 3, 4]) == {1}          # A moves W into the left goal, whatever the order
+    s = STATE_INDEX[cell(0, 0), cell(GOAL_ROWS[1], 4), B]
+    assert set(SCORE[s, 4, 2]) == {-1}         # B moves E into the right goal
+    s = STATE_INDEX[cell(0, 0), cell(3, 4), A]
+    assert SCORE[s, 3, 4].tolist() == [0, 0] and NEXT_STATE[s, 3, 4, 0] == s  # W off the grid outside the goal
+
+
+def test_bumping_into_the_standing_player_hands_over_the_ball():
+    s = STATE_INDEX[cell(1, 1), cell(1, 2), A]  # A has the ball, B stands to its east
+    for first in (A, B):
+        assert tuple(STATES[NEXT_STATE[s, 2, 4, first]]) == (cell(1, 1), cell(1, 2), B)
+
+
+def test_move_order_matters_when_both_go_for_the_same_square():
+    s = STATE_INDEX[cell(1, 1), cell(1, 3), B]  # both step into (1, 2)
+    a_first, b_first = (tuple(STATES[NEXT_STATE[s, 2, 3, first]]) for first in (A, B))
+    assert a_first == (cell(1, 2), cell(1, 3), A)  # B bumps into A: A gets the ball
+    assert b_first == (cell(1, 1), cell(1, 2), B)
+
+
+def test_env_is_seeded_and_resets_after_a_game():
+    runs = []
+    for _ in range(2):
+        env = Soccer()
+        env.reset(seed=3)
+        runs.append([env.step(3, 2) for _ in range(30)])
+    assert [r[0] for r in runs[0]] == [r[0] for r in runs[1]]
+    assert all(state in START_STATES for state, _, over in runs[0] if over)
+
+
+def test_invalid_parameters_are_named():
+    with pytest.raises(ValueError, match="draw_probability"):
+        Soccer(draw_probability=1.5)
+
+
+def test_hand_built_beats_random():
+    env = Soccer()
+    env.reset(seed=0)
+    record = play(env, FixedPlayer(hand_built_policy(A)), FixedPlayer(uniform_policy()), 3000, seed=0)
+    assert record.percent_won_a > 90
+
+
+@pytest.mark.slow
+def test_model_matches_simulator_and_shapley_values_are_symmetric():
+    from marl_course.games import shapley_values
+
+    env = Soccer()
+    game = env.model()
+    s, a, b = START_STATES[0], 3, 2
+    env.reset(seed=0)
+    counts = np.zeros(N_STATES)
+    for _ in range(4000):
+        env.state = s
+        counts[env.step(a, b)[0]] += 1
+    assert np.abs(counts / 4000 - game.transitions[s, a, b]).max() < 0.03
+    values = shapley_values(game, tol=1e-6).values
+    # the board is symmetric under a half turn that swaps A and B: V*(A has the ball) = -V*(B has it)
+    assert values[START_STATES[0]] == pytest.approx(-values[START_STATES[1]], abs=1e-5)
+    assert values[START_STATES[0]] > 0
