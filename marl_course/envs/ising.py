@@ -1,0 +1,225 @@
+"""The Ising lattice as a many-agent game, and its Monte Carlo reference (chapter 8).
+
+Yang et al. (2018) turn the 2-D Ising model into a game: one agent per site of an ``L x L``
+torus, agent ``j``'s action is its spin ``s_j`` in ``{-1, +1}`` (action index 0 = down, 1 = up)
+and its reward is
+
+    r_j = 1/2 * s_j * sum_{k in N(j)} s_k,
+
+with ``N(j)`` the four nearest neighbours: ``-2, -1, 0, 1, 2`` for ``0..4`` agreeing neighbours.
+The order parameter ``xi = |N_up - N_down| / N`` is 1 when all spins agree and near 0 when they
+are disordered.
+
+The physics reference is the energy ``E = -sum_<jk> s_j s_k`` (coupling ``J = 1``, each bond
+once) sampled at temperature ``T`` by heat-bath (Gibbs) Monte Carlo: a spin with neighbour sum
+``h_j`` is set up with probability ``1 / (1 + exp(-2 h_j / T))``. A Boltzmann policy over the
+reward, ``pi(up) / pi(down) = exp((r_up - r_down) / tau) = exp(h_j / tau)``, is the same rule at
+``T = 2 tau`` (the reward's factor 1/2), so Onsager's critical temperature
+``T_c = 2 / ln(1 + sqrt 2) = 2.269`` sits at ``tau_c = 1.135`` for the agents.
+
+References
+----------
+Yang, Luo, Li, Zhou, Zhang, Wang (2018). Mean Field Multi-Agent Reinforcement Learning. ICML.
+Onsager (1944). Crystal statistics I. Physical Review 65, 117.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marl_course._validation import as_finite_array, as_rng, check_int
+
+CRITICAL_TEMPERATURE = 2.0 / np.log(1.0 + np.sqrt(2.0))
+"""Onsager's critical temperature ``T_c = 2 / ln(1 + sqrt 2)`` of the square lattice (J = 1)."""
+
+N_NEIGHBOURS = 4
+"""Each site of the torus has four neighbours (up, down, left, right)."""
+
+
+def _check_lattice(values, name: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim < 2 or array.shape[-1] != array.shape[-2] or array.shape[-1] < 2:
+        raise ValueError(f"{name} must have shape (..., L, L) with L >= 2, got shape {array.shape}")
+    return array
+
+
+def spins_from_actions(actions) -> np.ndarray:
+    """Spins ``s = 2 a - 1`` in ``{-1, +1}`` from action indices ``a`` in ``{0, 1}``.
+
+    Examples
+    --------
+    >>> spins_from_actions([[0, 1], [1, 1]])
+    array([[-1,  1],
+           [ 1,  1]])
+    """
+    actions = _check_lattice(actions, "actions")
+    if not np.isin(actions, (0, 1)).all():
+        raise ValueError("actions must hold 0 (spin down) or 1 (spin up) only")
+    return 2 * actions.astype(int) - 1
+
+
+def neighbour_sum(values) -> np.ndarray:
+    """``sum_{k in N(j)} x_k`` over the four torus neighbours of every site.
+
+    Parameters
+    ----------
+    values : array_like, shape (..., L, L)
+        Any per-site quantity (spins, one-hot actions use :func:`lattice_mean_action`).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., L, L)
+
+    Examples
+    --------
+    >>> neighbour_sum([[1, 1, 1], [1, -1, 1], [1, 1, 1]])
+    array([[4, 2, 4],
+           [2, 4, 2],
+           [4, 2, 4]])
+    """
+    values = _check_lattice(values, "values")
+    return (np.roll(values, 1, axis=-1) + np.roll(values, -1, axis=-1)
+            + np.roll(values, 1, axis=-2) + np.roll(values, -1, axis=-2))
+
+
+def ising_rewards(spins) -> np.ndarray:
+    """The agents' rewards ``r_j = 1/2 s_j sum_{k in N(j)} s_k`` (Yang et al. 2018, section 5.1).
+
+    Examples
+    --------
+    >>> ising_rewards(np.ones((3, 3), dtype=int))
+    array([[2., 2., 2.],
+           [2., 2., 2.],
+           [2., 2., 2.]])
+    """
+    spins = _check_lattice(spins, "spins")
+    return 0.5 * spins * neighbour_sum(spins)
+
+
+def lattice_mean_action(actions, n_actions: int = 2) -> np.ndarray:
+    """The mean action ``a-bar_j = 1/N_j sum_{k in N(j)} a_k`` of every site's four neighbours.
+
+    Each neighbour's action is one-hot encoded, so ``a-bar_j`` is a probability distribution
+    over the ``n_actions`` actions: the fraction of neighbours playing each one.
+
+    Parameters
+    ----------
+    actions : array_like of int, shape (..., L, L)
+    n_actions : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., L, L, n_actions); each ``[..., j, :]`` sums to 1.
+
+    Examples
+    --------
+    >>> lattice_mean_action([[0, 1], [1, 1]])[0, 0]
+    array([0., 1.])
+    >>> lattice_mean_action([[0, 1, 1], [1, 1, 1], [0, 0, 0]])[1, 1]
+    array([0.25, 0.75])
+    """
+    n_actions = check_int(n_actions, "n_actions", low=1)
+    actions = _check_lattice(actions, "actions")
+    if not np.issubdtype(actions.dtype, np.integer) or actions.min() < 0 or actions.max() >= n_actions:
+        raise ValueError(f"actions must be integers in [0, {n_actions - 1}]")
+    one_hot = np.eye(n_actions)[actions]                      # (..., L, L, n_actions)
+    one_hot = np.moveaxis(one_hot, -1, 0)                     # (n_actions, ..., L, L)
+    return np.moveaxis(neighbour_sum(one_hot), 0, -1) / N_NEIGHBOURS
+
+
+def order_parameter(spins) -> np.ndarray:
+    """``xi = |N_up - N_down| / N`` over the last two axes (1 = ordered, near 0 = disordered).
+
+    Examples
+    --------
+    >>> float(order_parameter([[1, 1], [1, -1]]))
+    0.5
+    """
+    spins = _check_lattice(spins, "spins")
+    return np.abs(spins.mean(axis=(-2, -1)))
+
+
+def heat_bath_sweeps(spins, temperature, n_sweeps: int, seed=None):
+    """Heat-bath Monte Carlo of ``E = -sum_<jk> s_j s_k``: yields the spins after every sweep.
+
+    One sweep updates the two checkerboard sub-lattices in turn (the sites of one colour have
+    no neighbour of the same colour, so they can be resampled at once): each spin becomes
+    ``+1`` with probability ``1 / (1 + exp(-2 h_j / T))``, ``h_j`` its neighbour sum. Leading
+    axes of ``spins`` are independent chains; ``temperature`` broadcasts against them.
+
+    Parameters
+    ----------
+    spins : array_like of +-1, shape (..., L, L)
+        The initial configuration (not modified). ``L`` must be even for the checkerboard.
+    temperature : float or array_like, broadcastable to ``spins.shape[:-2]``
+        ``T > 0``.
+    n_sweeps : int
+    seed : int, None or numpy.random.Generator
+
+    Yields
+    ------
+    numpy.ndarray of int, shape (..., L, L)
+
+    Examples
+    --------
+    >>> start = np.ones((2, 8, 8), dtype=int)
+    >>> last = list(heat_bath_sweeps(start, [0.5, 50.0], n_sweeps=50, seed=0))[-1]
+    >>> order_parameter(last).round(1)
+    array([1. , 0.1])
+    """
+    spins = _check_lattice(spins, "spins")
+    if not np.isin(spins, (-1, 1)).all():
+        raise ValueError("spins must hold -1 and +1 only")
+    size = spins.shape[-1]
+    if size % 2:
+        raise ValueError(f"spins must have an even side L for the checkerboard update, got L = {size}")
+    temperature = as_finite_array(temperature, "temperature")
+    if np.any(temperature <= 0):
+        raise ValueError("temperature must be positive")
+    n_sweeps = check_int(n_sweeps, "n_sweeps", low=1)
+    rng = as_rng(seed)
+    spins = spins.astype(int).copy()
+    temperature = np.broadcast_to(temperature, spins.shape[:-2])[..., None, None]
+    rows, cols = np.indices((size, size))
+    colours = [(rows + cols) % 2 == c for c in (0, 1)]
+    for _ in range(n_sweeps):
+        for colour in colours:
+            p_up = 1.0 / (1.0 + np.exp(-2.0 * neighbour_sum(spins) / temperature))
+            new = np.where(rng.random(spins.shape) < p_up, 1, -1)
+            spins = np.where(colour, new, spins)
+        yield spins
+
+
+def monte_carlo_order_parameter(size: int, temperatures, n_sweeps: int = 400, burn_in: int = 200,
+                                seed=None) -> np.ndarray:
+    """The mean order parameter ``<xi>`` of heat-bath chains, one per temperature, run at once.
+
+    Chains start ordered (all up); ``<xi>`` averages the sweeps after ``burn_in``.
+
+    Parameters
+    ----------
+    size : int
+        Lattice side ``L`` (even).
+    temperatures : array_like, shape (n_T,)
+        Monte Carlo temperatures ``T`` (use ``T = 2 tau`` to compare with Boltzmann agents).
+    n_sweeps, burn_in : int
+    seed : int, None or numpy.random.Generator
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_T,)
+
+    Examples
+    --------
+    >>> xi = monte_carlo_order_parameter(10, [1.0, 5.0], n_sweeps=60, burn_in=20, seed=0)
+    >>> bool(xi[0] > 0.95), bool(xi[1] < 0.3)
+    (True, True)
+    """
+    size = check_int(size, "size", low=2)
+    temperatures = as_finite_array(temperatures, "temperatures", ndim=1)
+    n_sweeps = check_int(n_sweeps, "n_sweeps", low=1)
+    burn_in = check_int(burn_in, "burn_in", low=0, high=n_sweeps - 1)
+    start = np.ones((temperatures.size, size, size), dtype=int)
+    xi = [order_parameter(s) for s in heat_bath_sweeps(start, temperatures, n_sweeps, seed)]
+    return np.mean(xi[burn_in:], axis=0)
+
