@@ -1,0 +1,276 @@
+"""DGN: graph convolutional reinforcement learning (Jiang et al. 2020), chapter 9.
+
+The network has the article's three modules:
+
+1. an observation encoder ``h_i = MLP(o_i)``;
+2. two convolution layers, each a multi-head relation kernel over agent ``i``'s neighbourhood
+   ``B_{+i}`` (:class:`~marl_course.deep.graph_attention.RelationKernel`); every layer widens
+   what ``i`` perceives by one hop of the graph ``C``;
+3. a Q head on the concatenation ``O_{i,C} = [h_i, h_i', h_i'']`` of all layers' outputs.
+
+Training is DQN on the graph, parameters shared by all agents:
+
+``L(theta) = 1/S sum_S 1/N sum_i (y_i - Q(O_{i,C}, a_i; theta))^2
++ lambda 1/M sum_m D_KL(G_m^k(O_{i,C}; theta) || G_m^k(O'_{i,C}; theta))``
+
+with ``y_i = r_i + gamma max_a' Q'(O'_{i,C}, a'; theta')``: the adjacency ``C`` of time ``t`` is held
+fixed for both steps of a transition, ``G_m^k`` is head ``m``'s attention in the last layer, and
+the target network follows ``theta' <- beta theta + (1 - beta) theta'``. Setting
+``use_graph=False`` keeps the same encoder and layers but lets every agent attend only to
+itself: independent DQN with the same parameter count (the paper's baseline).
+
+References
+----------
+Jiang, Dun, Huang, Lu (2020). Graph Convolutional Reinforcement Learning. ICLR.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from marl_course._validation import as_rng, check_int, check_real
+from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything, soft_update
+from marl_course.deep.graph_attention import RelationKernel, attention_kl
+
+
+@dataclass
+class DGNConfig:
+    """Hyperparameters of DGN; defaults are the fast notebook setting (the paper's in brackets)."""
+
+    hidden: int = 32
+    """Feature size ``d`` of ``h_i`` (paper: 128)."""
+    n_heads: int = 2
+    """Attention heads ``M`` per relation kernel (paper: 8 in the jungle)."""
+    use_graph: bool = True
+    """Attend over the neighbourhood ``C``; False = each agent attends only to itself (independent DQN)."""
+    reg_weight: float = 0.03
+    """``lambda``, the weight of the temporal relation regulariser (paper: 0.03); 0 switches it off."""
+    gamma: float = 0.9
+    """Discount ``gamma`` (paper: 0.96 in the jungle)."""
+    lr: float = 2e-3
+    """Adam learning rate (paper: 1e-4)."""
+    batch_size: int = 32
+    """Transitions ``S`` per update (paper: 64)."""
+    buffer_capacity: int = 20_000
+    """Replay capacity in transitions (one transition = one world's step) (paper: 200 000)."""
+    n_episodes: int = 40
+    """Training episodes; every episode steps all ``n_envs`` worlds (paper: ~2000 episodes)."""
+    update_every: int = 1
+    """Environment steps between gradient updates."""
+    beta: float = 0.05
+    """Soft target rate ``beta`` in ``theta' <- beta theta + (1 - beta) theta'`` (paper: 0.01)."""
+    epsilon_start: float = 1.0
+    """Initial exploration rate."""
+    epsilon_end: float = 0.05
+    """Exploration rate after the decay."""
+    epsilon_decay: float = 0.6
+    """Fraction of the episodes over which epsilon decays linearly."""
+
+
+class DGN(nn.Module):
+    """The DGN Q network: encoder, two relation-kernel layers, Q head on ``[h, h', h'']``.
+
+    ``forward(obs, adjacency) -> (Q, alpha)`` with ``obs``: (batch, N, obs_dim), ``adjacency``:
+    (batch, N, N) bool, ``Q``: (batch, N, n_actions) and ``alpha``: (batch, M, N, N), the last
+    layer's attention.
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> net = DGN(obs_dim=4, n_actions=3, config=DGNConfig(hidden=8))
+    >>> q, alpha = net(torch.zeros(2, 5, 4), torch.ones(2, 5, 5, dtype=torch.bool))
+    >>> q.shape, alpha.shape
+    (torch.Size([2, 5, 3]), torch.Size([2, 2, 5, 5]))
+    """
+
+    def __init__(self, obs_dim: int, n_actions: int, config: DGNConfig):
+        super().__init__()
+        d = config.hidden
+        self.use_graph = config.use_graph
+        self.encoder = nn.Sequential(mlp(obs_dim, (d,), d), nn.ReLU())
+        self.conv1 = RelationKernel(d, config.n_heads)
+        self.conv2 = RelationKernel(d, config.n_heads)
+        self.q_head = nn.Linear(3 * d, n_actions)
+
+    def forward(self, obs: torch.Tensor, adjacency: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        if not self.use_graph:
+            n = adjacency.shape[-1]
+            adjacency = torch.eye(n, dtype=torch.bool).expand_as(adjacency)
+        h0 = self.encoder(obs)  # (batch, N, d)
+        h1, _ = self.conv1(h0, adjacency)  # (batch, N, d)
+        h2, alpha = self.conv2(h1, adjacency)  # (batch, N, d), (batch, M, N, N)
+        return self.q_head(torch.cat([h0, h1, h2], dim=-1)), alpha  # (batch, N, n_actions)
+
+
+@dataclass
+class History:
+    """What :func:`train` returns: the learned network and the learning curves."""
+
+    model: DGN
+    """The trained Q network."""
+    episode_return: np.ndarray
+    """Per episode: the return of an agent, averaged over agents and worlds."""
+    loss: list = field(default_factory=list)
+    """Per update: the total loss (TD error + lambda KL)."""
+
+
+def dgn_loss(net: DGN, target: DGN, batch: dict, gamma: float, reg_weight: float) -> torch.Tensor:
+    """The DGN loss on a batch: mean squared TD error plus ``lambda`` times the attention KL.
+
+    ``batch`` holds ``obs``, ``next_obs`` (S, N, obs_dim), ``action``, ``reward`` (S, N),
+    ``done`` (S,) and ``adjacency`` (S, N, N), the graph at time ``t`` used for both steps.
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> net = DGN(4, 3, DGNConfig(hidden=8)); target = copy.deepcopy(net)
+    >>> batch = dict(obs=torch.zeros(2, 3, 4), next_obs=torch.zeros(2, 3, 4),
+    ...              action=torch.zeros(2, 3, dtype=torch.long), reward=torch.ones(2, 3),
+    ...              done=torch.zeros(2), adjacency=torch.ones(2, 3, 3, dtype=torch.bool))
+    >>> dgn_loss(net, target, batch, 0.9, 0.0).item() > 0
+    True
+    """
+    adjacency = batch["adjacency"]
+    q, alpha = net(batch["obs"], adjacency)  # (S, N, A), (S, M, N, N)
+    q_taken = q.gather(-1, batch["action"].long().unsqueeze(-1)).squeeze(-1)  # (S, N)
+    with torch.no_grad():
+        q_next, _ = target(batch["next_obs"], adjacency)  # same C at t + 1
+        y = batch["reward"] + gamma * (1.0 - batch["done"].float())[:, None] * q_next.max(-1).values  # (S, N)
+    loss = ((y - q_taken) ** 2).mean()
+    if reg_weight > 0:
+        _, alpha_next = net(batch["next_obs"], adjacency)
+        # the next step's attention is the target distribution: gradients flow through step t only
+        loss = loss + reg_weight * attention_kl(alpha, alpha_next.detach()).mean()
+    return loss
+
+
+def greedy_actions(net: DGN, obs: np.ndarray, adjacency: np.ndarray) -> np.ndarray:
+    """``argmax_a Q(O_{i,C}, a)`` for every agent of every world: (E, N) ints.
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> net = DGN(obs_dim=4, n_actions=3, config=DGNConfig(hidden=8))
+    >>> greedy_actions(net, np.zeros((2, 5, 4), np.float32), np.ones((2, 5, 5), bool)).shape
+    (2, 5)
+    """
+    with torch.no_grad():
+        q, _ = net(torch.as_tensor(obs), torch.as_tensor(adjacency))
+    return q.argmax(-1).numpy()
+
+
+def train(env, config: DGNConfig | None = None, seed: int = 0, progress: bool = True) -> History:
+    """Train DGN (or its ablations, by ``config``) on a batched graph environment such as
+    :class:`~marl_course.envs.jungle.Jungle`.
+
+    The environment must expose ``reset(seed) -> (obs, info)`` and ``step(actions) -> (obs,
+    reward, done, info)`` with ``info["adjacency"]`` (E, N, N), plus ``obs_dim`` and ``n_actions``.
+
+    Examples
+    --------
+    >>> from marl_course.envs.jungle import Jungle
+    >>> hist = train(Jungle(n_envs=2, n_agents=3, episode_length=5), DGNConfig(n_episodes=2, hidden=8),
+    ...              seed=0, progress=False)
+    >>> hist.episode_return.shape
+    (2,)
+    """
+    config = config or DGNConfig()
+    check_int(config.n_episodes, "n_episodes", low=1)
+    check_real(config.gamma, "gamma", low=0, high=1, high_open=True)
+    check_real(config.reg_weight, "reg_weight", low=0)
+    rng = seed_everything(seed)
+    net = DGN(env.obs_dim, env.n_actions, config)
+    target = copy.deepcopy(net)
+    optimiser = torch.optim.Adam(net.parameters(), lr=config.lr)
+    buffer = ReplayBuffer(config.buffer_capacity)
+    returns, losses, step = [], [], 0
+    decay_episodes = max(1.0, config.epsilon_decay * config.n_episodes)
+    for episode in tqdm(range(config.n_episodes), desc="DGN" if config.use_graph else "DQN", disable=not progress):
+        epsilon = max(config.epsilon_end, config.epsilon_start
+                      - (config.epsilon_start - config.epsilon_end) * episode / decay_episodes)
+        obs, info = env.reset(seed=int(rng.integers(2**31)))
+        total, done = 0.0, False
+        while not done:
+            actions = greedy_actions(net, obs, info["adjacency"])
+            explore = rng.random(actions.shape) < epsilon
+            actions = np.where(explore, rng.integers(0, env.n_actions, size=actions.shape), actions)
+            next_obs, reward, done, next_info = env.step(actions)
+            buffer.add(obs=obs, action=actions, reward=reward.astype(np.float32), next_obs=next_obs,
+                       done=np.full(len(obs), float(done), dtype=np.float32), adjacency=info["adjacency"])
+            total += reward.mean()
+            obs, info, step = next_obs, next_info, step + 1
+            if step % config.update_every == 0 and len(buffer) >= config.batch_size:
+                loss = dgn_loss(net, target, buffer.sample(config.batch_size, rng), config.gamma, config.reg_weight)
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                soft_update(target, net, config.beta)
+                losses.append(loss.item())
+        returns.append(total)
+    return History(net, np.array(returns), losses)
+
+
+def evaluate(net: DGN, env, n_episodes: int = 5, seed=0) -> float:
+    """Mean greedy return of an agent per episode (averaged over agents, worlds and episodes).
+
+    Examples
+    --------
+    >>> from marl_course.envs.jungle import Jungle
+    >>> _ = torch.manual_seed(0)
+    >>> env = Jungle(n_envs=2, n_agents=3, episode_length=5)
+    >>> isinstance(evaluate(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env, 1), float)
+    True
+    """
+    rng = as_rng(seed)
+    totals = []
+    for _ in range(check_int(n_episodes, "n_episodes", low=1)):
+        obs, info = env.reset(seed=int(rng.integers(2**31)))
+        total, done = 0.0, False
+        while not done:
+            obs, reward, done, info = env.step(greedy_actions(net, obs, info["adjacency"]))
+            total += reward.mean()
+        totals.append(total)
+    return float(np.mean(totals))
+
+
+def save(net: DGN, path) -> None:
+    """Save the network's weights (a state dict) to ``path``."""
+    save_state(path, dgn=net)
+
+
+def load(net: DGN, path) -> DGN:
+    """Load weights saved by :func:`save` into ``net`` (built with the same config) and return it."""
+    load_state(path, dgn=net)
+    return net
+
+
+def record_episode(net: DGN, env, seed=0) -> list[dict]:
+    """Play one greedy episode and record world 0 at every step, for drawing the learned graph.
+
+    Returns a list with one dict per step: ``agent_pos`` (N, 2), ``food_pos`` (F, 2),
+    ``adjacency`` (N, N) and ``attention`` (N, N), the last layer's ``alpha_ij`` averaged over heads.
+
+    Examples
+    --------
+    >>> from marl_course.envs.jungle import Jungle
+    >>> _ = torch.manual_seed(0)
+    >>> env = Jungle(n_envs=1, n_agents=3, episode_length=4)
+    >>> frames = record_episode(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env)
+    >>> len(frames), frames[0]["attention"].shape
+    (4, (3, 3))
+    """
+    obs, info = env.reset(seed=seed)
+    frames, done = [], False
+    while not done:
+        with torch.no_grad():
+            q, alpha = net(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))
+        frames.append({"agent_pos": info["agent_pos"][0], "food_pos": info["food_pos"][0],
+                       "adjacency": info["adjacency"][0], "attention": alpha[0].mean(0).numpy()})
+        obs, _, done, info = env.step(q.argmax(-1).numpy())
+    return frames

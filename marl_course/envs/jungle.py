@@ -1,0 +1,172 @@
+"""A small jungle: agents forage for food on a grid, seeing only a local window (chapter 9).
+
+A scaled-down version of the *jungle* / *surviving* tasks of Jiang et al. (2020): ``n_agents``
+agents and ``n_food`` food items on an ``size x size`` grid, ``n_envs`` worlds stepped at once
+with numpy (no Python loop over agents or worlds). An agent sees only the cells within
+``view`` of itself, so an agent far from food learns of it only through its neighbours: the
+graph ``C`` of its ``k`` nearest agents (:func:`k_nearest_adjacency`) is what DGN convolves
+over.
+
+Dynamics, per step:
+
+- actions ``0 stay, 1 up, 2 down, 3 left, 4 right`` (moves are clipped at the border);
+- an agent standing on food after moving eats it: the food's reward ``+1`` is split among the
+  agents on that cell, and the food reappears on a random cell;
+- every agent sharing a cell with another agent gets ``collision_penalty`` (crowding, the
+  competition of the surviving task).
+
+Observation layout of agent ``i`` (length ``2 + 2 (2 view + 1)^2``): its own position scaled to
+``[0, 1]`` (row, column), then the food counts of the window cells (row-major, clipped at 1),
+then the numbers of *other* agents in the window cells. Cells outside the grid read 0.
+
+References
+----------
+Jiang, Dun, Huang, Lu (2020). Graph Convolutional Reinforcement Learning. ICLR.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marl_course._validation import as_finite_array, as_rng, check_int, check_real
+
+MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1]])
+"""Row/column displacement of actions 0 stay, 1 up, 2 down, 3 left, 4 right."""
+
+
+def k_nearest_adjacency(positions, k: int) -> np.ndarray:
+    """The adjacency ``C`` linking every agent to itself and its ``k`` nearest agents.
+
+    ``C[..., i, j] = True`` when ``j == i`` or ``j`` is among the ``k`` agents closest to ``i``
+    in Euclidean distance (ties broken by the lower index). Row ``i`` is agent ``i``'s
+    neighbourhood ``B_{+i} = B_i + i``; it is not symmetric in general.
+
+    Parameters
+    ----------
+    positions : array_like, shape (..., n_agents, 2)
+        Agent coordinates.
+    k : int
+        Neighbours per agent, ``0 <= k <= n_agents - 1``.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (..., n_agents, n_agents)
+
+    Examples
+    --------
+    >>> k_nearest_adjacency([[0, 0], [0, 1], [5, 5]], k=1).astype(int)
+    array([[1, 1, 0],
+           [1, 1, 0],
+           [0, 1, 1]])
+    """
+    positions = as_finite_array(positions, "positions", min_ndim=2)
+    if positions.shape[-1] != 2:
+        raise ValueError(f"positions must have shape (..., n_agents, 2), got {positions.shape}")
+    n = positions.shape[-2]
+    k = check_int(k, "k", low=0, high=n - 1)
+    dist = np.linalg.norm(positions[..., :, None, :] - positions[..., None, :, :], axis=-1)
+    dist = dist + np.eye(n) * -1.0  # self first
+    order = np.argsort(dist, axis=-1, kind="stable")[..., : k + 1]  # (..., n_agents, k + 1)
+    adjacency = np.zeros(dist.shape, dtype=bool)
+    np.put_along_axis(adjacency, order, True, axis=-1)
+    return adjacency
+
+
+class Jungle:
+    """``n_envs`` jungle worlds stepped together (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    n_envs : int
+        Parallel worlds ``E``.
+    n_agents : int
+        Agents per world ``N``.
+    n_food : int
+        Food items per world (eaten food reappears elsewhere, so the count is constant).
+    size : int
+        Grid side length.
+    view : int
+        Observation radius: an agent sees the ``(2 view + 1)^2`` cells around it.
+    k : int
+        Neighbours per agent in the adjacency returned in ``info["adjacency"]``.
+    episode_length : int
+        Steps per episode; all worlds end together.
+    collision_penalty : float
+        Reward (``<= 0``) of an agent sharing its cell with another agent.
+
+    Examples
+    --------
+    >>> env = Jungle(n_envs=2, n_agents=3, view=1)
+    >>> obs, info = env.reset(seed=0)
+    >>> obs.shape, info["adjacency"].shape
+    ((2, 3, 20), (2, 3, 3))
+    >>> obs, reward, done, info = env.step(np.zeros((2, 3), dtype=int))
+    >>> reward.shape, bool(done)
+    ((2, 3), False)
+    """
+
+    n_actions = len(MOVES)
+
+    def __init__(self, n_envs: int = 8, n_agents: int = 6, n_food: int = 4, size: int = 8, view: int = 2,
+                 k: int = 2, episode_length: int = 25, collision_penalty: float = -0.1):
+        self.n_envs = check_int(n_envs, "n_envs", low=1)
+        self.n_agents = check_int(n_agents, "n_agents", low=2)
+        self.n_food = check_int(n_food, "n_food", low=1)
+        self.size = check_int(size, "size", low=3)
+        self.view = check_int(view, "view", low=0, high=self.size)
+        self.k = check_int(k, "k", low=0, high=self.n_agents - 1)
+        self.episode_length = check_int(episode_length, "episode_length", low=1)
+        self.collision_penalty = check_real(collision_penalty, "collision_penalty", high=0)
+        self.obs_dim = 2 + 2 * (2 * self.view + 1) ** 2
+        self._rng = np.random.default_rng(0)
+        self.agent_pos = np.zeros((self.n_envs, self.n_agents, 2), dtype=int)
+        self.food_pos = np.zeros((self.n_envs, self.n_food, 2), dtype=int)
+        self.t = 0
+
+    def reset(self, seed=None):
+        """Start new episodes; returns ``(obs, info)`` with ``obs`` of shape ``(E, N, obs_dim)``."""
+        self._rng = as_rng(seed)
+        self.agent_pos = self._rng.integers(0, self.size, size=(self.n_envs, self.n_agents, 2))
+        self.food_pos = self._rng.integers(0, self.size, size=(self.n_envs, self.n_food, 2))
+        self.t = 0
+        return self.observe(), self._info()
+
+    def step(self, actions):
+        """Move every agent; returns ``(obs, reward, done, info)``; ``reward`` has shape ``(E, N)``."""
+        actions = np.asarray(actions)
+        if actions.shape != (self.n_envs, self.n_agents) or not np.issubdtype(actions.dtype, np.integer):
+            raise ValueError(f"actions must be integers of shape {(self.n_envs, self.n_agents)}, got "
+                             f"{actions.dtype} {actions.shape}")
+        if actions.min() < 0 or actions.max() >= self.n_actions:
+            raise ValueError(f"actions must be in [0, {self.n_actions - 1}]")
+        self.agent_pos = np.clip(self.agent_pos + MOVES[actions], 0, self.size - 1)
+        # (E, N, F): agent i stands on food f
+        on_food = np.all(self.agent_pos[:, :, None, :] == self.food_pos[:, None, :, :], axis=-1)
+        eaters = on_food.sum(axis=1)  # (E, F)
+        share = np.where(eaters > 0, 1.0 / np.maximum(eaters, 1), 0.0)
+        reward = (on_food * share[:, None, :]).sum(axis=-1)  # (E, N)
+        # (E, N, N): agents i and j share a cell
+        same = np.all(self.agent_pos[:, :, None, :] == self.agent_pos[:, None, :, :], axis=-1)
+        crowded = same.sum(axis=-1) > 1
+        reward = reward + self.collision_penalty * crowded
+        eaten = eaters > 0
+        self.food_pos[eaten] = self._rng.integers(0, self.size, size=(int(eaten.sum()), 2))
+        self.t += 1
+        return self.observe(), reward, self.t >= self.episode_length, self._info()
+
+    def observe(self) -> np.ndarray:
+        """Observations ``o_i``, shape ``(E, N, obs_dim)`` (layout in the module docstring)."""
+        w = 2 * self.view + 1
+        offsets = np.stack(np.meshgrid(np.arange(-self.view, self.view + 1), np.arange(-self.view, self.view + 1),
+                                       indexing="ij"), axis=-1).reshape(-1, 2)  # (w*w, 2)
+        cells = self.agent_pos[:, :, None, :] + offsets  # (E, N, w*w, 2)
+        food_counts = np.all(cells[:, :, :, None, :] == self.food_pos[:, None, None, :, :], axis=-1).sum(-1)
+        agent_counts = np.all(cells[:, :, :, None, :] == self.agent_pos[:, None, None, :, :], axis=-1).sum(-1)
+        agent_counts = agent_counts - np.all(offsets == 0, axis=-1)  # do not count oneself
+        own = self.agent_pos / (self.size - 1)
+        obs = np.concatenate([own, np.minimum(food_counts, 1), agent_counts], axis=-1)
+        return obs.astype(np.float32)
+
+    def _info(self) -> dict:
+        return {"adjacency": k_nearest_adjacency(self.agent_pos, self.k), "agent_pos": self.agent_pos.copy(),
+                "food_pos": self.food_pos.copy()}

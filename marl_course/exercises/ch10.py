@@ -1,0 +1,157 @@
+"""Chapter 10 exercises: G2ANet's two-stage attention, REINFORCE returns, searching without talking.
+
+Every expected answer is computed here by ``marl_course`` when a question is checked.
+
+>>> from marl_course.exercises import ch10
+>>> ch10.q1.check(ch10.q1.reference()).status
+'correct'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from marl_course.deep.g2anet import discounted_returns, two_stage_weights
+from marl_course.envs.predator_prey import PredatorPrey
+from marl_course.exercises.checker import Incorrect, Question, expect_function, expect_number
+
+# ---- Q1: pen and paper, the message x_i
+
+Q1_HARD = np.array([0.0, 1.0, 0.0, 1.0])
+"""Agent 0's hard edges W_h^{0j} to j = 0..3 (the self entry is ignored)."""
+Q1_SCORES = np.array([0.0, 1.0, 2.0, 0.0])
+"""Agent 0's soft-attention scores q_0 . k_j / sqrt(d) for j = 0..3."""
+Q1_H = np.array([5.0, 2.0, 4.0, -1.0])
+"""The (one-dimensional) features h_j."""
+
+
+def _q1_message() -> float:
+    n = len(Q1_HARD)
+    hard = torch.zeros(n, n)
+    hard[0] = torch.as_tensor(Q1_HARD)
+    scores = torch.zeros(n, n)
+    scores[0] = torch.as_tensor(Q1_SCORES)
+    weights = two_stage_weights(hard, scores)
+    return float(weights[0] @ torch.as_tensor(Q1_H, dtype=torch.float32))
+
+
+def _grade_q1(answer):
+    expect_number(answer, _q1_message(), tol=1e-4, what="x_0")
+
+
+q1 = Question(
+    "Q1",
+    "Agent 0 has hard edges W_h^{0j} = `[-, 1, 0, 1]` to agents j = 1, 2, 3, soft scores q_0 . k_j / sqrt(d) = "
+    "`[-, 1.0, 2.0, 0.0]`, and the others' features are h_1 = 2, h_2 = 4, h_3 = -1. With "
+    "W_s^{0j} ∝ exp(score_0j W_h^{0j}) over j != 0, what is the message x_0 = sum_j W_h^{0j} W_s^{0j} h_j?",
+    _grade_q1,
+    hints=["Agent 2's edge is cut: its logit becomes 2.0 * 0 = 0, it still counts in the softmax's denominator, "
+           "but W_h = 0 removes it from the sum.",
+           "W_s = softmax([1, 0, 0]) over j = 1, 2, 3; then x_0 = W_s^{01} * 2 + W_s^{03} * (-1)."],
+    solution=lambda: (f"W_s = (e, 1, 1) / (e + 2); x_0 = (2e - 1) / (e + 2) = {_q1_message():.4f}. "
+                      "`two_stage_weights(hard, scores) @ h` computes it."),
+    kind="pen-and-paper",
+    reference=_q1_message,
+)
+
+# ---- Q2: coding, the two-stage weights
+
+
+def _reference_weights(hard, scores):
+    return two_stage_weights(torch.as_tensor(hard, dtype=torch.float64), torch.as_tensor(scores)).numpy()
+
+
+def _random_graph(rng: np.random.Generator):
+    n = int(rng.integers(2, 7))
+    hard = (rng.random((n, n)) < 0.5).astype(float)
+    np.fill_diagonal(hard, 0.0)
+    return hard, rng.normal(size=(n, n))
+
+
+def _grade_q2(answer):
+    expect_function(answer, _reference_weights, _random_graph, n_trials=25, seed=10, tol=1e-8,
+                    what="two_stage_weights")
+
+
+q2 = Question(
+    "Q2",
+    "Write `two_stage_weights(hard, scores)` in numpy: given `hard` (N, N) in {0, 1} with a zero diagonal and "
+    "`scores` (N, N), return the (N, N) matrix W_h^{ij} W_s^{ij}, where for each i, "
+    "W_s^{ij} = exp(scores[i, j] hard[i, j]) / sum_{k != i} exp(scores[i, k] hard[i, k]) over j != i "
+    "(and 0 on the diagonal).",
+    _grade_q2,
+    hints=["Compute `z = scores * hard`, set the diagonal of `exp(z)` to 0, and divide each row by its sum.",
+           "Multiply the result by `hard` at the end: cut edges count in the denominator only."],
+    solution=(
+        "```python\ndef two_stage_weights(hard, scores):\n"
+        "    z = scores * hard\n"
+        "    e = np.exp(z - z.max(axis=1, keepdims=True))\n"
+        "    np.fill_diagonal(e, 0.0)\n"
+        "    return hard * e / e.sum(axis=1, keepdims=True)\n```"),
+    kind="coding",
+    reference=lambda: _reference_weights,
+)
+
+# ---- Q3: pen and paper, a REINFORCE return
+
+Q3_REWARDS = np.array([-0.05, -0.05, -0.05, 0.0, 0.0])
+"""One predator's rewards: three steps searching, then on the prey."""
+Q3_GAMMA = 0.9
+
+
+def _q3_return() -> float:
+    return float(discounted_returns(torch.as_tensor(Q3_REWARDS), Q3_GAMMA)[0])
+
+
+def _grade_q3(answer):
+    expect_number(answer, _q3_return(), tol=1e-6, what="G_0")
+
+
+q3 = Question(
+    "Q3",
+    "A predator receives rewards `[-0.05, -0.05, -0.05, 0, 0]` (three steps of searching, then it sits on the prey). "
+    "With gamma = 0.9, what is the return G_0 that REINFORCE multiplies into log pi(a_0)?",
+    _grade_q3,
+    hints=["G_0 = r_0 + gamma r_1 + gamma^2 r_2 + ...",
+           "-0.05 (1 + 0.9 + 0.81)."],
+    solution=lambda: f"G_0 = -0.05 (1 + 0.9 + 0.81) = {_q3_return():.4f} (`discounted_returns(r, 0.9)[0]`).",
+    kind="pen-and-paper",
+    reference=_q3_return,
+)
+
+# ---- Q4: experiment, how often random search succeeds
+
+
+def random_success_rate(episode_length: int, seed: int = 0, n_envs: int = 256) -> float:
+    """Success rate of uniformly random predators in the default 5x5, 3-predator world."""
+    env = PredatorPrey(n_envs=n_envs, episode_length=episode_length)
+    rng = np.random.default_rng(seed)
+    env.reset(seed=seed)
+    done = np.zeros(n_envs, dtype=bool)
+    while not done.all():
+        _, _, done, info = env.step(rng.integers(0, env.n_actions, size=(n_envs, env.n_agents)))
+    return float(info["success"].mean())
+
+
+def _grade_q4(answer):
+    expect_number(answer, random_success_rate(40, seed=2024, n_envs=4096), tol=0.05,
+                  what="the success rate with 40 steps")
+    if answer <= random_success_rate(20, seed=2024, n_envs=4096):
+        raise Incorrect("with 40 steps random search should succeed more often than with 20")
+
+
+q4 = Question(
+    "Q4",
+    "Experiment: `random_success_rate(episode_length, seed)` runs uniformly random predators. Try "
+    "episode_length 20 (the training setting), then 40. Report the success rate for **40** steps. "
+    "What does it say about the baseline a communicating policy must beat?",
+    _grade_q4,
+    hints=["`from marl_course.exercises.ch10 import random_success_rate`; call it with episode_length=40.",
+           "It is an estimate: any seed is fine, the checker allows a small sampling error."],
+    solution=lambda: (f"About {random_success_rate(40):.2f} (vs {random_success_rate(20):.2f} with 20 steps). "
+                      "Random search rarely gathers all three predators on a hidden prey: a learned search "
+                      "plus a message from whoever finds the prey is what lifts the success rate."),
+    kind="experiment",
+    reference=lambda: random_success_rate(40),
+)

@@ -1,0 +1,103 @@
+"""Chapter 9 plots: learning curves over seeds, and DGN's attention drawn on the jungle grid.
+
+``draw_attention_frame`` is the explorer's callback (a plain function, tested headless);
+``explore_attention`` wires it to an ipywidgets step slider and agent selector.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from marl_course._validation import as_finite_array, check_int
+
+
+def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent per episode",
+                         title: str = "Learning curves (mean and range over seeds)"):
+    """Plot each method's curves, shape (n_seeds, n_episodes), as the seed mean with a min-max band.
+
+    Examples
+    --------
+    >>> ax = plot_learning_curves({"A": [[0, 1, 2], [0, 2, 2]]})
+    >>> ax.get_xlabel()
+    'episode'
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    for name, runs in curves.items():
+        runs = as_finite_array(runs, f"curves[{name!r}]", ndim=2)
+        episodes = np.arange(1, runs.shape[1] + 1)
+        line, = ax.plot(episodes, runs.mean(0), label=f"{name} ({len(runs)} seeds)")
+        ax.fill_between(episodes, runs.min(0), runs.max(0), color=line.get_color(), alpha=0.2)
+    ax.set_xlabel("episode")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def draw_attention_frame(frame: dict, size: int, agent: int = 0, ax=None):
+    """Draw one jungle step: food, agents, agent ``agent``'s neighbourhood and its attention.
+
+    ``frame`` is one entry of :func:`marl_course.deep.dgn.record_episode`. Arrows run from each
+    neighbour ``j`` to ``agent``, with width and label proportional to ``alpha_ij`` (averaged
+    over heads); ``alpha_ii`` is written beside the agent itself.
+
+    Examples
+    --------
+    >>> frame = {"agent_pos": np.array([[0, 0], [2, 2]]), "food_pos": np.array([[1, 1]]),
+    ...          "adjacency": np.ones((2, 2), bool), "attention": np.full((2, 2), 0.5)}
+    >>> ax = draw_attention_frame(frame, size=4)
+    >>> ax.get_title()
+    'agent 0 attends to its neighbourhood'
+    """
+    size = check_int(size, "size", low=1)
+    pos = np.asarray(frame["agent_pos"])
+    agent = check_int(agent, "agent", low=0, high=len(pos) - 1)
+    attention, adjacency = np.asarray(frame["attention"]), np.asarray(frame["adjacency"], bool)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    food = np.asarray(frame["food_pos"])
+    # grid coordinates: x = column, y = row (row 0 at the top)
+    ax.scatter(food[:, 1], food[:, 0], marker="s", s=180, color="tab:green", label="food")
+    ax.scatter(pos[:, 1], pos[:, 0], s=220, color="tab:blue", zorder=3, label="agent")
+    ax.scatter(*pos[agent, ::-1], s=320, facecolors="none", edgecolors="tab:red", linewidths=2.5, zorder=4,
+               label=f"agent {agent}")
+    for i, (r, c) in enumerate(pos):
+        ax.annotate(str(i), (c, r), color="white", ha="center", va="center", fontsize=8, zorder=5)
+    for j in np.flatnonzero(adjacency[agent]):
+        weight = float(attention[agent, j])
+        if j == agent:
+            ax.annotate(f"self {weight:.2f}", (pos[j, 1] + 0.25, pos[j, 0] - 0.3), color="tab:red", fontsize=9)
+            continue
+        ax.annotate("", xy=(pos[agent, 1], pos[agent, 0]), xytext=(pos[j, 1], pos[j, 0]),
+                    arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 0.5 + 6 * weight, "alpha": 0.8})
+        mid = (pos[agent] + pos[j]) / 2
+        ax.annotate(f"{weight:.2f}", (mid[1], mid[0]), color="tab:red", fontsize=9)
+    ax.set_xlim(-0.5, size - 0.5)
+    ax.set_ylim(size - 0.5, -0.5)
+    ax.set_xticks(range(size))
+    ax.set_yticks(range(size))
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_aspect("equal")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+    ax.set_title(f"agent {agent} attends to its neighbourhood")
+    return ax
+
+
+def explore_attention(frames: list, size: int):
+    """An ipywidgets explorer: a slider over the episode's steps and one over agents."""
+    import ipywidgets as widgets
+
+    n_agents = len(frames[0]["agent_pos"])
+
+    def show(step, agent):
+        ax = draw_attention_frame(frames[step], size, agent)
+        ax.set_title(f"step {step}: agent {agent}'s attention (last layer, mean over heads)")
+        plt.show()
+
+    return widgets.interactive(show, step=widgets.IntSlider(0, 0, len(frames) - 1, description="step"),
+                               agent=widgets.IntSlider(0, 0, n_agents - 1, description="agent"))

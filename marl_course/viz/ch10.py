@@ -1,0 +1,76 @@
+"""Chapter 10 plots: G2ANet's learned interaction graph over the predators, and its explorer.
+
+``draw_graph_frame`` is the explorer's callback (a plain function, tested headless);
+``explore_graph`` wires it to an ipywidgets step slider. Learning curves reuse
+:func:`marl_course.viz.ch09.plot_learning_curves`.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from marl_course._validation import check_int
+
+
+def draw_graph_frame(frame: dict, size: int, ax=None):
+    """Draw one predator-prey step: the prey, the predators and the edges hard attention keeps.
+
+    ``frame`` is one entry of :func:`marl_course.deep.g2anet.record_episode`. An arrow ``j -> i``
+    is drawn when ``W_h^{ij} = 1``, its width and label the final weight ``W_h^{ij} W_s^{ij}``.
+    Predators at the same cell are drawn slightly apart so that all of them stay visible.
+
+    Examples
+    --------
+    >>> frame = {"predator_pos": np.array([[0, 0], [2, 2]]), "prey_pos": np.array([1, 1]),
+    ...          "hard": np.array([[0.0, 1.0], [0.0, 0.0]]), "weights": np.array([[0.0, 1.0], [0.0, 0.0]])}
+    >>> ax = draw_graph_frame(frame, size=4)
+    >>> ax.get_title()
+    'edges kept by hard attention: 1 of 2'
+    """
+    size = check_int(size, "size", low=1)
+    pos = np.asarray(frame["predator_pos"], dtype=float)
+    hard, weights = np.asarray(frame["hard"]), np.asarray(frame["weights"])
+    n = len(pos)
+    # spread predators sharing a cell on a small circle
+    angle = 2 * np.pi * np.arange(n) / n
+    shown = pos + 0.18 * np.stack([np.sin(angle), np.cos(angle)], axis=-1) * (
+        (pos[:, None] == pos[None]).all(-1).sum(-1) > 1)[:, None]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    prey = np.asarray(frame["prey_pos"])
+    ax.scatter(prey[1], prey[0], marker="*", s=500, color="tab:orange", label="prey", zorder=2)
+    ax.scatter(shown[:, 1], shown[:, 0], s=260, color="tab:blue", label="predator", zorder=3)
+    for i in range(n):
+        ax.annotate(str(i), (shown[i, 1], shown[i, 0]), color="white", ha="center", va="center", fontsize=9, zorder=4)
+        for j in range(n):
+            if hard[i, j] > 0:
+                ax.annotate("", xy=(shown[i, 1], shown[i, 0]), xytext=(shown[j, 1], shown[j, 0]),
+                            arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 0.5 + 4 * weights[i, j],
+                                        "alpha": 0.8, "shrinkA": 9, "shrinkB": 9})
+                mid = 0.6 * shown[i] + 0.4 * shown[j]
+                ax.annotate(f"{weights[i, j]:.2f}", (mid[1], mid[0]), color="tab:red", fontsize=8)
+    ax.plot([], [], color="tab:red", label="edge j → i (label: W_h W_s)")
+    ax.set_xlim(-0.5, size - 0.5)
+    ax.set_ylim(size - 0.5, -0.5)
+    ax.set_xticks(range(size))
+    ax.set_yticks(range(size))
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_aspect("equal")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+    ax.set_title(f"edges kept by hard attention: {int(hard.sum())} of {n * (n - 1)}")
+    return ax
+
+
+def explore_graph(frames: list, size: int):
+    """An ipywidgets explorer: a slider over the episode's steps, the kept edges drawn each step."""
+    import ipywidgets as widgets
+
+    def show(step):
+        ax = draw_graph_frame(frames[step], size)
+        ax.set_title(f"step {step}: {ax.get_title()}")
+        plt.show()
+
+    return widgets.interactive(show, step=widgets.IntSlider(0, 0, len(frames) - 1, description="step"))

@@ -1,0 +1,185 @@
+"""DGN: relation-kernel masking and normalisation, KL regulariser, equivariance, training."""
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marl_course.deep.dgn import DGN, DGNConfig, dgn_loss, evaluate, load, record_episode, save, train
+from marl_course.deep.graph_attention import RelationKernel, attention_kl, masked_softmax
+from marl_course.envs.jungle import Jungle
+
+torch.set_num_threads(1)  # tiny networks: one thread avoids spin-waiting on a shared CPU
+
+
+def _random_adjacency(gen, batch, n):
+    adjacency = torch.rand(batch, n, n, generator=gen) < 0.4
+    return adjacency | torch.eye(n, dtype=torch.bool)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 7), st.integers(1, 3))
+def test_attention_rows_sum_to_one_and_ignore_non_neighbours(seed, n, heads):
+    gen = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    layer = RelationKernel(dim=6, n_heads=heads)
+    h = torch.randn(4, n, 6, generator=gen)
+    adjacency = _random_adjacency(gen, 4, n)
+    out, alpha = layer(h, adjacency)
+    assert out.shape == (4, n, 6) and alpha.shape == (4, heads, n, n)
+    torch.testing.assert_close(alpha.sum(-1), torch.ones(4, heads, n))
+    assert torch.all(alpha[~adjacency[:, None].expand_as(alpha)] == 0)
+    assert torch.all(alpha[adjacency[:, None].expand_as(alpha)] > 0)
+
+
+def test_non_neighbour_features_do_not_reach_an_agent():
+    torch.manual_seed(0)
+    layer = RelationKernel(dim=5, n_heads=2)
+    h = torch.randn(1, 4, 5)
+    adjacency = torch.tensor([[[1, 1, 0, 0], [1, 1, 1, 0], [0, 1, 1, 1], [0, 0, 1, 1]]], dtype=torch.bool)
+    changed = h.clone()
+    changed[0, 3] += 10.0  # agent 3 is not in agent 0's neighbourhood
+    out, _ = layer(h, adjacency)
+    out_changed, _ = layer(changed, adjacency)
+    torch.testing.assert_close(out[0, 0], out_changed[0, 0])
+    assert not torch.allclose(out[0, 2], out_changed[0, 2])
+
+
+def test_masked_softmax_rejects_empty_rows():
+    with pytest.raises(ValueError, match="mask"):
+        masked_softmax(torch.zeros(2, 3), torch.tensor([[True, False, False], [False, False, False]]))
+
+
+def test_kl_zero_for_identical_attention_and_positive_otherwise():
+    gen = torch.Generator().manual_seed(1)
+    p = torch.softmax(torch.randn(3, 2, 4, 4, generator=gen), -1)
+    q = torch.softmax(torch.randn(3, 2, 4, 4, generator=gen), -1)
+    torch.testing.assert_close(attention_kl(p, p), torch.zeros(3, 2, 4))
+    assert torch.all(attention_kl(p, q) > 0)
+    # known value: KL([1, 0] || [1/2, 1/2]) = log 2
+    assert float(attention_kl(torch.tensor([1.0, 0.0]), torch.tensor([0.5, 0.5]))) == pytest.approx(np.log(2), abs=1e-6)
+
+
+def test_dgn_is_permutation_equivariant_over_agents():
+    torch.manual_seed(0)
+    net = DGN(obs_dim=6, n_actions=4, config=DGNConfig(hidden=8))
+    gen = torch.Generator().manual_seed(2)
+    obs, adjacency = torch.randn(3, 5, 6, generator=gen), _random_adjacency(gen, 3, 5)
+    perm = torch.tensor([3, 0, 4, 1, 2])
+    q, alpha = net(obs, adjacency)
+    q_p, alpha_p = net(obs[:, perm], adjacency[:, perm][:, :, perm])
+    torch.testing.assert_close(q_p, q[:, perm])
+    torch.testing.assert_close(alpha_p, alpha[:, :, perm][:, :, :, perm])
+
+
+def test_without_graph_each_q_depends_only_on_its_own_observation():
+    torch.manual_seed(0)
+    net = DGN(obs_dim=6, n_actions=4, config=DGNConfig(hidden=8, use_graph=False))
+    obs = torch.randn(2, 4, 6)
+    adjacency = torch.ones(2, 4, 4, dtype=torch.bool)
+    changed = obs.clone()
+    changed[:, 1:] += 5.0
+    torch.testing.assert_close(net(obs, adjacency)[0][:, 0], net(changed, adjacency)[0][:, 0])
+
+
+def _batch(gen, n=4, obs_dim=6):
+    return dict(obs=torch.randn(8, n, obs_dim, generator=gen), next_obs=torch.randn(8, n, obs_dim, generator=gen),
+                action=torch.randint(0, 3, (8, n), generator=gen), reward=torch.randn(8, n, generator=gen),
+                done=torch.zeros(8), adjacency=_random_adjacency(gen, 8, n))
+
+
+def test_loss_regulariser_adds_the_kl_and_vanishes_when_attention_is_unchanged():
+    torch.manual_seed(0)
+    net = DGN(6, 3, DGNConfig(hidden=8))
+    target = copy.deepcopy(net)
+    batch = _batch(torch.Generator().manual_seed(3))
+    td = dgn_loss(net, target, batch, 0.9, 0.0)
+    with torch.no_grad():
+        _, a = net(batch["obs"], batch["adjacency"])
+        _, a_next = net(batch["next_obs"], batch["adjacency"])
+    reg = dgn_loss(net, target, batch, 0.9, 0.5)
+    torch.testing.assert_close(reg, td + 0.5 * attention_kl(a, a_next).mean())
+    same = dict(batch, next_obs=batch["obs"])
+    torch.testing.assert_close(dgn_loss(net, target, same, 0.9, 0.5), dgn_loss(net, target, same, 0.9, 0.0))
+
+
+def test_td_target_uses_reward_only_at_terminal_steps():
+    torch.manual_seed(0)
+    net = DGN(6, 3, DGNConfig(hidden=8))
+    batch = dict(_batch(torch.Generator().manual_seed(4)), done=torch.ones(8))
+    q, _ = net(batch["obs"], batch["adjacency"])
+    q_taken = q.gather(-1, batch["action"].unsqueeze(-1)).squeeze(-1)
+    expected = ((batch["reward"] - q_taken) ** 2).mean()
+    torch.testing.assert_close(dgn_loss(net, copy.deepcopy(net), batch, 0.9, 0.0), expected)
+
+
+def test_training_is_seeded_and_save_load_round_trips(tmp_path):
+    env = Jungle(n_envs=2, n_agents=3, episode_length=6)
+    config = DGNConfig(n_episodes=3, hidden=8, batch_size=8)
+    a, b = (train(env, config, seed=7, progress=False) for _ in range(2))
+    np.testing.assert_array_equal(a.episode_return, b.episode_return)
+    assert a.loss == b.loss and len(a.loss) > 0
+    c = train(env, config, seed=8, progress=False)
+    assert not np.array_equal(a.loss, c.loss)
+    save(a.model, tmp_path / "dgn.pt")
+    fresh = load(DGN(env.obs_dim, env.n_actions, config), tmp_path / "dgn.pt")
+    obs, info = env.reset(seed=0)
+    torch.testing.assert_close(fresh(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))[0],
+                               a.model(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))[0])
+
+
+def test_record_episode_attention_is_a_distribution_on_the_graph():
+    torch.manual_seed(0)
+    env = Jungle(n_envs=1, episode_length=5)
+    frames = record_episode(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env, seed=1)
+    assert len(frames) == 5
+    for f in frames:
+        np.testing.assert_allclose(f["attention"].sum(-1), 1.0, atol=1e-6)
+        assert np.all(f["attention"][~f["adjacency"]] == 0)
+
+
+def _random_policy_return(env, n_episodes, seed):
+    rng = np.random.default_rng(seed)
+    totals = []
+    for _ in range(n_episodes):
+        env.reset(seed=int(rng.integers(2**31)))
+        total, done = 0.0, False
+        while not done:
+            _, reward, done, _ = env.step(rng.integers(0, env.n_actions, size=(env.n_envs, env.n_agents)))
+            total += reward.mean()
+        totals.append(total)
+    return float(np.mean(totals))
+
+
+@pytest.mark.slow
+def test_dgn_learns_to_forage_better_than_random():
+    env = Jungle()
+    history = train(env, DGNConfig(), seed=0, progress=False)
+    learned = evaluate(history.model, env, n_episodes=5, seed=99)
+    baseline = _random_policy_return(env, n_episodes=5, seed=99)
+    assert learned > 2.0 * baseline
+    assert history.episode_return[-10:].mean() > 2.0 * history.episode_return[:3].mean()
+
+
+def test_attention_drawing_and_explorer_headless():
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from marl_course.viz.ch09 import draw_attention_frame, explore_attention, plot_learning_curves
+
+    torch.manual_seed(0)
+    env = Jungle(n_envs=1, episode_length=3)
+    frames = record_episode(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env, seed=0)
+    ax = draw_attention_frame(frames[1], size=env.size, agent=2)
+    arrows = [t for t in ax.texts if t.arrow_patch is not None]
+    assert len(arrows) == frames[1]["adjacency"][2].sum() - 1 == env.k  # one arrow per neighbour, none to itself
+    assert ax.get_xlabel() == "column" and ax.get_ylabel() == "row"
+    with pytest.raises(ValueError, match="agent"):
+        draw_attention_frame(frames[0], size=env.size, agent=env.n_agents)
+    assert isinstance(explore_attention(frames, env.size), widgets.interactive)
+    ax = plot_learning_curves({"a": [[1, 2], [2, 3]], "b": [[0, 1], [1, 1]]})
+    assert len(ax.get_legend().get_texts()) == 2
+    plt.close("all")
