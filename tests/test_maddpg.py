@@ -20,7 +20,7 @@ def _batch(agents, size=64, seed=0):
                 next_obs=torch.as_tensor(rng.normal(size=(size, n, d)), dtype=torch.float32),
                 actions=torch.as_tensor(np.eye(5)[actions], dtype=torch.float32),
                 rewards=torch.as_tensor(rng.normal(size=(size, n)), dtype=torch.float32),
-                done=torch.zeros(size), sub_policy=torch.zeros((size, n), dtype=torch.long))
+                sub_policy=torch.zeros((size, n), dtype=torch.long))
 
 
 def test_gumbel_softmax_samples_the_softmax_and_passes_gradients():
@@ -120,7 +120,7 @@ def test_training_is_seeded_and_regression_value():
     np.testing.assert_allclose(a.eval_return[0], REGRESSION_EVAL_RETURN, atol=1e-4)
 
 
-REGRESSION_EVAL_RETURN = -60.80422476526196  # recorded from this implementation, seed 3, the TINY config
+REGRESSION_EVAL_RETURN = -55.00360222045199  # recorded from this implementation, seed 3, the TINY config
 
 
 def test_extensions_and_mixed_task_train():
