@@ -1,6 +1,5 @@
 """The exercise checker: three outcomes, hints, solutions, progress, and grading helpers."""
 
-import numpy as np
 import pytest
 
 from marl_course.exercises import ____, Incorrect, Question, progress

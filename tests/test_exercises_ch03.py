@@ -1,9 +1,9 @@
-"""Every chapter 3 question: the reference passes, ____ is 'not attempted', a wrong answer fails."""
+"""Chapter 3 exercises: typical wrong answers, and checks particular to its questions (the generic ones are in test_exercises.py)."""
 
 import numpy as np
-import pytest
 
-from marl_course.exercises import ____, ch03
+from exercise_helpers import wrong_answer_test
+from marl_course.exercises import ch03
 
 
 def _greedy_without_clipping(policy, q_values, delta):
@@ -23,32 +23,6 @@ WRONG = {
     "q5": 0.8,
     "q6": "paper",
 }
-QUESTIONS = {name: getattr(ch03, name) for name in WRONG}
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_reference_passes(name):
-    result = QUESTIONS[name].check(QUESTIONS[name].reference())
-    assert result.status == "correct", result
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_placeholder_is_not_attempted(name):
-    assert QUESTIONS[name].check(____).status == "not attempted"
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_wrong_answer_fails_with_reason(name):
-    result = QUESTIONS[name].check(WRONG[name])
-    assert result.status == "incorrect"
-    assert result.message
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_hints_and_solution_render(name):
-    q = QUESTIONS[name]
-    assert "Hint 1" in str(q.hint())
-    assert str(q.solution()).startswith("**Solution:**")
 
 
 def test_q5_rejects_a_ratio_far_from_the_experiment():
@@ -66,3 +40,6 @@ def test_messages_do_not_reveal_the_answer():
     expected = f"{ch03.q1.reference():.4g}"
     assert expected not in ch03.q1.check(0.9).message
     assert f"{ch03.q4.reference():g}" not in ch03.q4.check(3.0).message
+
+
+test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch03, WRONG)

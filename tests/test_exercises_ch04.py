@@ -1,9 +1,9 @@
-"""Every chapter 4 question: the reference passes, ____ is 'not attempted', a wrong answer fails."""
+"""Chapter 4 exercises: typical wrong answers, and checks particular to its questions (the generic ones are in test_exercises.py)."""
 
 import numpy as np
-import pytest
 
-from marl_course.exercises import ____, ch04
+from exercise_helpers import wrong_answer_test
+from marl_course.exercises import ch04
 
 
 def _lri_only(p, action, reward, eta_1, eta_2):
@@ -20,37 +20,6 @@ WRONG = {
     "q4": 0.0,
     "q5": "matching_pennies",
 }
-QUESTIONS = {name: getattr(ch04, name) for name in WRONG}
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_reference_passes(name):
-    result = QUESTIONS[name].check(QUESTIONS[name].reference())
-    assert result.status == "correct", result
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_placeholder_is_not_attempted(name):
-    assert QUESTIONS[name].check(____).status == "not attempted"
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_wrong_answer_fails_with_reason(name):
-    result = QUESTIONS[name].check(WRONG[name])
-    assert result.status == "incorrect"
-    assert result.message
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_hints_and_solution_render(name):
-    q = QUESTIONS[name]
-    assert "Hint 1" in str(q.hint())
-    assert str(q.solution()).startswith("**Solution:**")
-
-
-def test_kinds_cover_the_course_requirements():
-    kinds = {q.kind for q in QUESTIONS.values()}
-    assert {"pen-and-paper", "coding", "experiment"} <= kinds
 
 
 def test_experiment_rejects_too_large_and_out_of_range_eta_d():
@@ -61,5 +30,8 @@ def test_experiment_rejects_too_large_and_out_of_range_eta_d():
 
 def test_messages_do_not_reveal_the_answer():
     for name in ("q1", "q3"):
-        expected = f"{QUESTIONS[name].reference():.4g}"
-        assert expected not in QUESTIONS[name].check(0.01).message
+        expected = f"{getattr(ch04, name).reference():.4g}"
+        assert expected not in getattr(ch04, name).check(0.01).message
+
+
+test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch04, WRONG)

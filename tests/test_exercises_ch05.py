@@ -1,9 +1,9 @@
-"""Every chapter 5 question: the reference passes, ____ is 'not attempted', a wrong answer fails."""
+"""Chapter 5 exercises: typical wrong answers, and checks particular to its questions (the generic ones are in test_exercises.py)."""
 
 import numpy as np
-import pytest
 
-from marl_course.exercises import ____, ch05
+from exercise_helpers import questions_of, wrong_answer_test
+from marl_course.exercises import ch05
 
 WRONG = {
     "q1": 23,  # the independent critic's input
@@ -12,37 +12,6 @@ WRONG = {
     "q4": -7.8,  # the default policy's return, not the undamped one
     "q5": "every agent's actor",
 }
-QUESTIONS = {name: getattr(ch05, name) for name in WRONG}
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_reference_passes(name):
-    result = QUESTIONS[name].check(QUESTIONS[name].reference())
-    assert result.status == "correct", result
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_placeholder_is_not_attempted(name):
-    assert QUESTIONS[name].check(____).status == "not attempted"
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_wrong_answer_fails_with_reason(name):
-    result = QUESTIONS[name].check(WRONG[name])
-    assert result.status == "incorrect"
-    assert result.message
-
-
-@pytest.mark.parametrize("name", QUESTIONS)
-def test_hints_and_solution_render(name):
-    q = QUESTIONS[name]
-    assert "Hint 1" in str(q.hint())
-    assert str(q.solution()).startswith("**Solution:**")
-
-
-def test_kinds_cover_the_course_requirements():
-    kinds = {q.kind for q in QUESTIONS.values()}
-    assert {"pen-and-paper", "coding", "experiment"} <= kinds
 
 
 def test_collision_free_reward_is_not_enough_for_q3():
@@ -59,8 +28,11 @@ def test_wrong_type_is_reported_not_raised():
 
 
 def test_messages_do_not_reveal_the_answer():
-    for name, q in QUESTIONS.items():
+    for name, q in questions_of(ch05).items():
         expected = q.reference()
         if isinstance(expected, (int, float)):
             message = q.check(WRONG[name]).message
             assert f"{expected:.3f}" not in message and str(expected) not in message
+
+
+test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch05, WRONG)

@@ -1,18 +1,9 @@
-"""Chapter 7 exercises: references pass, ____ is not attempted, typical mistakes fail with a reason."""
+"""Chapter 7 exercises: typical wrong answers, and checks particular to its questions (the generic ones are in test_exercises.py)."""
 
 import numpy as np
-import pytest
 
-from marl_course.exercises import ____, ch07
-
-QUESTIONS = [ch07.q1, ch07.q2, ch07.q3, ch07.q4]
-
-
-@pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.name)
-def test_reference_passes_and_placeholder_is_not_attempted(q):
-    assert q.check(q.reference()).status == "correct"
-    assert q.check(____).status == "not attempted"
-    assert q.hint().markdown and q.solution().markdown
+from exercise_helpers import wrong_answer_test
+from marl_course.exercises import ch07
 
 
 WRONG = {
@@ -21,12 +12,6 @@ WRONG = {
     "Q3": ["sum", "qmix", "product"],
     "Q4": 1.0,
 }
-
-
-@pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.name)
-def test_typical_wrong_answer_is_incorrect(q):
-    result = q.check(WRONG[q.name])
-    assert result.status == "incorrect" and result.message
 
 
 def test_q3_needs_all_monotone_mixers():
@@ -40,3 +25,6 @@ def test_q4_rejects_a_smaller_epsilon_and_off_grid_values():
     assert ch07.q4.check(round(best - 0.05, 10)).status == "incorrect"  # not the largest
     assert ch07.q4.check(0.123).status == "incorrect"
     assert ch07.q4.check(round(best + 0.05, 10)).status == "incorrect"
+
+
+test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch07, WRONG)

@@ -1,22 +1,10 @@
-"""Chapter 9 exercises: the reference passes, ____ is not attempted, a typical wrong answer fails."""
+"""Chapter 9 exercises: typical wrong answers, and checks particular to its questions (the generic ones are in test_exercises.py)."""
 
 import numpy as np
-import pytest
 
-from marl_course.exercises import ____, ch09
+from exercise_helpers import wrong_answer_test
+from marl_course.exercises import ch09
 from marl_course.envs.jungle import k_nearest_adjacency
-
-QUESTIONS = [ch09.q1, ch09.q2, ch09.q3, ch09.q4]
-
-
-@pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.name)
-def test_reference_passes(q):
-    assert q.check(q.reference()).status == "correct"
-
-
-@pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.name)
-def test_placeholder_not_attempted(q):
-    assert q.check(____).status == "not attempted"
 
 
 def _k_nearest_without_self(positions, k):
@@ -32,12 +20,4 @@ WRONG = {
 }
 
 
-@pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.name)
-def test_wrong_answer_incorrect(q):
-    result = q.check(WRONG[q.name])
-    assert result.status == "incorrect" and result.message
-
-
-def test_solutions_render():
-    for q in QUESTIONS:
-        assert str(q.solution()) and str(q.hint())
+test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch09, WRONG)

@@ -1,11 +1,9 @@
-"""Chapter 10 exercises: the reference passes, ____ is not attempted, a typical wrong answer fails."""
+"""Chapter 10 exercises: typical wrong answers, and checks particular to its questions (the generic ones are in test_exercises.py)."""
 
 import numpy as np
-import pytest
 
-from marl_course.exercises import ____, ch10
-
-QUESTIONS = [ch10.q1, ch10.q2, ch10.q3, ch10.q4]
+from exercise_helpers import wrong_answer_test
+from marl_course.exercises import ch10
 
 
 def _weights_normalised_over_kept_edges_only(hard, scores):
@@ -23,22 +21,4 @@ WRONG = {
 }
 
 
-@pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.name)
-def test_reference_passes(q):
-    assert q.check(q.reference()).status == "correct"
-
-
-@pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.name)
-def test_placeholder_not_attempted(q):
-    assert q.check(____).status == "not attempted"
-
-
-@pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.name)
-def test_wrong_answer_incorrect(q):
-    result = q.check(WRONG[q.name])
-    assert result.status == "incorrect" and result.message
-
-
-def test_solutions_render():
-    for q in QUESTIONS:
-        assert str(q.solution()) and str(q.hint())
+test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch10, WRONG)

@@ -156,7 +156,6 @@ class Jungle:
 
     def observe(self) -> np.ndarray:
         """Observations ``o_i``, shape ``(E, N, obs_dim)`` (layout in the module docstring)."""
-        w = 2 * self.view + 1
         offsets = np.stack(np.meshgrid(np.arange(-self.view, self.view + 1), np.arange(-self.view, self.view + 1),
                                        indexing="ij"), axis=-1).reshape(-1, 2)  # (w*w, 2)
         cells = self.agent_pos[:, :, None, :] + offsets  # (E, N, w*w, 2)
