@@ -63,7 +63,8 @@ def lab(tmp_path_factory):
     log = open(home / "lab.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}"],
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}",
+         f"--LabApp.workspaces_dir={home / 'workspaces'}"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -109,7 +110,8 @@ ALL_CELLS_RAN = """() => {
 def _open_and_run_all(browser, lab, notebook: str, timeout_s: float):
     base, token = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/lab/tree/notebooks/{notebook}?token={token}", timeout=60_000)
+    # ?reset: a clean workspace, so only this notebook is open (no tabs restored from earlier tests)
+    page.goto(f"{base}/lab/tree/notebooks/{notebook}?reset&token={token}", timeout=60_000)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     # a "Select Kernel" dialog can appear while kernelspecs load: accept the notebook's own kernel
     try:
@@ -146,7 +148,7 @@ def _widgets_render(page) -> bool:
 
 def test_chapter_1_runs_and_its_explorer_responds(browser, lab):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = _open_and_run_all(browser, lab, COURSE.chapters[0].notebook, timeout_s=300)
+    page = _open_and_run_all(browser, lab, COURSE.chapters[0].notebook, timeout_s=120)
     try:
         assert _errors(page) == []
         assert _widgets_render(page)
@@ -176,7 +178,7 @@ def test_chapter_1_runs_and_its_explorer_responds(browser, lab):
 @pytest.mark.parametrize("chapter", COURSE.chapters[1:], ids=lambda c: f"ch{c.number:02d}")
 def test_every_chapter_runs_in_jupyterlab(browser, lab, chapter):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = _open_and_run_all(browser, lab, chapter.notebook, timeout_s=600)
+    page = _open_and_run_all(browser, lab, chapter.notebook, timeout_s=240)
     try:
         page.screenshot(path=str(SCREENSHOTS / f"ch{chapter.number:02d}_after_run_all.png"))
         assert _errors(page) == []
