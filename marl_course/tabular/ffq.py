@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, check_int, check_real
+from marl_course._validation import as_finite_array
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
-from marl_course.tabular.q_learning import sample_action
+from marl_course.tabular.minimax_q import MinimaxQ
 
 
 def friend_or_foe_value(stage_q, friends) -> tuple[float, np.ndarray]:
@@ -65,10 +65,11 @@ def friend_or_foe_value(stage_q, friends) -> tuple[float, np.ndarray]:
     return value, policy
 
 
-class FriendOrFoeQ:
+class FriendOrFoeQ(MinimaxQ):
     """A two-player FFQ learner: Friend-Q (``friend=True``) or Foe-Q (``friend=False``).
 
-    Same schedule and parameters as :class:`~marl_course.tabular.minimax_q.MinimaxQ`; with
+    A :class:`~marl_course.tabular.minimax_q.MinimaxQ` (same schedule, parameters and action
+    choice) whose update values the stage game as a friend (max) or a foe (maximin); with
     ``friend=False`` it *is* Minimax-Q. Tables start at 0 (Littman 2001 leaves this open).
 
     References
@@ -85,28 +86,10 @@ class FriendOrFoeQ:
 
     def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, friend: bool, discount: float = 0.9,
                  explore: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
-        n_states = check_int(n_states, "n_states", low=1)
-        self.n_actions = check_int(n_actions, "n_actions", low=1)
-        n_opponent_actions = check_int(n_opponent_actions, "n_opponent_actions", low=1)
+        super().__init__(n_states, n_actions, n_opponent_actions, discount, explore, alpha, alpha_decay)
         self.friend = bool(friend)
-        self.discount = check_real(discount, "discount", low=0, high=1, high_open=True)
-        self.explore = check_real(explore, "explore", low=0, high=1)
-        self.alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
-        self.alpha_decay = check_real(alpha_decay, "alpha_decay", low=0, high=1, low_open=True)
-        self.Q = np.zeros((n_states, self.n_actions, n_opponent_actions))
-        self.V = np.zeros(n_states)
-        self.pi = np.full((n_states, self.n_actions), 1.0 / self.n_actions)
-
-    @property
-    def policy(self) -> np.ndarray:
-        """The learned policy, shape (S, m)."""
-        return self.pi
-
-    def act(self, state: int, rng: np.random.Generator) -> int:
-        """A random action with probability ``explore``, else one drawn from ``pi[s]``."""
-        if rng.random() < self.explore:
-            return int(rng.integers(self.n_actions))
-        return sample_action(self.pi[state], rng)
+        self.Q[:] = 0.0
+        self.V[:] = 0.0
 
     def update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
         """Littman (2001): back up ``Q_i(s, a, o)`` with ``V_i(s')``, then re-solve ``s``'s stage game."""
