@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from marl_course._validation import as_finite_array, check_int
+from marl_course.viz.grid import style_grid_axes
 
 
 def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent per episode",
@@ -75,15 +76,7 @@ def draw_attention_frame(frame: dict, size: int, agent: int = 0, ax=None):
                     arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 0.5 + 6 * weight, "alpha": 0.8})
         mid = (pos[agent] + pos[j]) / 2
         ax.annotate(f"{weight:.2f}", (mid[1], mid[0]), color="tab:red", fontsize=9)
-    ax.set_xlim(-0.5, size - 0.5)
-    ax.set_ylim(size - 0.5, -0.5)
-    ax.set_xticks(range(size))
-    ax.set_yticks(range(size))
-    ax.set_xlabel("column")
-    ax.set_ylabel("row")
-    ax.set_aspect("equal")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+    style_grid_axes(ax, size)
     ax.set_title(f"agent {agent} attends to its neighbourhood")
     return ax
 

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from marl_course._validation import check_int
+from marl_course.viz.grid import style_grid_axes
 
 
 def draw_graph_frame(frame: dict, size: int, ax=None):
@@ -51,15 +52,7 @@ def draw_graph_frame(frame: dict, size: int, ax=None):
                 mid = 0.6 * shown[i] + 0.4 * shown[j]
                 ax.annotate(f"{weights[i, j]:.2f}", (mid[1], mid[0]), color="tab:red", fontsize=8)
     ax.plot([], [], color="tab:red", label="edge j → i (label: W_h W_s)")
-    ax.set_xlim(-0.5, size - 0.5)
-    ax.set_ylim(size - 0.5, -0.5)
-    ax.set_xticks(range(size))
-    ax.set_yticks(range(size))
-    ax.set_xlabel("column")
-    ax.set_ylabel("row")
-    ax.set_aspect("equal")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+    style_grid_axes(ax, size)
     ax.set_title(f"edges kept by hard attention: {int(hard.sum())} of {n * (n - 1)}")
     return ax
 
