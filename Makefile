@@ -10,6 +10,8 @@ STAMP  := $(VENV)/.installed
 # The CPU build where one is on disk or on the index; the deep chapters (5-10) need it.
 TORCH  ?= torch==2.13.0
 PYTEST_ARGS ?=
+# e.g. BOOK_ARGS=--offline: copy MathJax, reveal.js and the widget renderer beside the pages
+BOOK_ARGS ?=
 
 .PHONY: lab test book slides clean
 
@@ -28,10 +30,10 @@ test: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval-lax -n 2 --dist loadfile $(PYTEST_ARGS)
 
 book: $(STAMP)
-	$(BIN)/python -m marl_course.book
+	$(BIN)/python -m marl_course.book $(BOOK_ARGS)
 
 slides: $(STAMP)
-	$(BIN)/python -m marl_course.book --slides
+	$(BIN)/python -m marl_course.book --slides $(BOOK_ARGS)
 
 clean:
 	rm -rf _build .pytest_cache

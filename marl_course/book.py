@@ -4,7 +4,12 @@
 ``book.toml`` with nbclient (widget state stored, so sliders show in the static page), exports
 each to HTML with nbconvert, and writes ``_build/book/``: an index with the chapter table, one
 page per chapter with previous / index / next links, and a glossary page gathered from the
-chapters' glossary tables. Nothing is downloaded at build time.
+chapters' glossary tables. ``--slides`` writes reveal.js decks to ``_build/slides/`` instead.
+
+The pages load MathJax, RequireJS, jQuery, the widget renderer (and reveal.js) from CDNs when
+shown. ``--offline`` fetches these from the npm registry once, at build time, into a ``vendor/``
+folder beside the pages and points the pages at it, so the book and the slides show in a room
+without internet (it needs ``npm`` on the building machine).
 """
 
 from __future__ import annotations
@@ -12,6 +17,10 @@ from __future__ import annotations
 import argparse
 import html
 import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
 import time
 import tomllib
 from dataclasses import dataclass
@@ -112,8 +121,65 @@ def _page(title: str, body: str) -> str:
             f"{_STYLE}</head><body>{body}</body></html>")
 
 
+OFFLINE_ASSETS = {
+    "reveal.js": "reveal.js@4.0.2",
+    "mathjax": "mathjax@2.7.7",
+    "requirejs": "requirejs@2.3.7",
+    "jquery": "jquery@3.7.1",
+    "html-manager": "@jupyter-widgets/html-manager@1.0.11",
+}
+"""The npm packages an offline build copies into ``vendor/`` (folder name -> package spec);
+html-manager 1.0 renders the widget state of ipywidgets 8."""
+
+
+def fetch_offline_assets(vendor_dir) -> Path:
+    """Download :data:`OFFLINE_ASSETS` with ``npm pack`` and unpack each into ``vendor_dir/<name>``.
+
+    Packages already unpacked are kept. Only the packages themselves are fetched, not their
+    dependencies (the pages need the built files alone). Raises ``RuntimeError`` when ``npm``
+    is missing or a download fails.
+    """
+    vendor_dir = Path(vendor_dir)
+    missing = {name: spec for name, spec in OFFLINE_ASSETS.items() if not (vendor_dir / name).is_dir()}
+    if missing and shutil.which("npm") is None:
+        raise RuntimeError("offline=True needs npm to fetch " + ", ".join(missing.values()) + " once; install Node.js")
+    for name, spec in missing.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            done = subprocess.run(["npm", "pack", "--silent", spec], cwd=tmp, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"npm pack {spec} failed: {done.stderr.strip()}")
+            with tarfile.open(Path(tmp) / done.stdout.split()[-1]) as tar:
+                tar.extractall(tmp, filter="data")
+            shutil.move(Path(tmp) / "package", vendor_dir / name)
+    return vendor_dir
+
+
+def asset_urls(vendor: str | None) -> dict[str, str]:
+    """nbconvert exporter settings that load the page's scripts from ``vendor`` (a path relative
+    to the page), or ``{}`` (nbconvert's CDN defaults) when ``vendor`` is None.
+
+    >>> asset_urls("vendor")["require_js_url"]
+    'vendor/requirejs/require.js'
+    >>> asset_urls(None)
+    {}
+    """
+    if vendor is None:
+        return {}
+    return {"mathjax_url": f"{vendor}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+            "require_js_url": f"{vendor}/requirejs/require.js",
+            "jquery_url": f"{vendor}/jquery/dist/jquery.min.js",
+            "widget_renderer_url": f"{vendor}/html-manager/dist/embed-amd.js"}
+
+
+def _exporter_urls(out_dir: Path, offline: bool) -> dict[str, str]:
+    if not offline:
+        return {}
+    fetch_offline_assets(out_dir / "vendor")
+    return asset_urls("vendor")
+
+
 def build_book(out_dir=ROOT / "_build" / "book", chapters=None, execute: bool = True, timeout: int = 900,
-               manifest=ROOT / "book.toml") -> Path:
+               manifest=ROOT / "book.toml", offline: bool = False) -> Path:
     """Build the HTML book; return the path of its index page.
 
     Parameters
@@ -126,6 +192,8 @@ def build_book(out_dir=ROOT / "_build" / "book", chapters=None, execute: bool = 
         Run each notebook (nbclient) before exporting; ``False`` exports the stored notebook.
     timeout : int
         Seconds allowed per cell.
+    offline : bool
+        Copy the pages' scripts into ``out_dir/vendor`` (see :func:`fetch_offline_assets`).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -138,7 +206,7 @@ def build_book(out_dir=ROOT / "_build" / "book", chapters=None, execute: bool = 
         raise ValueError(f"chapters {sorted(unknown)} are not in book.toml")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="lab", **_exporter_urls(out_dir, offline))
     run_times = {}
     for index, chapter in enumerate(course.chapters):
         if chapter.number not in wanted:
@@ -180,10 +248,6 @@ def build_book(out_dir=ROOT / "_build" / "book", chapters=None, execute: bool = 
     return out_dir / "index.html"
 
 
-REVEAL_PREFIX = "https://unpkg.com/reveal.js@4.0.2"
-"""Where the slides load reveal.js from when shown (a CDN; pass a local copy's path for offline rooms)."""
-
-
 def slide_type(cell) -> str:
     """The reveal.js role of a cell: a cell's own ``slideshow`` metadata wins; then tags
     (``slides-skip``); then headings: ``#``/``##`` start a slide, ``###`` a sub-slide; a code cell
@@ -212,9 +276,13 @@ def slide_type(cell) -> str:
     return "-"
 
 
-def build_slides(out_dir=ROOT / "_build" / "slides", chapters=None, reveal_prefix: str = REVEAL_PREFIX,
-                 timeout: int = 900, manifest=ROOT / "book.toml") -> list[Path]:
-    """Render chapters as reveal.js slide decks (executed, with their figures); return the files."""
+def build_slides(out_dir=ROOT / "_build" / "slides", chapters=None, timeout: int = 900,
+                 manifest=ROOT / "book.toml", offline: bool = False) -> list[Path]:
+    """Render chapters as reveal.js slide decks (executed, with their figures); return the files.
+
+    ``offline=True`` copies reveal.js and the other scripts into ``out_dir/vendor`` (see
+    :func:`fetch_offline_assets`); otherwise the decks load them from CDNs when shown.
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbconvert import SlidesExporter
@@ -222,7 +290,10 @@ def build_slides(out_dir=ROOT / "_build" / "slides", chapters=None, reveal_prefi
     course = load_manifest(manifest)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    exporter = SlidesExporter(reveal_url_prefix=reveal_prefix)
+    urls = _exporter_urls(out_dir, offline)
+    if offline:
+        urls["reveal_url_prefix"] = "vendor/reveal.js"
+    exporter = SlidesExporter(**urls)
     written = []
     for chapter in course.chapters:
         if chapters is not None and chapter.number not in set(chapters):
@@ -245,13 +316,15 @@ def main(argv=None) -> None:
     parser.add_argument("--chapters", type=int, nargs="*", help="chapter numbers (default: all)")
     parser.add_argument("--no-execute", action="store_true", help="export without running the notebooks")
     parser.add_argument("--slides", action="store_true", help="build reveal.js slide decks instead of the book")
-    parser.add_argument("--reveal-prefix", default=REVEAL_PREFIX, help="where the slides load reveal.js from")
+    parser.add_argument("--offline", action="store_true",
+                        help="copy MathJax, reveal.js and the other scripts next to the pages (needs npm once)")
     args = parser.parse_args(argv)
     if args.slides:
-        for path in build_slides(args.out or ROOT / "_build" / "slides", args.chapters, args.reveal_prefix):
+        for path in build_slides(args.out or ROOT / "_build" / "slides", args.chapters, offline=args.offline):
             print(f"slides written to {path}")
         return
-    index = build_book(args.out or ROOT / "_build" / "book", args.chapters, execute=not args.no_execute)
+    index = build_book(args.out or ROOT / "_build" / "book", args.chapters, execute=not args.no_execute,
+                       offline=args.offline)
     print(f"book written to {index}")
 
 

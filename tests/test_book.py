@@ -61,9 +61,23 @@ def test_book_builds_chapter_one(tmp_path):
     assert "纳什均衡" in (tmp_path / "glossary.html").read_text(encoding="utf-8")
 
 
-def test_slides_for_chapter_one(tmp_path):
-    from marl_course.book import build_slides
+def test_slides_for_chapter_one_offline(tmp_path):
+    from marl_course.book import OFFLINE_ASSETS, build_slides
 
-    [deck] = build_slides(tmp_path, chapters=[1], reveal_prefix="reveal.js")
+    for name in OFFLINE_ASSETS:  # already fetched: the build must not need npm or the network
+        (tmp_path / "vendor" / name).mkdir(parents=True)
+    [deck] = build_slides(tmp_path, chapters=[1], offline=True)
     text = deck.read_text(encoding="utf-8")
-    assert text.count("<section") > 10 and "data:image/png;base64" in text and "reveal.js/dist/reveal.js" in text
+    assert text.count("<section") > 10 and "data:image/png;base64" in text
+    for local in ("vendor/reveal.js/dist/reveal.js", "vendor/mathjax/MathJax.js", "vendor/requirejs/require.js",
+                  "vendor/html-manager/dist/embed-amd.js"):
+        assert local in text
+    assert "unpkg.com/reveal.js" not in text and "cdnjs.cloudflare.com/ajax/libs/mathjax" not in text
+
+
+def test_offline_assets_without_npm_name_it(tmp_path, monkeypatch):
+    import marl_course.book as book
+
+    monkeypatch.setattr(book.shutil, "which", lambda _: None)
+    with pytest.raises(RuntimeError, match="npm"):
+        book.fetch_offline_assets(tmp_path)
