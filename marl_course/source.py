@@ -1,0 +1,59 @@
+"""Show the package's own code in a notebook: the notebook explains, the package computes.
+
+Every chapter's "The implementation" section calls :func:`show_source` on the functions it
+discusses, so the code a learner reads is the code that runs, never a re-typed copy.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from IPython.display import Code, display
+
+
+def source_of(obj, until: str | None = None) -> str:
+    """The source text of a function, method, class or module.
+
+    Parameters
+    ----------
+    obj : function, method, class or module
+    until : str, optional
+        Keep only the lines before the first line that contains ``until`` (e.g. a config
+        class shown without its validation method).
+
+    Examples
+    --------
+    >>> source_of(source_of).splitlines()[0]
+    'def source_of(obj, until: str | None = None) -> str:'
+    >>> len(source_of(source_of, until="Parameters").splitlines())   # the signature and summary
+    3
+    """
+    try:
+        text = inspect.getsource(obj)
+    except (TypeError, OSError) as error:
+        raise TypeError(f"obj must be a Python function, method, class or module with source code, "
+                        f"got {obj!r}") from error
+    if until is None:
+        return text
+    if not isinstance(until, str) or not until:
+        raise TypeError(f"until must be a non-empty string, got {until!r}")
+    lines = text.splitlines(keepends=True)
+    for n, line in enumerate(lines):
+        if until in line:
+            return "".join(lines[:n])
+    raise ValueError(f"until={until!r} does not occur in the source of {getattr(obj, '__qualname__', obj)}")
+
+
+def show_source(*objects, until: str | None = None) -> None:
+    """Display the source of each object, syntax-highlighted in Jupyter (plain text elsewhere).
+
+    Parameters
+    ----------
+    *objects : functions, methods, classes or modules
+    until : str, optional
+        As in :func:`source_of`, applied to every object.
+    """
+    if not objects:
+        raise TypeError("show_source needs at least one object to show")
+    for obj in objects:
+        display(Code(source_of(obj, until), language="python"))
