@@ -18,7 +18,13 @@ WRONG = {
     "Q2": _weights_normalised_over_kept_edges_only,
     "Q3": -0.05 * 3,  # forgot the discount
     "Q4": ch10.random_success_rate(20),  # the 20-step answer
+    "Q5": 2.0 - (1.0 + 2.0 + 4.0) / 3,  # a uniform baseline instead of pi-weighted
 }
 
 
 test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch10, WRONG)
+
+
+def test_q5_other_mistakes_fail():
+    assert ch10.q5.check(2.0).status == "incorrect"  # no baseline at all
+    assert ch10.q5.check(2.0 - 4.0).status == "incorrect"  # the best action's value as baseline

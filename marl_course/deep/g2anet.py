@@ -16,6 +16,9 @@ trained with REINFORCE and a learned baseline ``V(h_i, x_i)``. ``communication``
 message: ``"hard+soft"`` (GA-Comm), ``"soft"`` (all edges kept: full soft-attention
 communication) or ``"none"`` (``x_i = 0``: independent recurrent policies).
 
+The two attentions form one module, :class:`TwoStageAttention`, which GA-AC's critic
+(:mod:`marl_course.deep.g2anet_ac`) uses too.
+
 References
 ----------
 Liu, Wang, Hu, Gao, Chen (2020). Multi-Agent Game Abstraction via Graph Attention Neural Network. AAAI.
@@ -105,8 +108,99 @@ def discounted_returns(rewards: torch.Tensor, gamma: float) -> torch.Tensor:
     return returns
 
 
+class TwoStageAttention(nn.Module):
+    """G2ANet's two-stage attention over the agents' complete graph, shared by GA-Comm and GA-AC.
+
+    Agent ``i``'s query feature ``q_i`` meets every other agent's key feature ``k_j``:
+
+    - hard attention ``W_h^{ij} = gum(f(Bi-LSTM(q_i, k_j)))`` in {0, 1} (see :meth:`hard_attention`);
+    - soft attention ``W_s^{ij} ∝ exp((W_q q_i) . (W_k k_j) / sqrt(d) * W_h^{ij})`` over ``j != i``
+      (:func:`two_stage_weights`);
+
+    and the output is ``x_i = sum_{j != i} W_h^{ij} W_s^{ij} v_j``. GA-Comm passes its recurrent
+    features as query, key and value (``q = k = v = h``); GA-AC's critic passes ``q_i`` from
+    ``o_i`` and ``k_j = e_j = g(o_j, a_j)``, ``v_j = h(V e_j)``.
+
+    Parameters
+    ----------
+    dim : int
+        Feature size ``d`` of queries, keys and values.
+    communication : {"hard+soft", "soft", "none"}
+        Which edges exist: learned by hard attention, all ``j != i`` (soft attention alone), or
+        none (``x_i = 0``).
+    gumbel_tau : float
+        Temperature of the Gumbel-softmax.
+    own_key : bool
+        Whether agent ``i``'s row of the Bi-LSTM reads its own pair ``(q_i, k_i)`` (GA-Comm, where
+        ``k_i = h_i``) or zeros in its place (GA-AC, where ``k_i = g(o_i, a_i)``: agent ``i``'s own
+        action must not move its edges).
+
+    ``forward(query, key, value) -> (x, hard, weights)``, all inputs (batch, N, d); ``x``: (batch, N,
+    d), ``hard`` = ``W_h``: (batch, N, N) in {0, 1} with a zero diagonal, ``weights`` = ``W_h W_s``:
+    (batch, N, N).
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> attention = TwoStageAttention(dim=4, communication="soft")
+    >>> h = torch.randn(2, 3, 4)                          # (batch, N, d)
+    >>> x, hard, weights = attention(h, h, h)
+    >>> x.shape, hard[0]
+    (torch.Size([2, 3, 4]), tensor([[0., 1., 1.],
+            [1., 0., 1.],
+            [1., 1., 0.]]))
+    >>> torch.allclose(weights.sum(-1), torch.ones(2, 3))
+    True
+    """
+
+    def __init__(self, dim: int, communication: str = "hard+soft", gumbel_tau: float = 1.0, own_key: bool = True):
+        super().__init__()
+        if communication not in COMMUNICATION:
+            raise ValueError(f"communication must be one of {COMMUNICATION}, got {communication!r}")
+        d = check_int(dim, "dim", low=1)
+        self.communication = communication
+        self.gumbel_tau = check_real(gumbel_tau, "gumbel_tau", low=0, low_open=True)
+        if not isinstance(own_key, bool):
+            raise TypeError(f"own_key must be a bool, got {type(own_key).__name__}")
+        self.own_key = own_key
+        self.pair_lstm = nn.LSTM(2 * d, d, batch_first=True, bidirectional=True)
+        self.edge = nn.Linear(2 * d, 2)  # f: logits of (no edge, edge)
+        self.query = nn.Linear(d, d, bias=False)  # W_q
+        self.key = nn.Linear(d, d, bias=False)  # W_k
+
+    def hard_attention(self, query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
+        """``W_h^{ij} = gum(f(Bi-LSTM(q_i, k_j)))``: (batch, N, N) in {0, 1}, zero diagonal.
+
+        For each ``i`` the Bi-LSTM reads the pairs ``(q_i, k_1), ..., (q_i, k_N)`` both ways (with
+        ``k_i`` replaced by 0 unless ``own_key``). In training mode the edge is sampled with straight-through
+        Gumbel-softmax; in eval mode it is the argmax (no noise).
+        """
+        batch, n, d = query.shape
+        others = 1.0 - torch.eye(n)  # (N, N)
+        key_mask = torch.ones(n, n) if self.own_key else others  # (N, N): which k_j row i reads
+        pairs = torch.cat([query[:, :, None].expand(batch, n, n, d), key[:, None] * key_mask[..., None]], -1)
+        out, _ = self.pair_lstm(pairs.reshape(batch * n, n, 2 * d))  # (batch N, N, 2d): over j, both ways
+        logits = self.edge(out).view(batch, n, n, 2)
+        if self.training:
+            edge = F.gumbel_softmax(logits, tau=self.gumbel_tau, hard=True)[..., 1]  # (batch, N, N)
+        else:
+            edge = (logits[..., 1] > logits[..., 0]).float()
+        return edge * others
+
+    def forward(self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor):
+        batch, n, d = value.shape
+        if self.communication == "none" or n == 1:
+            zeros = torch.zeros(batch, n, n)
+            return torch.zeros_like(value), zeros, zeros
+        everyone = (1.0 - torch.eye(n)).expand(batch, n, n)
+        hard = self.hard_attention(query, key) if self.communication == "hard+soft" else everyone
+        scores = self.query(query) @ self.key(key).transpose(-1, -2) / d ** 0.5  # (batch, N, N)
+        weights = two_stage_weights(hard, scores)  # W_h W_s
+        return weights @ value, hard, weights  # x_i = sum_j W_h W_s v_j: (batch, N, d)
+
+
 class GAComm(nn.Module):
-    """The GA-Comm policy: encoder, LSTM cell, hard and soft attention, policy and baseline heads.
+    """The GA-Comm policy: encoder, LSTM cell, :class:`TwoStageAttention`, policy and baseline heads.
 
     ``forward(obs, state) -> (logits, value, state, hard, weights)`` with ``obs``: (batch, N,
     obs_dim), ``state``: a pair of (batch, N, d) tensors or None, ``logits``: (batch, N,
@@ -126,35 +220,12 @@ class GAComm(nn.Module):
 
     def __init__(self, obs_dim: int, n_actions: int, config: GACommConfig):
         super().__init__()
-        if config.communication not in COMMUNICATION:
-            raise ValueError(f"communication must be one of {COMMUNICATION}, got {config.communication!r}")
         d = check_int(config.hidden, "hidden", low=1)
-        self.communication = config.communication
-        self.gumbel_tau = check_real(config.gumbel_tau, "gumbel_tau", low=0, low_open=True)
         self.encoder = nn.Linear(obs_dim, d)
         self.cell = nn.LSTMCell(d, d)
-        self.pair_lstm = nn.LSTM(2 * d, d, batch_first=True, bidirectional=True)
-        self.edge = nn.Linear(2 * d, 2)  # f: logits of (no edge, edge)
-        self.query = nn.Linear(d, d, bias=False)
-        self.key = nn.Linear(d, d, bias=False)
+        self.attention = TwoStageAttention(d, config.communication, config.gumbel_tau)
         self.policy = nn.Sequential(nn.Linear(2 * d, d), nn.ReLU(), nn.Linear(d, n_actions))
         self.value = nn.Linear(2 * d, 1)
-
-    def hard_attention(self, h: torch.Tensor) -> torch.Tensor:
-        """``W_h^{ij} = gum(f(Bi-LSTM(h_i, h_j)))``: (batch, N, N) in {0, 1}, zero diagonal.
-
-        In training mode the edge is sampled with straight-through Gumbel-softmax; in eval mode
-        it is the argmax (no noise).
-        """
-        batch, n, d = h.shape
-        pairs = torch.cat([h[:, :, None].expand(batch, n, n, d), h[:, None].expand(batch, n, n, d)], -1)
-        out, _ = self.pair_lstm(pairs.reshape(batch * n, n, 2 * d))  # (batch N, N, 2d): over j, both ways
-        logits = self.edge(out).view(batch, n, n, 2)
-        if self.training:
-            edge = F.gumbel_softmax(logits, tau=self.gumbel_tau, hard=True)[..., 1]  # (batch, N, N)
-        else:
-            edge = (logits[..., 1] > logits[..., 0]).float()
-        return edge * (1.0 - torch.eye(n))
 
     def forward(self, obs: torch.Tensor, state=None):
         batch, n, _ = obs.shape
@@ -162,15 +233,7 @@ class GAComm(nn.Module):
         h_flat, s_flat = self.cell(e, None if state is None else (state[0].reshape(batch * n, -1),
                                                                    state[1].reshape(batch * n, -1)))
         h = h_flat.view(batch, n, -1)  # (batch, N, d)
-        if self.communication == "none" or n == 1:
-            hard = torch.zeros(batch, n, n)
-            weights = torch.zeros(batch, n, n)
-        else:
-            everyone = (1.0 - torch.eye(n)).expand(batch, n, n)
-            hard = self.hard_attention(h) if self.communication == "hard+soft" else everyone
-            scores = self.query(h) @ self.key(h).transpose(-1, -2) / h.shape[-1] ** 0.5  # (batch, N, N)
-            weights = two_stage_weights(hard, scores)  # W_h W_s
-        x = weights @ h  # (batch, N, d): x_i = sum_j W_h W_s h_j
+        x, hard, weights = self.attention(h, h, h)  # x_i = sum_j W_h W_s h_j: (batch, N, d)
         features = torch.cat([h, x], dim=-1)  # (batch, N, 2d)
         return (self.policy(features), self.value(features).squeeze(-1), (h, s_flat.view(batch, n, -1)),
                 hard, weights)

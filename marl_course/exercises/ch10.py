@@ -1,4 +1,5 @@
-"""Chapter 10 exercises: G2ANet's two-stage attention, REINFORCE returns, searching without talking.
+"""Chapter 10 exercises: G2ANet's two-stage attention, REINFORCE returns, searching without talking,
+GA-AC's counterfactual advantage.
 
 Every expected answer is computed here by ``marl_course`` when a question is checked.
 
@@ -13,6 +14,7 @@ import numpy as np
 import torch
 
 from marl_course.deep.g2anet import discounted_returns, two_stage_weights
+from marl_course.deep.g2anet_ac import counterfactual_advantage
 from marl_course.envs.predator_prey import PredatorPrey
 from marl_course.exercises.checker import Incorrect, Question, expect_function, expect_number
 
@@ -154,4 +156,40 @@ q4 = Question(
                       "plus a message from whoever finds the prey is what lifts the success rate."),
     kind="experiment",
     reference=lambda: random_success_rate(40),
+)
+
+# ---- Q5: pen and paper, GA-AC's counterfactual advantage
+
+Q5_PI = np.array([0.2, 0.5, 0.3])
+"""Agent i's policy pi(b | o_i) over its three actions."""
+Q5_Q = np.array([1.0, 2.0, 4.0])
+"""Its critic's Q_i(o, (b, a_-i)) for b = 0, 1, 2, the other agents' actions held fixed."""
+Q5_ACTION = 1
+"""The action agent i took."""
+
+
+def _q5_advantage() -> float:
+    return float(counterfactual_advantage(torch.as_tensor(Q5_PI), torch.as_tensor(Q5_Q), torch.tensor(Q5_ACTION)))
+
+
+def _grade_q5(answer):
+    if isinstance(answer, (int, float)) and abs(answer - (Q5_Q[Q5_ACTION] - Q5_Q.mean())) < 1e-6:
+        raise Incorrect("the baseline averages Q_i over agent i's actions weighted by its policy pi, not uniformly")
+    expect_number(answer, _q5_advantage(), tol=1e-6, what="A_i")
+
+
+q5 = Question(
+    "Q5",
+    "GA-AC. Agent i's policy is pi(. | o_i) = `[0.2, 0.5, 0.3]` over three actions; with the other agents' "
+    "actions held fixed, its critic gives Q_i(o, (b, a_-i)) = `[1.0, 2.0, 4.0]` for b = 0, 1, 2. "
+    "Agent i took action 1. What is its counterfactual advantage "
+    "A_i = Q_i(o, a) - sum_b pi(b | o_i) Q_i(o, (b, a_-i)), the weight of grad log pi(a_i | o_i) in the actor's update?",
+    _grade_q5,
+    hints=["The baseline is the value agent i would expect if it re-drew its own action from pi, everyone else unchanged.",
+           "Baseline = 0.2 * 1.0 + 0.5 * 2.0 + 0.3 * 4.0; subtract it from Q_i of the action taken."],
+    solution=lambda: (f"Baseline = 0.2 + 1.0 + 1.2 = 2.4, so A_i = 2.0 - 2.4 = {_q5_advantage():.4f}: action 1 "
+                      "was worse than agent i's average, and the update lowers its probability "
+                      "(`counterfactual_advantage(pi, q, a)`)."),
+    kind="pen-and-paper",
+    reference=_q5_advantage,
 )
