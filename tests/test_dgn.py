@@ -8,9 +8,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marl_course.deep.dgn import DGN, DGNConfig, dgn_loss, evaluate, load, record_episode, save, train
+from marl_course.deep.dgn import (DGN, DGNConfig, attention_on_eaters, dgn_loss, evaluate, load, record_episode, save,
+                                  train)
 from marl_course.deep.graph_attention import RelationKernel, attention_kl, masked_softmax
-from marl_course.envs.jungle import Jungle
+from marl_course.envs.jungle import Jungle, k_nearest_adjacency
 
 torch.set_num_threads(1)  # tiny networks: one thread avoids spin-waiting on a shared CPU
 
@@ -117,7 +118,7 @@ def test_td_target_uses_reward_only_at_terminal_steps():
 
 
 def test_training_is_seeded_and_save_load_round_trips(tmp_path):
-    env = Jungle(n_envs=2, n_agents=3, episode_length=6)
+    env = Jungle(n_envs=2, n_agents=3, k=2, episode_length=6)
     config = DGNConfig(n_episodes=3, hidden=8, batch_size=8)
     a, b = (train(env, config, seed=7, progress=False) for _ in range(2))
     np.testing.assert_array_equal(a.episode_return, b.episode_return)
@@ -139,6 +140,22 @@ def test_record_episode_attention_is_a_distribution_on_the_graph():
     for f in frames:
         np.testing.assert_allclose(f["attention"].sum(-1), 1.0, atol=1e-6)
         assert np.all(f["attention"][~f["adjacency"]] == 0)
+
+
+def test_attention_on_eaters_equals_uniform_share_for_uniform_attention():
+    rng = np.random.default_rng(0)
+    frames = []
+    for _ in range(20):
+        adjacency = k_nearest_adjacency(rng.uniform(0, 5, size=(6, 2)), k=3)
+        frames.append({"eating": rng.random(6) < 0.4, "adjacency": adjacency,
+                       "attention": adjacency / adjacency.sum(-1, keepdims=True)})
+    learned, uniform = attention_on_eaters(frames)
+    assert learned == pytest.approx(uniform) and 0 < uniform < 1
+    # all attention on itself: nothing reaches the eaters
+    selfish = [dict(f, attention=np.eye(6)) for f in frames]
+    assert attention_on_eaters(selfish)[0] == 0.0
+    # nobody eats: no agent qualifies
+    assert np.isnan(attention_on_eaters([dict(frames[0], eating=np.zeros(6, bool))])[0])
 
 
 def _random_policy_return(env, n_episodes, seed):
@@ -164,6 +181,18 @@ def test_dgn_learns_to_forage_better_than_random():
     assert history.episode_return[-10:].mean() > 2.0 * history.episode_return[:3].mean()
 
 
+@pytest.mark.slow
+def test_dgn_beats_independent_dqn_where_only_neighbours_know_the_food():
+    # same network and budget; the only difference is whether agents hear from their k nearest agents
+    def greedy_returns(config):
+        return np.array([evaluate(train(Jungle(), config, seed=s, progress=False).model, Jungle(), n_episodes=8,
+                                  seed=100 + s) for s in (0, 1, 2)])
+
+    with_graph = greedy_returns(DGNConfig())
+    independent = greedy_returns(DGNConfig(use_graph=False))
+    assert with_graph.mean() > independent.mean() + 0.5
+
+
 def test_attention_drawing_and_explorer_headless():
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
@@ -182,4 +211,11 @@ def test_attention_drawing_and_explorer_headless():
     assert isinstance(explore_attention(frames, env.size), widgets.interactive)
     ax = plot_learning_curves({"a": [[1, 2], [2, 3]], "b": [[0, 1], [1, 1]]})
     assert len(ax.get_legend().get_texts()) == 2
+    # the standard-error band of [[1, 2], [2, 3]] is mean +- 0.5 at each episode
+    band = plot_learning_curves({"a": [[1, 2], [2, 3]]}, band="se").collections[0].get_paths()[0].vertices
+    for episode, (low, high) in ((1, (1.0, 2.0)), (2, (2.0, 3.0))):
+        ys = band[np.isclose(band[:, 0], episode), 1]
+        np.testing.assert_allclose([ys.min(), ys.max()], [low, high])
+    with pytest.raises(ValueError, match="band"):
+        plot_learning_curves({"a": [[1, 2]]}, band="sd")
     plt.close("all")

@@ -1,4 +1,4 @@
-"""The jungle grid world: shapes, rules (food split, crowding), observation layout, the k-nearest graph."""
+"""The jungle grid world: shapes, rules (eating within reach, static food, crowding), observation layout, the k-nearest graph."""
 
 import numpy as np
 import pytest
@@ -23,19 +23,46 @@ def test_same_seed_same_episode():
         env = Jungle(n_envs=2)
         env.reset(seed=5)
         rng = np.random.default_rng(1)
-        runs.append([env.step(rng.integers(0, 5, size=(2, 6)))[1] for _ in range(5)])
+        runs.append([env.step(rng.integers(0, 5, size=(2, env.n_agents)))[1] for _ in range(5)])
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
-def test_food_is_split_and_respawned_and_crowding_penalised():
-    env = Jungle(n_envs=1, n_agents=3, n_food=1, size=5, collision_penalty=-0.1)
+def test_food_in_reach_pays_every_step_stays_put_and_crowding_penalised():
+    env = Jungle(n_envs=1, n_agents=4, n_food=1, size=6, k=1, eat_radius=1, collision_penalty=-0.1)
     env.reset(seed=0)
-    env.agent_pos[:] = [[[2, 1], [2, 3], [0, 0]]]
+    env.agent_pos[:] = [[[2, 0], [2, 4], [0, 5], [5, 5]]]
     env.food_pos[:] = [[[2, 2]]]
-    # agents 0 and 1 step onto the food together: each gets 1/2 and the crowding penalty
-    _, reward, _, info = env.step(np.array([[4, 3, 0]]))
-    np.testing.assert_allclose(reward, [[0.5 - 0.1, 0.5 - 0.1, 0.0]])
-    assert len(info["food_pos"][0]) == 1
+    # agents 0 and 1 step next to the food (from both sides), agents 2 and 3 stay far away
+    _, reward, _, info = env.step(np.array([[4, 3, 0, 0]]))
+    np.testing.assert_allclose(reward, [[1.0, 1.0, 0.0, 0.0]])  # each eater gets the full +1, not a share
+    np.testing.assert_array_equal(info["eating"], [[True, True, False, False]])
+    # the food is not used up and does not move: staying keeps paying
+    _, reward, _, info = env.step(np.array([[0, 0, 0, 0]]))
+    np.testing.assert_allclose(reward, [[1.0, 1.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(info["food_pos"], [[[2, 2]]])
+    # both step onto the food's cell: still eating, but crowded
+    _, reward, _, _ = env.step(np.array([[4, 3, 0, 0]]))
+    np.testing.assert_allclose(reward, [[1.0 - 0.1, 1.0 - 0.1, 0.0, 0.0]])
+
+
+def test_reach_is_chebyshev_and_one_meal_per_step():
+    env = Jungle(n_envs=1, n_agents=3, n_food=2, size=7, k=1, eat_radius=1)
+    env.reset(seed=0)
+    env.agent_pos[:] = [[[3, 3], [5, 5], [0, 6]]]
+    env.food_pos[:] = [[[4, 4], [2, 2]]]  # both diagonal to agent 0; diagonal to agent 1 at distance 1 only for (4, 4)
+    np.testing.assert_array_equal(env.eating(), [[True, True, False]])
+    _, reward, _, _ = env.step(np.zeros((1, 3), dtype=int))
+    np.testing.assert_allclose(reward, [[1.0, 1.0, 0.0]])  # two sources in reach still pay +1
+
+
+def test_random_policy_eats_rarely_so_information_matters():
+    # with view = reach = 1, an agent sees food only once it eats; random walkers eat a small fraction of steps
+    env = Jungle(n_envs=64)
+    env.reset(seed=3)
+    rng = np.random.default_rng(0)
+    fractions = [env.step(rng.integers(0, env.n_actions, size=(64, env.n_agents)))[3]["eating"].mean()
+                 for _ in range(env.episode_length)]
+    assert 0.05 < np.mean(fractions) < 0.3
 
 
 def test_moves_are_clipped_at_the_border():

@@ -175,7 +175,7 @@ def train(env, config: DGNConfig | None = None, seed: int = 0, progress: bool = 
     Examples
     --------
     >>> from marl_course.envs.jungle import Jungle
-    >>> hist = train(Jungle(n_envs=2, n_agents=3, episode_length=5), DGNConfig(n_episodes=2, hidden=8),
+    >>> hist = train(Jungle(n_envs=2, n_agents=3, k=2, episode_length=5), DGNConfig(n_episodes=2, hidden=8),
     ...              seed=0, progress=False)
     >>> hist.episode_return.shape
     (2,)
@@ -223,7 +223,7 @@ def evaluate(net: DGN, env, n_episodes: int = 5, seed=0) -> float:
     --------
     >>> from marl_course.envs.jungle import Jungle
     >>> _ = torch.manual_seed(0)
-    >>> env = Jungle(n_envs=2, n_agents=3, episode_length=5)
+    >>> env = Jungle(n_envs=2, n_agents=3, k=2, episode_length=5)
     >>> isinstance(evaluate(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env, 1), float)
     True
     """
@@ -253,14 +253,15 @@ def load(net: DGN, path) -> DGN:
 def record_episode(net: DGN, env, seed=0) -> list[dict]:
     """Play one greedy episode and record world 0 at every step, for drawing the learned graph.
 
-    Returns a list with one dict per step: ``agent_pos`` (N, 2), ``food_pos`` (F, 2),
-    ``adjacency`` (N, N) and ``attention`` (N, N), the last layer's ``alpha_ij`` averaged over heads.
+    Returns a list with one dict per step: ``agent_pos`` (N, 2), ``food_pos`` (F, 2), ``eating``
+    (N,), ``adjacency`` (N, N) and ``attention`` (N, N), the last layer's ``alpha_ij`` averaged
+    over heads.
 
     Examples
     --------
     >>> from marl_course.envs.jungle import Jungle
     >>> _ = torch.manual_seed(0)
-    >>> env = Jungle(n_envs=1, n_agents=3, episode_length=4)
+    >>> env = Jungle(n_envs=1, n_agents=3, k=2, episode_length=4)
     >>> frames = record_episode(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env)
     >>> len(frames), frames[0]["attention"].shape
     (4, (3, 3))
@@ -270,7 +271,41 @@ def record_episode(net: DGN, env, seed=0) -> list[dict]:
     while not done:
         with torch.no_grad():
             q, alpha = net(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))
-        frames.append({"agent_pos": info["agent_pos"][0], "food_pos": info["food_pos"][0],
+        frames.append({"agent_pos": info["agent_pos"][0], "food_pos": info["food_pos"][0], "eating": info["eating"][0],
                        "adjacency": info["adjacency"][0], "attention": alpha[0].mean(0).numpy()})
         obs, _, done, info = env.step(q.argmax(-1).numpy())
     return frames
+
+
+def attention_on_eaters(frames: list[dict]) -> tuple[float, float]:
+    """How much a hungry agent attends to its eating neighbours, against uniform attention.
+
+    Over every step and every agent ``i`` that is not eating but has both eating and hungry
+    neighbours ``j in B_i``, average ``sum_{j eating} alpha_ij`` (the learned share) and
+    ``|{j in B_i eating}| / |B_{+i}|`` (the share uniform weights would give). Returns
+    ``(learned, uniform)``, both NaN when no step has such an agent.
+
+    Parameters
+    ----------
+    frames : list of dict
+        The output of :func:`record_episode`.
+
+    Examples
+    --------
+    >>> frame = {"eating": np.array([False, True, False]), "adjacency": np.ones((3, 3), bool),
+    ...          "attention": np.array([[0.2, 0.7, 0.1], [1/3, 1/3, 1/3], [0.5, 0.25, 0.25]])}
+    >>> [round(x, 3) for x in attention_on_eaters([frame])]
+    [0.475, 0.333]
+    """
+    learned, uniform = [], []
+    for frame in frames:
+        eating, adjacency = np.asarray(frame["eating"], bool), np.asarray(frame["adjacency"], bool)
+        neighbours = adjacency & ~np.eye(len(eating), dtype=bool)  # B_i, without i itself
+        eating_neighbours = neighbours & eating[None, :]
+        hungry_neighbours = neighbours & ~eating[None, :]
+        chosen = ~eating & eating_neighbours.any(-1) & hungry_neighbours.any(-1)
+        learned.extend((np.asarray(frame["attention"]) * eating_neighbours).sum(-1)[chosen])
+        uniform.extend((eating_neighbours.sum(-1) / adjacency.sum(-1))[chosen])
+    if not learned:
+        return float("nan"), float("nan")
+    return float(np.mean(learned)), float(np.mean(uniform))

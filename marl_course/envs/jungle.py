@@ -1,19 +1,24 @@
-"""A small jungle: agents forage for food on a grid, seeing only a local window (chapter 9).
+"""A small jungle: agents forage at food sources they can see only from next to them (chapter 9).
 
-A scaled-down version of the *jungle* / *surviving* tasks of Jiang et al. (2020): ``n_agents``
-agents and ``n_food`` food items on an ``size x size`` grid, ``n_envs`` worlds stepped at once
-with numpy (no Python loop over agents or worlds). An agent sees only the cells within
-``view`` of itself, so an agent far from food learns of it only through its neighbours: the
-graph ``C`` of its ``k`` nearest agents (:func:`k_nearest_adjacency`) is what DGN convolves
-over.
+A scaled-down version of the *jungle* task of Jiang et al. (2020): ``n_agents`` agents and
+``n_food`` food sources on a ``size x size`` grid, ``n_envs`` worlds stepped at once with numpy
+(no Python loop over agents or worlds). As in the paper, food does not move and is not used up
+within an episode, and an agent within reach of a food source gains ``+1`` every step it stays
+there. An agent sees only the cells within ``view`` of itself, so with the default
+``view = eat_radius = 1`` it sees food only once it is already eating: an agent that has not
+found food can learn where food is only from the agents that have. Those are the messages
+DGN's graph ``C`` of each agent's ``k`` nearest agents (:func:`k_nearest_adjacency`) carries;
+independent learners must search on their own.
 
 Dynamics, per step:
 
 - actions ``0 stay, 1 up, 2 down, 3 left, 4 right`` (moves are clipped at the border);
-- an agent standing on food after moving eats it: the food's reward ``+1`` is split among the
-  agents on that cell, and the food reappears on a random cell;
-- every agent sharing a cell with another agent gets ``collision_penalty`` (crowding, the
-  competition of the surviving task).
+- an agent within Chebyshev distance ``eat_radius`` of a food source eats: reward ``+1``
+  (at most one per step, however many sources are in reach; any number of agents may eat
+  from the same source, as in the paper);
+- every agent sharing a cell with another agent gets ``collision_penalty`` (crowding).
+
+Food sources are placed uniformly at random at ``reset`` and stay put for the episode.
 
 Observation layout of agent ``i`` (length ``2 + 2 (2 view + 1)^2``): its own position scaled to
 ``[0, 1]`` (row, column), then the food counts of the window cells (row-major, clipped at 1),
@@ -21,7 +26,9 @@ then the numbers of *other* agents in the window cells. Cells outside the grid r
 
 References
 ----------
-Jiang, Dun, Huang, Lu (2020). Graph Convolutional Reinforcement Learning. ICLR.
+Jiang, Dun, Huang, Lu (2020). Graph Convolutional Reinforcement Learning. ICLR. (Jungle: 20
+agents and 12 food sources on a 30 x 30 grid, view radius 5, reach 1; eating +1 a step; our
+version drops the paper's attacks between agents, +2 to the attacker and -4 to the attacked.)
 """
 
 from __future__ import annotations
@@ -82,13 +89,15 @@ class Jungle:
     n_agents : int
         Agents per world ``N``.
     n_food : int
-        Food items per world (eaten food reappears elsewhere, so the count is constant).
+        Food sources per world (fixed for an episode, never used up).
     size : int
         Grid side length.
     view : int
         Observation radius: an agent sees the ``(2 view + 1)^2`` cells around it.
     k : int
         Neighbours per agent in the adjacency returned in ``info["adjacency"]``.
+    eat_radius : int
+        Reach: an agent eats when a food source is within this Chebyshev distance.
     episode_length : int
         Steps per episode; all worlds end together.
     collision_penalty : float
@@ -96,19 +105,19 @@ class Jungle:
 
     Examples
     --------
-    >>> env = Jungle(n_envs=2, n_agents=3, view=1)
+    >>> env = Jungle(n_envs=2, n_agents=3, k=2)
     >>> obs, info = env.reset(seed=0)
     >>> obs.shape, info["adjacency"].shape
     ((2, 3, 20), (2, 3, 3))
     >>> obs, reward, done, info = env.step(np.zeros((2, 3), dtype=int))
-    >>> reward.shape, bool(done)
-    ((2, 3), False)
+    >>> reward.shape, info["eating"].shape, bool(done)
+    ((2, 3), (2, 3), False)
     """
 
     n_actions = len(MOVES)
 
-    def __init__(self, n_envs: int = 8, n_agents: int = 6, n_food: int = 4, size: int = 8, view: int = 2,
-                 k: int = 2, episode_length: int = 25, collision_penalty: float = -0.1):
+    def __init__(self, n_envs: int = 8, n_agents: int = 10, n_food: int = 2, size: int = 10, view: int = 1,
+                 k: int = 3, episode_length: int = 25, collision_penalty: float = -0.1, eat_radius: int = 1):
         self.n_envs = check_int(n_envs, "n_envs", low=1)
         self.n_agents = check_int(n_agents, "n_agents", low=2)
         self.n_food = check_int(n_food, "n_food", low=1)
@@ -117,6 +126,7 @@ class Jungle:
         self.k = check_int(k, "k", low=0, high=self.n_agents - 1)
         self.episode_length = check_int(episode_length, "episode_length", low=1)
         self.collision_penalty = check_real(collision_penalty, "collision_penalty", high=0)
+        self.eat_radius = check_int(eat_radius, "eat_radius", low=0, high=self.size)
         self.obs_dim = 2 + 2 * (2 * self.view + 1) ** 2
         self._rng = np.random.default_rng(0)
         self.agent_pos = np.zeros((self.n_envs, self.n_agents, 2), dtype=int)
@@ -132,7 +142,11 @@ class Jungle:
         return self.observe(), self._info()
 
     def step(self, actions):
-        """Move every agent; returns ``(obs, reward, done, info)``; ``reward`` has shape ``(E, N)``."""
+        """Move every agent; returns ``(obs, reward, done, info)``; ``reward`` has shape ``(E, N)``.
+
+        ``info`` holds the graph ``adjacency`` (E, N, N), ``agent_pos`` (E, N, 2), ``food_pos``
+        (E, F, 2) and ``eating`` (E, N), the agents that ate this step.
+        """
         actions = np.asarray(actions)
         if actions.shape != (self.n_envs, self.n_agents) or not np.issubdtype(actions.dtype, np.integer):
             raise ValueError(f"actions must be integers of shape {(self.n_envs, self.n_agents)}, got "
@@ -140,19 +154,19 @@ class Jungle:
         if actions.min() < 0 or actions.max() >= self.n_actions:
             raise ValueError(f"actions must be in [0, {self.n_actions - 1}]")
         self.agent_pos = np.clip(self.agent_pos + MOVES[actions], 0, self.size - 1)
-        # (E, N, F): agent i stands on food f
-        on_food = np.all(self.agent_pos[:, :, None, :] == self.food_pos[:, None, :, :], axis=-1)
-        eaters = on_food.sum(axis=1)  # (E, F)
-        share = np.where(eaters > 0, 1.0 / np.maximum(eaters, 1), 0.0)
-        reward = (on_food * share[:, None, :]).sum(axis=-1)  # (E, N)
+        eating = self.eating()  # (E, N)
         # (E, N, N): agents i and j share a cell
         same = np.all(self.agent_pos[:, :, None, :] == self.agent_pos[:, None, :, :], axis=-1)
         crowded = same.sum(axis=-1) > 1
-        reward = reward + self.collision_penalty * crowded
-        eaten = eaters > 0
-        self.food_pos[eaten] = self._rng.integers(0, self.size, size=(int(eaten.sum()), 2))
+        reward = eating + self.collision_penalty * crowded
         self.t += 1
         return self.observe(), reward, self.t >= self.episode_length, self._info()
+
+    def eating(self) -> np.ndarray:
+        """Which agents have a food source within reach ``eat_radius`` (Chebyshev), shape ``(E, N)``."""
+        # (E, N, F): Chebyshev distance from agent i to food f
+        distance = np.abs(self.agent_pos[:, :, None, :] - self.food_pos[:, None, :, :]).max(axis=-1)
+        return (distance <= self.eat_radius).any(axis=-1)
 
     def observe(self) -> np.ndarray:
         """Observations ``o_i``, shape ``(E, N, obs_dim)`` (layout in the module docstring)."""
@@ -168,4 +182,4 @@ class Jungle:
 
     def _info(self) -> dict:
         return {"adjacency": k_nearest_adjacency(self.agent_pos, self.k), "agent_pos": self.agent_pos.copy(),
-                "food_pos": self.food_pos.copy()}
+                "food_pos": self.food_pos.copy(), "eating": self.eating()}

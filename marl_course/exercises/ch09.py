@@ -109,8 +109,8 @@ q3 = Question(
 
 
 def crowded_fraction(n_agents: int, seed: int = 0, n_envs: int = 64) -> float:
-    """The fraction of agent-steps spent sharing a cell under uniformly random actions in a 8x8 jungle."""
-    env = Jungle(n_envs=n_envs, n_agents=n_agents)
+    """The fraction of agent-steps spent sharing a cell under uniformly random actions in the default 10x10 jungle."""
+    env = Jungle(n_envs=n_envs, n_agents=n_agents, k=1)  # the graph plays no part here
     rng = np.random.default_rng(seed)
     env.reset(seed=seed)
     crowded, done = [], False
@@ -131,7 +131,7 @@ def _grade_q4(answer):
 
 q4 = Question(
     "Q4",
-    "Experiment: run `crowded_fraction(n_agents, seed)` (uniformly random actions in an 8x8 jungle) with "
+    "Experiment: run `crowded_fraction(n_agents, seed)` (uniformly random actions in the 10x10 jungle) with "
     "6 agents, then with 12. Report the fraction for **12** agents. Why does DGN's k-nearest graph stay the "
     "same size while crowding grows?",
     _grade_q4,

@@ -14,22 +14,32 @@ from marl_course.viz.grid import style_grid_axes
 
 
 def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent per episode",
-                         title: str = "Learning curves (mean and range over seeds)"):
-    """Plot each method's curves, shape (n_seeds, n_episodes), as the seed mean with a min-max band.
+                         title: str = "Learning curves (mean and range over seeds)", band: str = "range"):
+    """Plot each method's curves, shape (n_seeds, n_episodes), as the seed mean with a band.
+
+    ``band="range"`` shades from the lowest to the highest seed; ``band="se"`` shades one
+    standard error ``s / sqrt(n_seeds)`` either side of the mean (none for a single seed).
 
     Examples
     --------
-    >>> ax = plot_learning_curves({"A": [[0, 1, 2], [0, 2, 2]]})
+    >>> ax = plot_learning_curves({"A": [[0, 1, 2], [0, 2, 2]]}, band="se")
     >>> ax.get_xlabel()
     'episode'
     """
+    if band not in ("range", "se"):
+        raise ValueError(f"band must be 'range' or 'se', got {band!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     for name, runs in curves.items():
         runs = as_finite_array(runs, f"curves[{name!r}]", ndim=2)
-        episodes = np.arange(1, runs.shape[1] + 1)
-        line, = ax.plot(episodes, runs.mean(0), label=f"{name} ({len(runs)} seeds)")
-        ax.fill_between(episodes, runs.min(0), runs.max(0), color=line.get_color(), alpha=0.2)
+        episodes, mean = np.arange(1, runs.shape[1] + 1), runs.mean(0)
+        if band == "range":
+            low, high = runs.min(0), runs.max(0)
+        else:
+            error = runs.std(0, ddof=1) / np.sqrt(len(runs)) if len(runs) > 1 else np.zeros_like(mean)
+            low, high = mean - error, mean + error
+        line, = ax.plot(episodes, mean, label=f"{name} ({len(runs)} seeds)")
+        ax.fill_between(episodes, low, high, color=line.get_color(), alpha=0.2)
     ax.set_xlabel("episode")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -39,9 +49,11 @@ def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent 
 
 
 def draw_attention_frame(frame: dict, size: int, agent: int = 0, ax=None):
-    """Draw one jungle step: food, agents, agent ``agent``'s neighbourhood and its attention.
+    """Draw one jungle step: food, agents (eating ones in orange), agent ``agent``'s neighbourhood
+    and its attention.
 
-    ``frame`` is one entry of :func:`marl_course.deep.dgn.record_episode`. Arrows run from each
+    ``frame`` is one entry of :func:`marl_course.deep.dgn.record_episode` (``eating`` may be
+    left out: then no agent is drawn as eating). Arrows run from each
     neighbour ``j`` to ``agent``, with width and label proportional to ``alpha_ij`` (averaged
     over heads); ``alpha_ii`` is written beside the agent itself.
 
@@ -62,7 +74,9 @@ def draw_attention_frame(frame: dict, size: int, agent: int = 0, ax=None):
     food = np.asarray(frame["food_pos"])
     # grid coordinates: x = column, y = row (row 0 at the top)
     ax.scatter(food[:, 1], food[:, 0], marker="s", s=180, color="tab:green", label="food")
-    ax.scatter(pos[:, 1], pos[:, 0], s=220, color="tab:blue", zorder=3, label="agent")
+    eating = np.asarray(frame.get("eating", np.zeros(len(pos), dtype=bool)), dtype=bool)
+    ax.scatter(pos[~eating, 1], pos[~eating, 0], s=220, color="tab:blue", zorder=3, label="agent")
+    ax.scatter(pos[eating, 1], pos[eating, 0], s=220, color="tab:orange", zorder=3, label="agent, eating")
     ax.scatter(*pos[agent, ::-1], s=320, facecolors="none", edgecolors="tab:red", linewidths=2.5, zorder=4,
                label=f"agent {agent}")
     for i, (r, c) in enumerate(pos):
