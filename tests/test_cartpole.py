@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marl_course.envs.cartpole import CartPole, CartPoleParams, cartpole_derivatives, markov_prediction_error
+from marl_course.envs.cartpole import (
+    CartPole,
+    CartPoleParams,
+    cartpole_derivatives,
+    markov_prediction_error,
+    random_policy_return,
+)
 
 
 def florian_accelerations(x_dot, theta, theta_dot, F, g=9.8, m_c=1.0, m_p=0.1, l=0.5):
@@ -154,3 +160,32 @@ def test_seeded_regression():
                                        [-0.003608720884, -0.93585852495, 0.072374717494, 1.522540920363]],
                                atol=1e-11)
     assert not done.any() and np.all(obs == 0)  # both worlds blank at this step
+
+
+def test_random_policy_return_is_the_known_floor_and_seeded():
+    # uniformly random pushes keep the pole up for about 22 steps on average (a well-known CartPole figure)
+    value = random_policy_return(CartPole(n_envs=1024, max_steps=200), seed=0)
+    assert 18 < value < 26
+    assert value == random_policy_return(CartPole(n_envs=1024, max_steps=200), seed=0)
+    # a cap shorter than every episode is reached by all of them
+    assert random_policy_return(CartPole(n_envs=16, max_steps=5), seed=1) == 5.0
+    with pytest.raises(TypeError, match="env"):
+        random_policy_return("cartpole")
+
+
+@pytest.mark.parametrize("hide_velocity, dim", [(False, 5), (True, 3)])
+def test_visible_flag_marks_exactly_the_blank_frames(hide_velocity, dim):
+    env = CartPole(n_envs=200, flicker=0.5, hide_velocity=hide_velocity, visible_flag=True)
+    obs = env.reset(seed=3)
+    assert env.obs_dim == dim and obs.shape == (200, dim)
+    for _ in range(3):
+        obs, state, *_ = env.step(np.ones(200, dtype=int))
+        seen = obs[:, -1] == 1.0
+        assert set(np.unique(obs[:, -1])) == {0.0, 1.0}
+        np.testing.assert_array_equal(obs[~seen, :-1], 0.0)
+        np.testing.assert_array_equal(obs[seen, :-1], state[seen][:, [0, 2]] if hide_velocity else state[seen])
+    # the same seed blanks the same frames with or without the flag
+    plain = CartPole(n_envs=200, flicker=0.5, hide_velocity=hide_velocity)
+    np.testing.assert_array_equal(plain.reset(seed=3), env.reset(seed=3)[:, :-1])
+    with pytest.raises(TypeError, match="visible_flag"):
+        CartPole(visible_flag=1)

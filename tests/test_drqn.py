@@ -9,26 +9,17 @@ from marl_course.deep.drqn import (
     FrameStackQNet,
     RecurrentQNet,
     evaluate,
+    flicker_robustness,
     load,
     make_q_net,
     run_episodes,
     save,
+    relative_scores,
     td_loss,
     td_target,
     train,
 )
-from marl_course.envs.cartpole import CartPole
-
-
-def random_policy_return(env, seed=0):
-    rng = np.random.default_rng(seed)
-    env.reset(seed)
-    total = np.zeros(env.n_envs)
-    done = np.zeros(env.n_envs, dtype=bool)
-    while not done.all():
-        _, _, r, done, _ = env.step(rng.integers(0, 2, size=env.n_envs))
-        total += r
-    return total.mean()
+from marl_course.envs.cartpole import CartPole, random_policy_return
 
 
 def test_frame_stack_sees_exactly_the_last_k_frames():
@@ -128,6 +119,34 @@ def test_bad_config_is_named(kwargs, match):
 def test_train_rejects_a_non_config():
     with pytest.raises(TypeError, match="config"):
         train(CartPole(), {"total_steps": 10}, seed=0, progress=False)
+
+
+def test_robustness_scores_are_the_networks_greedy_returns_at_each_flicker():
+    configs = {"DQN": DRQNConfig(recurrent=False, total_steps=80, learning_starts=20, hidden=8),
+               "DRQN": DRQNConfig(total_steps=80, learning_starts=20, hidden=8)}
+    result = flicker_robustness(configs, 0.5, [0.0, 0.5, 1.0], seeds=(0, 1), max_steps=12, eval_envs=5,
+                                progress=False)
+    assert set(result.scores) == {"DQN", "DRQN"} and result.scores["DQN"].shape == (2, 3)
+    assert len(result.curves["DRQN"]) == 2
+    # each entry is exactly what evaluate() gives for the network train() returns with that seed
+    again = train(CartPole(n_envs=8, flicker=0.5, max_steps=12), configs["DRQN"], seed=1, progress=False)
+    assert result.scores["DRQN"][1, 2] == evaluate(again.q_net, CartPole(n_envs=5, flicker=1.0, max_steps=12),
+                                                    seed=10_000)
+    assert result.curves["DRQN"][1] == (again.steps, again.returns)
+
+
+def test_robustness_rejects_bad_arguments():
+    with pytest.raises(TypeError, match="configs"):
+        flicker_robustness({"DQN": {"recurrent": False}}, 0.0, [0.0])
+    with pytest.raises(ValueError, match="eval_flicker"):
+        flicker_robustness({"DQN": DRQNConfig()}, 0.0, [0.0, 1.5])
+
+
+def test_relative_scores_divide_each_run_by_its_own_reference_score():
+    scores = np.array([[50.0, 100.0, 25.0], [20.0, 40.0, 40.0]])
+    np.testing.assert_allclose(relative_scores(scores, [0.0, 0.5, 1.0], 0.5), [[0.5, 1.0, 0.25], [0.5, 1.0, 1.0]])
+    with pytest.raises(ValueError, match="reference"):
+        relative_scores(scores, [0.0, 0.5, 1.0], 0.3)
 
 
 @pytest.mark.slow

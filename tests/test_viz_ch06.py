@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 
 from marl_course.envs.cartpole import markov_probe
-from marl_course.viz.ch06 import draw_observations, explore_observations, plot_learning_curves, plot_robustness
+from marl_course.viz.ch06 import (
+    draw_observations,
+    explore_observations,
+    plot_flicker_study,
+    plot_learning_curves,
+    plot_robustness,
+)
 
 
 def test_draw_observations_marks_blank_steps_and_reports_the_markov_test():
@@ -48,4 +54,21 @@ def test_learning_curves_average_over_seeds():
 def test_explorer_builds():
     widget = explore_observations()
     assert len(widget.children) == 2
+    plt.close("all")
+
+
+def test_flicker_study_draws_absolute_and_own_reference_relative_curves():
+    from types import SimpleNamespace
+
+    p = np.array([0.0, 0.5, 1.0])
+    full = SimpleNamespace(eval_flicker=p, scores={"DQN": np.array([[100.0, 50.0, 10.0], [80.0, 60.0, 20.0]])})
+    flicker = SimpleNamespace(eval_flicker=p, scores={"DQN": np.array([[90.0, 45.0, 9.0], [60.0, 30.0, 30.0]])})
+    fig = plot_flicker_study({0.0: full, 0.5: flicker}, random_return=20.0)
+    top_left, top_right, bottom_left, bottom_right = fig.axes
+    np.testing.assert_allclose(top_left.lines[0].get_ydata(), [90.0, 55.0, 15.0])
+    np.testing.assert_allclose(bottom_left.lines[0].get_ydata(), [1.0, (0.5 + 0.75) / 2, (0.1 + 0.25) / 2])
+    np.testing.assert_allclose(bottom_right.lines[0].get_ydata(), [2.0, 1.0, (0.2 + 1.0) / 2])  # its own p = 0.5
+    assert "0.5" in bottom_right.get_ylabel() and top_left.get_xlabel()
+    with pytest.raises(ValueError, match="studies"):
+        plot_flicker_study({})
     plt.close("all")

@@ -20,6 +20,10 @@ The article's two LSTM update schemes pick the window (``DRQNConfig.update``):
   ``trace_length`` steps from there, the LSTM's hidden state zeroed at the start (a frame stack
   still sees the true previous ``k - 1`` frames, as DQN's replay stores them).
 
+:func:`flicker_robustness` runs the paper's generalisation experiment (train at one flicker
+probability, evaluate greedily over a sweep of them) and :func:`relative_scores` normalises each
+run by its own return at its training condition, the paper's "percentage of the original score".
+
 References
 ----------
 Hausknecht & Stone 2015, "Deep Recurrent Q-Learning for Partially Observable MDPs".
@@ -44,8 +48,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from marl_course._validation import check_int, check_real
+from marl_course._validation import as_finite_array, check_int, check_real
 from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything
+from marl_course.envs.cartpole import CartPole
 
 
 class FrameStackQNet(nn.Module):
@@ -374,6 +379,111 @@ def evaluate(q_net: nn.Module, env, seed: int = 0, n_batches: int = 1) -> float:
     with _single_thread():
         returns = [run_episodes(q_net, env, 0.0, rng, seed=seed + i)["reward"].sum(axis=1) for i in range(n_batches)]
     return float(np.mean(returns))
+
+
+@dataclass
+class RobustnessResult:
+    """What :func:`flicker_robustness` returns: greedy returns over an evaluation sweep of flicker p."""
+
+    eval_flicker: np.ndarray
+    """The evaluation flicker probabilities p, shape (n_p,)."""
+    scores: dict
+    """``label -> array (n_seeds, n_p)``: mean greedy return of each seed's network at each p."""
+    curves: dict
+    """``label -> list of (steps, returns)``, one training curve per seed."""
+
+
+def flicker_robustness(configs: dict, train_flicker: float, eval_flicker, seeds=(0, 1, 2), *,
+                       hide_velocity: bool = False, visible_flag: bool = False, n_envs: int = 8, max_steps: int = 100,
+                       eval_envs: int = 32, progress: bool = True) -> RobustnessResult:
+    """Train each config at one flicker probability, then evaluate it greedily at every ``eval_flicker``.
+
+    The paper's generalisation experiment: a network trained with observation probability
+    ``1 - p_train`` is played, without further learning, at other probabilities ``1 - p``.
+    Every ``(label, seed)`` trains on ``CartPole(n_envs, train_flicker, hide_velocity, max_steps,
+    visible_flag=visible_flag)`` and is evaluated on ``eval_envs`` episodes per ``p`` with one
+    evaluation seed, so at each ``p`` all networks meet the same initial states and the same
+    blanking pattern (the environment draws it for every world at every step).
+
+    Parameters
+    ----------
+    configs : dict
+        ``label -> DRQNConfig``.
+    train_flicker : float
+        p of the training environment.
+    eval_flicker : array_like, shape (n_p,)
+        Evaluation flicker probabilities, each in [0, 1].
+    seeds : sequence of int
+        One training run per seed and label.
+    hide_velocity, visible_flag, n_envs, max_steps : see :class:`~marl_course.envs.cartpole.CartPole`.
+    eval_envs : int
+        Episodes per evaluation point.
+    progress : bool
+        One tqdm bar over all the training runs.
+
+    Returns
+    -------
+    RobustnessResult
+
+    Examples
+    --------
+    >>> result = flicker_robustness({"DRQN": DRQNConfig(total_steps=60, learning_starts=20, hidden=8)},
+    ...                             0.5, [0.0, 1.0], seeds=(0,), max_steps=10, eval_envs=4, progress=False)
+    >>> result.scores["DRQN"].shape
+    (1, 2)
+    """
+    if not configs or not all(isinstance(c, DRQNConfig) for c in configs.values()):
+        raise TypeError("configs must be a non-empty dict of label -> DRQNConfig")
+    p_eval = np.asarray(eval_flicker, dtype=float)
+    if p_eval.ndim != 1 or p_eval.size == 0 or np.any((p_eval < 0) | (p_eval > 1)):
+        raise ValueError(f"eval_flicker must be a non-empty 1-D array of probabilities in [0, 1], got {eval_flicker!r}")
+    seeds = [check_int(s, "seeds", low=0) for s in seeds]
+    train_env = CartPole(n_envs, train_flicker, hide_velocity, max_steps, visible_flag=visible_flag)
+    evaluation = [CartPole(eval_envs, p, hide_velocity, max_steps, visible_flag=visible_flag) for p in p_eval]
+    scores, curves = {}, {}
+    bar = tqdm(total=len(configs) * len(seeds), disable=not progress, desc=f"training at p = {train_flicker:g}")
+    for label, config in configs.items():
+        rows, curves[label] = [], []
+        for seed in seeds:
+            history = train(train_env, config, seed=seed, progress=False)
+            curves[label].append((history.steps, history.returns))
+            rows.append([evaluate(history.q_net, env, seed=10_000) for env in evaluation])
+            bar.update()
+        scores[label] = np.array(rows)
+    bar.close()
+    return RobustnessResult(eval_flicker=p_eval, scores=scores, curves=curves)
+
+
+def relative_scores(scores, eval_flicker, reference: float) -> np.ndarray:
+    """Each run's returns as a fraction of its own return at the flicker probability ``reference``.
+
+    The paper's "percentage of the original score": a network trained at ``p_train`` is
+    normalised by its score at ``p = p_train``, so a curve shows how much of what it learned
+    survives the change of observation quality, whatever its absolute level.
+
+    Parameters
+    ----------
+    scores : array_like, shape (n_seeds, n_p)
+    eval_flicker : array_like, shape (n_p,)
+        Must contain ``reference``.
+    reference : float
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_seeds, n_p)
+
+    Examples
+    --------
+    >>> relative_scores([[100.0, 50.0], [80.0, 60.0]], [0.0, 0.5], reference=0.0).tolist()
+    [[1.0, 0.5], [1.0, 0.75]]
+    """
+    scores = as_finite_array(scores, "scores", ndim=2)
+    p = as_finite_array(eval_flicker, "eval_flicker", ndim=1)
+    match = np.flatnonzero(np.isclose(p, reference))
+    if scores.shape[1] != len(p) or len(match) == 0:
+        raise ValueError(f"eval_flicker must have one entry per column of scores ({scores.shape[1]}) and contain "
+                         f"reference={reference!r}")
+    return scores / scores[:, match[:1]]
 
 
 def save(path, q_net: nn.Module) -> None:

@@ -18,6 +18,8 @@ Partial observability (the DRQN chapter's POMDP ``(S, A, P, R, Omega, O)``): the
 - ``hide_velocity=True``: ``o_t = (x, theta)``; velocities must be inferred from a history.
 - ``flicker=p``: with probability ``p`` per step and per world, the whole observation is
   blanked to zeros (Hausknecht & Stone's flickering Atari, on CartPole).
+- ``visible_flag=True``: one more entry, 1 when the frame was shown and 0 when it was blanked,
+  so a blank is no longer the same vector as the upright, centred, still state.
 
 References
 ----------
@@ -123,11 +125,14 @@ class CartPole:
         Episode length limit (the episode is truncated, not terminal, there).
     params : CartPoleParams
         Physical constants.
+    visible_flag : bool
+        Append to each observation 1 if it was shown, 0 if it was blanked.
 
     Attributes
     ----------
     obs_dim : int
-        4, or 2 with ``hide_velocity``. ``n_actions`` is 2 (push left, push right).
+        4, or 2 with ``hide_velocity``, plus 1 with ``visible_flag``. ``n_actions`` is 2 (push
+        left, push right).
 
     Notes
     -----
@@ -150,27 +155,31 @@ class CartPole:
     n_actions = 2
 
     def __init__(self, n_envs: int = 1, flicker: float = 0.0, hide_velocity: bool = False,
-                 max_steps: int = 200, params: CartPoleParams = CartPoleParams()):
+                 max_steps: int = 200, params: CartPoleParams = CartPoleParams(), visible_flag: bool = False):
         self.n_envs = check_int(n_envs, "n_envs", low=1)
         self.flicker = check_real(flicker, "flicker", low=0, high=1)
-        if not isinstance(hide_velocity, (bool, np.bool_)):
-            raise TypeError(f"hide_velocity must be a bool, got {type(hide_velocity).__name__}")
-        self.hide_velocity = bool(hide_velocity)
+        for name, flag in (("hide_velocity", hide_velocity), ("visible_flag", visible_flag)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
+        self.hide_velocity, self.visible_flag = bool(hide_velocity), bool(visible_flag)
         self.max_steps = check_int(max_steps, "max_steps", low=1)
         if not isinstance(params, CartPoleParams):
             raise TypeError(f"params must be a CartPoleParams, got {type(params).__name__}")
         self.params = params
-        self.obs_dim = 2 if self.hide_velocity else 4
+        self.obs_dim = (2 if self.hide_velocity else 4) + self.visible_flag
         self._rng = np.random.default_rng(0)
         self.state = np.zeros((self.n_envs, 4))
         self.done = np.ones(self.n_envs, dtype=bool)
         self.t = 0
 
     def observe(self, state) -> np.ndarray:
-        """``o_t ~ O(s_t)``: drop the velocities if hidden, then blank each world with probability ``flicker``."""
+        """``o_t ~ O(s_t)``: drop the velocities if hidden, blank each world with probability ``flicker``,
+        then append the visibility flag if asked."""
         obs = np.asarray(state, dtype=float)[:, [0, 2]] if self.hide_velocity else np.array(state, dtype=float)
         blank = self._rng.random(len(obs)) < self.flicker
         obs[blank] = 0.0
+        if self.visible_flag:
+            obs = np.concatenate([obs, (~blank)[:, None].astype(float)], axis=1)  # (B, obs_dim)
         return obs
 
     def reset(self, seed=None) -> np.ndarray:
@@ -197,6 +206,25 @@ class CartPole:
         reward = active.astype(float)
         info = {"terminal": terminal, "active": active}
         return self.observe(self.state), self.state.copy(), reward, self.done.copy(), info
+
+
+def random_policy_return(env: CartPole, seed: int = 0) -> float:
+    """Mean return of uniformly random pushes over one batch of ``env.n_envs`` episodes: the floor to beat.
+
+    Examples
+    --------
+    >>> 9 < random_policy_return(CartPole(n_envs=256, max_steps=100)) < 30
+    True
+    """
+    if not isinstance(env, CartPole):
+        raise TypeError(f"env must be a CartPole, got {type(env).__name__}")
+    rng = as_rng(seed)
+    env.reset(seed)
+    total, done = np.zeros(env.n_envs), np.zeros(env.n_envs, dtype=bool)
+    while not done.all():
+        _, _, reward, done, _ = env.step(rng.integers(0, 2, size=env.n_envs))
+        total += reward
+    return float(total.mean())
 
 
 def markov_prediction_error(observations, actions, history: int = 1) -> float:

@@ -13,6 +13,11 @@ from marl_course._validation import as_finite_array, check_int, check_real
 from marl_course.envs.cartpole import CartPole, markov_probe
 
 
+def _seeds(n: int) -> str:
+    """``"1 seed"``, ``"3 seeds"``: the legend's count of runs."""
+    return f"{n} seed" if n == 1 else f"{n} seeds"
+
+
 def plot_learning_curves(curves: dict, ax=None, window: int = 5, baseline: float | None = None):
     """Mean (over seeds) smoothed training return against environment steps, one line per label.
 
@@ -47,7 +52,7 @@ def plot_learning_curves(curves: dict, ax=None, window: int = 5, baseline: float
             smooth = np.convolve(np.pad(r, (len(kernel) - 1, 0), mode="edge"), kernel, mode="valid")
             smoothed.append(np.interp(grid, steps, smooth))
         smoothed = np.array(smoothed)
-        line, = ax.plot(grid, smoothed.mean(axis=0), label=f"{label} ({len(runs)} seeds)")
+        line, = ax.plot(grid, smoothed.mean(axis=0), label=f"{label} ({_seeds(len(runs))})")
         ax.fill_between(grid, smoothed.min(axis=0), smoothed.max(axis=0), color=line.get_color(), alpha=0.2)
     if baseline is not None:
         ax.axhline(baseline, color="grey", ls="--", label="random policy")
@@ -58,7 +63,8 @@ def plot_learning_curves(curves: dict, ax=None, window: int = 5, baseline: float
     return ax
 
 
-def plot_robustness(eval_flicker, results: dict, ax=None, title: str = ""):
+def plot_robustness(eval_flicker, results: dict, ax=None, title: str = "",
+                    ylabel: str = "greedy return (steps balanced)"):
     """Greedy return against the evaluation flicker probability, mean and spread over seeds.
 
     Parameters
@@ -66,7 +72,10 @@ def plot_robustness(eval_flicker, results: dict, ax=None, title: str = ""):
     eval_flicker : array_like, shape (n_p,)
         The probabilities p of a blank observation at evaluation.
     results : dict
-        ``label -> array (n_seeds, n_p)`` of evaluation returns.
+        ``label -> array (n_seeds, n_p)`` of evaluation returns (or returns relative to a
+        reference, see :func:`marl_course.deep.drqn.relative_scores`, with a matching ``ylabel``).
+    ylabel : str
+        The y-axis label, with its unit.
 
     Examples
     --------
@@ -81,13 +90,61 @@ def plot_robustness(eval_flicker, results: dict, ax=None, title: str = ""):
         if values.shape[1] != len(p):
             raise ValueError(f"results[{label!r}] must have one column per flicker probability ({len(p)}), "
                              f"got shape {values.shape}")
-        line, = ax.plot(p, values.mean(axis=0), marker="o", label=f"{label} ({len(values)} seeds)")
+        line, = ax.plot(p, values.mean(axis=0), marker="o", label=f"{label} ({_seeds(len(values))})")
         ax.fill_between(p, values.min(axis=0), values.max(axis=0), color=line.get_color(), alpha=0.2)
     ax.set_xlabel("evaluation flicker probability p")
-    ax.set_ylabel("greedy return (steps balanced)")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(fontsize=8)
     return ax
+
+
+def plot_flicker_study(studies: dict, random_return: float | None = None):
+    """The paper's generalisation figure in small: one column per training flicker probability.
+
+    Top row: greedy return against the evaluation flicker ``p``; bottom row: the same divided
+    by each run's own return at its training ``p`` (:func:`~marl_course.deep.drqn.relative_scores`,
+    the paper's "percentage of the original score"). A thin vertical line marks the training ``p``.
+
+    Parameters
+    ----------
+    studies : dict
+        ``p_train -> RobustnessResult`` (from :func:`~marl_course.deep.drqn.flicker_robustness`).
+    random_return : float, optional
+        The uniformly random policy's return, drawn as a dashed line in the top row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> study = SimpleNamespace(eval_flicker=np.array([0.0, 0.5]), scores={"DQN": np.array([[100.0, 50.0]])})
+    >>> fig = plot_flicker_study({0.0: study}, random_return=20.0)
+    >>> fig.axes[1].lines[0].get_ydata().tolist()
+    [1.0, 0.5]
+    >>> plt.close(fig)
+    """
+    from marl_course.deep.drqn import relative_scores
+
+    if not studies:
+        raise ValueError("studies must map at least one training flicker probability to a RobustnessResult")
+    fig, axes = plt.subplots(2, len(studies), figsize=(5.5 * len(studies), 7), squeeze=False, sharex=True)
+    for column, (p_train, study) in enumerate(studies.items()):
+        top, bottom = axes[:, column]
+        plot_robustness(study.eval_flicker, study.scores, ax=top, title=f"trained at p = {p_train:g}")
+        if random_return is not None:
+            top.axhline(random_return, color="grey", ls="--", label="random policy")
+        relative = {label: relative_scores(s, study.eval_flicker, p_train) for label, s in study.scores.items()}
+        plot_robustness(study.eval_flicker, relative, ax=bottom, title=f"relative to its own return at p = {p_train:g}",
+                        ylabel=f"return / return at p = {p_train:g}")
+        bottom.axhline(1.0, color="grey", lw=0.5)
+        for ax in (top, bottom):
+            ax.axvline(p_train, color="k", lw=0.5)
+            ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
 
 
 def draw_observations(flicker: float = 0.5, hide_velocity: bool = False, seed: int = 0, steps: int = 60):
