@@ -12,17 +12,7 @@ import time
 
 import numpy as np
 
-from marl_course.envs.particle import CooperativeNavigation
-
-
-def ours(n_worlds: int, n_steps: int) -> float:
-    env = CooperativeNavigation(n_worlds=n_worlds, max_steps=10**9)
-    env.reset(0)
-    actions = np.random.default_rng(0).integers(0, 5, size=(n_steps, n_worlds, 3))
-    start = time.perf_counter()
-    for a in actions:
-        env.step(a)
-    return n_worlds * n_steps / (time.perf_counter() - start)
+from marl_course.envs.particle import joint_steps_per_second
 
 
 def mpe2_one_world(n_steps: int) -> float | None:
@@ -42,8 +32,8 @@ def mpe2_one_world(n_steps: int) -> float | None:
 
 
 def main():
-    batched = ours(256, 400)
-    single = ours(1, 4000)
+    batched = joint_steps_per_second(256, 400)
+    single = joint_steps_per_second(1, 4000)
     print(f"ours, B=256 worlds:     {batched:12,.0f} joint steps/s")
     print(f"ours, one world:        {single:12,.0f} joint steps/s   ratio {batched / single:6.1f}x")
     peer = mpe2_one_world(4000)

@@ -13,6 +13,7 @@ from marl_course.envs.particle import (
     PhysicalDeception,
     contact_forces,
     episode_returns,
+    navigation_metrics,
     noop_actions,
     random_actions,
     scripted_navigation_actions,
@@ -177,3 +178,25 @@ def test_explorer_callback_draws_headless():
     ax = plot_learning_curves({"A": ([1, 2, 3], [[-3, -2, -1], [-4, -2, 0]])}, {"no-op": -2.5})
     assert ax.get_ylabel() and ax.get_legend() is not None
     plt.close("all")
+
+
+def test_navigation_metrics_match_a_hand_rolled_episode_and_the_reward():
+    """distance and collisions recomputed step by step from positions; return = -T/2 distance - collisions/N."""
+    env = CooperativeNavigation(n_worlds=64)
+    metrics = navigation_metrics(env, random_actions, seed=5)
+    ref = CooperativeNavigation(n_worlds=64)
+    ref.reset(5)
+    rng = np.random.default_rng(5)
+    distance, pairs = np.zeros(64), np.zeros(64)
+    for _ in range(25):
+        ref.step(random_actions(np.zeros((64, 3, 18)), rng))
+        gaps = np.linalg.norm(ref.agent_pos[:, :, None] - ref.landmark_pos[:, None], axis=-1)  # (B, agent, landmark)
+        distance += gaps.min(axis=1).sum(axis=1) / 25
+        for j, k in [(0, 1), (0, 2), (1, 2)]:
+            pairs += np.linalg.norm(ref.agent_pos[:, j] - ref.agent_pos[:, k], axis=-1) < 0.3
+    np.testing.assert_allclose(metrics["distance"], distance, rtol=1e-12)
+    np.testing.assert_array_equal(metrics["collisions"], pairs)
+    assert pairs.sum() > 0  # random agents do bump into each other
+    np.testing.assert_allclose(metrics["return"], -12.5 * distance - pairs / 3, rtol=1e-12)
+    with pytest.raises(TypeError, match="env"):
+        navigation_metrics(PhysicalDeception(), random_actions)

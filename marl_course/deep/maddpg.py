@@ -76,7 +76,8 @@ class MADDPGConfig:
     """Polyak rate of the target networks (paper: 0.01; with only ~600 updates per agent here,
     0.05 lets the targets keep up: about +1 in final return for both learners)."""
     batch_size: int = 256
-    """Transitions per update (paper: 1024)."""
+    """Transitions per update (paper: 1024; over 60 rounds, seeds 0-2, 1024 raised both learners' greedy
+    return by 0.7-1.0 at 1.8 times the CPU time, and did not separate them on seeds 3-5)."""
     buffer_capacity: int = 100_000
     """Replay size (paper: 1e6)."""
     temperature: float = 1.0

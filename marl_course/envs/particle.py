@@ -385,6 +385,28 @@ def scripted_navigation_actions(obs, rng: np.random.Generator | None = None, gai
     return actions
 
 
+def play_episode(env: ParticleWorld, policy, seed: int = 0):
+    """Reset ``env`` with ``seed`` and yield the :class:`StepResult` of every step of one episode.
+
+    All worlds step together; ``policy(obs (B, n, d), rng) -> actions (B, n)`` chooses the
+    actions, with ``rng = default_rng(seed)``. Between two yields the world's state
+    (``env.agent_pos``, ...) is the state after the step just yielded.
+
+    Examples
+    --------
+    >>> steps = list(play_episode(CooperativeNavigation(n_worlds=2), noop_actions, seed=0))
+    >>> len(steps), steps[-1].rewards.shape, bool(steps[-1].done.all())
+    (25, (2, 3), True)
+    """
+    rng = as_rng(seed)
+    obs, _ = env.reset(seed)
+    done = np.zeros(env.n_worlds, dtype=bool)
+    while not done.all():
+        out = env.step(policy(obs, rng))
+        yield out
+        obs, done = out.obs, out.done
+
+
 def episode_returns(env: ParticleWorld, policy, seed: int = 0) -> np.ndarray:
     """Play one episode in every world with ``policy(obs, rng) -> actions``; return sum_t r_i.
 
@@ -411,15 +433,57 @@ def episode_returns(env: ParticleWorld, policy, seed: int = 0) -> np.ndarray:
     >>> bool(scripted > noop)
     True
     """
-    rng = as_rng(seed)
-    obs, _ = env.reset(seed)
-    total = np.zeros((env.n_worlds, env.n_agents))
-    done = np.zeros(env.n_worlds, dtype=bool)
-    while not done.all():
-        out = env.step(policy(obs, rng))
-        total += out.rewards
-        obs, done = out.obs, out.done
-    return total
+    return sum(out.rewards for out in play_episode(env, policy, seed))
+
+
+def navigation_metrics(env: CooperativeNavigation, policy, seed: int = 0) -> dict[str, np.ndarray]:
+    """The two numbers Lowe et al. (2017) tabulate for cooperative navigation, and the return.
+
+    Plays one episode of T steps in every world and measures, per world,
+
+        distance   = (1/T) sum_t sum_l min_j ||p_j(t) - q_l||   (coverage: 0 when every landmark is occupied)
+        collisions = sum_t #{pairs j < k : ||p_j(t) - p_k(t)|| < 2 * size}   (agent pairs in contact, per step)
+        return     = (1/N) sum_i sum_t r_i(t)                    (the mean per-agent return)
+
+    so that ``return = -T/2 * distance - collisions / N`` when the local ratio is 1/2 (every
+    pair in contact costs each of its two agents 1/2).
+
+    Parameters
+    ----------
+    env : CooperativeNavigation
+    policy : callable
+        ``policy(obs (B, n, d), rng) -> actions (B, n)``.
+    seed : int
+        Seeds the worlds' placement and the policy's ``rng``.
+
+    Returns
+    -------
+    dict
+        ``"distance"``, ``"collisions"`` and ``"return"``, each an array of shape ``(B,)``.
+
+    References
+    ----------
+    Lowe et al. (2017), appendix, the table of cooperative navigation (average distance and
+    number of collisions per episode; how the paper counted them is not stated).
+
+    Examples
+    --------
+    >>> m = navigation_metrics(CooperativeNavigation(n_worlds=100), scripted_navigation_actions, seed=0)
+    >>> sorted(m), m["distance"].shape
+    (['collisions', 'distance', 'return'], (100,))
+    >>> bool(np.allclose(m["return"], -25 / 2 * m["distance"] - m["collisions"] / 3))
+    True
+    """
+    if not isinstance(env, CooperativeNavigation):
+        raise TypeError(f"env must be a CooperativeNavigation, got {type(env).__name__}")
+    distance = collisions = total = 0.0
+    steps = 0
+    for out in play_episode(env, policy, seed):
+        distance = distance + env.landmark_distances().min(axis=1).sum(axis=1)  # (B,)
+        collisions = collisions + env.collisions().sum(axis=1) / 2  # each pair counted by both agents
+        total = total + out.rewards.mean(axis=1)
+        steps += 1
+    return {"distance": distance / steps, "collisions": collisions, "return": total}
 
 
 def record_episode(env: ParticleWorld, policy, seed: int = 0) -> dict[str, np.ndarray]:
@@ -437,13 +501,35 @@ def record_episode(env: ParticleWorld, policy, seed: int = 0) -> dict[str, np.nd
     >>> rec["agent_pos"].shape, rec["rewards"].shape
     ((26, 3, 2), (25, 3))
     """
-    rng = as_rng(seed)
-    obs, _ = env.reset(seed)
-    positions, rewards = [env.agent_pos[0].copy()], []
-    done = np.zeros(env.n_worlds, dtype=bool)
-    while not done.all():
-        out = env.step(policy(obs, rng))
-        positions.append(env.agent_pos[0].copy())
-        rewards.append(out.rewards[0])
-        obs, done = out.obs, out.done
+    positions = []
+
+    def recording_policy(obs, rng):
+        positions.append(env.agent_pos[0].copy())  # where world 0 is before each action
+        return policy(obs, rng)
+
+    rewards = [out.rewards[0] for out in play_episode(env, recording_policy, seed)]
+    positions.append(env.agent_pos[0].copy())
     return {"agent_pos": np.array(positions), "landmark_pos": env.landmark_pos[0].copy(), "rewards": np.array(rewards)}
+
+
+def joint_steps_per_second(n_worlds: int, n_steps: int, seed: int = 0) -> float:
+    """Joint steps per second of ``CooperativeNavigation(n_worlds)`` stepped ``n_steps`` times
+    with seeded random actions (a joint step is one step of one world: B worlds stepped once
+    count B). Wall-clock time; the episode limit is lifted so no reset is timed.
+
+    Examples
+    --------
+    >>> joint_steps_per_second(4, 10) > 0
+    True
+    """
+    import time
+
+    n_worlds = check_int(n_worlds, "n_worlds", low=1)
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    env = CooperativeNavigation(n_worlds=n_worlds, max_steps=10**9)
+    env.reset(seed)
+    actions = np.random.default_rng(seed).integers(0, N_ACTIONS, size=(n_steps, n_worlds, env.n_agents))
+    start = time.perf_counter()
+    for a in actions:
+        env.step(a)
+    return n_worlds * n_steps / (time.perf_counter() - start)

@@ -113,3 +113,27 @@ def draw_scripted_explorer(gain: float = 2.0, damping: float = 0.6, dead_zone: f
     fig, ax = plt.subplots(figsize=(5, 5))
     plot_episode(recording, t, ax=ax, title=f"gain {gain:g}, damping {damping:g}:")
     return fig
+
+
+def metrics_table(finals: dict, baselines: dict | None = None):
+    """A Markdown table of greedy ``return``, ``distance`` and ``collisions``: mean +- std over
+    seeds for each learner of ``finals`` (name -> list of metric dicts, one per seed), then one
+    row per baseline of ``baselines`` (name -> metric dict).
+
+    Examples
+    --------
+    >>> table = metrics_table({"MADDPG": [{"return": -15.0, "distance": 1.2, "collisions": 2.0}] * 2})
+    >>> table.data.splitlines()[2]
+    '| MADDPG (greedy, 2 seeds) | -15.00 ± 0.00 | 1.200 ± 0.000 | 2.00 ± 0.00 |'
+    """
+    from IPython.display import Markdown
+
+    columns = (("return", 2), ("distance", 3), ("collisions", 2))
+    rows = []
+    for name, per_seed in finals.items():
+        cells = [f"{np.mean([f[key] for f in per_seed]):.{d}f} ± {np.std([f[key] for f in per_seed]):.{d}f}"
+                 for key, d in columns]
+        rows.append(f"| {name} (greedy, {len(per_seed)} seeds) | " + " | ".join(cells) + " |")
+    rows += [f"| {name} | " + " | ".join(f"{m[key]:.{d}f}" for key, d in columns) + " |"
+             for name, m in (baselines or {}).items()]
+    return Markdown("| policy | return | distance | collisions per episode |\n|---|---|---|---|\n" + "\n".join(rows))

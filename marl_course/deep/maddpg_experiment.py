@@ -1,0 +1,176 @@
+"""Chapter 5's comparison, MADDPG against independent DDPG, run longer than a notebook can afford.
+
+The notebook trains both learners for a short live run. This module runs the same comparison
+for more rounds, from the command line, and writes a small JSON file of learning curves and
+final scores that the notebook plots beside the live run::
+
+    python -m marl_course.deep.maddpg_experiment --rounds 300 --seeds 0 1 2 3 4 5 --quiet
+
+The shipped file :data:`RESULTS_PATH` was written by exactly that command, in about 6 CPU-minutes;
+its ``provenance`` entry records the command, the configuration, the library versions and the
+CPU time. ``tests/test_maddpg_experiment.py`` regenerates a short version and checks its format.
+
+Per learner and seed the file holds the exploring return of every block of ``block`` rounds
+(the learning curve) and, at the end of training, the greedy policy's
+:func:`~marl_course.envs.particle.navigation_metrics` on ``eval_worlds`` fresh worlds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from dataclasses import asdict, replace
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from marl_course._validation import check_int
+from marl_course.deep.maddpg import MADDPGConfig, train
+from marl_course.envs.particle import CooperativeNavigation, navigation_metrics
+
+RESULTS_PATH = Path(__file__).with_name("maddpg_long_run.json")
+"""The shipped results of the long run."""
+LEARNERS = {"MADDPG": True, "independent DDPG": False}
+"""Display name -> ``MADDPGConfig.centralised``."""
+FORMAT = "marl_course.maddpg_experiment/1"
+"""Identifies the layout of the results file."""
+
+
+def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds: int = 500,
+            eval_seed: int = 123, progress: bool = True) -> dict:
+    """Train MADDPG and independent DDPG with ``config`` (only ``centralised`` differs) and summarise.
+
+    Parameters
+    ----------
+    config : MADDPGConfig
+        The shared configuration; its ``centralised`` field is overridden per learner.
+    seeds : sequence of int
+        One training run per seed and learner.
+    block : int
+        Rounds averaged into one point of the learning curve.
+    eval_worlds, eval_seed : int
+        The greedy evaluation after training: one episode in each of ``eval_worlds`` worlds
+        placed from ``eval_seed``, the same worlds for every run.
+    progress : bool
+        Show tqdm progress bars.
+
+    Returns
+    -------
+    dict
+        ``episodes`` (the episode count at the end of each block) and, per learner,
+        ``curves`` ``(n_seeds, n_blocks)`` of mean exploring return per block and ``final``,
+        a list (one per seed) of the greedy ``distance``, ``collisions`` and ``return``
+        averaged over the evaluation worlds. Plain lists and floats, ready for JSON.
+
+    Examples
+    --------
+    >>> cfg = MADDPGConfig(n_rounds=4, n_worlds=4, updates_per_round=1, batch_size=16, eval_every=4, eval_worlds=4)
+    >>> out = compare(cfg, seeds=[0], block=2, eval_worlds=8, progress=False)
+    >>> out["episodes"], len(out["learners"]["MADDPG"]["curves"][0]), sorted(out["learners"]["MADDPG"]["final"][0])
+    ([8, 16], 2, ['collisions', 'distance', 'return'])
+    """
+    block = check_int(block, "block", low=1, high=config.n_rounds)
+    eval_env = CooperativeNavigation(n_worlds=check_int(eval_worlds, "eval_worlds", low=1))
+    n_blocks = config.n_rounds // block
+    summary = {"episodes": [(b + 1) * block * config.n_worlds for b in range(n_blocks)], "learners": {}}
+    for name, centralised in LEARNERS.items():
+        curves, final = [], []
+        for seed in seeds:
+            history = train(CooperativeNavigation(n_worlds=config.n_worlds), replace(config, centralised=centralised),
+                            seed=seed, progress=progress)
+            returns = np.asarray(history.train_return[: n_blocks * block]).reshape(n_blocks, block)
+            curves.append(returns.mean(axis=1).tolist())
+            final.append(greedy_metrics(history.agents, eval_env, eval_seed))
+        summary["learners"][name] = {"curves": curves, "final": final}
+    return summary
+
+
+def _greedy_actions(agents, obs, rng=None):
+    """The argmax actions ``(B, n_agents)`` of ``agents`` (a policy for ``navigation_metrics``)."""
+    return agents.act(obs, explore=False)
+
+
+def greedy_metrics(agents, eval_env: CooperativeNavigation, eval_seed: int = 123) -> dict[str, float]:
+    """The greedy policy's ``distance``, ``collisions`` and ``return``, each averaged over the
+    worlds of ``eval_env`` (one episode per world, placed from ``eval_seed``).
+
+    Examples
+    --------
+    >>> from marl_course.deep.maddpg import MADDPG
+    >>> scores = greedy_metrics(MADDPG((18,) * 3, MADDPGConfig()), CooperativeNavigation(n_worlds=4))
+    >>> sorted(scores), bool(scores["return"] < 0)
+    (['collisions', 'distance', 'return'], True)
+    """
+    scores = navigation_metrics(eval_env, partial(_greedy_actions, agents), eval_seed)
+    return {key: float(value.mean()) for key, value in scores.items()}
+
+
+def gap_in_returns(finals: dict) -> tuple[float, float]:
+    """MADDPG's mean greedy return minus independent DDPG's, and the standard error of that gap.
+
+    ``finals`` maps each name of :data:`LEARNERS` to a list (one entry per seed) of metric
+    dicts. With n seeds per learner and sample variances s_M^2, s_D^2, the standard error is
+    sqrt((s_M^2 + s_D^2) / n).
+
+    Examples
+    --------
+    >>> finals = {"MADDPG": [{"return": -15.0}, {"return": -17.0}],
+    ...           "independent DDPG": [{"return": -18.0}, {"return": -18.0}]}
+    >>> gap_in_returns(finals)
+    (2.0, 1.0)
+    """
+    returns = [np.array([f["return"] for f in finals[name]]) for name in LEARNERS]
+    if any(len(r) < 2 for r in returns) or len(returns[0]) != len(returns[1]):
+        raise ValueError("finals must hold the same number (at least 2) of seeds for both learners")
+    standard_error = np.sqrt((returns[0].var(ddof=1) + returns[1].var(ddof=1)) / len(returns[0]))
+    return float(returns[0].mean() - returns[1].mean()), float(standard_error)
+
+
+def save_results(summary: dict, config: MADDPGConfig, seeds, command: str, cpu_seconds: float, path) -> None:
+    """Write ``summary`` with its provenance (command, config, seeds, versions, CPU time) to ``path``."""
+    provenance = {"command": command, "config": asdict(config), "seeds": list(seeds),
+                  "cpu_seconds": round(cpu_seconds, 1), "torch": torch.__version__, "numpy": np.__version__,
+                  "python": platform.python_version()}
+    Path(path).write_text(json.dumps({"format": FORMAT, "provenance": provenance, **summary}, indent=1) + "\n")
+
+
+def load_results(path=RESULTS_PATH) -> dict:
+    """Read a results file written by :func:`save_results`, checking its format tag.
+
+    Examples
+    --------
+    >>> results = load_results()
+    >>> sorted(results["learners"]) == sorted(LEARNERS)
+    True
+    """
+    results = json.loads(Path(path).read_text())
+    if results.get("format") != FORMAT:
+        raise ValueError(f"path must be a results file of format {FORMAT!r}, got {results.get('format')!r}")
+    return results
+
+
+def main(argv=None) -> None:
+    """Command line: run :func:`compare` and write the results file (see the module docstring)."""
+    parser = argparse.ArgumentParser(prog="python -m marl_course.deep.maddpg_experiment",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=300, help="training rounds per run (notebook: 60)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--block", type=int, default=10, help="rounds per point of the learning curve")
+    parser.add_argument("--out", type=Path, default=RESULTS_PATH)
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    config = MADDPGConfig(n_rounds=args.rounds)
+    start = time.process_time()
+    summary = compare(config, args.seeds, block=args.block, progress=not args.quiet)
+    command = "python -m marl_course.deep.maddpg_experiment " + " ".join(argv if argv is not None else sys.argv[1:])
+    save_results(summary, config, args.seeds, command.strip(), time.process_time() - start, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""The long MADDPG-vs-DDPG run: the command writes a file of the shipped format; the shipped file is consistent."""
+
+import json
+from dataclasses import asdict, fields
+
+import numpy as np
+import pytest
+import torch
+
+from marl_course.deep.maddpg import MADDPGConfig
+from marl_course.deep.maddpg_experiment import (
+    FORMAT,
+    LEARNERS,
+    RESULTS_PATH,
+    load_results,
+    main,
+)
+
+torch.set_num_threads(1)
+
+
+def _check_layout(results, n_seeds):
+    assert results["format"] == FORMAT
+    provenance = results["provenance"]
+    assert provenance["command"].startswith("python -m marl_course.deep.maddpg_experiment")
+    assert set(provenance["config"]) == {f.name for f in fields(MADDPGConfig)}
+    assert len(provenance["seeds"]) == n_seeds and provenance["cpu_seconds"] > 0
+    assert {"torch", "numpy", "python"} <= set(provenance)
+    config = provenance["config"]
+    block = results["episodes"][0] // config["n_worlds"]
+    assert len(results["episodes"]) == config["n_rounds"] // block
+    assert set(results["learners"]) == set(LEARNERS)
+    for learner in results["learners"].values():
+        assert np.shape(learner["curves"]) == (n_seeds, len(results["episodes"]))
+        assert len(learner["final"]) == n_seeds
+        for final in learner["final"]:
+            # the identity of navigation_metrics (local ratio 1/2, N = 3, T = 25) ties the three numbers together
+            assert final["return"] == pytest.approx(-12.5 * final["distance"] - final["collisions"] / 3, abs=1e-9)
+
+
+def test_command_regenerates_a_short_results_file(tmp_path):
+    out = tmp_path / "short.json"
+    main(["--rounds", "4", "--seeds", "0", "--block", "2", "--quiet", "--out", str(out)])
+    results = load_results(out)
+    _check_layout(results, n_seeds=1)
+    assert results["provenance"]["config"]["n_rounds"] == 4
+    assert results["provenance"]["torch"] == torch.__version__
+    finals = {name: learner["final"][0]["return"] for name, learner in results["learners"].items()}
+    assert finals == pytest.approx(REGRESSION_FINAL_RETURN, abs=1e-6)
+
+
+REGRESSION_FINAL_RETURN = {"MADDPG": -43.03530746501527, "independent DDPG": -41.063738037270376}
+"""Recorded from this implementation (torch 2.13.0 CPU): 4 rounds, seed 0, greedy return on 500 worlds."""
+
+
+def test_shipped_results_file_is_complete_and_from_the_default_config():
+    results = load_results(RESULTS_PATH)
+    n_seeds = len(results["provenance"]["seeds"])
+    assert n_seeds >= 3
+    _check_layout(results, n_seeds)
+    config = results["provenance"]["config"]
+    default = asdict(MADDPGConfig(n_rounds=config["n_rounds"]))
+    assert config == json.loads(json.dumps(default))  # the shipped run used today's defaults
+    assert config["n_rounds"] > MADDPGConfig().n_rounds  # longer than the notebook's live run
+
+
+def test_load_results_rejects_other_files(tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"format": "something else"}))
+    with pytest.raises(ValueError, match="path"):
+        load_results(path)
