@@ -44,6 +44,14 @@ def source_of(obj, until: str | None = None) -> str:
     raise ValueError(f"until={until!r} does not occur in the source of {getattr(obj, '__qualname__', obj)}")
 
 
+class SourceCode(Code):
+    """Pygments-highlighted Python source, in the notebook's code font (HTML) or as plain text."""
+
+    def _repr_html_(self) -> str:
+        return ('<div style="font-family: var(--jp-code-font-family, monospace); '
+                f'font-size: var(--jp-code-font-size, 13px)">{super()._repr_html_()}</div>')
+
+
 def show_source(*objects, until: str | None = None) -> None:
     """Display the source of each object, syntax-highlighted in Jupyter (plain text elsewhere).
 
@@ -56,4 +64,4 @@ def show_source(*objects, until: str | None = None) -> None:
     if not objects:
         raise TypeError("show_source needs at least one object to show")
     for obj in objects:
-        display(Code(source_of(obj, until), language="python"))
+        display(SourceCode(source_of(obj, until), language="python"))
