@@ -106,7 +106,7 @@ def counterfactual_advantage(probs: torch.Tensor, q_all: torch.Tensor, actions: 
     tensor(1.)
     """
     baseline = (probs * q_all).sum(-1)  # sum_b pi(b | o_i) Q_i(b)
-    return q_all.gather(-1, actions[..., None]).squeeze(-1) - baseline
+    return at_actions(q_all, actions) - baseline
 
 
 def actor_loss(logits: torch.Tensor, actions: torch.Tensor, q_all: torch.Tensor, alpha: float) -> torch.Tensor:
@@ -136,7 +136,7 @@ def actor_loss(logits: torch.Tensor, actions: torch.Tensor, q_all: torch.Tensor,
     """
     alpha = check_real(alpha, "alpha", low=0)
     log_pi = torch.log_softmax(logits, dim=-1)  # (batch, N, n_actions)
-    log_pi_a = log_pi.gather(-1, actions[..., None]).squeeze(-1)  # (batch, N)
+    log_pi_a = at_actions(log_pi, actions)  # (batch, N)
     advantage = counterfactual_advantage(log_pi.exp(), q_all, actions)  # (batch, N)
     return -(log_pi_a * (advantage - alpha * log_pi_a).detach()).mean()
 
@@ -186,13 +186,13 @@ def one_hot(actions: torch.Tensor, n_actions: int) -> torch.Tensor:
     return F.one_hot(actions, n_actions).float()
 
 
-def q_taken(q_all: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-    """``Q_i(o, a)``: pick each agent's own action from ``q_all`` (batch, N, n_actions) -> (batch, N).
+def at_actions(values: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+    """Each agent's entry at its own action, e.g. ``Q_i(o, a)`` from ``q_all``: (..., n_actions) -> (...).
 
-    >>> q_taken(torch.tensor([[[1.0, 2.0], [3.0, 4.0]]]), torch.tensor([[1, 0]]))
+    >>> at_actions(torch.tensor([[[1.0, 2.0], [3.0, 4.0]]]), torch.tensor([[1, 0]]))
     tensor([[2., 3.]])
     """
-    return q_all.gather(-1, actions[..., None]).squeeze(-1)
+    return values.gather(-1, actions[..., None]).squeeze(-1)
 
 
 def critic_loss(critic: GACritic, target_critic: GACritic, target_actor: nn.Module, batch: dict,
@@ -215,11 +215,11 @@ def critic_loss(critic: GACritic, target_critic: GACritic, target_actor: nn.Modu
     tensor(True)
     """
     n_actions = critic.n_actions
-    q = q_taken(critic(batch["obs"], one_hot(batch["action"], n_actions))[0], batch["action"])  # (B, N)
+    q = at_actions(critic(batch["obs"], one_hot(batch["action"], n_actions))[0], batch["action"])  # (B, N)
     with torch.no_grad():
         next_dist = torch.distributions.Categorical(logits=target_actor(batch["next_obs"]))
         next_action = next_dist.sample()  # (B, N): a' ~ pi'(o')
-        next_q = q_taken(target_critic(batch["next_obs"], one_hot(next_action, n_actions))[0], next_action)
+        next_q = at_actions(target_critic(batch["next_obs"], one_hot(next_action, n_actions))[0], next_action)
         soft_value = next_q - alpha * next_dist.log_prob(next_action)  # (B, N)
         target = batch["reward"] + gamma * (1.0 - batch["done"])[:, None] * soft_value
     return F.mse_loss(q, target)
