@@ -263,3 +263,10 @@ def test_ga_ac_beats_random_predators():
     history = train_ac(PredatorPrey(), GAACConfig(), seed=0, progress=False)
     rate = evaluate_ac(history.actor, PredatorPrey(), n_episodes=4, seed=5)
     assert rate > random_success_rate(20) + 0.2
+
+
+@pytest.mark.parametrize("field, value", [("hidden", 0), ("communication", "all"), ("actor_lr", 0.0),
+                                          ("gamma", 1.5), ("tau", 0.0), ("alpha", -0.1), ("batch_size", 2.5)])
+def test_gaac_config_names_the_bad_field(field, value):
+    with pytest.raises((TypeError, ValueError), match=field):
+        GAACConfig(**{field: value})

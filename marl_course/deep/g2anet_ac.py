@@ -51,7 +51,7 @@ from tqdm.auto import tqdm
 
 from marl_course._validation import as_rng, check_int, check_real
 from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything, soft_update
-from marl_course.deep.g2anet import TwoStageAttention
+from marl_course.deep.g2anet import COMMUNICATION, TwoStageAttention
 
 
 @dataclass
@@ -83,6 +83,17 @@ class GAACConfig:
     """Training rounds; each plays one episode in all ``n_envs`` worlds (MAAC: 50,000 episodes of 25 steps)."""
     update_every: int = 2
     """Environment steps (of all worlds at once) between gradient steps (MAAC: 4 updates every 100 steps)."""
+
+    def __post_init__(self):
+        for name in ("hidden", "batch_size", "buffer_size", "n_rounds", "update_every"):
+            check_int(getattr(self, name), name, low=1)
+        if self.communication not in COMMUNICATION:
+            raise ValueError(f"communication must be one of {COMMUNICATION}, got {self.communication!r}")
+        for name in ("gumbel_tau", "actor_lr", "critic_lr"):
+            check_real(getattr(self, name), name, low=0, low_open=True)
+        check_real(self.gamma, "gamma", low=0, high=1)
+        check_real(self.alpha, "alpha", low=0)
+        check_real(self.tau, "tau", low=0, high=1, low_open=True)
 
 
 def counterfactual_advantage(probs: torch.Tensor, q_all: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
@@ -298,11 +309,6 @@ def train(env, config: GAACConfig | None = None, seed: int = 0, progress: bool =
     (3,)
     """
     config = config or GAACConfig()
-    check_int(config.n_rounds, "n_rounds", low=1)
-    check_int(config.update_every, "update_every", low=1)
-    check_int(config.batch_size, "batch_size", low=1)
-    gamma = check_real(config.gamma, "gamma", low=0, high=1)
-    tau = check_real(config.tau, "tau", low=0, high=1, low_open=True)
     rng = seed_everything(seed)
     actor = make_actor(env.obs_dim, env.n_actions, config)
     critic = GACritic(env.obs_dim, env.n_actions, config)
@@ -324,11 +330,11 @@ def train(env, config: GAACConfig | None = None, seed: int = 0, progress: bool =
             obs, step = next_obs, step + 1
             if len(buffer) >= config.batch_size and step % config.update_every == 0:
                 batch = buffer.sample(config.batch_size, rng)
-                loss = critic_loss(critic, target_critic, target_actor, batch, gamma, config.alpha)
+                loss = critic_loss(critic, target_critic, target_actor, batch, config.gamma, config.alpha)
                 _gradient_step(critic_opt, loss)
                 _gradient_step(actor_opt, policy_step_loss(actor, critic, batch["obs"], config.alpha))
-                soft_update(target_critic, critic, tau)
-                soft_update(target_actor, actor, tau)
+                soft_update(target_critic, critic, config.tau)
+                soft_update(target_actor, actor, config.tau)
                 round_losses.append(loss.item())
         success.append(float(info["success"].mean()))
         returns.append(float(total))
