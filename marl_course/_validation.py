@@ -130,6 +130,28 @@ def check_int(value, name: str, *, low: int | None = None, high: int | None = No
     return value
 
 
+def as_actions(actions, shape: tuple[int, ...], n_actions, name: str = "actions") -> np.ndarray:
+    """Return ``actions`` as an integer array of ``shape`` with every entry in ``[0, n_actions)``.
+
+    ``n_actions`` is one count, or one count per entry of the last axis (players with
+    different action sets). Floats are refused rather than truncated.
+
+    >>> as_actions([[0, 4]], (1, 2), 5)
+    array([[0, 4]])
+    >>> as_actions([[0, 2]], (1, 2), (3, 2))
+    Traceback (most recent call last):
+    ...
+    ValueError: actions must be in [0, n_actions) with n_actions = (3, 2), got [[0 2]]
+    """
+    array = np.asarray(actions)
+    shape = tuple(shape)
+    if array.shape != shape or not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(f"{name} must be integers of shape {shape}, got {array.dtype} array of shape {array.shape}")
+    if np.any(array < 0) or np.any(array >= np.asarray(n_actions)):
+        raise ValueError(f"{name} must be in [0, n_actions) with n_actions = {n_actions}, got {array}")
+    return array
+
+
 def as_rng(seed_or_rng, name: str = "seed") -> np.random.Generator:
     """Return a ``numpy.random.Generator`` from an int seed, ``None`` or a Generator."""
     if isinstance(seed_or_rng, np.random.Generator):

@@ -73,3 +73,11 @@ def test_random_transitions_are_seeded():
 def test_invalid_game_is_named():
     with pytest.raises(ValueError, match="game"):
         GridGame(3)
+
+
+@pytest.mark.parametrize("bad", [-1, 4, 0.5])
+def test_step_names_a_bad_action(bad):
+    env = GridGame(1)
+    env.reset(seed=0)
+    with pytest.raises((TypeError, ValueError), match="action_2"):
+        env.step(0, bad)

@@ -79,3 +79,11 @@ def test_model_matches_simulator_and_shapley_values_are_symmetric():
     # the board is symmetric under a half turn that swaps A and B: V*(A has the ball) = -V*(B has it)
     assert values[START_STATES[0]] == pytest.approx(-values[START_STATES[1]], abs=1e-5)
     assert values[START_STATES[0]] > 0
+
+
+@pytest.mark.parametrize("bad", [-1, 5, 1.0])
+def test_step_names_a_bad_action(bad):
+    env = Soccer()
+    env.reset(seed=0)
+    with pytest.raises((TypeError, ValueError), match="action_a"):
+        env.step(bad, 0)

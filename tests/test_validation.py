@@ -52,3 +52,17 @@ def test_ranges_and_types():
     assert as_rng(3).integers(100) == np.random.default_rng(3).integers(100)
     with pytest.raises(TypeError, match="seed must be"):
         as_rng("3")
+
+
+def test_actions_must_be_integers_of_the_shape_in_range():
+    from marl_course._validation import as_actions
+
+    assert as_actions(np.array([[1, 0]]), (1, 2), (2, 1)).tolist() == [[1, 0]]
+    with pytest.raises(ValueError, match="actions must be integers"):
+        as_actions([[1.0, 0.0]], (1, 2), 2)  # floats are refused, not truncated
+    with pytest.raises(ValueError, match="red_actions must be integers of shape"):
+        as_actions([1, 0, 1], (2,), 2, "red_actions")
+    with pytest.raises(ValueError, match="actions must be in"):
+        as_actions([[0, 1]], (1, 2), (2, 1))  # the second player has one action
+    with pytest.raises(ValueError, match="actions must be in"):
+        as_actions([[-1, 0]], (1, 2), 2)

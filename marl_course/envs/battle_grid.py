@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_rng, check_int, check_real
 
 MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1], [0, 0]])
 """Row/column displacement of actions 0 stay, 1 up, 2 down, 3 left, 4 right, 5 attack."""
@@ -131,11 +131,7 @@ class BattleGrid:
 
     def step(self, red_actions):
         """Play red's actions (blue acts by script); returns ``(obs, a-bar, r, done, info)``."""
-        red_actions = np.asarray(red_actions)
-        if red_actions.shape != (self.n_agents,) or not np.issubdtype(red_actions.dtype, np.integer):
-            raise ValueError(f"red_actions must be {self.n_agents} integers")
-        if red_actions.min() < 0 or red_actions.max() >= N_ACTIONS:
-            raise ValueError(f"red_actions must be in [0, {N_ACTIONS - 1}]")
+        red_actions = as_actions(red_actions, (self.n_agents,), N_ACTIONS, "red_actions")
         actions = np.concatenate([red_actions, scripted_action(self, team=1, rng=self._rng)])
         actions = np.where(self.alive, actions, 0)
         self._move(actions)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_finite_array, as_rng, check_int, check_real
 
 
 @dataclass(frozen=True)
@@ -192,9 +192,7 @@ class CartPole:
 
     def step(self, actions):
         """Advance every running world one Euler step with action 0 (push left) or 1 (push right)."""
-        actions = np.asarray(actions)
-        if actions.shape != (self.n_envs,) or not np.all((actions == 0) | (actions == 1)):
-            raise ValueError(f"actions must be {self.n_envs} entries each 0 or 1, got {actions!r}")
+        actions = as_actions(actions, (self.n_envs,), 2)
         active = ~self.done
         force = np.where(actions == 1, self.params.force, -self.params.force)
         new_state = self.state + self.params.tau * cartpole_derivatives(self.state, force, self.params)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_rng, check_int, check_real
 
 MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1], [0, 0]])
 """Actions as (d_row, d_col): stay, up, down, left, right, catch (stays put)."""
@@ -112,11 +112,9 @@ class CoordinationGrid:
 
     def step(self, actions):
         """Move predators by ``actions`` ``(n_envs, n_agents)``, check the capture, move the prey."""
-        actions = np.asarray(actions)
-        if actions.shape != (self.n_envs, self.n_agents) or np.any((actions < 0) | (actions >= self.n_actions)):
-            raise ValueError(f"actions must be integers in [0, {self.n_actions}) of shape ({self.n_envs}, {self.n_agents})")
+        actions = as_actions(actions, (self.n_envs, self.n_agents), self.n_actions)
         live = ~self._done
-        moved = np.clip(self._pred + MOVES[actions.astype(int)], 0, self.size - 1)
+        moved = np.clip(self._pred + MOVES[actions], 0, self.size - 1)
         self._pred = np.where(live[:, None, None], moved, self._pred)
         near = np.abs(self._pred - self._prey[:, None, :]).sum(axis=-1) <= 1  # (n_envs, n)
         catching = actions == CATCH  # (n_envs, n)

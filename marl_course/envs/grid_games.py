@@ -130,6 +130,8 @@ class GridGame:
 
     def step(self, action_1: int, action_2: int) -> tuple[int, np.ndarray, bool]:
         """One joint move: ``(next_state, rewards (r_1, r_2), done)``; ``next_state`` is ``TERMINAL`` when done."""
+        action_1 = check_int(action_1, "action_1", low=0, high=len(ACTIONS) - 1)
+        action_2 = check_int(action_2, "action_2", low=0, high=len(ACTIONS) - 1)
         outcomes = list(_outcomes(self.game, self.state, action_1, action_2))
         pick = 0 if len(outcomes) == 1 else int(self.rng.choice(len(outcomes), p=[o[0] for o in outcomes]))
         _, self.state, rewards, self.cells = outcomes[pick]

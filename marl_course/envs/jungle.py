@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_finite_array, as_rng, check_int, check_real
 
 MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1]])
 """Row/column displacement of actions 0 stay, 1 up, 2 down, 3 left, 4 right."""
@@ -147,12 +147,7 @@ class Jungle:
         ``info`` holds the graph ``adjacency`` (E, N, N), ``agent_pos`` (E, N, 2), ``food_pos``
         (E, F, 2) and ``eating`` (E, N), the agents that ate this step.
         """
-        actions = np.asarray(actions)
-        if actions.shape != (self.n_envs, self.n_agents) or not np.issubdtype(actions.dtype, np.integer):
-            raise ValueError(f"actions must be integers of shape {(self.n_envs, self.n_agents)}, got "
-                             f"{actions.dtype} {actions.shape}")
-        if actions.min() < 0 or actions.max() >= self.n_actions:
-            raise ValueError(f"actions must be in [0, {self.n_actions - 1}]")
+        actions = as_actions(actions, (self.n_envs, self.n_agents), self.n_actions)
         self.agent_pos = np.clip(self.agent_pos + MOVES[actions], 0, self.size - 1)
         eating = self.eating()  # (E, N)
         # (E, N, N): agents i and j share a cell

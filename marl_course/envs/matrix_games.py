@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import check_int, check_real
+from marl_course._validation import as_actions, check_int, check_real
 from marl_course.games import StochasticGame, repeated_game
 from marl_course.games.gallery import GALLERY, NormalFormGame
 
@@ -113,12 +113,7 @@ class RepeatedMatrixGame:
         info : dict
             ``{"t": steps since reset}``.
         """
-        actions = np.asarray(actions)
-        if actions.shape != (self.n_envs, self.n_players) or not np.issubdtype(actions.dtype, np.integer):
-            raise ValueError(f"actions must be integers of shape (n_envs, n_players) = "
-                             f"{(self.n_envs, self.n_players)}, got {actions.dtype} {actions.shape}")
-        if np.any(actions < 0) or np.any(actions >= np.array(self.action_counts)):
-            raise ValueError(f"actions must lie in [0, m_i) with (m_1, ..., m_n) = {self.action_counts}")
+        actions = as_actions(actions, (self.n_envs, self.n_players), self.action_counts)
         rewards = self._payoffs[(slice(None), *actions.T)].T          # (n_envs, n_players)
         self._t += 1
         done = np.full(self.n_envs, self.horizon is not None and self._t >= self.horizon)

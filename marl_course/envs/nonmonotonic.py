@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_finite_array, as_rng, check_int, check_real
 
 
 def climbing_game() -> np.ndarray:
@@ -138,9 +138,7 @@ class OneStepTeamGame:
 
     def step(self, actions):
         """Apply joint actions ``(n_envs, 2)``; pays ``R(a_1, a_2)`` to the team, then the game is over."""
-        actions = np.asarray(actions)
-        if actions.shape != (self.n_envs, 2) or np.any((actions < 0) | (actions >= self.n_actions)):
-            raise ValueError(f"actions must be integers in [0, {self.n_actions}) of shape ({self.n_envs}, 2)")
-        reward = np.where(self._done, 0.0, self.payoff[actions[:, 0].astype(int), actions[:, 1].astype(int)])
+        actions = as_actions(actions, (self.n_envs, 2), self.n_actions)
+        reward = np.where(self._done, 0.0, self.payoff[actions[:, 0], actions[:, 1]])
         self._done[:] = True
         return np.ones((self.n_envs, 2, 1)), np.ones((self.n_envs, 1)), reward, self._done.copy(), {}

@@ -39,7 +39,7 @@ from itertools import permutations
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, as_rng, check_int
+from marl_course._validation import as_actions, as_finite_array, as_rng, check_int
 
 DT = 0.1
 """Integration time step."""
@@ -124,12 +124,7 @@ class ParticleWorld:
         """Advance all worlds by one step with the joint actions ``(B, n_agents)`` in 0..4."""
         if self.agent_pos is None:
             raise ValueError("call reset(seed) before step(actions)")
-        actions = np.asarray(actions)
-        if actions.shape != (self.n_worlds, self.n_agents) or not np.issubdtype(actions.dtype, np.integer):
-            raise ValueError(f"actions must be integers of shape {(self.n_worlds, self.n_agents)}, got "
-                             f"{actions.dtype} array of shape {actions.shape}")
-        if actions.min() < 0 or actions.max() >= N_ACTIONS:
-            raise ValueError(f"actions must be in 0..{N_ACTIONS - 1}, got range {actions.min()}..{actions.max()}")
+        actions = as_actions(actions, (self.n_worlds, self.n_agents), N_ACTIONS)
         self._integrate(ACTION_FORCE * ACTION_DIRECTIONS[actions])
         self.t += 1
         obs = self.observations()

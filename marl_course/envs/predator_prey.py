@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_rng, check_int, check_real
 from marl_course.envs.jungle import MOVES
 
 
@@ -74,12 +74,7 @@ class PredatorPrey:
 
     def step(self, actions):
         """Move the predators of the running worlds; see the class docstring for what is returned."""
-        actions = np.asarray(actions)
-        if actions.shape != (self.n_envs, self.n_agents) or not np.issubdtype(actions.dtype, np.integer):
-            raise ValueError(f"actions must be integers of shape {(self.n_envs, self.n_agents)}, got "
-                             f"{actions.dtype} {actions.shape}")
-        if actions.min() < 0 or actions.max() >= self.n_actions:
-            raise ValueError(f"actions must be in [0, {self.n_actions - 1}]")
+        actions = as_actions(actions, (self.n_envs, self.n_agents), self.n_actions)
         active = ~self.done
         frozen = self._caught() | self.done[:, None]  # (E, N): on the prey, or the world has ended
         moved = np.clip(self.predator_pos + MOVES[actions], 0, self.size - 1)

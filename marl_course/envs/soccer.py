@@ -139,6 +139,8 @@ class Soccer:
 
         After a goal or a draw ``next_state`` is already the start state of the next game.
         """
+        action_a = check_int(action_a, "action_a", low=0, high=len(ACTIONS) - 1)
+        action_b = check_int(action_b, "action_b", low=0, high=len(ACTIONS) - 1)
         first = int(self.rng.integers(2))
         goal = int(SCORE[self.state, action_a, action_b, first])
         if goal or self.rng.random() < self.draw_probability:

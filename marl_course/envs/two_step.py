@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_rng, check_int
+from marl_course._validation import as_actions, as_rng, check_int
 
 STATE_NAMES = ("1", "2A", "2B")
 """The three states, in the order of the state one-hot."""
@@ -90,10 +90,7 @@ class TwoStepGame:
 
     def step(self, actions):
         """Apply joint actions ``(n_envs, n_agents)``; finished games stay finished and pay 0."""
-        actions = np.asarray(actions)
-        if actions.shape != (self.n_envs, self.n_agents) or not np.all((actions == 0) | (actions == 1)):
-            raise ValueError(f"actions must be 0/1 integers of shape ({self.n_envs}, {self.n_agents})")
-        actions = actions.astype(int)
+        actions = as_actions(actions, (self.n_envs, self.n_agents), 2)
         reward = np.zeros(self.n_envs)
         first = self._state == 0
         in_2a, in_2b = self._state == 1, self._state == 2
