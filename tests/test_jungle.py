@@ -119,3 +119,15 @@ def test_k_nearest_rows_have_self_and_k_neighbours(n, data):
         for i in range(n):
             if k < n - 1:
                 assert d[e, i][C[e, i]].max() <= d[e, i][~C[e, i]].min()
+
+
+def test_random_policy_return_is_eating_minus_crowding_of_random_walkers():
+    from marl_course.envs.jungle import random_policy_return
+
+    env = Jungle(n_envs=16)
+    r = random_policy_return(env, n_episodes=4, seed=0)
+    assert r == random_policy_return(Jungle(n_envs=16), n_episodes=4, seed=0)  # seeded
+    # a random walker eats on 5-30 % of the 25 steps (test above); the crowding penalty is small
+    assert 0.05 * env.episode_length - 1 < r < 0.3 * env.episode_length
+    with pytest.raises(ValueError, match="n_episodes"):
+        random_policy_return(env, n_episodes=0)

@@ -32,6 +32,7 @@ import torch
 from marl_course._validation import check_int
 from marl_course.deep.maddpg import MADDPGConfig, train
 from marl_course.envs.particle import CooperativeNavigation, navigation_metrics
+from marl_course.stats import standard_error
 
 RESULTS_PATH = Path(__file__).with_name("maddpg_long_run.json")
 """The shipped results of the long run."""
@@ -127,8 +128,7 @@ def gap_in_returns(finals: dict) -> tuple[float, float]:
     returns = [np.array([f["return"] for f in finals[name]]) for name in LEARNERS]
     if any(len(r) < 2 for r in returns) or len(returns[0]) != len(returns[1]):
         raise ValueError("finals must hold the same number (at least 2) of seeds for both learners")
-    standard_error = np.sqrt((returns[0].var(ddof=1) + returns[1].var(ddof=1)) / len(returns[0]))
-    return float(returns[0].mean() - returns[1].mean()), float(standard_error)
+    return float(returns[0].mean() - returns[1].mean()), float(np.hypot(*map(standard_error, returns)))
 
 
 def save_results(summary: dict, config: MADDPGConfig, seeds, command: str, cpu_seconds: float, path) -> None:

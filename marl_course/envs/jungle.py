@@ -178,3 +178,29 @@ class Jungle:
     def _info(self) -> dict:
         return {"adjacency": k_nearest_adjacency(self.agent_pos, self.k), "agent_pos": self.agent_pos.copy(),
                 "food_pos": self.food_pos.copy(), "eating": self.eating()}
+
+
+def random_policy_return(env: Jungle, n_episodes: int = 8, seed=100) -> float:
+    """The uniformly random policy's return per agent per episode, the learners' floor.
+
+    Every agent picks one of the ``n_actions`` moves uniformly at each step; the result is
+    ``mean over episodes and worlds and agents of sum_t r_{i,t}``, from ``n_episodes`` resets of
+    ``env`` (each of its ``n_envs`` worlds plays one episode per reset).
+
+    Examples
+    --------
+    >>> r = random_policy_return(Jungle(n_envs=4), n_episodes=2, seed=0)
+    >>> 0.0 < r < Jungle().episode_length
+    True
+    """
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
+    rng = as_rng(seed)
+    totals = []
+    for _ in range(n_episodes):
+        env.reset(seed=int(rng.integers(2**31)))
+        total, done = 0.0, False
+        while not done:
+            _, reward, done, _ = env.step(rng.integers(0, env.n_actions, size=(env.n_envs, env.n_agents)))
+            total += reward.mean()
+        totals.append(total)
+    return float(np.mean(totals))

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from marl_course._validation import as_finite_array, check_int
+from marl_course.stats import standard_error
 from marl_course.viz.grid import style_grid_axes
 
 
@@ -36,7 +37,7 @@ def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent 
         if band == "range":
             low, high = runs.min(0), runs.max(0)
         else:
-            error = runs.std(0, ddof=1) / np.sqrt(len(runs)) if len(runs) > 1 else np.zeros_like(mean)
+            error = standard_error(runs)
             low, high = mean - error, mean + error
         line, = ax.plot(episodes, mean, label=f"{name} ({len(runs)} seeds)")
         ax.fill_between(episodes, low, high, color=line.get_color(), alpha=0.2)
