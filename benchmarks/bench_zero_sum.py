@@ -11,21 +11,8 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from scipy.optimize import linprog
 
-from marl_course.games.zero_sum import solve_zero_sum, solve_zero_sum_unchecked
-
-
-def linprog_value(A: np.ndarray) -> float:
-    """``max v`` s.t. ``x^T A >= v`` column-wise, ``sum x = 1``, ``x >= 0``, by linprog."""
-    m, n = A.shape
-    objective = np.zeros(m + 1)
-    objective[-1] = -1.0
-    upper = np.hstack([-A.T, np.ones((n, 1))])
-    equality = np.append(np.ones(m), 0.0)[None]
-    result = linprog(objective, A_ub=upper, b_ub=np.zeros(n), A_eq=equality, b_eq=[1.0],
-                     bounds=[(0, None)] * m + [(None, None)], method="highs")
-    return -result.fun
+from marl_course.games.zero_sum import maximin_value_linprog, solve_zero_sum, solve_zero_sum_unchecked
 
 
 def seconds_per_solve(solver, games, repeats: int) -> float:
@@ -41,9 +28,9 @@ def seconds_per_solve(solver, games, repeats: int) -> float:
 def main(n_games: int = 300, size: int = 5, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
     games = [rng.normal(size=(size, size)) for _ in range(n_games)]
-    reference = np.array([linprog_value(A) for A in games])
+    reference = np.array([maximin_value_linprog(A) for A in games])
     ours = np.array([solve_zero_sum(A)[0] for A in games])
-    t_linprog = seconds_per_solve(linprog_value, games, repeats=3)
+    t_linprog = seconds_per_solve(maximin_value_linprog, games, repeats=3)
     t_checked = seconds_per_solve(solve_zero_sum, games, repeats=5)
     t_unchecked = seconds_per_solve(solve_zero_sum_unchecked, games, repeats=5)
     print(f"{n_games} random {size}x{size} zero-sum games")

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from scipy.optimize import linprog
 
 from marl_course.games import (
     DegenerateGameWarning,
@@ -20,6 +19,7 @@ from marl_course.games import (
     solve_zero_sum,
     support_enumeration,
 )
+from marl_course.games.zero_sum import maximin_value_linprog
 
 
 def _key(equilibria):
@@ -57,19 +57,12 @@ def test_nondegenerate_game_does_not_warn():
         support_enumeration([[3, 0], [5, 1]], [[3, 5], [0, 1]])
 
 
-def _linprog_value(A):
-    m, n = A.shape
-    res = linprog(np.r_[np.zeros(m), -1.0], A_ub=np.c_[-A.T, np.ones(n)], b_ub=np.zeros(n),
-                  A_eq=np.r_[np.ones(m), 0.0][None], b_eq=[1.0], bounds=[(0, None)] * m + [(None, None)])
-    return -res.fun
-
-
 @settings(max_examples=200, deadline=None)
 @given(arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 6)),
               elements=st.integers(-5, 5).map(float)))
 def test_solve_zero_sum_matches_linprog_and_is_optimal(A):
     value, x, y = solve_zero_sum(A)
-    assert abs(value - _linprog_value(A)) < 1e-9
+    assert abs(value - maximin_value_linprog(A)) < 1e-9
     assert abs(x.sum() - 1) < 1e-12 and abs(y.sum() - 1) < 1e-12 and x.min() >= 0 and y.min() >= 0
     assert (x @ A).min() >= value - 1e-9      # x guarantees at least v against every column
     assert (A @ y).max() <= value + 1e-9      # y concedes at most v against every row
@@ -78,7 +71,7 @@ def test_solve_zero_sum_matches_linprog_and_is_optimal(A):
 def test_solve_zero_sum_regression():
     A = np.random.default_rng(7).normal(size=(5, 5))
     value, x, y = solve_zero_sum(A)
-    assert value == pytest.approx(_linprog_value(A), abs=1e-9)
+    assert value == pytest.approx(maximin_value_linprog(A), abs=1e-9)
     assert is_nash([A, -A], [x, y], tol=1e-9)
 
 

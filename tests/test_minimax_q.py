@@ -4,28 +4,19 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
-from scipy.optimize import linprog
 
 from marl_course.games import big_match, shapley_values
 from marl_course.games.gallery import rock_paper_scissors
-from marl_course.games.zero_sum import solve_zero_sum_unchecked
+from marl_course.games.zero_sum import maximin_value_linprog, solve_zero_sum_unchecked
 from marl_course.tabular.minimax_q import MinimaxQ, decay_for, littman_table, minimax_q_update
 from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated, sample_action
-
-
-def linprog_value(A):
-    m, n = A.shape
-    result = linprog(np.append(np.zeros(m), -1.0), A_ub=np.hstack([-A.T, np.ones((n, 1))]), b_ub=np.zeros(n),
-                     A_eq=np.append(np.ones(m), 0.0)[None], b_eq=[1.0], bounds=[(0, None)] * m + [(None, None)],
-                     method="highs")
-    return -result.fun
 
 
 @settings(max_examples=60, deadline=None)
 @given(arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 6)), elements=st.floats(-10, 10)))
 def test_unchecked_solver_matches_linprog_and_gives_strategies(A):
     value, x, y = solve_zero_sum_unchecked(A)
-    assert value == pytest.approx(linprog_value(A), abs=1e-7)
+    assert value == pytest.approx(maximin_value_linprog(A), abs=1e-7)
     assert np.isclose(x.sum(), 1) and np.isclose(y.sum(), 1) and (x >= 0).all() and (y >= 0).all()
     assert (x @ A >= value - 1e-7).all() and (A @ y <= value + 1e-7).all()
 

@@ -14,6 +14,7 @@ import numpy as np
 from marl_course.envs.soccer import N_STATES
 from marl_course.exercises.checker import Incorrect, Question, expect_function, expect_number
 from marl_course.games import solve_zero_sum
+from marl_course.games.zero_sum import maximin_value_linprog
 from marl_course.games.gallery import rock_paper_scissors
 from marl_course.tabular.minimax_q import MinimaxQ, minimax_q_update
 from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated
@@ -94,18 +95,6 @@ def _grade_q3(answer):
                     what="maximin_value")
 
 
-def _linprog_maximin(Q_s):
-    from scipy.optimize import linprog
-
-    m, n = Q_s.shape
-    objective = np.append(np.zeros(m), -1.0)                # maximise v = minimise -v
-    upper = np.hstack([-Q_s.T, np.ones((n, 1))])            # v - sum_a pi(a) Q(a, o) <= 0 for every o
-    equality = np.append(np.ones(m), 0.0)[None]             # sum_a pi(a) = 1
-    result = linprog(objective, A_ub=upper, b_ub=np.zeros(n), A_eq=equality, b_eq=[1.0],
-                     bounds=[(0, None)] * m + [(None, None)], method="highs")
-    return -result.fun
-
-
 q3 = Question(
     "Q3",
     "Write `maximin_value(Q_s)`: the value max_pi min_o sum_a pi(a) Q_s[a, o] of a stage game, as the linear "
@@ -122,7 +111,7 @@ q3 = Question(
         "                  bounds=[(0, None)] * m + [(None, None)])\n    return -res.fun\n```\n"
         "`solve_zero_sum` solves the same program about 30x faster with a small dense simplex."),
     kind="coding",
-    reference=lambda: _linprog_maximin,
+    reference=lambda: maximin_value_linprog,
 )
 
 # ---- Q4: experiment, rationality (drawback 3): who exploits a biased opponent?

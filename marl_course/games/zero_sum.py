@@ -117,3 +117,28 @@ def solve_zero_sum(A) -> tuple[float, np.ndarray, np.ndarray]:
     2.0
     """
     return solve_zero_sum_unchecked(as_finite_array(A, "A", ndim=2))
+
+
+def maximin_value_linprog(A) -> float:
+    """``v = max_x min_j (x^T A)_j`` by ``scipy.optimize.linprog`` (HiGHS): the general-purpose
+    peer that :func:`solve_zero_sum` is checked against in the tests and timed against in the
+    benchmark and chapter 2.
+
+    The linear program over ``(x_1, ..., x_m, v)``: minimise ``-v`` subject to
+    ``v - sum_i x_i A_ij <= 0`` for every column ``j``, ``sum_i x_i = 1``, ``x >= 0``, ``v`` free.
+
+    Examples
+    --------
+    >>> round(maximin_value_linprog([[2.0, 0.0], [0.0, 1.0]]), 9)   # x = (1/3, 2/3) guarantees 2/3
+    0.666666667
+    """
+    from scipy.optimize import linprog
+
+    A = as_finite_array(A, "A", ndim=2)
+    m, n = A.shape
+    objective = np.append(np.zeros(m), -1.0)  # maximise v = minimise -v
+    upper = np.hstack([-A.T, np.ones((n, 1))])  # v - sum_i x_i A_ij <= 0 for every column j
+    equality = np.append(np.ones(m), 0.0)[None]  # sum_i x_i = 1
+    result = linprog(objective, A_ub=upper, b_ub=np.zeros(n), A_eq=equality, b_eq=[1.0],
+                     bounds=[(0, None)] * m + [(None, None)], method="highs")
+    return float(-result.fun)
