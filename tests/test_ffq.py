@@ -7,7 +7,7 @@ from hypothesis.extra.numpy import arrays
 
 from marl_course.envs.grid_games import N_STATES, STARTS, GridGame, grid_game, random_transitions, state_of
 from marl_course.games import StochasticGame, shapley_values, solve_zero_sum
-from marl_course.tabular.ffq import FriendOrFoeQ, friend_or_foe_value
+from marl_course.tabular.ffq import FriendOrFoeQ, friend_or_foe_value, learn_pair
 from marl_course.tabular.minimax_q import MinimaxQ
 
 
@@ -40,10 +40,7 @@ def test_foe_q_is_minimax_q_for_two_players():
 def train_pair(friend: bool, n_episodes: int, seed: int):
     agents = [FriendOrFoeQ(N_STATES, 4, 4, friend=friend, discount=0.99, explore=1.0, alpha=0.5, alpha_decay=1.0)
               for _ in range(2)]
-    for s, a1, a2, r, s2 in random_transitions(GridGame(1), n_episodes, seed=seed):
-        agents[0].update(s, a1, a2, r[0], s2)
-        agents[1].update(s, a2, a1, r[1], s2)
-    return agents
+    return learn_pair(agents, random_transitions(GridGame(1), n_episodes, seed=seed))
 
 
 @pytest.mark.slow
@@ -67,3 +64,8 @@ def test_seeded_regression():
 def test_validation():
     with pytest.raises(ValueError, match="friends"):
         friend_or_foe_value(np.zeros((2, 2)), [True, False])
+
+
+def test_learn_pair_needs_two_learners():
+    with pytest.raises(ValueError, match="agents"):
+        learn_pair([FriendOrFoeQ(1, 2, 2, friend=True)], [])

@@ -31,9 +31,7 @@ def test_stage_nash_returns_an_equilibrium_on_the_simplex(payoffs):
 
 @pytest.mark.slow
 def test_nash_q_reaches_an_equilibrium_path_of_grid_game_1():
-    learner = NashQ(N_STATES)
-    for transition in random_transitions(GridGame(1), 1500, seed=0):
-        learner.update(*transition)
+    learner = NashQ(N_STATES).learn(random_transitions(GridGame(1), 1500, seed=0))
     path = greedy_path(GridGame(1), learner.joint_action)
     assert len(path) == 5 and path[-1] == GOALS[1]  # both agents at their goals after 4 moves: no collision
     values = learner.equilibrium(state_of(*STARTS))[0]
@@ -41,10 +39,7 @@ def test_nash_q_reaches_an_equilibrium_path_of_grid_game_1():
 
 
 def test_seeded_regression():
-    learners = [NashQ(N_STATES) for _ in range(2)]
-    for learner in learners:
-        for transition in random_transitions(GridGame(2), 20, seed=11):
-            learner.update(*transition)
+    learners = [NashQ(N_STATES).learn(random_transitions(GridGame(2), 20, seed=11)) for _ in range(2)]
     assert np.array_equal(learners[0].Q, learners[1].Q)
     assert learners[0].counts.sum() == 208  # recorded from this seed
     assert learners[0].Q.max() == 100.0

@@ -100,3 +100,25 @@ class FriendOrFoeQ(MinimaxQ):
         self.V[state], self.pi[state] = friend_or_foe_value(self.Q[state], [self.friend])
         # (step 3) alpha <- alpha * decay
         self.alpha *= self.alpha_decay
+
+
+def learn_pair(agents, transitions) -> list:
+    """Train both players' learners on the same joint transitions ``(s, a_1, a_2, (r_1, r_2), s')``.
+
+    Each learner sees the joint action from its own side: player 1 updates with
+    ``(a_1, a_2, r_1)``, player 2 with ``(a_2, a_1, r_2)``. Returns ``agents``.
+
+    Examples
+    --------
+    >>> pair = [FriendOrFoeQ(1, 2, 2, friend=True, discount=0.0, explore=0.0, alpha=1.0, alpha_decay=1.0)
+    ...         for _ in range(2)]
+    >>> pair = learn_pair(pair, [(0, 1, 0, (3.0, 5.0), 0)])
+    >>> float(pair[0].Q[0, 1, 0]), float(pair[1].Q[0, 0, 1])     # Q_i(s, own action, other's action)
+    (3.0, 5.0)
+    """
+    if len(agents) != 2:
+        raise ValueError(f"agents must be two learners (players 1 and 2), got {len(agents)}")
+    for state, action_1, action_2, rewards, next_state in transitions:
+        agents[0].update(state, action_1, action_2, rewards[0], next_state)
+        agents[1].update(state, action_2, action_1, rewards[1], next_state)
+    return agents

@@ -116,6 +116,18 @@ class NashQ:
         """:func:`nash_q_update` on the learner's tables."""
         nash_q_update(self.Q, self.counts, state, action_1, action_2, rewards, next_state, self.discount)
 
+    def learn(self, transitions) -> NashQ:
+        """:meth:`update` on every ``(s, a_1, a_2, (r_1, r_2), s')`` of ``transitions`` (e.g. Hu &
+        Wellman's offline exploration, :func:`~marl_course.envs.grid_games.random_transitions`);
+        returns the learner.
+
+        >>> NashQ(2, (2, 2)).learn([(0, 0, 1, [1.0, -1.0], 1)]).counts[0].tolist()
+        [[0.0, 1.0], [0.0, 0.0]]
+        """
+        for transition in transitions:
+            self.update(*transition)
+        return self
+
     def equilibrium(self, state: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The selected equilibrium of the learned stage game in ``state``: ``(values, pi_1, pi_2)``."""
         return stage_nash(self.Q[0, state], self.Q[1, state])
