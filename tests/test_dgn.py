@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from marl_course.deep.dgn import (DGN, DGNConfig, attention_on_eaters, dgn_loss, evaluate, load, record_episode, save,
                                   train)
 from marl_course.deep.graph_attention import RelationKernel, attention_kl, masked_softmax
-from marl_course.envs.jungle import Jungle, k_nearest_adjacency
+from marl_course.envs.jungle import Jungle, k_nearest_adjacency, random_policy_return
 
 torch.set_num_threads(1)  # tiny networks: one thread avoids spin-waiting on a shared CPU
 
@@ -158,25 +158,12 @@ def test_attention_on_eaters_equals_uniform_share_for_uniform_attention():
     assert np.isnan(attention_on_eaters([dict(frames[0], eating=np.zeros(6, bool))])[0])
 
 
-def _random_policy_return(env, n_episodes, seed):
-    rng = np.random.default_rng(seed)
-    totals = []
-    for _ in range(n_episodes):
-        env.reset(seed=int(rng.integers(2**31)))
-        total, done = 0.0, False
-        while not done:
-            _, reward, done, _ = env.step(rng.integers(0, env.n_actions, size=(env.n_envs, env.n_agents)))
-            total += reward.mean()
-        totals.append(total)
-    return float(np.mean(totals))
-
-
 @pytest.mark.slow
 def test_dgn_learns_to_forage_better_than_random():
     env = Jungle()
     history = train(env, DGNConfig(), seed=0, progress=False)
     learned = evaluate(history.model, env, n_episodes=5, seed=99)
-    baseline = _random_policy_return(env, n_episodes=5, seed=99)
+    baseline = random_policy_return(env, n_episodes=5, seed=99)
     assert learned > 2.0 * baseline
     assert history.episode_return[-10:].mean() > 2.0 * history.episode_return[:3].mean()
 
