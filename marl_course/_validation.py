@@ -198,3 +198,34 @@ def as_bimatrix(A, B=None, names: tuple[str, str] = ("A", "B")) -> tuple[np.ndar
     if A.shape != B.shape:
         raise ValueError(f"{names[0]} and {names[1]} must have the same shape, got {A.shape} and {B.shape}")
     return A, B
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` after checking it is a bool (``numpy.bool_`` too); strings and ints are refused.
+
+    >>> check_bool(True, "friend")
+    True
+    >>> check_bool("no", "friend")
+    Traceback (most recent call last):
+    ...
+    TypeError: friend must be True or False, got str
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    return bool(value)
+
+
+def check_choice(value, name: str, choices) -> str:
+    """Return ``value`` after checking it is one of ``choices`` (a fixed set of strings).
+
+    >>> check_choice("random", "update", ("random", "sequential"))
+    'random'
+    >>> check_choice("sequentail", "update", ("random", "sequential"))
+    Traceback (most recent call last):
+    ...
+    ValueError: update must be one of 'random', 'sequential'; got 'sequentail'
+    """
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {options}; got {value!r}")
+    return value
