@@ -229,3 +229,140 @@ def check_choice(value, name: str, choices) -> str:
         options = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {options}; got {value!r}")
     return value
+
+
+def check_int_sequence(value, name: str, *, low: int | None = None, allow_empty: bool = True) -> tuple[int, ...]:
+    """Return ``value`` as a tuple of ints after checking it is a list or tuple of integers ``>= low``.
+
+    For layer widths such as ``hidden=(64, 64)``; a bare int or a string is refused.
+
+    >>> check_int_sequence((64, 32), "hidden", low=1)
+    (64, 32)
+    >>> check_int_sequence((64, 0), "hidden", low=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: hidden[1] must be in [1, inf], got 0
+    """
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a tuple of integers, got {type(value).__name__}")
+    if not allow_empty and len(value) == 0:
+        raise ValueError(f"{name} must not be empty")
+    return tuple(check_int(v, f"{name}[{i}]", low=low) for i, v in enumerate(value))
+
+
+def check_instance(value, name: str, cls: type):
+    """Return ``value`` after checking it is an instance of ``cls`` (e.g. a config dataclass).
+
+    >>> check_instance(3, "n", int)
+    3
+    >>> check_instance({"lr": 0.1}, "config", float)
+    Traceback (most recent call last):
+    ...
+    TypeError: config must be a float, got dict
+    """
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__name__}, got {type(value).__name__}")
+    return value
+
+
+def check_index(value, name: str, size: int) -> int:
+    """Return ``value`` as an int after checking it is an integer index in ``[0, size)``.
+
+    Cheap enough for a learner's ``update`` (a state or an action): negative indices are
+    refused instead of wrapping around, floats and bools instead of being truncated.
+
+    >>> check_index(2, "action", 5)
+    2
+    >>> check_index(-1, "action", 5)
+    Traceback (most recent call last):
+    ...
+    ValueError: action must be in [0, 4], got -1
+    """
+    if type(value) is not int:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Integral, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        value = int(value)
+    if not 0 <= value < size:
+        raise ValueError(f"{name} must be in [0, {size - 1}], got {value}")
+    return value
+
+
+def check_finite(value, name: str):
+    """Return ``value`` after checking it is a finite real number (a reward, say); it is not converted.
+
+    A fast path for ``float``, ``int`` and ``numpy.float64``, so it can run once per learning step.
+
+    >>> check_finite(1.5, "reward")
+    1.5
+    >>> check_finite(float("nan"), "reward")
+    Traceback (most recent call last):
+    ...
+    ValueError: reward must be finite, got nan
+    """
+    kind = type(value)
+    if kind is float or kind is np.float64:
+        if value - value != 0.0:  # NaN or inf
+            raise ValueError(f"{name} must be finite, got {value}")
+        return value
+    if kind is int:
+        return value
+    check_real(value, name)
+    return value
+
+
+def as_real_array(value, name: str, *, ndim: int | None = None, min_ndim: int | None = None) -> np.ndarray:
+    """:func:`as_finite_array`, but text is refused instead of parsed (``"0.5"`` is not a number here).
+
+    >>> as_real_array([1, 2], "payoff")
+    array([1., 2.])
+    >>> as_real_array(["1", "2"], "payoff")
+    Traceback (most recent call last):
+    ...
+    TypeError: payoff must be an array of numbers, got str_ entries
+    """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
+    if not isinstance(value, np.ndarray):
+        try:
+            value = np.asarray(value)
+        except (TypeError, ValueError):
+            pass  # ragged input: as_finite_array names it below
+    if isinstance(value, np.ndarray) and value.dtype.kind in "USVMmc":
+        raise TypeError(f"{name} must be an array of numbers, got {value.dtype.type.__name__} entries")
+    return as_finite_array(value, name, ndim=ndim, min_ndim=min_ndim)
+
+
+def check_seed(seed, name: str = "seed"):
+    """Return ``seed`` after checking it is ``None``, a non-negative int or a ``numpy.random.Generator``.
+
+    Like :func:`as_rng` but builds no generator (for a ``reset(seed)`` that accepts a seed only
+    for the common interface).
+
+    >>> check_seed(3)
+    3
+    >>> check_seed("3")
+    Traceback (most recent call last):
+    ...
+    TypeError: seed must be an int, None or numpy.random.Generator, got str
+    """
+    if seed is None or isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (Integral, np.integer)):
+        raise TypeError(f"{name} must be an int, None or numpy.random.Generator, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {seed}")
+    return seed
+
+
+def check_generator(rng, name: str = "rng") -> np.random.Generator:
+    """Return ``rng`` after checking it is a ``numpy.random.Generator`` (not a seed).
+
+    >>> check_generator(0)
+    Traceback (most recent call last):
+    ...
+    TypeError: rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(0)), got int
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator (e.g. numpy.random.default_rng(0)), "
+                        f"got {type(rng).__name__}")
+    return rng

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from marl_course._validation import check_int, check_real
+from marl_course._validation import check_instance, check_int, check_int_sequence, check_real
 
 
 def seed_everything(seed: int) -> np.random.Generator:
@@ -37,7 +37,9 @@ def mlp(in_dim: int, hidden: tuple[int, ...], out_dim: int, activation: type[nn.
     >>> net(torch.zeros(3, 4)).shape
     torch.Size([3, 2])
     """
-    dims = [check_int(in_dim, "in_dim", low=1), *hidden]
+    dims = [check_int(in_dim, "in_dim", low=1), *check_int_sequence(hidden, "hidden", low=1)]
+    if not (isinstance(activation, type) and issubclass(activation, nn.Module)):
+        raise TypeError(f"activation must be a torch.nn.Module class such as nn.ReLU, got {activation!r}")
     layers: list[nn.Module] = []
     for a, b in zip(dims[:-1], dims[1:]):
         layers += [nn.Linear(a, b), activation()]
@@ -55,6 +57,8 @@ def soft_update(target: nn.Module, source: nn.Module, tau: float) -> None:
     True
     """
     tau = check_real(tau, "tau", low=0, high=1, low_open=True)
+    check_instance(target, "target", nn.Module)
+    check_instance(source, "source", nn.Module)
     for t, s in zip(target.parameters(), source.parameters()):
         t.mul_(1.0 - tau).add_(s, alpha=tau)
 
@@ -81,14 +85,24 @@ class ReplayBuffer:
         return self._size
 
     def add(self, **fields) -> None:
+        if not fields:
+            raise ValueError("fields: add() needs at least one named field, e.g. add(obs=..., reward=...)")
         batch = {k: np.asarray(v) for k, v in fields.items()}
+        for k, v in batch.items():
+            if v.ndim == 0:
+                raise ValueError(f"{k} must have a leading batch axis, got a scalar")
         n = len(next(iter(batch.values())))
         if any(len(v) != n for v in batch.values()):
-            raise ValueError("all fields passed to add() must have the same leading (batch) length")
+            raise ValueError("all fields passed to add() must have the same leading (batch) length, got "
+                             + ", ".join(f"{k}: {len(v)}" for k, v in batch.items()))
         if not self._data:
             self._data = {k: np.zeros((self.capacity, *v.shape[1:]), dtype=v.dtype) for k, v in batch.items()}
         elif set(batch) != set(self._data):
             raise ValueError(f"add() fields must be {sorted(self._data)}, got {sorted(batch)}")
+        for k, v in batch.items():
+            if v.shape[1:] != self._data[k].shape[1:]:
+                raise ValueError(f"{k} must have per-transition shape {self._data[k].shape[1:]} (fixed by the "
+                                 f"first add), got {v.shape[1:]}")
         idx = (self._next + np.arange(n)) % self.capacity
         for k, v in batch.items():
             self._data[k][idx] = v
@@ -98,20 +112,83 @@ class ReplayBuffer:
     def sample(self, batch_size: int, rng: np.random.Generator) -> dict[str, torch.Tensor]:
         if self._size == 0:
             raise ValueError("cannot sample from an empty buffer")
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
         idx = rng.integers(0, self._size, size=check_int(batch_size, "batch_size", low=1))
         return {k: torch.as_tensor(v[idx]) for k, v in self._data.items()}
 
 
 def save_state(path, **modules: nn.Module) -> None:
     """Save the named modules' state dicts to one file."""
+    if not modules:
+        raise ValueError("modules: name at least one module to save, e.g. save_state(path, net=net)")
+    for name, m in modules.items():
+        check_instance(m, name, nn.Module)
     torch.save({name: m.state_dict() for name, m in modules.items()}, Path(path))
 
 
 def load_state(path, **modules: nn.Module) -> None:
     """Load state dicts saved by :func:`save_state` into the named modules (``weights_only=True``)."""
+    for name, m in modules.items():
+        check_instance(m, name, nn.Module)
     states = torch.load(Path(path), weights_only=True)
     missing = set(modules) - set(states)
     if missing:
         raise ValueError(f"path holds no state for {sorted(missing)}; it has {sorted(states)}")
     for name, module in modules.items():
         module.load_state_dict(states[name])
+
+
+def check_rank(tensor, name: str, ndim: int, layout: str):
+    """Check that ``tensor`` (torch or numpy) has ``ndim`` axes; ``layout`` names them in the message.
+
+    Cheap enough for a forward pass called every step.
+
+    >>> check_rank(torch.zeros(2, 3), "obs", 3, "(batch, time, obs_dim)")
+    Traceback (most recent call last):
+    ...
+    ValueError: obs must have shape (batch, time, obs_dim) (3 axes), got shape (2, 3)
+    """
+    dims = getattr(tensor, "ndim", None)
+    if dims is None:
+        raise TypeError(f"{name} must be a tensor of shape {layout}, got {type(tensor).__name__}")
+    if dims != ndim:
+        raise ValueError(f"{name} must have shape {layout} ({ndim} axes), got shape {tuple(tensor.shape)}")
+    return tensor
+
+
+def check_size(tensor, name: str, axis: int, size: int, what: str):
+    """Check ``tensor.shape[axis] == size``; ``what`` says what that axis counts.
+
+    >>> check_size(torch.zeros(2, 3), "obs", -1, 4, "obs_dim")
+    Traceback (most recent call last):
+    ...
+    ValueError: obs must have obs_dim = 4 entries along axis -1, got shape (2, 3)
+    """
+    if tensor.shape[axis] != size:
+        raise ValueError(f"{name} must have {what} = {size} entries along axis {axis}, got shape {tuple(tensor.shape)}")
+    return tensor
+
+
+def check_updates_possible(*, max_steps: int, transitions_per_step: int, batch_size: int, update_every: int,
+                           fields: str) -> None:
+    """Refuse a run that can never take a gradient step, before it starts.
+
+    A learner that updates at environment step ``s`` (counted from 1 over the whole run) when
+    ``s % update_every == 0`` and its replay holds at least ``batch_size`` transitions, with at most
+    ``transitions_per_step`` added per step, first can at ``s* = update_every * ceil(ceil(batch_size /
+    transitions_per_step) / update_every)``; if ``s*`` exceeds ``max_steps`` (an upper bound on the
+    run's steps), the run would train nothing. ``fields`` names the settings in the message.
+
+    >>> check_updates_possible(max_steps=10, transitions_per_step=2, batch_size=32, update_every=1,
+    ...                        fields="n_episodes, batch_size")
+    Traceback (most recent call last):
+    ...
+    ValueError: n_episodes, batch_size: this run would take no gradient step: its first update needs 16 environment steps (a batch of 32 at 2 transitions per step, every 1 steps), but it runs at most 10
+    """
+    fill = -(-batch_size // transitions_per_step)  # steps until the replay can hold one batch
+    first = update_every * -(-fill // update_every)
+    if first > max_steps:
+        raise ValueError(f"{fields}: this run would take no gradient step: its first update needs {first} "
+                         f"environment steps (a batch of {batch_size} at {transitions_per_step} transitions per "
+                         f"step, every {update_every} steps), but it runs at most {max_steps}")

@@ -34,9 +34,10 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from marl_course._validation import as_rng, check_int, check_real
-from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything, soft_update
-from marl_course.deep.graph_attention import RelationKernel, attention_kl
+from marl_course._validation import as_rng, check_bool, check_instance, check_int, check_real
+from marl_course.deep.common import (ReplayBuffer, check_updates_possible, load_state, mlp, save_state, seed_everything,
+                                     soft_update)
+from marl_course.deep.graph_attention import RelationKernel, attention_kl, check_graph_inputs
 
 
 @dataclass
@@ -72,6 +73,20 @@ class DGNConfig:
     epsilon_decay: float = 0.6
     """Fraction of the episodes over which epsilon decays linearly."""
 
+    def __post_init__(self):
+        for name in ("hidden", "n_heads", "batch_size", "buffer_capacity", "n_episodes", "update_every"):
+            check_int(getattr(self, name), name, low=1)
+        check_bool(self.use_graph, "use_graph")
+        check_real(self.reg_weight, "reg_weight", low=0)
+        check_real(self.gamma, "gamma", low=0, high=1, high_open=True)
+        check_real(self.lr, "lr", low=0, low_open=True)
+        check_real(self.beta, "beta", low=0, high=1, low_open=True)
+        for name in ("epsilon_start", "epsilon_end", "epsilon_decay"):
+            check_real(getattr(self, name), name, low=0, high=1)
+        if self.buffer_capacity < self.batch_size:
+            raise ValueError(f"buffer_capacity ({self.buffer_capacity}) must be at least batch_size "
+                             f"({self.batch_size}): a smaller replay never holds a batch, so nothing is trained")
+
 
 class DGN(nn.Module):
     """The DGN Q network: encoder, two relation-kernel layers, Q head on ``[h, h', h'']``.
@@ -91,6 +106,9 @@ class DGN(nn.Module):
 
     def __init__(self, obs_dim: int, n_actions: int, config: DGNConfig):
         super().__init__()
+        check_instance(config, "config", DGNConfig)
+        self.obs_dim = check_int(obs_dim, "obs_dim", low=1)
+        check_int(n_actions, "n_actions", low=1)
         d = config.hidden
         self.use_graph = config.use_graph
         self.encoder = nn.Sequential(mlp(obs_dim, (d,), d), nn.ReLU())
@@ -99,6 +117,7 @@ class DGN(nn.Module):
         self.q_head = nn.Linear(3 * d, n_actions)
 
     def forward(self, obs: torch.Tensor, adjacency: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        check_graph_inputs(obs, "obs", adjacency, self.obs_dim)
         if not self.use_graph:
             n = adjacency.shape[-1]
             adjacency = torch.eye(n, dtype=torch.bool).expand_as(adjacency)
@@ -136,6 +155,11 @@ def dgn_loss(net: DGN, target: DGN, batch: dict, gamma: float, reg_weight: float
     >>> dgn_loss(net, target, batch, 0.9, 0.0).item() > 0
     True
     """
+    missing = {"obs", "next_obs", "action", "reward", "done", "adjacency"} - set(batch)
+    if missing:
+        raise ValueError(f"batch is missing the fields {sorted(missing)}")
+    gamma = check_real(gamma, "gamma", low=0, high=1)
+    reg_weight = check_real(reg_weight, "reg_weight", low=0)
     adjacency = batch["adjacency"]
     q, alpha = net(batch["obs"], adjacency)  # (S, N, A), (S, M, N, N)
     q_taken = q.gather(-1, batch["action"].long().unsqueeze(-1)).squeeze(-1)  # (S, N)
@@ -160,6 +184,7 @@ def greedy_actions(net: DGN, obs: np.ndarray, adjacency: np.ndarray) -> np.ndarr
     >>> greedy_actions(net, np.zeros((2, 5, 4), np.float32), np.ones((2, 5, 5), bool)).shape
     (2, 5)
     """
+    check_instance(net, "net", DGN)
     with torch.no_grad():
         q, _ = net(torch.as_tensor(obs), torch.as_tensor(adjacency))
     return q.argmax(-1).numpy()
@@ -175,15 +200,18 @@ def train(env, config: DGNConfig | None = None, seed: int = 0, progress: bool = 
     Examples
     --------
     >>> from marl_course.envs.jungle import Jungle
-    >>> hist = train(Jungle(n_envs=2, n_agents=3, k=2, episode_length=5), DGNConfig(n_episodes=2, hidden=8),
+    >>> hist = train(Jungle(n_envs=2, n_agents=3, k=2, episode_length=5), DGNConfig(n_episodes=2, hidden=8, batch_size=8),
     ...              seed=0, progress=False)
     >>> hist.episode_return.shape
     (2,)
     """
-    config = config or DGNConfig()
-    check_int(config.n_episodes, "n_episodes", low=1)
-    check_real(config.gamma, "gamma", low=0, high=1, high_open=True)
-    check_real(config.reg_weight, "reg_weight", low=0)
+    config = DGNConfig() if config is None else check_instance(config, "config", DGNConfig)
+    seed = check_int(seed, "seed", low=0)
+    check_bool(progress, "progress")
+    if hasattr(env, "episode_length") and hasattr(env, "n_envs"):
+        check_updates_possible(max_steps=config.n_episodes * env.episode_length, transitions_per_step=env.n_envs,
+                               batch_size=config.batch_size, update_every=config.update_every,
+                               fields="n_episodes, batch_size, update_every (with env.episode_length, env.n_envs)")
     rng = seed_everything(seed)
     net = DGN(env.obs_dim, env.n_actions, config)
     target = copy.deepcopy(net)
@@ -227,6 +255,7 @@ def evaluate(net: DGN, env, n_episodes: int = 5, seed=0) -> float:
     >>> isinstance(evaluate(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env, 1), float)
     True
     """
+    check_instance(net, "net", DGN)
     rng = as_rng(seed)
     totals = []
     for _ in range(check_int(n_episodes, "n_episodes", low=1)):
@@ -266,6 +295,8 @@ def record_episode(net: DGN, env, seed=0) -> list[dict]:
     >>> len(frames), frames[0]["attention"].shape
     (4, (3, 3))
     """
+    check_instance(net, "net", DGN)
+    check_int(seed, "seed", low=0)
     obs, info = env.reset(seed=seed)
     frames, done = [], False
     while not done:
@@ -297,6 +328,11 @@ def attention_on_eaters(frames: list[dict]) -> tuple[float, float]:
     >>> [round(x, 3) for x in attention_on_eaters([frame])]
     [0.475, 0.333]
     """
+    if not isinstance(frames, (list, tuple)):
+        raise TypeError(f"frames must be a list of dicts from record_episode, got {type(frames).__name__}")
+    for i, frame in enumerate(frames):
+        if not isinstance(frame, dict) or {"eating", "adjacency", "attention"} - set(frame):
+            raise ValueError(f"frames[{i}] must be a dict with 'eating', 'adjacency' and 'attention' (see record_episode)")
     learned, uniform = [], []
     for frame in frames:
         eating, adjacency = np.asarray(frame["eating"], bool), np.asarray(frame["adjacency"], bool)

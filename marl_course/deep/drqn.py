@@ -48,8 +48,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from marl_course._validation import as_finite_array, check_int, check_real
-from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything
+from marl_course._validation import as_finite_array, check_bool, check_choice, check_instance, check_int, check_real
+from marl_course.deep.common import (ReplayBuffer, check_rank, check_size, load_state, mlp, save_state,
+                                     seed_everything)
 from marl_course.envs.cartpole import CartPole
 
 
@@ -71,12 +72,19 @@ class FrameStackQNet(nn.Module):
         super().__init__()
         self.n_frames = check_int(n_frames, "n_frames", low=1)
         self.context_length = self.n_frames - 1
-        self.net = mlp(check_int(obs_dim, "obs_dim", low=1) * self.n_frames, (hidden, hidden), n_actions)
+        self.obs_dim = check_int(obs_dim, "obs_dim", low=1)
+        hidden = check_int(hidden, "hidden", low=1)
+        self.net = mlp(self.obs_dim * self.n_frames, (hidden, hidden), check_int(n_actions, "n_actions", low=1))
 
     def forward(self, obs: torch.Tensor, memory: torch.Tensor | None = None):
+        check_rank(obs, "obs", 3, "(batch, time, obs_dim)")
+        check_size(obs, "obs", 2, self.obs_dim, "obs_dim")
         batch, T, obs_dim = obs.shape
         if memory is None:
             memory = obs.new_zeros(batch, self.context_length, obs_dim)
+        elif tuple(getattr(memory, "shape", ())) != (batch, self.context_length, obs_dim):
+            raise ValueError(f"memory must be None or the previous frames, shape (batch, n_frames - 1, obs_dim) = "
+                             f"{(batch, self.context_length, obs_dim)}, got {getattr(memory, 'shape', type(memory).__name__)}")
         frames = torch.cat([memory, obs], dim=1)  # (batch, k - 1 + T, obs_dim)
         windows = frames.unfold(1, self.n_frames, 1)  # (batch, T, obs_dim, k)
         stacked = windows.transpose(2, 3).reshape(batch, T, self.n_frames * obs_dim)  # (batch, T, k * obs_dim)
@@ -101,11 +109,20 @@ class RecurrentQNet(nn.Module):
 
     def __init__(self, obs_dim: int, n_actions: int, hidden: int = 64):
         super().__init__()
-        self.encoder = nn.Sequential(nn.Linear(check_int(obs_dim, "obs_dim", low=1), hidden), nn.ReLU())
+        self.obs_dim = check_int(obs_dim, "obs_dim", low=1)
+        self.hidden = check_int(hidden, "hidden", low=1)
+        self.encoder = nn.Sequential(nn.Linear(self.obs_dim, hidden), nn.ReLU())
         self.lstm = nn.LSTM(hidden, hidden, batch_first=True)
         self.head = nn.Linear(hidden, check_int(n_actions, "n_actions", low=1))
 
     def forward(self, obs: torch.Tensor, memory=None):
+        check_rank(obs, "obs", 3, "(batch, time, obs_dim)")
+        check_size(obs, "obs", 2, self.obs_dim, "obs_dim")
+        if memory is not None:
+            shape = (1, obs.shape[0], self.hidden)
+            if (not isinstance(memory, (tuple, list)) or len(memory) != 2
+                    or any(tuple(getattr(m, "shape", ())) != shape for m in memory)):
+                raise ValueError(f"memory must be None or the LSTM's (h, c), each of shape (1, batch, hidden) = {shape}")
         features = self.encoder(obs)  # (batch, T, hidden)
         out, memory = self.lstm(features, memory)  # (batch, T, hidden)
         return self.head(out), memory
@@ -156,14 +173,19 @@ class DRQNConfig:
                      "target_every"):
             check_int(getattr(self, name), name, low=1)
         check_int(self.learning_starts, "learning_starts", low=0)
-        if self.update not in ("random", "sequential"):
-            raise ValueError(f"update must be 'random' or 'sequential', got {self.update!r}")
-        check_real(self.updates_per_step, "updates_per_step", low=0)
+        check_bool(self.recurrent, "recurrent")
+        check_choice(self.update, "update", ("random", "sequential"))
+        check_real(self.updates_per_step, "updates_per_step", low=0, low_open=True)
         check_real(self.gamma, "gamma", low=0, high=1, high_open=True)
         check_real(self.lr, "lr", low=0, low_open=True)
         check_real(self.eps_start, "eps_start", low=0, high=1)
         check_real(self.eps_end, "eps_end", low=0, high=1)
         check_real(self.eps_fraction, "eps_fraction", low=0, high=1, low_open=True)
+        # a run owes (total_steps - learning_starts) * updates_per_step updates at least: refuse one owing none
+        if (self.total_steps - self.learning_starts) * self.updates_per_step < 1:
+            raise ValueError(f"total_steps, learning_starts, updates_per_step: (total_steps - learning_starts) * "
+                             f"updates_per_step = ({self.total_steps} - {self.learning_starts}) * {self.updates_per_step}"
+                             f" < 1, so the run could end without one gradient update")
 
 
 @dataclass
@@ -188,6 +210,7 @@ def make_q_net(obs_dim: int, n_actions: int, config: DRQNConfig) -> nn.Module:
     >>> type(make_q_net(4, 2, DRQNConfig(recurrent=False))).__name__
     'FrameStackQNet'
     """
+    check_instance(config, "config", DRQNConfig)
     if config.recurrent:
         return RecurrentQNet(obs_dim, n_actions, config.hidden)
     return FrameStackQNet(obs_dim, n_actions, config.n_frames, config.hidden)
@@ -199,6 +222,10 @@ def epsilon_greedy(q: torch.Tensor, epsilon: float, rng: np.random.Generator) ->
     >>> epsilon_greedy(torch.tensor([[0.0, 1.0], [2.0, 0.0]]), 0.0, np.random.default_rng(0)).tolist()
     [1, 0]
     """
+    check_rank(q, "q", 2, "(batch, n_actions)")
+    epsilon = check_real(epsilon, "epsilon", low=0, high=1)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     greedy = q.argmax(dim=-1).numpy()  # (batch,)
     explore = rng.random(len(greedy)) < epsilon
     return np.where(explore, rng.integers(0, q.shape[-1], size=len(greedy)), greedy)
@@ -216,6 +243,9 @@ def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator
     >>> ep["obs"].shape, ep["length"].tolist()
     ((2, 6, 4), [5, 5])
     """
+    check_instance(q_net, "q_net", nn.Module)
+    check_real(epsilon, "epsilon", low=0, high=1)
+    check_int(seed, "seed", low=0)
     B, T = env.n_envs, env.max_steps
     obs = np.zeros((B, T + 1, env.obs_dim), dtype=np.float32)
     action = np.zeros((B, T), dtype=np.int64)
@@ -243,7 +273,13 @@ def td_target(reward, terminal, q_next, gamma: float) -> torch.Tensor:
     >>> td_target(torch.tensor([[1.0, 1.0]]), torch.tensor([[0.0, 1.0]]), torch.tensor([[[2.0, 3.0], [5.0, 4.0]]]), 0.5)
     tensor([[2.5000, 1.0000]])
     """
+    gamma = check_real(gamma, "gamma", low=0, high=1)
     reward, terminal, q_next = (torch.as_tensor(x) for x in (reward, terminal, q_next))
+    if q_next.ndim < 1 or tuple(q_next.shape[:-1]) != tuple(reward.shape):
+        raise ValueError(f"q_next must have shape reward.shape + (n_actions,) = {tuple(reward.shape)} + (n_actions,), "
+                         f"got {tuple(q_next.shape)}")
+    if tuple(terminal.shape) != tuple(reward.shape):
+        raise ValueError(f"terminal must have the shape of reward {tuple(reward.shape)}, got {tuple(terminal.shape)}")
     return reward + gamma * (1.0 - terminal) * q_next.max(dim=-1).values
 
 
@@ -264,7 +300,19 @@ def td_loss(q_net: nn.Module, target_net: nn.Module, batch: dict[str, torch.Tens
     >>> loss.ndim, bool(loss >= 0)
     (0, True)
     """
+    check_instance(q_net, "q_net", nn.Module)
+    check_instance(target_net, "target_net", nn.Module)
+    missing = {"obs", "action", "reward", "terminal", "length"} - set(batch)
+    if missing:
+        raise ValueError(f"batch is missing the fields {sorted(missing)}")
+    gamma = check_real(gamma, "gamma", low=0, high=1)
+    check_choice(update, "update", ("random", "sequential"))
+    trace_length = check_int(trace_length, "trace_length", low=1)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     length = batch["length"]  # (batch,)
+    if length.ndim != 1 or bool((length < 1).any()):
+        raise ValueError("batch['length'] must be a 1-D tensor of episode lengths >= 1")
     if update == "sequential":
         start, L = torch.zeros_like(length), int(batch["action"].shape[1])
     else:
@@ -323,6 +371,8 @@ def train(env, config: DRQNConfig = DRQNConfig(), seed: int = 0, progress: bool 
     """
     if not isinstance(config, DRQNConfig):
         raise TypeError(f"config must be a DRQNConfig, got {type(config).__name__}")
+    seed = check_int(seed, "seed", low=0)
+    check_bool(progress, "progress")
     with _single_thread():
         return _train(env, config, seed, progress)
 
@@ -375,6 +425,8 @@ def evaluate(q_net: nn.Module, env, seed: int = 0, n_batches: int = 1) -> float:
     True
     """
     n_batches = check_int(n_batches, "n_batches", low=1)
+    check_instance(q_net, "q_net", nn.Module)
+    seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     with _single_thread():
         returns = [run_episodes(q_net, env, 0.0, rng, seed=seed + i)["reward"].sum(axis=1) for i in range(n_batches)]
@@ -438,6 +490,13 @@ def flicker_robustness(configs: dict, train_flicker: float, eval_flicker, seeds=
     if p_eval.ndim != 1 or p_eval.size == 0 or np.any((p_eval < 0) | (p_eval > 1)):
         raise ValueError(f"eval_flicker must be a non-empty 1-D array of probabilities in [0, 1], got {eval_flicker!r}")
     seeds = [check_int(s, "seeds", low=0) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
+    check_real(train_flicker, "train_flicker", low=0, high=1)
+    for name, value in (("n_envs", n_envs), ("max_steps", max_steps), ("eval_envs", eval_envs)):
+        check_int(value, name, low=1)
+    for name, value in (("hide_velocity", hide_velocity), ("visible_flag", visible_flag), ("progress", progress)):
+        check_bool(value, name)
     train_env = CartPole(n_envs, train_flicker, hide_velocity, max_steps, visible_flag=visible_flag)
     evaluation = [CartPole(eval_envs, p, hide_velocity, max_steps, visible_flag=visible_flag) for p in p_eval]
     scores, curves = {}, {}
@@ -479,10 +538,14 @@ def relative_scores(scores, eval_flicker, reference: float) -> np.ndarray:
     """
     scores = as_finite_array(scores, "scores", ndim=2)
     p = as_finite_array(eval_flicker, "eval_flicker", ndim=1)
+    reference = check_real(reference, "reference")
     match = np.flatnonzero(np.isclose(p, reference))
     if scores.shape[1] != len(p) or len(match) == 0:
         raise ValueError(f"eval_flicker must have one entry per column of scores ({scores.shape[1]}) and contain "
                          f"reference={reference!r}")
+    if np.any(scores[:, match[0]] == 0):
+        raise ValueError(f"scores at the reference flicker (reference={reference!r}) must be non-zero: a run scoring "
+                         f"0 there has no relative score")
     return scores / scores[:, match[:1]]
 
 

@@ -22,6 +22,33 @@ from torch import nn
 from marl_course._validation import check_int, check_real
 
 
+def _check_mask(logits, mask) -> None:
+    if not isinstance(logits, torch.Tensor) or not isinstance(mask, torch.Tensor):
+        raise TypeError(f"logits and mask must be torch tensors, got {type(logits).__name__} and {type(mask).__name__}")
+    try:
+        broadcast = torch.broadcast_shapes(logits.shape, mask.shape)
+    except RuntimeError:
+        broadcast = None
+    if broadcast != logits.shape:
+        raise ValueError(f"mask must be broadcastable to logits {tuple(logits.shape)}, got shape {tuple(mask.shape)}")
+
+
+def check_graph_inputs(x: torch.Tensor, name: str, adjacency: torch.Tensor, dim: int | None = None) -> None:
+    """Check features ``x`` (batch, N, dim) and ``adjacency`` (batch, N, N): cheap, for every forward pass.
+
+    >>> check_graph_inputs(torch.zeros(2, 3, 4), "h", torch.ones(2, 3, 2, dtype=torch.bool))
+    Traceback (most recent call last):
+    ...
+    ValueError: adjacency must have shape (batch, N, N) = (2, 3, 3), got (2, 3, 2)
+    """
+    if getattr(x, "ndim", None) != 3 or (dim is not None and x.shape[-1] != dim):
+        raise ValueError(f"{name} must have shape (batch, N, {'d' if dim is None else dim}), "
+                         f"got {tuple(getattr(x, 'shape', ()))}")
+    expected = (x.shape[0], x.shape[1], x.shape[1])
+    if tuple(getattr(adjacency, "shape", ())) != expected:
+        raise ValueError(f"adjacency must have shape (batch, N, N) = {expected}, got {tuple(getattr(adjacency, 'shape', ()))}")
+
+
 def masked_softmax(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Softmax over the last axis restricted to ``mask``: ``p_j = mask_j e^{z_j} / sum_k mask_k e^{z_k}``.
 
@@ -37,6 +64,7 @@ def masked_softmax(logits: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     >>> masked_softmax(torch.zeros(1, 3), torch.tensor([[True, False, True]]))
     tensor([[0.5000, 0.0000, 0.5000]])
     """
+    _check_mask(logits, mask)
     mask = mask.bool()
     if not bool(mask.any(dim=-1).all()):
         raise ValueError("mask must allow at least one entry in every row")
@@ -64,6 +92,9 @@ def attention_kl(p: torch.Tensor, q: torch.Tensor, eps: float = 1e-8) -> torch.T
     >>> round(float(attention_kl(p, torch.tensor([0.25, 0.75, 0.0]))), 4)
     0.1438
     """
+    if p.shape != q.shape:
+        raise ValueError(f"p and q must have the same shape, got {tuple(p.shape)} and {tuple(q.shape)}")
+    eps = check_real(eps, "eps", low=0)
     terms = torch.where(p > 0, p * (torch.log(p + eps) - torch.log(q + eps)), torch.zeros_like(p))
     return terms.sum(dim=-1)
 
@@ -114,6 +145,7 @@ class RelationKernel(nn.Module):
 
         Returns ``(h', alpha)`` with ``h'``: (batch, N, d) and ``alpha``: (batch, M, N, N).
         """
+        check_graph_inputs(h, "h", adjacency, self.dim)
         batch, n, _ = h.shape
         split = (batch, n, self.n_heads, self.dim)
         q = self.query(h).view(split).transpose(1, 2)  # (batch, M, N, d)

@@ -29,8 +29,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from marl_course._validation import check_int
-from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything, soft_update
+from marl_course._validation import check_bool, check_choice, check_instance, check_int, check_int_sequence, check_real
+from marl_course.deep.common import (ReplayBuffer, check_rank, check_size, check_updates_possible, load_state, mlp,
+                                     save_state, seed_everything, soft_update)
 
 ALGORITHMS = ("iql", "mfq", "mfac")
 
@@ -64,6 +65,21 @@ class MeanFieldConfig:
     train_every: int = 2
     """Environment steps per gradient step."""
 
+    def __post_init__(self):
+        check_choice(self.algorithm, "algorithm", ALGORITHMS)
+        for name in ("n_episodes", "batch_size", "buffer_size", "train_every"):
+            check_int(getattr(self, name), name, low=1)
+        check_int_sequence(self.hidden, "hidden", low=1)
+        check_real(self.lr, "lr", low=0, low_open=True)
+        check_real(self.gamma, "gamma", low=0, high=1)
+        check_real(self.beta_start, "beta_start", low=0)
+        check_real(self.beta_end, "beta_end", low=0)
+        check_real(self.target_tau, "target_tau", low=0, high=1, low_open=True)
+        check_real(self.entropy, "entropy", low=0)
+        if self.buffer_size < self.batch_size:
+            raise ValueError(f"buffer_size ({self.buffer_size}) must be at least batch_size ({self.batch_size}): "
+                             f"a smaller replay never holds a batch, so nothing is trained")
+
 
 class MeanFieldAgent(nn.Module):
     """The shared networks of one army: a critic ``Q`` (with ``a-bar`` as input unless IQL),
@@ -78,8 +94,11 @@ class MeanFieldAgent(nn.Module):
 
     def __init__(self, obs_dim: int, n_actions: int, config: MeanFieldConfig):
         super().__init__()
+        check_instance(config, "config", MeanFieldConfig)
         if config.algorithm not in ALGORITHMS:
             raise ValueError(f"config.algorithm must be one of {ALGORITHMS}, got {config.algorithm!r}")
+        self.obs_dim = check_int(obs_dim, "obs_dim", low=1)
+        self.n_actions = check_int(n_actions, "n_actions", low=1)
         self.config = config
         self.mean_field = config.algorithm != "iql"
         in_dim = obs_dim + (n_actions if self.mean_field else 0)
@@ -89,6 +108,13 @@ class MeanFieldAgent(nn.Module):
         self.actor = mlp(obs_dim, config.hidden, n_actions) if config.algorithm == "mfac" else None
 
     def _input(self, obs: torch.Tensor, mean_action: torch.Tensor) -> torch.Tensor:
+        check_rank(obs, "obs", 2, "(n, obs_dim)")
+        check_size(obs, "obs", 1, self.obs_dim, "obs_dim")
+        if self.mean_field:
+            check_rank(mean_action, "mean_action", 2, "(n, n_actions)")
+            if tuple(mean_action.shape) != (obs.shape[0], self.n_actions):
+                raise ValueError(f"mean_action must have shape (n, n_actions) = {(obs.shape[0], self.n_actions)}, "
+                                 f"got {tuple(mean_action.shape)}")
         return torch.cat([obs, mean_action], dim=-1) if self.mean_field else obs
 
     def q_values(self, obs, mean_action, target: bool = False) -> torch.Tensor:
@@ -98,7 +124,10 @@ class MeanFieldAgent(nn.Module):
 
     def policy(self, obs, mean_action, beta: float, target: bool = False) -> torch.Tensor:
         """The acting policy (n, n_actions): the actor for MF-AC, else Boltzmann ``exp(beta Q)``."""
+        beta = check_real(beta, "beta", low=0)
         if self.actor is not None:
+            check_rank(obs, "obs", 2, "(n, obs_dim)")
+            check_size(obs, "obs", 1, self.obs_dim, "obs_dim")
             return torch.softmax(self.actor(obs), dim=-1)
         return torch.softmax(beta * self.q_values(obs, mean_action, target), dim=-1)
 
@@ -165,14 +194,20 @@ def train(env, config: MeanFieldConfig, seed: int, progress: bool = True) -> Tra
     Examples
     --------
     >>> from marl_course.envs.battle_grid import BattleGrid
-    >>> history = train(BattleGrid(size=8, n_agents=4, max_steps=10), MeanFieldConfig(n_episodes=2),
+    >>> history = train(BattleGrid(size=8, n_agents=4, max_steps=10), MeanFieldConfig(n_episodes=2, batch_size=16),
     ...                 seed=0, progress=False)
     >>> len(history.mean_return)
     2
     """
     seed = check_int(seed, "seed", low=0)
+    check_instance(config, "config", MeanFieldConfig)
+    check_bool(progress, "progress")
     if config.algorithm not in ALGORITHMS:
         raise ValueError(f"config.algorithm must be one of {ALGORITHMS}, got {config.algorithm!r}")
+    if hasattr(env, "max_steps") and hasattr(env, "n_agents"):
+        check_updates_possible(max_steps=config.n_episodes * env.max_steps, transitions_per_step=env.n_agents,
+                               batch_size=config.batch_size, update_every=config.train_every,
+                               fields="n_episodes, batch_size, train_every (with env.max_steps, env.n_agents)")
     rng = seed_everything(seed)
     agent = MeanFieldAgent(env.obs_dim, env.n_actions, config)
     optimiser = torch.optim.Adam(agent.parameters(), lr=config.lr)
@@ -217,6 +252,7 @@ def evaluate(env, agent: MeanFieldAgent, n_episodes: int = 10, seed: int = 0) ->
     ['blue_killed', 'mean_return']
     """
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
+    check_instance(agent, "agent", MeanFieldAgent)
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     returns, killed = [], []
     for _ in range(n_episodes):

@@ -17,6 +17,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from marl_course._validation import check_int
+from marl_course.deep.common import check_rank, check_size
 
 
 def agent_inputs(obs: torch.Tensor, last_actions: torch.Tensor, n_actions: int) -> torch.Tensor:
@@ -39,6 +40,14 @@ def agent_inputs(obs: torch.Tensor, last_actions: torch.Tensor, n_actions: int) 
     >>> x[0].tolist()
     [[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0]]
     """
+    check_rank(obs, "obs", 3, "(batch, n_agents, obs_dim)")
+    check_rank(last_actions, "last_actions", 2, "(batch, n_agents)")
+    if tuple(last_actions.shape) != tuple(obs.shape[:2]):
+        raise ValueError(f"last_actions must have shape (batch, n_agents) = {tuple(obs.shape[:2])}, "
+                         f"got {tuple(last_actions.shape)}")
+    n_actions = check_int(n_actions, "n_actions", low=1)
+    if last_actions.numel() and (int(last_actions.min()) < -1 or int(last_actions.max()) >= n_actions):
+        raise ValueError(f"last_actions must be in [-1, n_actions) with n_actions = {n_actions}")
     batch, n_agents, _ = obs.shape
     last = F.one_hot(last_actions.clamp(min=0), n_actions).float() * (last_actions >= 0).unsqueeze(-1)
     ids = torch.eye(n_agents).expand(batch, n_agents, n_agents)
@@ -69,17 +78,26 @@ class RecurrentAgent(nn.Module):
         self.n_actions = check_int(n_actions, "n_actions", low=1)
         self.n_agents = check_int(n_agents, "n_agents", low=1)
         self.hidden_dim = check_int(hidden_dim, "hidden_dim", low=1)
-        in_dim = check_int(obs_dim, "obs_dim", low=1) + self.n_actions + self.n_agents
+        self.obs_dim = check_int(obs_dim, "obs_dim", low=1)
+        in_dim = self.obs_dim + self.n_actions + self.n_agents
         self.encoder = nn.Linear(in_dim, self.hidden_dim)
         self.gru = nn.GRUCell(self.hidden_dim, self.hidden_dim)
         self.head = nn.Linear(self.hidden_dim, self.n_actions)
 
     def initial_hidden(self, batch: int) -> torch.Tensor:
         """Zero hidden states, shape ``(batch, n_agents, hidden_dim)``."""
+        batch = check_int(batch, "batch", low=1)
         return torch.zeros(batch, self.n_agents, self.hidden_dim)
 
     def forward(self, obs: torch.Tensor, last_actions: torch.Tensor, hidden: torch.Tensor):
         """One step for every agent: returns ``(q, hidden)``, ``q`` of shape (batch, n_agents, n_actions)."""
+        check_rank(obs, "obs", 3, "(batch, n_agents, obs_dim)")
+        check_size(obs, "obs", 1, self.n_agents, "n_agents")
+        check_size(obs, "obs", 2, self.obs_dim, "obs_dim")
+        check_rank(hidden, "hidden", 3, "(batch, n_agents, hidden_dim)")
+        if tuple(hidden.shape) != (obs.shape[0], self.n_agents, self.hidden_dim):
+            raise ValueError(f"hidden must have shape (batch, n_agents, hidden_dim) = "
+                             f"{(obs.shape[0], self.n_agents, self.hidden_dim)}, got {tuple(hidden.shape)}")
         batch = obs.shape[0]
         x = agent_inputs(obs, last_actions, self.n_actions)  # (batch, n_agents, in_dim)
         x = F.relu(self.encoder(x)).reshape(batch * self.n_agents, -1)  # agents share weights: fold into batch
@@ -93,6 +111,11 @@ class RecurrentAgent(nn.Module):
         The last action fed at step ``t`` is ``actions[:, t - 1]`` (none at ``t = 0``). Returns
         ``(batch, T + 1, n_agents, n_actions)``.
         """
+        check_rank(obs, "obs", 4, "(batch, T + 1, n_agents, obs_dim)")
+        check_rank(actions, "actions", 3, "(batch, T, n_agents)")
+        if tuple(actions.shape) != (obs.shape[0], obs.shape[1] - 1, obs.shape[2]):
+            raise ValueError(f"actions must have shape (batch, T, n_agents) = {(obs.shape[0], obs.shape[1] - 1, obs.shape[2])} "
+                             f"for obs of shape {tuple(obs.shape)}, got {tuple(actions.shape)}")
         batch, steps = obs.shape[:2]
         last = torch.cat([torch.full((batch, 1, obs.shape[2]), -1), actions.long()], dim=1)  # (batch, T + 1, n_agents)
         hidden = self.initial_hidden(batch)
