@@ -36,8 +36,8 @@ from torch import nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
-from marl_course._validation import as_rng, check_int, check_real
-from marl_course.deep.common import load_state, save_state, seed_everything
+from marl_course._validation import as_rng, check_bool, check_choice, check_instance, check_int, check_real
+from marl_course.deep.common import check_rank, check_size, load_state, save_state, seed_everything
 from marl_course.deep.graph_attention import masked_softmax
 
 COMMUNICATION = ("hard+soft", "soft", "none")
@@ -65,6 +65,23 @@ class GACommConfig:
     entropy_coef: float = 0.01
     """Weight of the entropy bonus."""
 
+    def __post_init__(self):
+        check_int(self.hidden, "hidden", low=1)
+        check_int(self.n_updates, "n_updates", low=1)
+        check_choice(self.communication, "communication", COMMUNICATION)
+        check_real(self.gumbel_tau, "gumbel_tau", low=0, low_open=True)
+        check_real(self.gamma, "gamma", low=0, high=1)
+        check_real(self.lr, "lr", low=0, low_open=True)
+        check_real(self.value_coef, "value_coef", low=0)
+        check_real(self.entropy_coef, "entropy_coef", low=0)
+
+
+def _check_edges(hard, scores) -> None:
+    if hard.ndim < 2 or hard.shape[-1] != hard.shape[-2]:
+        raise ValueError(f"hard must have shape (..., N, N), got {tuple(hard.shape)}")
+    if scores.shape != hard.shape:
+        raise ValueError(f"scores must have the shape of hard {tuple(hard.shape)}, got {tuple(scores.shape)}")
+
 
 def two_stage_weights(hard: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
     """The final edge weights ``W_h^{ij} W_s^{ij}`` from hard edges and soft-attention scores.
@@ -88,6 +105,7 @@ def two_stage_weights(hard: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
             [0.5000, 0.0000, 0.5000],
             [0.0000, 0.0000, 0.0000]])
     """
+    _check_edges(hard, scores)
     n = hard.shape[-1]
     others = ~torch.eye(n, dtype=torch.bool)
     return hard * masked_softmax(scores * hard, others)  # W_h W_s, W_s over j != i
@@ -101,6 +119,9 @@ def discounted_returns(rewards: torch.Tensor, gamma: float) -> torch.Tensor:
     >>> discounted_returns(torch.tensor([1.0, 0.0, 2.0]), 0.5)
     tensor([1.5000, 1.0000, 2.0000])
     """
+    gamma = check_real(gamma, "gamma", low=0, high=1)
+    if rewards.ndim < 1 or len(rewards) == 0:
+        raise ValueError(f"rewards must have a non-empty time axis first, got shape {tuple(rewards.shape)}")
     returns, running = torch.zeros_like(rewards), torch.zeros_like(rewards[0])
     for t in reversed(range(len(rewards))):
         running = rewards[t] + gamma * running
@@ -155,14 +176,10 @@ class TwoStageAttention(nn.Module):
 
     def __init__(self, dim: int, communication: str = "hard+soft", gumbel_tau: float = 1.0, own_key: bool = True):
         super().__init__()
-        if communication not in COMMUNICATION:
-            raise ValueError(f"communication must be one of {COMMUNICATION}, got {communication!r}")
-        d = check_int(dim, "dim", low=1)
-        self.communication = communication
+        self.communication = check_choice(communication, "communication", COMMUNICATION)
+        d = self.dim = check_int(dim, "dim", low=1)
         self.gumbel_tau = check_real(gumbel_tau, "gumbel_tau", low=0, low_open=True)
-        if not isinstance(own_key, bool):
-            raise TypeError(f"own_key must be a bool, got {type(own_key).__name__}")
-        self.own_key = own_key
+        self.own_key = check_bool(own_key, "own_key")
         self.pair_lstm = nn.LSTM(2 * d, d, batch_first=True, bidirectional=True)
         self.edge = nn.Linear(2 * d, 2)  # f: logits of (no edge, edge)
         self.query = nn.Linear(d, d, bias=False)  # W_q
@@ -175,6 +192,7 @@ class TwoStageAttention(nn.Module):
         ``k_i`` replaced by 0 unless ``own_key``). In training mode the edge is sampled with straight-through
         Gumbel-softmax; in eval mode it is the argmax (no noise).
         """
+        self._check_inputs(query=query, key=key)
         batch, n, d = query.shape
         others = 1.0 - torch.eye(n)  # (N, N)
         key_mask = torch.ones(n, n) if self.own_key else others  # (N, N): which k_j row i reads
@@ -187,7 +205,17 @@ class TwoStageAttention(nn.Module):
             edge = (logits[..., 1] > logits[..., 0]).float()
         return edge * others
 
+    def _check_inputs(self, **tensors: torch.Tensor) -> None:
+        shape = None
+        for name, x in tensors.items():
+            check_rank(x, name, 3, f"(batch, N, dim = {self.dim})")
+            check_size(x, name, 2, self.dim, "dim")
+            if shape is not None and tuple(x.shape) != shape:
+                raise ValueError(f"{name} must have the shape of the query {shape}, got {tuple(x.shape)}")
+            shape = tuple(x.shape)
+
     def forward(self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor):
+        self._check_inputs(query=query, key=key, value=value)
         batch, n, d = value.shape
         if self.communication == "none" or n == 1:
             zeros = torch.zeros(batch, n, n)
@@ -220,7 +248,10 @@ class GAComm(nn.Module):
 
     def __init__(self, obs_dim: int, n_actions: int, config: GACommConfig):
         super().__init__()
+        check_instance(config, "config", GACommConfig)
         d = check_int(config.hidden, "hidden", low=1)
+        self.obs_dim = check_int(obs_dim, "obs_dim", low=1)
+        check_int(n_actions, "n_actions", low=1)
         self.encoder = nn.Linear(obs_dim, d)
         self.cell = nn.LSTMCell(d, d)
         self.attention = TwoStageAttention(d, config.communication, config.gumbel_tau)
@@ -228,6 +259,11 @@ class GAComm(nn.Module):
         self.value = nn.Linear(2 * d, 1)
 
     def forward(self, obs: torch.Tensor, state=None):
+        check_rank(obs, "obs", 3, "(batch, N, obs_dim)")
+        check_size(obs, "obs", 2, self.obs_dim, "obs_dim")
+        if state is not None and (not isinstance(state, (tuple, list)) or len(state) != 2
+                                  or any(s.shape[:2] != obs.shape[:2] for s in state)):
+            raise ValueError("state must be None or the pair (h, s) of (batch, N, d) tensors returned by forward")
         batch, n, _ = obs.shape
         e = torch.relu(self.encoder(obs)).reshape(batch * n, -1)  # (batch N, d)
         h_flat, s_flat = self.cell(e, None if state is None else (state[0].reshape(batch * n, -1),
@@ -267,6 +303,10 @@ def rollout(net: GAComm, env, seed, generator: torch.Generator | None = None):
     >>> batch["log_prob"].shape, batch["success"].shape
     (torch.Size([4, 2, 3]), (2,))
     """
+    check_instance(net, "net", GAComm)
+    check_int(seed, "seed", low=0)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be None or a torch.Generator, got {type(generator).__name__}")
     obs, info = env.reset(seed=seed)
     state, done = None, np.zeros(env.n_envs, dtype=bool)
     steps = {k: [] for k in ("log_prob", "entropy", "value", "reward", "active")}
@@ -301,6 +341,11 @@ def reinforce_loss(batch: dict, gamma: float, value_coef: float, entropy_coef: f
     >>> round(float(reinforce_loss(batch, gamma=0.5, value_coef=1.0, entropy_coef=0.0)), 4)  # (1.5^2 + 1^2) / 2
     1.625
     """
+    missing = {"log_prob", "entropy", "value", "reward", "active"} - set(batch)
+    if missing:
+        raise ValueError(f"batch is missing the fields {sorted(missing)}")
+    value_coef = check_real(value_coef, "value_coef", low=0)
+    entropy_coef = check_real(entropy_coef, "entropy_coef", low=0)
     returns = discounted_returns(batch["reward"], gamma)  # (T, E, N)
     active = batch["active"]
     count = active.sum().clamp(min=1.0)
@@ -327,9 +372,9 @@ def train(env, config: GACommConfig | None = None, seed: int = 0, progress: bool
     >>> hist.success_rate.shape
     (2,)
     """
-    config = config or GACommConfig()
-    check_int(config.n_updates, "n_updates", low=1)
-    check_real(config.gamma, "gamma", low=0, high=1)
+    config = GACommConfig() if config is None else check_instance(config, "config", GACommConfig)
+    seed = check_int(seed, "seed", low=0)
+    check_bool(progress, "progress")
     rng = seed_everything(seed)
     generator = torch.Generator().manual_seed(seed)
     net = GAComm(env.obs_dim, env.n_actions, config)
@@ -358,13 +403,15 @@ def evaluate(net: GAComm, env, n_episodes: int = 1, seed=0) -> float:
     >>> 0.0 <= rate <= 1.0
     True
     """
+    check_instance(net, "net", GAComm)
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
     rng = as_rng(seed)
     generator = torch.Generator().manual_seed(int(rng.integers(2**31)))
     was_training = net.training
     net.eval()
     with torch.no_grad():
         rates = [rollout(net, env, int(rng.integers(2**31)), generator)["success"].mean()
-                 for _ in range(check_int(n_episodes, "n_episodes", low=1))]
+                 for _ in range(n_episodes)]
     net.train(was_training)
     return float(np.mean(rates))
 
@@ -380,6 +427,8 @@ def record_episode(net: GAComm, env, seed=0) -> list[dict]:
     >>> len(frames) <= 3, frames[0]["hard"].shape
     (True, (3, 3))
     """
+    check_instance(net, "net", GAComm)
+    check_int(seed, "seed", low=0)
     generator = torch.Generator().manual_seed(int(as_rng(seed).integers(2**31)))
     was_training = net.training
     net.eval()

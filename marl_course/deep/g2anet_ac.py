@@ -49,8 +49,9 @@ from torch import nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
-from marl_course._validation import as_rng, check_int, check_real
-from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything, soft_update
+from marl_course._validation import as_rng, check_bool, check_choice, check_instance, check_int, check_real
+from marl_course.deep.common import (ReplayBuffer, check_rank, check_size, check_updates_possible, load_state, mlp,
+                                     save_state, seed_everything, soft_update)
 from marl_course.deep.g2anet import COMMUNICATION, TwoStageAttention
 
 
@@ -87,13 +88,15 @@ class GAACConfig:
     def __post_init__(self):
         for name in ("hidden", "batch_size", "buffer_size", "n_rounds", "update_every"):
             check_int(getattr(self, name), name, low=1)
-        if self.communication not in COMMUNICATION:
-            raise ValueError(f"communication must be one of {COMMUNICATION}, got {self.communication!r}")
+        check_choice(self.communication, "communication", COMMUNICATION)
         for name in ("gumbel_tau", "actor_lr", "critic_lr"):
             check_real(getattr(self, name), name, low=0, low_open=True)
         check_real(self.gamma, "gamma", low=0, high=1)
         check_real(self.alpha, "alpha", low=0)
         check_real(self.tau, "tau", low=0, high=1, low_open=True)
+        if self.buffer_size < self.batch_size:
+            raise ValueError(f"buffer_size ({self.buffer_size}) must be at least batch_size ({self.batch_size}): "
+                             f"a smaller replay never holds a batch, so nothing is trained")
 
 
 def counterfactual_advantage(probs: torch.Tensor, q_all: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
@@ -116,6 +119,12 @@ def counterfactual_advantage(probs: torch.Tensor, q_all: torch.Tensor, actions: 
     >>> counterfactual_advantage(torch.tensor([0.5, 0.5]), torch.tensor([1.0, 3.0]), torch.tensor(1))
     tensor(1.)
     """
+    if probs.shape != q_all.shape:
+        raise ValueError(f"probs and q_all must have the same shape (..., n_actions), got {tuple(probs.shape)} "
+                         f"and {tuple(q_all.shape)}")
+    if tuple(actions.shape) != tuple(q_all.shape[:-1]):
+        raise ValueError(f"actions must have shape {tuple(q_all.shape[:-1])} (q_all without its action axis), "
+                         f"got {tuple(actions.shape)}")
     baseline = (probs * q_all).sum(-1)  # sum_b pi(b | o_i) Q_i(b)
     return at_actions(q_all, actions) - baseline
 
@@ -146,6 +155,9 @@ def actor_loss(logits: torch.Tensor, actions: torch.Tensor, q_all: torch.Tensor,
     tensor([[[ 0.5000, -0.5000]]])
     """
     alpha = check_real(alpha, "alpha", low=0)
+    check_rank(logits, "logits", 3, "(batch, N, n_actions)")
+    if q_all.shape != logits.shape:
+        raise ValueError(f"q_all must have the shape of logits {tuple(logits.shape)}, got {tuple(q_all.shape)}")
     log_pi = torch.log_softmax(logits, dim=-1)  # (batch, N, n_actions)
     log_pi_a = at_actions(log_pi, actions)  # (batch, N)
     advantage = counterfactual_advantage(log_pi.exp(), q_all, actions)  # (batch, N)
@@ -171,8 +183,10 @@ class GACritic(nn.Module):
 
     def __init__(self, obs_dim: int, n_actions: int, config: GAACConfig):
         super().__init__()
+        check_instance(config, "config", GAACConfig)
         d = check_int(config.hidden, "hidden", low=1)
-        self.n_actions = n_actions
+        self.obs_dim = check_int(obs_dim, "obs_dim", low=1)
+        self.n_actions = n_actions = check_int(n_actions, "n_actions", low=1)
         self.own = nn.Sequential(nn.Linear(obs_dim, d), nn.LeakyReLU())  # g_s: o_i -> s_i
         self.embed = nn.Sequential(nn.Linear(obs_dim + n_actions, d), nn.LeakyReLU())  # g: (o_j, a_j) -> e_j
         self.value_map = nn.Linear(d, d, bias=False)  # V
@@ -180,6 +194,11 @@ class GACritic(nn.Module):
         self.head = nn.Sequential(nn.Linear(2 * d, d), nn.LeakyReLU(), nn.Linear(d, n_actions))  # f
 
     def forward(self, obs: torch.Tensor, actions: torch.Tensor):
+        check_rank(obs, "obs", 3, "(batch, N, obs_dim)")
+        check_size(obs, "obs", 2, self.obs_dim, "obs_dim")
+        if tuple(actions.shape) != (*obs.shape[:2], self.n_actions):
+            raise ValueError(f"actions must be one-hot of shape (batch, N, n_actions) = {(*obs.shape[:2], self.n_actions)}, "
+                             f"got {tuple(actions.shape)}")
         s = self.own(obs)  # (batch, N, d): queries s_i
         e = self.embed(torch.cat([obs, actions], dim=-1))  # (batch, N, d): keys e_j
         v = F.leaky_relu(self.value_map(e))  # (batch, N, d): values v_j = h(V e_j)
@@ -194,6 +213,9 @@ def one_hot(actions: torch.Tensor, n_actions: int) -> torch.Tensor:
     tensor([[0., 0., 1.],
             [1., 0., 0.]])
     """
+    n_actions = check_int(n_actions, "n_actions", low=1)
+    if actions.numel() and (int(actions.min()) < 0 or int(actions.max()) >= n_actions):
+        raise ValueError(f"actions must be in [0, n_actions) with n_actions = {n_actions}")
     return F.one_hot(actions, n_actions).float()
 
 
@@ -203,6 +225,9 @@ def at_actions(values: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
     >>> at_actions(torch.tensor([[[1.0, 2.0], [3.0, 4.0]]]), torch.tensor([[1, 0]]))
     tensor([[2., 3.]])
     """
+    if tuple(actions.shape) != tuple(values.shape[:-1]):
+        raise ValueError(f"actions must have shape {tuple(values.shape[:-1])} (values without its action axis), "
+                         f"got {tuple(actions.shape)}")
     return values.gather(-1, actions[..., None]).squeeze(-1)
 
 
@@ -225,6 +250,13 @@ def critic_loss(critic: GACritic, target_critic: GACritic, target_actor: nn.Modu
     >>> torch.isclose(loss, (critic(batch["obs"], one_hot(batch["action"], 5))[0][..., 0] ** 2).mean())
     tensor(True)
     """
+    check_instance(critic, "critic", GACritic)
+    check_instance(target_critic, "target_critic", GACritic)
+    missing = {"obs", "next_obs", "action", "reward", "done"} - set(batch)
+    if missing:
+        raise ValueError(f"batch is missing the fields {sorted(missing)}")
+    gamma = check_real(gamma, "gamma", low=0, high=1)
+    alpha = check_real(alpha, "alpha", low=0)
     n_actions = critic.n_actions
     q = at_actions(critic(batch["obs"], one_hot(batch["action"], n_actions))[0], batch["action"])  # (B, N)
     with torch.no_grad():
@@ -244,6 +276,9 @@ def policy_step_loss(actor: nn.Module, critic: GACritic, obs: torch.Tensor, alph
     >>> policy_step_loss(make_actor(5, 5, config), GACritic(5, 5, config), torch.zeros(4, 3, 5), alpha=0.01).shape
     torch.Size([])
     """
+    check_instance(critic, "critic", GACritic)
+    alpha = check_real(alpha, "alpha", low=0)
+    check_rank(obs, "obs", 3, "(B, N, obs_dim)")
     logits = actor(obs)  # (B, N, n_actions)
     actions = torch.distributions.Categorical(logits=logits.detach()).sample()  # (B, N)
     with torch.no_grad():
@@ -273,8 +308,9 @@ def make_actor(obs_dim: int, n_actions: int, config: GAACConfig) -> nn.Module:
     >>> make_actor(5, 4, GAACConfig(hidden=8))(torch.zeros(2, 3, 5)).shape     # (E, N, n_actions)
     torch.Size([2, 3, 4])
     """
+    check_instance(config, "config", GAACConfig)
     d = check_int(config.hidden, "hidden", low=1)
-    return mlp(obs_dim, (d, d), n_actions)
+    return mlp(check_int(obs_dim, "obs_dim", low=1), (d, d), check_int(n_actions, "n_actions", low=1))
 
 
 def sample_actions(actor: nn.Module, obs: np.ndarray) -> np.ndarray:
@@ -283,6 +319,8 @@ def sample_actions(actor: nn.Module, obs: np.ndarray) -> np.ndarray:
     >>> sample_actions(make_actor(5, 4, GAACConfig(hidden=8)), np.zeros((2, 3, 5), dtype=np.float32)).shape
     (2, 3)
     """
+    check_instance(actor, "actor", nn.Module)
+    check_rank(obs, "obs", 3, "(E, N, obs_dim)")
     with torch.no_grad():
         return torch.distributions.Categorical(logits=actor(torch.as_tensor(obs))).sample().numpy()
 
@@ -308,7 +346,13 @@ def train(env, config: GAACConfig | None = None, seed: int = 0, progress: bool =
     >>> hist.success_rate.shape
     (3,)
     """
-    config = config or GAACConfig()
+    config = GAACConfig() if config is None else check_instance(config, "config", GAACConfig)
+    seed = check_int(seed, "seed", low=0)
+    check_bool(progress, "progress")
+    if hasattr(env, "episode_length") and hasattr(env, "n_envs"):
+        check_updates_possible(max_steps=config.n_rounds * env.episode_length, transitions_per_step=env.n_envs,
+                               batch_size=config.batch_size, update_every=config.update_every,
+                               fields="n_rounds, batch_size, update_every (with env.episode_length, env.n_envs)")
     rng = seed_everything(seed)
     actor = make_actor(env.obs_dim, env.n_actions, config)
     critic = GACritic(env.obs_dim, env.n_actions, config)
@@ -353,11 +397,13 @@ def evaluate(actor: nn.Module, env, n_episodes: int = 1, seed=0) -> float:
     >>> 0.0 <= rate <= 1.0
     True
     """
+    check_instance(actor, "actor", nn.Module)
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
     rng = as_rng(seed)
     with torch.random.fork_rng():
         torch.manual_seed(int(rng.integers(2**31)))
         rates = []
-        for _ in range(check_int(n_episodes, "n_episodes", low=1)):
+        for _ in range(n_episodes):
             obs, _ = env.reset(seed=int(rng.integers(2**31)))
             done = np.zeros(env.n_envs, dtype=bool)
             while not done.all():
@@ -382,6 +428,9 @@ def record_episode(actor: nn.Module, critic: GACritic, env, seed=0) -> list[dict
     >>> len(frames) <= 3, frames[0]["hard"].shape
     (True, (3, 3))
     """
+    check_instance(actor, "actor", nn.Module)
+    check_instance(critic, "critic", GACritic)
+    check_int(seed, "seed", low=0)
     was_training = critic.training
     critic.eval()
     obs, info = env.reset(seed=seed)

@@ -41,7 +41,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from marl_course._validation import check_int, check_real
+from marl_course._validation import check_bool, check_instance, check_int, check_int_sequence, check_real
 from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything, soft_update
 from marl_course.envs.particle import N_ACTIONS, ParticleWorld, episode_returns
 
@@ -100,6 +100,12 @@ class MADDPGConfig:
                      "n_sub_policies", "eval_every", "eval_worlds"):
             check_int(getattr(self, name), name, low=1)
         check_int(self.warmup_rounds, "warmup_rounds", low=0)
+        if self.warmup_rounds >= self.n_rounds:
+            raise ValueError(f"warmup_rounds ({self.warmup_rounds}) must be less than n_rounds ({self.n_rounds}): "
+                             f"updates start after the warm-up, so this run would train nothing")
+        check_bool(self.centralised, "centralised")
+        check_bool(self.approximate_policies, "approximate_policies")
+        check_int_sequence(self.hidden, "hidden", low=1)
         for name in ("lr_actor", "lr_critic", "temperature"):
             check_real(getattr(self, name), name, low=0, low_open=True)
         check_real(self.gamma, "gamma", low=0, high=1, high_open=True)
@@ -122,6 +128,7 @@ def gumbel_softmax(logits: torch.Tensor, temperature: float = 1.0) -> torch.Tens
     >>> sample.detach().round().sum(dim=1).tolist()   # one-hot rows (up to float rounding)
     [1.0, 1.0, 1.0, 1.0]
     """
+    temperature = check_real(temperature, "temperature", low=0, low_open=True)
     uniform = torch.rand_like(logits).clamp_(1e-10, 1.0)
     relaxed = F.softmax((logits - torch.log(-torch.log(uniform))) / temperature, dim=-1)
     hard = F.one_hot(relaxed.argmax(dim=-1), logits.shape[-1]).to(logits.dtype)
@@ -157,7 +164,9 @@ class MADDPG(nn.Module):
 
     def __init__(self, obs_dims, config: MADDPGConfig):
         super().__init__()
-        self.obs_dims = tuple(check_int(d, "obs_dims", low=1) for d in obs_dims)
+        check_instance(config, "config", MADDPGConfig)
+        self.obs_dims = check_int_sequence(tuple(obs_dims) if isinstance(obs_dims, np.ndarray) else obs_dims,
+                                           "obs_dims", low=1, allow_empty=False)
         self.n_agents = len(self.obs_dims)
         self.config = config
         K, h = config.n_sub_policies, config.hidden
@@ -202,7 +211,15 @@ class MADDPG(nn.Module):
     def act(self, obs, explore: bool = True, sub_policy=None) -> np.ndarray:
         """Actions ``(B, n_agents)`` for observations ``(B, n_agents, d)``: a Gumbel sample or the argmax."""
         obs_t = torch.as_tensor(np.asarray(obs), dtype=torch.float32)
+        if obs_t.ndim != 3 or obs_t.shape[1] != self.n_agents or obs_t.shape[2] < max(self.obs_dims):
+            raise ValueError(f"obs must have shape (B, n_agents = {self.n_agents}, d >= {max(self.obs_dims)}), "
+                             f"got {tuple(obs_t.shape)}")
+        check_bool(explore, "explore")
         k = torch.zeros(obs_t.shape[:2], dtype=torch.long) if sub_policy is None else torch.as_tensor(sub_policy)
+        if sub_policy is not None and (k.shape != obs_t.shape[:2] or k.dtype.is_floating_point
+                                       or bool((k < 0).any()) or bool((k >= self.config.n_sub_policies).any())):
+            raise ValueError(f"sub_policy must be integers in [0, n_sub_policies = {self.config.n_sub_policies}) "
+                             f"of shape (B, n_agents) = {tuple(obs_t.shape[:2])}")
         actions = []
         for i in range(self.n_agents):
             logits = self._logits(self.actors, i, obs_t, k)
@@ -222,6 +239,9 @@ class MADDPG(nn.Module):
 
     def fit_approximations(self, i: int, batch: dict[str, torch.Tensor]) -> float:
         """One step on L(phi_i^j) = -E[log mu_hat(a_j|o_j) + lambda H(mu_hat)] for all j != i."""
+        if self.approx is None:
+            raise ValueError("fit_approximations needs a config with approximate_policies=True")
+        check_int(i, "i", low=0, high=self.n_agents - 1)
         loss = 0.0
         for j in range(self.n_agents):
             if j == i:
@@ -237,6 +257,11 @@ class MADDPG(nn.Module):
 
     def update(self, i: int, k: int, batch: dict[str, torch.Tensor]) -> tuple[float, float]:
         """One critic and one actor step for agent i's sub-policy k; returns both losses."""
+        check_int(i, "i", low=0, high=self.n_agents - 1)
+        check_int(k, "k", low=0, high=self.config.n_sub_policies - 1)
+        missing = {"obs", "actions", "rewards", "next_obs", "sub_policy"} - set(batch)
+        if missing:
+            raise ValueError(f"batch is missing the fields {sorted(missing)}")
         cfg = self.config
         obs, actions, next_obs = batch["obs"], batch["actions"], batch["next_obs"]  # (batch, n, d), (batch, n, n_actions)
         sub_policy = batch["sub_policy"]  # (batch, n)
@@ -303,6 +328,9 @@ def evaluate(agents: MADDPG, env: ParticleWorld, seed: int, explore: bool = Fals
     >>> bool(r < 0)
     True
     """
+    check_instance(agents, "agents", MADDPG)
+    seed = check_int(seed, "seed", low=0)
+    check_bool(explore, "explore")
     rng = np.random.default_rng(seed)
     sub_policy = rng.integers(agents.config.n_sub_policies, size=(env.n_worlds, agents.n_agents))
     return float(episode_returns(env, lambda obs, _: agents.act(obs, explore, sub_policy), seed).mean())
@@ -340,8 +368,9 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, seed: int = 0,
     >>> len(h.train_return), len(h.eval_return), h.episodes[-1]
     (2, 1, 8)
     """
-    config = config or MADDPGConfig()
+    config = MADDPGConfig() if config is None else check_instance(config, "config", MADDPGConfig)
     seed = check_int(seed, "seed", low=0)
+    check_bool(progress, "progress")
     rng = seed_everything(seed)
     if eval_env is None:
         eval_env = copy.copy(env)

@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from marl_course._validation import check_int
-from marl_course.deep.maddpg import MADDPGConfig, train
+from marl_course._validation import check_bool, check_instance, check_int, check_real
+from marl_course.deep.maddpg import MADDPG, MADDPGConfig, train
 from marl_course.envs.particle import CooperativeNavigation, navigation_metrics
 from marl_course.stats import standard_error
 
@@ -75,7 +75,11 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
     >>> out["episodes"], len(out["learners"]["MADDPG"]["curves"][0]), sorted(out["learners"]["MADDPG"]["final"][0])
     ([8, 16], 2, ['collisions', 'distance', 'return'])
     """
+    check_instance(config, "config", MADDPGConfig)
+    seeds = _check_seeds(seeds)
     block = check_int(block, "block", low=1, high=config.n_rounds)
+    eval_seed = check_int(eval_seed, "eval_seed", low=0)
+    check_bool(progress, "progress")
     eval_env = CooperativeNavigation(n_worlds=check_int(eval_worlds, "eval_worlds", low=1))
     n_blocks = config.n_rounds // block
     summary = {"episodes": [(b + 1) * block * config.n_worlds for b in range(n_blocks)], "learners": {}}
@@ -89,6 +93,15 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
             final.append(greedy_metrics(history.agents, eval_env, eval_seed))
         summary["learners"][name] = {"curves": curves, "final": final}
     return summary
+
+
+def _check_seeds(seeds) -> list[int]:
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a sequence of ints, got {type(seeds).__name__}")
+    seeds = [check_int(s, "seeds", low=0) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
+    return seeds
 
 
 def _greedy_actions(agents, obs, rng=None):
@@ -107,6 +120,8 @@ def greedy_metrics(agents, eval_env: CooperativeNavigation, eval_seed: int = 123
     >>> sorted(scores), bool(scores["return"] < 0)
     (['collisions', 'distance', 'return'], True)
     """
+    check_instance(agents, "agents", MADDPG)
+    check_int(eval_seed, "eval_seed", low=0)
     scores = navigation_metrics(eval_env, partial(_greedy_actions, agents), eval_seed)
     return {key: float(value.mean()) for key, value in scores.items()}
 
@@ -125,6 +140,10 @@ def gap_in_returns(finals: dict) -> tuple[float, float]:
     >>> gap_in_returns(finals)
     (2.0, 1.0)
     """
+    if not isinstance(finals, dict) or set(LEARNERS) - set(finals):
+        raise ValueError(f"finals must be a dict with the keys {sorted(LEARNERS)}")
+    if any(not isinstance(f, dict) or "return" not in f for name in LEARNERS for f in finals[name]):
+        raise ValueError("finals must hold, per learner, a list of metric dicts each with a 'return'")
     returns = [np.array([f["return"] for f in finals[name]]) for name in LEARNERS]
     if any(len(r) < 2 for r in returns) or len(returns[0]) != len(returns[1]):
         raise ValueError("finals must hold the same number (at least 2) of seeds for both learners")
@@ -133,6 +152,12 @@ def gap_in_returns(finals: dict) -> tuple[float, float]:
 
 def save_results(summary: dict, config: MADDPGConfig, seeds, command: str, cpu_seconds: float, path) -> None:
     """Write ``summary`` with its provenance (command, config, seeds, versions, CPU time) to ``path``."""
+    if not isinstance(summary, dict) or {"episodes", "learners"} - set(summary):
+        raise ValueError("summary must be the dict compare() returns, with 'episodes' and 'learners'")
+    check_instance(config, "config", MADDPGConfig)
+    seeds = _check_seeds(seeds)
+    check_instance(command, "command", str)
+    cpu_seconds = check_real(cpu_seconds, "cpu_seconds", low=0)
     provenance = {"command": command, "config": asdict(config), "seeds": list(seeds),
                   "cpu_seconds": round(cpu_seconds, 1), "torch": torch.__version__, "numpy": np.__version__,
                   "python": platform.python_version()}

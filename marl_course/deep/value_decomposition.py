@@ -40,11 +40,22 @@ from torch import nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
-from marl_course._validation import check_int, check_real
-from marl_course.deep.common import ReplayBuffer, load_state, save_state, seed_everything
+from marl_course._validation import check_bool, check_instance, check_int, check_real
+from marl_course.deep.common import ReplayBuffer, check_rank, load_state, save_state, seed_everything
 from marl_course.deep.recurrent import RecurrentAgent
 
 # ---------------------------------------------------------------- the mixers: the only difference
+
+
+def _check_mix_shapes(q_agents, w1, b1, w2, b2) -> None:
+    check_rank(q_agents, "q_agents", 2, "(batch, n_agents)")
+    batch, n = q_agents.shape
+    check_rank(w1, "w1", 3, "(batch, n_agents, embed)")
+    embed = w1.shape[2]
+    for name, x, shape in (("w1", w1, (batch, n, embed)), ("b1", b1, (batch, embed)), ("w2", w2, (batch, embed)),
+                           ("b2", b2, (batch,))):
+        if tuple(x.shape) != shape:
+            raise ValueError(f"{name} must have shape {shape} for q_agents of shape {(batch, n)}, got {tuple(x.shape)}")
 
 
 def monotonic_mix(q_agents, w1, b1, w2, b2):
@@ -70,6 +81,7 @@ def monotonic_mix(q_agents, w1, b1, w2, b2):
     >>> float(monotonic_mix(q, -torch.ones(1, 2, 1), torch.zeros(1, 1), torch.ones(1, 1), torch.zeros(1)))
     3.0
     """
+    _check_mix_shapes(q_agents, w1, b1, w2, b2)
     hidden = F.elu(torch.einsum("bn,bne->be", q_agents, w1.abs()) + b1)  # (batch, embed)
     return (hidden * w2.abs()).sum(-1) + b2
 
@@ -126,6 +138,12 @@ class QMixer(nn.Module):
         self.hyper_v = nn.Sequential(nn.Linear(state_dim, self.embed_dim), nn.ReLU(), nn.Linear(self.embed_dim, 1))
 
     def forward(self, q_agents, state):
+        if q_agents.ndim < 1 or q_agents.shape[-1] != self.n_agents:
+            raise ValueError(f"q_agents must have shape (..., n_agents = {self.n_agents}), got {tuple(q_agents.shape)}")
+        if state.ndim < 1 or tuple(state.shape[:-1]) != tuple(q_agents.shape[:-1]) \
+                or state.shape[-1] != self.hyper_b1.in_features:
+            raise ValueError(f"state must have shape {(*q_agents.shape[:-1], self.hyper_b1.in_features)} "
+                             f"(q_agents' leading axes, state_dim), got {tuple(state.shape)}")
         lead = q_agents.shape[:-1]
         q = q_agents.reshape(-1, self.n_agents)  # (batch, n_agents)
         s = state.reshape(q.shape[0], -1).float()  # (batch, state_dim)
@@ -146,7 +164,7 @@ def make_mixer(name: str, n_agents: int, state_dim: int, embed_dim: int = 32) ->
         return SumMixer()
     if name == "qmix":
         return QMixer(n_agents, state_dim, embed_dim)
-    raise ValueError(f"mixer must be 'iql', 'vdn' or 'qmix', got {name!r}")
+    raise ValueError(f"mixer (name) must be 'iql', 'vdn' or 'qmix', got {name!r}")
 
 
 # ---------------------------------------------------------------- configuration
@@ -223,7 +241,7 @@ class Learner(nn.Module):
 
     def __init__(self, env, config: Config):
         super().__init__()
-        self.config = config
+        self.config = check_instance(config, "config", Config)
         self.agent = RecurrentAgent(env.obs_dim, env.n_actions, env.n_agents, config.hidden_dim)
         self.mixer = make_mixer(config.mixer, env.n_agents, env.state_dim, config.embed_dim)
         self.target_agent = copy.deepcopy(self.agent).requires_grad_(False)
@@ -236,6 +254,9 @@ class Learner(nn.Module):
 
     def td_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """Masked mean of ``(y^tot - Q_tot)^2`` over a batch of episodes (shapes in :func:`run_episodes`)."""
+        missing = {"obs", "state", "actions", "reward", "done", "filled"} - set(batch)
+        if missing:
+            raise ValueError(f"batch is missing the fields {sorted(missing)}")
         gamma = self.config.gamma
         actions = batch["actions"].long()  # (b, T, n_agents)
         q = self.agent.unroll(batch["obs"], actions)  # (b, T + 1, n_agents, n_actions)
@@ -266,6 +287,10 @@ def run_episodes(learner: Learner, env, epsilon: float, rng: np.random.Generator
     >>> episodes["obs"].shape, bool(episodes["filled"].all()), episodes["done"][:, -1].tolist()
     ((3, 3, 2, 3), True, [True, True, True])
     """
+    check_instance(learner, "learner", Learner)
+    check_real(epsilon, "epsilon", low=0, high=1)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     E, T, n = env.n_envs, env.episode_limit, env.n_agents
     obs, state = env.reset(seed=int(rng.integers(2**31)))
     out = {"obs": np.zeros((E, T + 1, n, env.obs_dim), np.float32), "state": np.zeros((E, T + 1, env.state_dim), np.float32),
@@ -297,6 +322,12 @@ def episode_returns(episodes: dict[str, np.ndarray]) -> np.ndarray:
     >>> episode_returns({"reward": np.array([[1.0, 2.0], [3.0, 5.0]]), "filled": np.array([[True, True], [True, False]])})
     array([3., 3.])
     """
+    if not isinstance(episodes, dict) or {"reward", "filled"} - set(episodes):
+        raise ValueError("episodes must be a dict with 'reward' and 'filled' (see run_episodes)")
+    reward, filled = np.asarray(episodes["reward"]), np.asarray(episodes["filled"])
+    if reward.ndim != 2 or reward.shape != filled.shape:
+        raise ValueError(f"episodes['reward'] and episodes['filled'] must both have shape (E, T), got "
+                         f"{reward.shape} and {filled.shape}")
     return (episodes["reward"] * episodes["filled"]).sum(axis=1)
 
 
@@ -344,7 +375,9 @@ def train(env, config: Config | None = None, seed: int = 0, progress: bool = Tru
     >>> history.episodes[-1], len(history.test_return) >= 1
     (64, True)
     """
-    config = Config() if config is None else config
+    config = Config() if config is None else check_instance(config, "config", Config)
+    seed = check_int(seed, "seed", low=0)
+    check_bool(progress, "progress")
     threads = torch.get_num_threads()
     torch.set_num_threads(config.n_threads)
     try:
@@ -399,6 +432,7 @@ def evaluate(learner: Learner, env, seed: int = 0) -> float:
     >>> evaluate(Learner(env, Config()), env) in (0.0, 1.0, 7.0, 8.0)  # greedy play is deterministic here
     True
     """
+    seed = check_int(seed, "seed", low=0)
     return float(episode_returns(run_episodes(learner, env, 0.0, np.random.default_rng(seed))).mean())
 
 
@@ -449,7 +483,13 @@ def joint_q_table(learner: Learner, obs_history, action_history, state) -> np.nd
     >>> joint_q_table(learner, [np.ones((2, 1))], np.zeros((0, 2)), [1.0]).shape
     (3, 3)
     """
+    check_instance(learner, "learner", Learner)
     obs = torch.as_tensor(np.asarray(obs_history, dtype=np.float32))[None]  # (1, t + 1, n_agents, obs_dim)
+    check_rank(obs[0], "obs_history", 3, "(t + 1, n_agents, obs_dim)")
+    action_history = np.asarray(action_history)
+    if action_history.size != (obs.shape[1] - 1) * obs.shape[2]:
+        raise ValueError(f"action_history must have shape (t, n_agents) = {(obs.shape[1] - 1, obs.shape[2])}, "
+                         f"got {action_history.shape}")
     acts = torch.as_tensor(np.asarray(action_history, dtype=np.int64).reshape(1, -1, obs.shape[2]))
     q = learner.agent.unroll(obs, acts)[0, -1]  # (n_agents, n_actions)
     n_agents, n_actions = q.shape
@@ -487,6 +527,7 @@ def greedy_joint_action(learner: Learner, env) -> np.ndarray:
     >>> greedy_joint_action(Learner(env, Config()), env).shape
     (2,)
     """
+    check_instance(learner, "learner", Learner)
     obs, _ = env.reset(seed=0)
     q, _ = learner.agent(torch.as_tensor(obs[:1], dtype=torch.float32), torch.full((1, env.n_agents), -1),
                          learner.agent.initial_hidden(1))
