@@ -1,10 +1,12 @@
 """Games and equilibria (chapter 1): normal-form games, solvers, stochastic games."""
 
 from marl_course.games.equilibria import (
+    MAX_SUPPORT_PAIRS,
     DegenerateGameWarning,
     mixed_nash_2x2,
     pure_nash_equilibria,
     support_enumeration,
+    support_pair_count,
 )
 from marl_course.games.gallery import GALLERY, NormalFormGame
 from marl_course.games.normal_form import (
@@ -19,10 +21,11 @@ from marl_course.games.normal_form import (
     is_strict_nash,
     is_zero_sum,
 )
-from marl_course.games.zero_sum import solve_zero_sum
+from marl_course.games.zero_sum import maximin_value_linprog, solve_zero_sum
 
 __all__ = [
-    "DegenerateGameWarning", "mixed_nash_2x2", "pure_nash_equilibria", "support_enumeration",
+    "MAX_SUPPORT_PAIRS", "DegenerateGameWarning", "mixed_nash_2x2", "pure_nash_equilibria", "support_enumeration",
+    "support_pair_count", "maximin_value_linprog",
     "GALLERY", "NormalFormGame", "action_values", "best_responses", "classify_game",
     "expected_payoffs", "is_fully_cooperative", "is_fully_mixed", "is_nash", "is_pure",
     "is_strict_nash", "is_zero_sum", "solve_zero_sum",

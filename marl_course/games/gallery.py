@@ -8,11 +8,12 @@ Action 0 is the first row (player 1) or column (player 2).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from marl_course._validation import as_payoff_arrays, check_real
+from marl_course._validation import as_payoff_arrays, check_int, check_real
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,21 @@ class NormalFormGame:
     description: str = ""
 
     def __post_init__(self):
-        arrays = as_payoff_arrays(list(self.payoffs), "payoffs")
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str, got {type(self.name).__name__}")
+        if not isinstance(self.description, str):
+            raise TypeError(f"description must be a str, got {type(self.description).__name__}")
+        arrays = as_payoff_arrays(self.payoffs, "payoffs")
         object.__setattr__(self, "payoffs", tuple(arrays))
+        if not isinstance(self.action_names, Sequence) or isinstance(self.action_names, str):
+            raise TypeError(f"action_names must be a tuple of n tuples of str, got {type(self.action_names).__name__}")
+        if len(self.action_names) != len(arrays):
+            raise ValueError(f"action_names must hold one tuple of names per player ({len(arrays)}), "
+                             f"got {len(self.action_names)}")
         for i, (names, m) in enumerate(zip(self.action_names, arrays[0].shape)):
+            if (not isinstance(names, Sequence) or isinstance(names, str)
+                    or not all(isinstance(a, str) for a in names)):
+                raise TypeError(f"action_names[{i}] must be a tuple of str, got {names!r}")
             if len(names) != m:
                 raise ValueError(f"action_names[{i}] must name {m} actions, got {len(names)}")
 
@@ -149,14 +162,13 @@ def volunteers_dilemma(n_players: int = 3, cost: float = 0.25) -> NormalFormGame
     """The volunteer's dilemma (Diekmann 1985) for ``n`` players.
 
     Everyone gets 1 if at least one player volunteers (action 0), 0 if nobody does; a volunteer
-    pays ``cost`` (0 < cost < 1). Pure equilibria: exactly one volunteer. The symmetric mixed
+    pays ``cost`` (0 < cost < 1); ``2 <= n_players <= 16``. Pure equilibria: exactly one volunteer. The symmetric mixed
     equilibrium has each player *not* volunteering with probability ``q = cost**(1/(n-1))``.
 
     >>> volunteers_dilemma().payoffs[0].shape
     (2, 2, 2)
     """
-    if not isinstance(n_players, int) or n_players < 2:
-        raise ValueError(f"n_players must be an integer >= 2, got {n_players!r}")
+    n_players = check_int(n_players, "n_players", low=2, high=16)  # 2**16 joint actions at most
     cost = check_real(cost, "cost", low=0, high=1, low_open=True, high_open=True)
     shape = (2,) * n_players
     grid = np.indices(shape)  # grid[i] = action of player i at each joint action

@@ -10,17 +10,61 @@ The expected payoff (the article's ``V_i(pi_1, ..., pi_n)``) is
     V_i(pi) = sum_{a_1..a_n} Q_i(a_1, ..., a_n) pi_1(a_1) ... pi_n(a_n),
 
 which for two players is ``V_1 = pi_1 R_1 pi_2^T``.
+
+Units. A game's equilibria do not depend on the units of the payoffs: multiplying player ``i``'s
+payoffs by ``c > 0`` or adding a constant to them changes none of its best responses. The
+solvers in :mod:`marl_course.games` therefore work on each player's payoffs mapped to the unit
+range, ``(Q_i - min Q_i) / (max Q_i - min Q_i)`` (``_to_unit_range``), and their tolerances
+are fractions of that range. The checks :func:`best_responses`, :func:`is_nash` and
+:func:`is_strict_nash` keep an absolute ``tol`` in payoff units (an ``epsilon``-equilibrium is
+defined in payoff units); :func:`is_zero_sum` and :func:`is_fully_cooperative` compare with a
+tolerance relative to the largest absolute payoff.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from collections.abc import Sequence
+
 from marl_course._validation import as_payoff_arrays, as_probability_vector, check_int, check_real
+
+
+def _to_unit_range(payoff: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Map one player's payoffs affinely onto ``[0, 1]``: ``(Q - lo) / span``.
+
+    Returns the mapped array, ``lo = min Q`` and ``span = max Q - min Q``, so that
+    ``Q = lo + span * mapped``. A constant array maps to zeros, with ``span = |lo|`` (1 if all
+    payoffs are 0) so that tolerances in mapped units still scale with the payoffs. Equilibrium
+    strategies are the same for ``Q`` and the mapped array; values map back as ``lo + span * v``.
+
+    >>> _to_unit_range(np.array([[2e6, 4e6], [3e6, 2e6]]))
+    (array([[0. , 1. ],
+           [0.5, 0. ]]), 2000000.0, 2000000.0)
+    >>> _to_unit_range(np.full((2, 2), -7.0))
+    (array([[0., 0.],
+           [0., 0.]]), -7.0, 7.0)
+    """
+    lo = float(payoff.min())
+    span = float(payoff.max()) - lo
+    if not span > 0 or not np.isfinite(span):
+        if np.isfinite(span):
+            return np.zeros_like(payoff, dtype=float), lo, (abs(lo) or 1.0)
+        # max - min overflowed: halve first (payoffs near the float limit)
+        half = payoff / 2.0
+        lo_half = float(half.min())
+        span_half = float(half.max()) - lo_half
+        return (half - lo_half) / span_half, lo, 2.0 * span_half
+    return (payoff - lo) / span, lo, span
 
 
 def _check_profile(payoffs: list[np.ndarray], strategies, name: str = "strategies") -> list[np.ndarray]:
     shape = payoffs[0].shape
+    if isinstance(strategies, np.ndarray) and strategies.ndim == 2:
+        strategies = list(strategies)
+    if not isinstance(strategies, Sequence) or isinstance(strategies, str):
+        raise TypeError(f"{name} must be a sequence of probability vectors (one per player), "
+                        f"got {type(strategies).__name__}")
     if len(strategies) != len(shape):
         raise ValueError(f"{name} must hold one strategy per player ({len(shape)}), got {len(strategies)}")
     return [as_probability_vector(s, f"{name}[{i}]", size=m) for i, (s, m) in enumerate(zip(strategies, shape))]
@@ -176,26 +220,37 @@ def is_pure(strategy, tol: float = 1e-12) -> bool:
     return bool(strategy.max() >= 1.0 - check_real(tol, "tol", low=0))
 
 
+def _magnitude(payoffs: list[np.ndarray]) -> float:
+    """The largest absolute payoff: the unit of the relative tolerances below."""
+    return max(float(np.abs(p).max()) for p in payoffs)
+
+
 def is_zero_sum(payoffs, tol: float = 1e-12) -> bool:
     """Definition 5: the players' rewards sum to zero for every joint action (``R_1 = -R_2``).
 
+    ``|sum_i Q_i(a)| <= tol * max_{i, a} |Q_i(a)|`` for every joint action ``a``: ``tol`` is
+    relative to the payoffs' magnitude, so the answer does not depend on their units.
+
     >>> A = np.array([[1, -1], [-1, 1]])
-    >>> is_zero_sum([A, -A]), is_zero_sum([A, A])
-    (True, False)
+    >>> is_zero_sum([A, -A]), is_zero_sum([A, A]), is_zero_sum([1e-14 * A, 1e-14 * A])
+    (True, False, False)
     """
     payoffs = as_payoff_arrays(payoffs)
-    return bool(np.all(np.abs(np.sum(payoffs, axis=0)) <= check_real(tol, "tol", low=0)))
+    tol = check_real(tol, "tol", low=0)
+    return bool(np.all(np.abs(np.sum(payoffs, axis=0)) <= tol * _magnitude(payoffs)))
 
 
 def is_fully_cooperative(payoffs, tol: float = 1e-12) -> bool:
     """All players receive the same reward for every joint action (a team game).
 
+    ``|Q_i(a) - Q_1(a)| <= tol * max_{i, a} |Q_i(a)|``: ``tol`` is relative, as in :func:`is_zero_sum`.
+
     >>> A = np.eye(2)
-    >>> is_fully_cooperative([A, A])
-    True
+    >>> is_fully_cooperative([A, A]), is_fully_cooperative([1e-14 * A, -1e-14 * A])
+    (True, False)
     """
     payoffs = as_payoff_arrays(payoffs)
-    tol = check_real(tol, "tol", low=0)
+    tol = check_real(tol, "tol", low=0) * _magnitude(payoffs)
     return all(bool(np.all(np.abs(p - payoffs[0]) <= tol)) for p in payoffs[1:])
 
 
@@ -210,6 +265,8 @@ def classify_game(payoffs, tol: float = 1e-12) -> str:
     >>> classify_game(prisoners_dilemma().payoffs), classify_game(matching_pennies().payoffs)
     ('general-sum', 'zero-sum')
     """
+    payoffs = as_payoff_arrays(payoffs)
+    tol = check_real(tol, "tol", low=0)
     if is_fully_cooperative(payoffs, tol):
         return "fully cooperative"
     if is_zero_sum(payoffs, tol):

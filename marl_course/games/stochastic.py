@@ -12,19 +12,25 @@ equations are
 ``pi*`` is a Nash equilibrium when, in every state, ``pi*(s)`` is a Nash equilibrium of the
 *stage game* ``Q_i^*(s, .)``. For two-player zero-sum games Shapley (1953) showed the values
 are the unique fixed point of ``V(s) <- val[Q(s, ., .)]``, a ``gamma``-contraction.
+
+Units. Scaling player ``i``'s rewards by ``c > 0`` and shifting them by ``d`` (``R_i -> c R_i + d``)
+scales and shifts its values as ``V_i -> c V_i + d / (1 - gamma)`` (the shift is paid every step
+forever) and leaves every equilibrium policy unchanged. Shapley's iteration runs on the row
+player's rewards mapped onto ``[0, 1]`` and maps the values back, and its tolerances are fractions
+of the reward range, so its policies and the number of iterates do not depend on the units.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from marl_course._validation import as_finite_array, as_probability_rows, check_int, check_real
 from marl_course.games.gallery import NormalFormGame
-from marl_course.games.normal_form import is_nash
-from marl_course.games.zero_sum import solve_zero_sum
+from marl_course.games.normal_form import _to_unit_range, is_nash
+from marl_course.games.zero_sum import solve_zero_sum_unchecked
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,12 @@ class StochasticGame:
         if transitions.shape != expected:
             raise ValueError(f"transitions must have shape (S, m_1, ..., m_n, S) = {expected}, got {transitions.shape}")
         discount = check_real(self.discount, "discount", low=0, high=1, high_open=True)
+        if not isinstance(self.state_names, Sequence) or isinstance(self.state_names, str):
+            raise TypeError(f"state_names must be a tuple of str, got {type(self.state_names).__name__}")
         if self.state_names and len(self.state_names) != n_states:
             raise ValueError(f"state_names must name {n_states} states, got {len(self.state_names)}")
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str, got {type(self.name).__name__}")
         object.__setattr__(self, "rewards", rewards)
         object.__setattr__(self, "transitions", transitions)
         object.__setattr__(self, "discount", discount)
@@ -86,8 +96,18 @@ class StochasticGame:
         return tuple(int(m) for m in self.rewards.shape[2:])
 
     def is_zero_sum(self, tol: float = 1e-12) -> bool:
-        """Do the players' rewards sum to zero in every state and joint action?"""
-        return bool(np.all(np.abs(self.rewards.sum(axis=0)) <= tol))
+        """Do the players' rewards sum to zero in every state and joint action?
+
+        ``|sum_i R_i(s, a)| <= tol * max |R|``: ``tol`` is relative to the largest absolute reward.
+        """
+        tol = check_real(tol, "tol", low=0)
+        return bool(np.all(np.abs(self.rewards.sum(axis=0)) <= tol * np.abs(self.rewards).max()))
+
+
+def _check_game(game) -> "StochasticGame":
+    if not isinstance(game, StochasticGame):
+        raise TypeError(f"game must be a StochasticGame, got {type(game).__name__}")
+    return game
 
 
 def repeated_game(game: NormalFormGame, discount: float) -> StochasticGame:
@@ -97,6 +117,8 @@ def repeated_game(game: NormalFormGame, discount: float) -> StochasticGame:
     >>> repeated_game(matching_pennies(), 0.9).transitions.shape
     (1, 2, 2, 1)
     """
+    if not isinstance(game, NormalFormGame):
+        raise TypeError(f"game must be a NormalFormGame (see marl_course.games.gallery), got {type(game).__name__}")
     rewards = np.stack(game.payoffs)[:, None]  # (n, 1, m_1, ..., m_n)
     transitions = np.ones((1, *rewards.shape[2:], 1))
     return StochasticGame(transitions, rewards, discount, ("s",), f"repeated {game.name}")
@@ -118,6 +140,7 @@ def big_match(discount: float = 0.9) -> StochasticGame:
     >>> round(float(shapley_values(g).values[0]), 9)
     5.0
     """
+    discount = check_real(discount, "discount", low=0, high=1, high_open=True)
     play, won, lost = 0, 1, 2
     transitions = np.zeros((3, 2, 2, 3))
     transitions[play, 0, :, play] = 1.0       # stay: the game goes on
@@ -158,11 +181,16 @@ def stage_games(game: StochasticGame, values) -> np.ndarray:
     array([[0., 1.],
            [1., 0.]])
     """
+    game = _check_game(game)
     values = _check_values(game, values, "values", (game.n_players, game.n_states))
     return game.rewards + game.discount * np.einsum("s...t,it->is...", game.transitions, values)
 
 
 def _check_policies(game: StochasticGame, policies) -> list[np.ndarray]:
+    if isinstance(policies, np.ndarray) and policies.ndim == 3:
+        policies = list(policies)
+    if not isinstance(policies, Sequence) or isinstance(policies, str):
+        raise TypeError(f"policies must be a sequence of n arrays of shape (S, m_i), got {type(policies).__name__}")
     if len(policies) != game.n_players:
         raise ValueError(f"policies must hold one policy per player ({game.n_players}), got {len(policies)}")
     checked = []
@@ -206,7 +234,7 @@ def evaluate_joint_policy(game: StochasticGame, policies) -> np.ndarray:
     >>> evaluate_joint_policy(g, [uniform, uniform])[0].round(4)
     array([1., 2., 0.])
     """
-    policies = _check_policies(game, policies)
+    policies = _check_policies(_check_game(game), policies)
     joint = _joint_policy(policies)
     axes = tuple(range(1, game.n_players + 1))
     P = np.tensordot(joint, game.transitions, axes=(axes, axes))[np.arange(game.n_states), np.arange(game.n_states)]
@@ -218,6 +246,9 @@ def is_stationary_equilibrium(game: StochasticGame, policies, tol: float = 1e-8)
     """The article's Nash condition: in every state, ``pi(s)`` is a Nash equilibrium of the stage
     game ``Q_i^pi(s, .)`` built from the policy's own values ``V^pi``.
 
+    ``tol`` is the gain from a deviation that is tolerated, as a fraction of the player's reward
+    range ``max R_i - min R_i``, so the answer does not depend on the rewards' units.
+
     Examples
     --------
     >>> g = big_match(0.9)
@@ -228,9 +259,11 @@ def is_stationary_equilibrium(game: StochasticGame, policies, tol: float = 1e-8)
     >>> is_stationary_equilibrium(g, [always_stay, it.col_policy])
     False
     """
-    policies = _check_policies(game, policies)
+    policies = _check_policies(_check_game(game), policies)
+    tol = check_real(tol, "tol", low=0)
     Q = stage_games(game, evaluate_joint_policy(game, policies))
-    return all(is_nash([Q[i, s] for i in range(game.n_players)], [p[s] for p in policies], tol)
+    spans = [_to_unit_range(game.rewards[i])[2] for i in range(game.n_players)]
+    return all(is_nash([Q[i, s] / spans[i] for i in range(game.n_players)], [p[s] for p in policies], tol)
                for s in range(game.n_states))
 
 
@@ -257,6 +290,38 @@ class ShapleyIterate:
     delta: float
 
 
+def _check_zero_sum_pair(game) -> StochasticGame:
+    game = _check_game(game)
+    if game.n_players != 2 or not game.is_zero_sum():
+        raise ValueError("game must be a two-player zero-sum stochastic game (rewards[1] == -rewards[0])")
+    return game
+
+
+def _shapley_iterates(game: StochasticGame, initial_values, max_iter: int, tol: float):
+    """Shapley's iteration on the row player's rewards mapped onto ``[0, 1]``.
+
+    Yields ``(iterate, converged)``; ``iterate`` is in the game's own units, ``converged`` says
+    whether the change in the mapped units fell below ``tol``.
+    """
+    rewards, lo, span = _to_unit_range(game.rewards[0])
+    offset = lo / (1.0 - game.discount)  # R -> lo + span R01 maps V -> lo / (1 - gamma) + span V01
+    values = (np.zeros(game.n_states) if initial_values is None
+              else _check_values(game, initial_values, "initial_values", (game.n_states,)))
+    mapped = (values - offset) / span
+    for k in range(1, max_iter + 1):
+        continuation = np.einsum("s...t,t->s...", game.transitions, mapped)
+        Q = rewards + game.discount * continuation
+        solved = [solve_zero_sum_unchecked(Q[s]) for s in range(game.n_states)]
+        new_mapped = np.array([v for v, _, _ in solved])
+        delta = float(np.max(np.abs(new_mapped - mapped)))
+        mapped = new_mapped
+        iterate = ShapleyIterate(k, offset + span * mapped, np.stack([x for _, x, _ in solved]),
+                                 np.stack([y for _, _, y in solved]), span * delta)
+        yield iterate, delta < tol
+        if delta < tol:
+            return
+
+
 def shapley_value_iteration(game: StochasticGame, initial_values=None, max_iter: int = 10_000,
                             tol: float = 1e-10) -> Iterator[ShapleyIterate]:
     """Shapley's value iteration for a two-player zero-sum stochastic game, one iterate at a time.
@@ -264,7 +329,23 @@ def shapley_value_iteration(game: StochasticGame, initial_values=None, max_iter:
     ``V_{k+1}(s) = val[ Q_k(s, ., .) ]`` with ``Q_k(s, a_1, a_2) = R_1(s, a_1, a_2) + gamma sum_s'
     Tr(s, a, s') V_k(s')``, each ``val`` the maximin linear program of :func:`solve_zero_sum`.
     The map is a ``gamma``-contraction in the max norm, so ``|V_k - V*| <= gamma^k |V_0 - V*|``.
-    Stops after ``max_iter`` iterates or once ``delta < tol``.
+    Stops after ``max_iter`` iterates or once ``delta < tol * span``, ``span = max R_1 - min R_1``
+    the range of the row player's rewards (``tol`` is relative, so the number of iterates does not
+    depend on the rewards' units).
+
+    The iteration runs on ``R_1`` mapped onto ``[0, 1]``, ``(R_1 - lo) / span``, whose values are
+    ``(V - lo / (1 - gamma)) / span``; the iterates are mapped back to the game's units.
+
+    Parameters
+    ----------
+    game : StochasticGame
+        Two players, ``rewards[1] == -rewards[0]`` (relative to the largest reward, 1e-12).
+    initial_values : array_like, shape (S,), optional
+        ``V_0``; zeros by default.
+    max_iter : int
+        At least 1.
+    tol : float
+        Non-negative, relative to the reward range.
 
     Yields
     ------
@@ -281,31 +362,37 @@ def shapley_value_iteration(game: StochasticGame, initial_values=None, max_iter:
     >>> [round(float(it.values[0]), 4) for it in iterates]
     [0.5, 0.95, 1.355]
     """
-    if game.n_players != 2 or not game.is_zero_sum():
-        raise ValueError("game must be a two-player zero-sum stochastic game (rewards[1] == -rewards[0])")
+    game = _check_zero_sum_pair(game)
     max_iter = check_int(max_iter, "max_iter", low=1)
     tol = check_real(tol, "tol", low=0)
-    values = (np.zeros(game.n_states) if initial_values is None
-              else _check_values(game, initial_values, "initial_values", (game.n_states,)))
-    for k in range(1, max_iter + 1):
-        Q = stage_games(game, np.stack([values, -values]))[0]
-        solved = [solve_zero_sum(Q[s]) for s in range(game.n_states)]
-        new_values = np.array([v for v, _, _ in solved])
-        delta = float(np.max(np.abs(new_values - values)))
-        values = new_values
-        yield ShapleyIterate(k, values, np.stack([x for _, x, _ in solved]), np.stack([y for _, _, y in solved]), delta)
-        if delta < tol:
-            return
+    if initial_values is not None:
+        _check_values(game, initial_values, "initial_values", (game.n_states,))
+    return (iterate for iterate, _ in _shapley_iterates(game, initial_values, max_iter, tol))
 
 
 def shapley_values(game: StochasticGame, tol: float = 1e-10, max_iter: int = 10_000) -> ShapleyIterate:
     """Run :func:`shapley_value_iteration` to convergence and return the last iterate.
 
-    Raises ``RuntimeError`` if ``max_iter`` iterates did not reach ``tol``.
+    ``tol`` is relative to the row player's reward range, as there. Raises ``RuntimeError`` if
+    ``max_iter`` iterates did not reach ``tol``.
+
+    Examples
+    --------
+    Scaling the rewards by ``c`` and shifting them by ``d`` maps the values to
+    ``c V + d / (1 - gamma)`` and keeps the policies:
+
+    >>> g = big_match(0.9)
+    >>> scaled = StochasticGame(g.transitions, np.stack([1e6 * g.rewards[0] + 3, -1e6 * g.rewards[0] - 3]), 0.9)
+    >>> round(float(shapley_values(g).values[0]), 6), round(float(shapley_values(scaled).values[0]) / 1e6, 6)
+    (5.0, 5.00003)
     """
-    last = None
-    for last in shapley_value_iteration(game, max_iter=max_iter, tol=tol):
+    game = _check_zero_sum_pair(game)
+    tol = check_real(tol, "tol", low=0)
+    max_iter = check_int(max_iter, "max_iter", low=1)
+    last, converged = None, False
+    for last, converged in _shapley_iterates(game, None, max_iter, tol):
         pass
-    if last.delta >= tol:
-        raise RuntimeError(f"value iteration did not reach tol={tol:g} in {max_iter} iterations (delta {last.delta:.3g})")
+    if not converged:
+        raise RuntimeError(f"value iteration did not reach tol={tol:g} (relative to the reward range) in "
+                           f"{max_iter} iterations (delta {last.delta:.3g})")
     return last
