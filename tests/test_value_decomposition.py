@@ -1,4 +1,4 @@
-"""IQL, VDN and QMIX: mixer properties, the TD target, seeded regressions and the headline results."""
+"""IQL, VDN and QMIX: mixer properties, the TD target, seeding and the headline results."""
 
 import itertools
 
@@ -97,19 +97,15 @@ def test_episodes_are_masked_after_they_end():
     assert np.all(done[np.arange(6), last]) and np.all(episodes["reward"][~filled] == 0)
 
 
-# the seeded regressions: same seed, same run; a different seed, a different run
-REGRESSION = {"iql": 14.992083549499512, "vdn": 11.706013679504395, "qmix": 4.300647258758545}
-
-
+# seeding: same seed, same run; a different seed, a different run (stored values: test_training_regressions.py)
 @pytest.mark.parametrize("name", ["iql", "vdn", "qmix"])
-def test_seeded_regression(name):
+def test_training_is_seeded(name):
     def run(seed):
         h = train(TwoStepGame(n_envs=8), Config(mixer=name, n_episodes=160, test_every_episodes=80), seed=seed,
                   progress=False)
         return np.array(h.loss)
     a, b = run(0), run(0)
     assert np.array_equal(a, b) and not np.array_equal(a, run(1))
-    assert a[-1] == pytest.approx(REGRESSION[name], rel=1e-4)
 
 
 def test_save_and_load_round_trip(tmp_path):
