@@ -594,3 +594,58 @@ def test_the_tables_cover_every_config_field_and_every_deep_module():
     assert {cls.__module__ for cls in CONFIGS} | {"marl_course.deep.common"} >= {
         m.__name__ for m in (dgn, drqn, g2anet, g2anet_ac, maddpg, mean_field, value_decomposition)}
     assert len(CONFIG_CASES) >= 300 and len(FUNCTION_CASES) >= 240
+
+
+NOT_AN_ENV = object()
+
+ENV_CASES = [
+    ("drqn.train", lambda: drqn.train(NOT_AN_ENV, drqn.DRQNConfig(), progress=False)),
+    ("drqn.run_episodes", lambda: drqn.run_episodes(drqn.RecurrentQNet(4, 2, 8), NOT_AN_ENV, 0.1, _rng(), 0)),
+    ("drqn.evaluate", lambda: drqn.evaluate(drqn.RecurrentQNet(4, 2, 8), NOT_AN_ENV)),
+    ("dgn.train", lambda: dgn.train(NOT_AN_ENV, dgn.DGNConfig(), progress=False)),
+    ("dgn.evaluate", lambda: dgn.evaluate(_dgn_net(), NOT_AN_ENV)),
+    ("mean_field.train", lambda: mean_field.train(NOT_AN_ENV, mean_field.MeanFieldConfig(), 0, progress=False)),
+    ("mean_field.evaluate", lambda: mean_field.evaluate(NOT_AN_ENV, _mf_agent())),
+    ("g2anet.train", lambda: g2anet.train(NOT_AN_ENV, g2anet.GACommConfig(), progress=False)),
+    ("g2anet.rollout", lambda: g2anet.rollout(_gacomm(), NOT_AN_ENV, 0)),
+    ("g2anet.evaluate", lambda: g2anet.evaluate(_gacomm(), NOT_AN_ENV)),
+    ("g2anet_ac.train", lambda: g2anet_ac.train(NOT_AN_ENV, g2anet_ac.GAACConfig(), progress=False)),
+    ("g2anet_ac.evaluate", lambda: g2anet_ac.evaluate(_actor(), NOT_AN_ENV)),
+    ("maddpg.train", lambda: maddpg.train(NOT_AN_ENV, maddpg.MADDPGConfig(), progress=False)),
+    ("maddpg.train eval_env", lambda: maddpg.train(CooperativeNavigation(), maddpg.MADDPGConfig(), progress=False,
+                                                   eval_env=NOT_AN_ENV)),
+    ("maddpg.evaluate", lambda: maddpg.evaluate(_maddpg(), NOT_AN_ENV, 0)),
+    ("value_decomposition.Learner", lambda: value_decomposition.Learner(NOT_AN_ENV, value_decomposition.Config())),
+    ("value_decomposition.train", lambda: value_decomposition.train(NOT_AN_ENV, progress=False)),
+    ("value_decomposition.run_episodes", lambda: value_decomposition.run_episodes(_learner(), NOT_AN_ENV, 0.1, _rng())),
+]
+
+
+@pytest.mark.parametrize("call", [pytest.param(call, id=label) for label, call in ENV_CASES])
+def test_something_that_is_not_an_environment_is_refused_and_named(call):
+    with pytest.raises(TypeError, match="env"):
+        call()
+
+
+SAVE_CASES = [
+    ("dgn.save", lambda: dgn.save("x", "unused.pt"), "net"),
+    ("dgn.load", lambda: dgn.load("x", "unused.pt"), "net"),
+    ("g2anet.save", lambda: g2anet.save("x", "unused.pt"), "net"),
+    ("g2anet.load", lambda: g2anet.load("x", "unused.pt"), "net"),
+    ("g2anet_ac.save", lambda: g2anet_ac.save("x", "unused.pt"), "history"),
+    ("g2anet_ac.load", lambda: g2anet_ac.load("x", _critic(), "unused.pt"), "actor"),
+    ("value_decomposition.save", lambda: value_decomposition.save("x", "unused.pt"), "learner"),
+    ("value_decomposition.load", lambda: value_decomposition.load("x", "unused.pt"), "learner"),
+    ("drqn.load", lambda: drqn.load("unused.pt", "x"), "q_net"),
+    ("Config.epsilon(-1)", lambda: value_decomposition.Config().epsilon(-1), "episode"),
+    ("MADDPG.critic_input_dim(5)", lambda: _maddpg().critic_input_dim(5), r"\bi\b"),
+    ("load_results not JSON", lambda: maddpg_experiment.load_results(__file__), "path"),
+]
+
+
+@pytest.mark.parametrize("call, match", [pytest.param(call, match, id=label) for label, call, match in SAVE_CASES])
+def test_save_load_and_small_helpers_name_a_bad_argument(call, match, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
+    assert list(tmp_path.iterdir()) == []

@@ -192,3 +192,17 @@ def check_updates_possible(*, max_steps: int, transitions_per_step: int, batch_s
         raise ValueError(f"{fields}: this run would take no gradient step: its first update needs {first} "
                          f"environment steps (a batch of {batch_size} at {transitions_per_step} transitions per "
                          f"step, every {update_every} steps), but it runs at most {max_steps}")
+
+
+def check_env(env, attributes: tuple[str, ...], name: str = "env"):
+    """Check that ``env`` has the methods and attributes a training or evaluation loop reads.
+
+    >>> check_env(object(), ("reset", "step", "n_envs"))
+    Traceback (most recent call last):
+    ...
+    TypeError: env must be an environment with reset, step, n_envs; it lacks reset, step, n_envs
+    """
+    missing = [a for a in attributes if not hasattr(env, a)]
+    if missing:
+        raise TypeError(f"{name} must be an environment with {', '.join(attributes)}; it lacks {', '.join(missing)}")
+    return env

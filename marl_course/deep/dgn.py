@@ -35,7 +35,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from marl_course._validation import as_rng, check_bool, check_instance, check_int, check_real
-from marl_course.deep.common import (ReplayBuffer, check_updates_possible, load_state, mlp, save_state, seed_everything,
+from marl_course.deep.common import (ReplayBuffer, check_env, check_updates_possible, load_state, mlp, save_state, seed_everything,
                                      soft_update)
 from marl_course.deep.graph_attention import RelationKernel, attention_kl, check_graph_inputs
 
@@ -208,6 +208,7 @@ def train(env, config: DGNConfig | None = None, seed: int = 0, progress: bool = 
     config = DGNConfig() if config is None else check_instance(config, "config", DGNConfig)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
+    check_env(env, ("reset", "step", "obs_dim", "n_actions"))
     if hasattr(env, "episode_length") and hasattr(env, "n_envs"):
         check_updates_possible(max_steps=config.n_episodes * env.episode_length, transitions_per_step=env.n_envs,
                                batch_size=config.batch_size, update_every=config.update_every,
@@ -256,6 +257,7 @@ def evaluate(net: DGN, env, n_episodes: int = 5, seed=0) -> float:
     True
     """
     check_instance(net, "net", DGN)
+    check_env(env, ("reset", "step"))
     rng = as_rng(seed)
     totals = []
     for _ in range(check_int(n_episodes, "n_episodes", low=1)):
@@ -270,11 +272,13 @@ def evaluate(net: DGN, env, n_episodes: int = 5, seed=0) -> float:
 
 def save(net: DGN, path) -> None:
     """Save the network's weights (a state dict) to ``path``."""
+    check_instance(net, "net", DGN)
     save_state(path, dgn=net)
 
 
 def load(net: DGN, path) -> DGN:
     """Load weights saved by :func:`save` into ``net`` (built with the same config) and return it."""
+    check_instance(net, "net", DGN)
     load_state(path, dgn=net)
     return net
 

@@ -49,7 +49,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from marl_course._validation import as_finite_array, check_bool, check_choice, check_instance, check_int, check_real
-from marl_course.deep.common import (ReplayBuffer, check_rank, check_size, load_state, mlp, save_state,
+from marl_course.deep.common import (ReplayBuffer, check_env, check_rank, check_size, load_state, mlp, save_state,
                                      seed_everything)
 from marl_course.envs.cartpole import CartPole
 
@@ -244,6 +244,7 @@ def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator
     ((2, 6, 4), [5, 5])
     """
     check_instance(q_net, "q_net", nn.Module)
+    check_env(env, ("reset", "step", "n_envs", "obs_dim", "n_actions", "max_steps"))
     check_real(epsilon, "epsilon", low=0, high=1)
     check_int(seed, "seed", low=0)
     B, T = env.n_envs, env.max_steps
@@ -373,6 +374,7 @@ def train(env, config: DRQNConfig = DRQNConfig(), seed: int = 0, progress: bool 
         raise TypeError(f"config must be a DRQNConfig, got {type(config).__name__}")
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
+    check_env(env, ("reset", "step", "n_envs", "obs_dim", "n_actions", "max_steps"))
     with _single_thread():
         return _train(env, config, seed, progress)
 

@@ -37,7 +37,7 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from marl_course._validation import as_rng, check_bool, check_choice, check_instance, check_int, check_real
-from marl_course.deep.common import check_rank, check_size, load_state, save_state, seed_everything
+from marl_course.deep.common import check_env, check_rank, check_size, load_state, save_state, seed_everything
 from marl_course.deep.graph_attention import masked_softmax
 
 COMMUNICATION = ("hard+soft", "soft", "none")
@@ -307,6 +307,7 @@ def rollout(net: GAComm, env, seed, generator: torch.Generator | None = None):
     check_int(seed, "seed", low=0)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be None or a torch.Generator, got {type(generator).__name__}")
+    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_envs"))
     obs, info = env.reset(seed=seed)
     state, done = None, np.zeros(env.n_envs, dtype=bool)
     steps = {k: [] for k in ("log_prob", "entropy", "value", "reward", "active")}
@@ -375,6 +376,7 @@ def train(env, config: GACommConfig | None = None, seed: int = 0, progress: bool
     config = GACommConfig() if config is None else check_instance(config, "config", GACommConfig)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
+    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_envs"))
     rng = seed_everything(seed)
     generator = torch.Generator().manual_seed(seed)
     net = GAComm(env.obs_dim, env.n_actions, config)
@@ -404,6 +406,7 @@ def evaluate(net: GAComm, env, n_episodes: int = 1, seed=0) -> float:
     True
     """
     check_instance(net, "net", GAComm)
+    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_envs"))
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
     rng = as_rng(seed)
     generator = torch.Generator().manual_seed(int(rng.integers(2**31)))
@@ -447,10 +450,12 @@ def record_episode(net: GAComm, env, seed=0) -> list[dict]:
 
 def save(net: GAComm, path) -> None:
     """Save the network's weights (a state dict) to ``path``."""
+    check_instance(net, "net", GAComm)
     save_state(path, gacomm=net)
 
 
 def load(net: GAComm, path) -> GAComm:
     """Load weights saved by :func:`save` into ``net`` (built with the same config) and return it."""
+    check_instance(net, "net", GAComm)
     load_state(path, gacomm=net)
     return net

@@ -50,7 +50,7 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from marl_course._validation import as_rng, check_bool, check_choice, check_instance, check_int, check_real
-from marl_course.deep.common import (ReplayBuffer, check_rank, check_size, check_updates_possible, load_state, mlp,
+from marl_course.deep.common import (ReplayBuffer, check_env, check_rank, check_size, check_updates_possible, load_state, mlp,
                                      save_state, seed_everything, soft_update)
 from marl_course.deep.g2anet import COMMUNICATION, TwoStageAttention
 
@@ -349,6 +349,7 @@ def train(env, config: GAACConfig | None = None, seed: int = 0, progress: bool =
     config = GAACConfig() if config is None else check_instance(config, "config", GAACConfig)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
+    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_envs"))
     if hasattr(env, "episode_length") and hasattr(env, "n_envs"):
         check_updates_possible(max_steps=config.n_rounds * env.episode_length, transitions_per_step=env.n_envs,
                                batch_size=config.batch_size, update_every=config.update_every,
@@ -398,6 +399,7 @@ def evaluate(actor: nn.Module, env, n_episodes: int = 1, seed=0) -> float:
     True
     """
     check_instance(actor, "actor", nn.Module)
+    check_env(env, ("reset", "step", "n_envs"))
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
     rng = as_rng(seed)
     with torch.random.fork_rng():
@@ -449,6 +451,7 @@ def record_episode(actor: nn.Module, critic: GACritic, env, seed=0) -> list[dict
 
 def save(history: GAACHistory, path) -> None:
     """Save the actor's and the critic's weights (state dicts) to ``path``."""
+    check_instance(history, "history", GAACHistory)
     save_state(path, actor=history.actor, critic=history.critic)
 
 

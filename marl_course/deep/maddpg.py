@@ -42,7 +42,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from marl_course._validation import check_bool, check_instance, check_int, check_int_sequence, check_real
-from marl_course.deep.common import ReplayBuffer, load_state, mlp, save_state, seed_everything, soft_update
+from marl_course.deep.common import ReplayBuffer, check_env, load_state, mlp, save_state, seed_everything, soft_update
 from marl_course.envs.particle import N_ACTIONS, ParticleWorld, episode_returns
 
 
@@ -185,6 +185,7 @@ class MADDPG(nn.Module):
 
     def critic_input_dim(self, i: int) -> int:
         """``sum_j d_j + n * n_actions`` (centralised) or ``d_i + n_actions`` (independent)."""
+        check_int(i, "i", low=0, high=self.n_agents - 1)
         if self.config.centralised:
             return sum(self.obs_dims) + self.n_agents * N_ACTIONS
         return self.obs_dims[i] + N_ACTIONS
@@ -331,6 +332,7 @@ def evaluate(agents: MADDPG, env: ParticleWorld, seed: int, explore: bool = Fals
     check_instance(agents, "agents", MADDPG)
     seed = check_int(seed, "seed", low=0)
     check_bool(explore, "explore")
+    check_env(env, ("reset", "step", "n_worlds"))
     rng = np.random.default_rng(seed)
     sub_policy = rng.integers(agents.config.n_sub_policies, size=(env.n_worlds, agents.n_agents))
     return float(episode_returns(env, lambda obs, _: agents.act(obs, explore, sub_policy), seed).mean())
@@ -371,6 +373,9 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, seed: int = 0,
     config = MADDPGConfig() if config is None else check_instance(config, "config", MADDPGConfig)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
+    check_env(env, ("reset", "step", "obs_dims", "n_agents", "n_worlds"))
+    if eval_env is not None:
+        check_env(eval_env, ("reset", "step", "n_worlds"), "eval_env")
     rng = seed_everything(seed)
     if eval_env is None:
         eval_env = copy.copy(env)

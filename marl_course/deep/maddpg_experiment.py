@@ -173,7 +173,12 @@ def load_results(path=RESULTS_PATH) -> dict:
     >>> sorted(results["learners"]) == sorted(LEARNERS)
     True
     """
-    results = json.loads(Path(path).read_text())
+    try:
+        results = json.loads(Path(path).read_text())
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"path must be a JSON results file written by save_results, got {path}") from exc
+    if not isinstance(results, dict):
+        raise ValueError(f"path must be a results file of format {FORMAT!r}, got {type(results).__name__} JSON")
     if results.get("format") != FORMAT:
         raise ValueError(f"path must be a results file of format {FORMAT!r}, got {results.get('format')!r}")
     return results

@@ -30,7 +30,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from marl_course._validation import check_bool, check_choice, check_instance, check_int, check_int_sequence, check_real
-from marl_course.deep.common import (ReplayBuffer, check_rank, check_size, check_updates_possible, load_state, mlp,
+from marl_course.deep.common import (ReplayBuffer, check_env, check_rank, check_size, check_updates_possible, load_state, mlp,
                                      save_state, seed_everything, soft_update)
 
 ALGORITHMS = ("iql", "mfq", "mfac")
@@ -202,6 +202,7 @@ def train(env, config: MeanFieldConfig, seed: int, progress: bool = True) -> Tra
     seed = check_int(seed, "seed", low=0)
     check_instance(config, "config", MeanFieldConfig)
     check_bool(progress, "progress")
+    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_agents"))
     if config.algorithm not in ALGORITHMS:
         raise ValueError(f"config.algorithm must be one of {ALGORITHMS}, got {config.algorithm!r}")
     if hasattr(env, "max_steps") and hasattr(env, "n_agents"):
@@ -253,6 +254,7 @@ def evaluate(env, agent: MeanFieldAgent, n_episodes: int = 10, seed: int = 0) ->
     """
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
     check_instance(agent, "agent", MeanFieldAgent)
+    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_agents"))
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     returns, killed = [], []
     for _ in range(n_episodes):

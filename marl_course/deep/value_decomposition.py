@@ -41,7 +41,7 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from marl_course._validation import check_bool, check_instance, check_int, check_real
-from marl_course.deep.common import ReplayBuffer, check_rank, load_state, save_state, seed_everything
+from marl_course.deep.common import ReplayBuffer, check_env, check_rank, load_state, save_state, seed_everything
 from marl_course.deep.recurrent import RecurrentAgent
 
 # ---------------------------------------------------------------- the mixers: the only difference
@@ -221,6 +221,7 @@ class Config:
 
     def epsilon(self, episode: int) -> float:
         """Linear schedule from ``epsilon_start`` to ``epsilon_finish`` over ``epsilon_anneal_episodes``."""
+        episode = check_int(episode, "episode", low=0)
         frac = min(1.0, episode / self.epsilon_anneal_episodes)
         return self.epsilon_start + frac * (self.epsilon_finish - self.epsilon_start)
 
@@ -242,6 +243,7 @@ class Learner(nn.Module):
     def __init__(self, env, config: Config):
         super().__init__()
         self.config = check_instance(config, "config", Config)
+        check_env(env, ("obs_dim", "n_actions", "n_agents", "state_dim"))
         self.agent = RecurrentAgent(env.obs_dim, env.n_actions, env.n_agents, config.hidden_dim)
         self.mixer = make_mixer(config.mixer, env.n_agents, env.state_dim, config.embed_dim)
         self.target_agent = copy.deepcopy(self.agent).requires_grad_(False)
@@ -288,6 +290,7 @@ def run_episodes(learner: Learner, env, epsilon: float, rng: np.random.Generator
     ((3, 3, 2, 3), True, [True, True, True])
     """
     check_instance(learner, "learner", Learner)
+    check_env(env, ("reset", "step", "n_envs", "episode_limit", "n_agents", "obs_dim", "state_dim", "n_actions"))
     check_real(epsilon, "epsilon", low=0, high=1)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
@@ -378,6 +381,7 @@ def train(env, config: Config | None = None, seed: int = 0, progress: bool = Tru
     config = Config() if config is None else check_instance(config, "config", Config)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
+    check_env(env, ("reset", "step", "n_envs", "episode_limit", "n_agents", "obs_dim", "state_dim", "n_actions"))
     threads = torch.get_num_threads()
     torch.set_num_threads(config.n_threads)
     try:
@@ -438,6 +442,7 @@ def evaluate(learner: Learner, env, seed: int = 0) -> float:
 
 def save(learner: Learner, path) -> None:
     """Save the agent and mixer weights (state dicts); see :func:`load` for an example."""
+    check_instance(learner, "learner", Learner)
     save_state(path, agent=learner.agent, mixer=learner.mixer)
 
 
@@ -453,6 +458,7 @@ def load(learner: Learner, path) -> Learner:
     >>> bool(torch.equal(a.agent.head.weight, b.target_agent.head.weight))
     True
     """
+    check_instance(learner, "learner", Learner)
     load_state(path, agent=learner.agent, mixer=learner.mixer)
     learner.update_targets()
     return learner
