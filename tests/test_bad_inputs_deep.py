@@ -640,6 +640,13 @@ SAVE_CASES = [
     ("Config.epsilon(-1)", lambda: value_decomposition.Config().epsilon(-1), "episode"),
     ("MADDPG.critic_input_dim(5)", lambda: _maddpg().critic_input_dim(5), r"\bi\b"),
     ("load_results not JSON", lambda: maddpg_experiment.load_results(__file__), "path"),
+    ("two_step_q_tables learner='x'", lambda: value_decomposition.two_step_q_tables("x"), "learner"),
+    ("TwoStageAttention.hard_attention query 2-D",
+     lambda: g2anet.TwoStageAttention(4).hard_attention(torch.zeros(3, 4), torch.zeros(3, 4)), "query"),
+    ("check_graph_inputs adjacency",
+     lambda: graph_attention.check_graph_inputs(torch.zeros(2, 3, 4), "h", torch.ones(2, 3, 2) > 0), "adjacency"),
+    ("check_rank", lambda: common.check_rank(torch.zeros(2), "obs", 3, "(batch, time, obs_dim)"), "obs"),
+    ("check_env", lambda: common.check_env(None, ("reset",)), "env"),
 ]
 
 
