@@ -28,7 +28,15 @@ from itertools import islice
 
 import numpy as np
 
-from marl_course._validation import as_payoff_arrays, as_probability_rows, as_rng, check_int, check_real
+from marl_course._validation import (
+    as_payoff_arrays,
+    as_probability_rows,
+    as_real_array,
+    as_rng,
+    check_int,
+    check_real,
+    check_seed,
+)
 
 
 def record(iterates: Iterator, n_steps: int, every: int = 1):
@@ -50,7 +58,16 @@ def record(iterates: Iterator, n_steps: int, every: int = 1):
     """
     n_steps = check_int(n_steps, "n_steps", low=1)
     every = check_int(every, "every", low=1)
+    try:
+        iterates = iter(iterates)
+    except TypeError:
+        raise TypeError(f"iterates must be an iterator of tuples of arrays (a dynamic), "
+                        f"got {type(iterates).__name__}") from None
     kept = list(islice(iterates, 0, n_steps, every))
+    if not kept:
+        raise ValueError("iterates must yield at least one iterate, got none")
+    if not all(isinstance(k, tuple) for k in kept):
+        raise TypeError("iterates must yield tuples of arrays (one entry per player or quantity)")
     stacked = [np.stack(parts) for parts in zip(*kept)]
     first = kept[0]
     return type(first)(*stacked) if hasattr(first, "_fields") else tuple(stacked)
@@ -69,7 +86,7 @@ def normalise_payoffs(payoffs) -> list[np.ndarray]:
     array([[1., 0.],
            [0., 1.]])
     """
-    arrays = as_payoff_arrays(payoffs)
+    arrays = _as_payoffs(payoffs)
     scaled = []
     for array in arrays:
         spread = array.max() - array.min()
@@ -103,7 +120,7 @@ def automaton_step(policy, action, reward, eta_1: float, eta_2: float = 0.0) -> 
     >>> automaton_step([0.5, 0.5], action=0, reward=0.0, eta_1=0.1, eta_2=0.05)
     array([0.475, 0.525])
     """
-    policy = as_probability_rows(policy, "policy")
+    policy = as_probability_rows(as_real_array(policy, "policy"), "policy")
     eta_1, eta_2 = _check_rates(eta_1, eta_2)
     m = policy.shape[-1]
     if m < 2:
@@ -111,10 +128,14 @@ def automaton_step(policy, action, reward, eta_1: float, eta_2: float = 0.0) -> 
     action = np.asarray(action)
     if not np.issubdtype(action.dtype, np.integer) or np.any((action < 0) | (action >= m)):
         raise ValueError(f"action must hold integers in [0, {m - 1}]")
-    reward = np.asarray(reward, dtype=float)
-    if not np.all(np.isfinite(reward)) or np.any((reward < 0) | (reward > 1)):
+    reward = as_real_array(reward, "reward")
+    if np.any((reward < 0) | (reward > 1)):
         raise ValueError("reward must lie in [0, 1] (normalise the payoffs first)")
-    action, reward = np.broadcast_arrays(action, reward)
+    try:
+        action, reward = np.broadcast_arrays(action, reward)
+    except ValueError:
+        raise ValueError(f"action and reward must have the same shape (one per policy row), "
+                         f"got {action.shape} and {reward.shape}") from None
     if action.shape != policy.shape[:-1]:
         raise ValueError(f"action must have shape {policy.shape[:-1]} (one per policy row), got {action.shape}")
     return _update(policy, action, reward, eta_1, eta_2)
@@ -138,8 +159,18 @@ def _check_rates(eta_1, eta_2) -> tuple[float, float]:
     return eta_1, eta_2
 
 
+def _as_payoffs(payoffs) -> list[np.ndarray]:
+    """:func:`as_payoff_arrays`, with text refused rather than parsed as numbers."""
+    if isinstance(payoffs, np.ndarray) and payoffs.ndim >= 2:
+        as_real_array(payoffs, "payoffs")
+    elif isinstance(payoffs, (list, tuple)):
+        for i, p in enumerate(payoffs):
+            as_real_array(p, f"payoffs[{i}]")
+    return as_payoff_arrays(payoffs)
+
+
 def _check_unit_payoffs(payoffs) -> list[np.ndarray]:
-    arrays = as_payoff_arrays(payoffs)
+    arrays = _as_payoffs(payoffs)
     for i, array in enumerate(arrays):
         if array.min() < 0 or array.max() > 1:
             raise ValueError(f"payoffs[{i}] must lie in [0, 1] for learning automata; "
@@ -151,11 +182,14 @@ def _initial_policies(initial_policies, shape: tuple[int, ...], n_runs: int) -> 
     """Uniform policies by default; otherwise one (m_i,) or (n_runs, m_i) array per player."""
     if initial_policies is None:
         return [np.full((n_runs, m), 1.0 / m) for m in shape]
+    if not isinstance(initial_policies, (list, tuple, np.ndarray)):
+        raise TypeError(f"initial_policies must be a list or tuple of policies (one per player), "
+                        f"got {type(initial_policies).__name__}")
     if len(initial_policies) != len(shape):
         raise ValueError(f"initial_policies must hold one policy per player ({len(shape)}), got {len(initial_policies)}")
     policies = []
     for i, (p, m) in enumerate(zip(initial_policies, shape)):
-        p = as_probability_rows(p, f"initial_policies[{i}]")
+        p = as_probability_rows(as_real_array(p, f"initial_policies[{i}]"), f"initial_policies[{i}]")
         if p.shape not in {(m,), (n_runs, m)}:
             raise ValueError(f"initial_policies[{i}] must have shape ({m},) or ({n_runs}, {m}), got {p.shape}")
         policies.append(np.broadcast_to(p, (n_runs, m)).copy())
@@ -199,7 +233,7 @@ def learning_automata(payoffs, eta_1: float, eta_2: float = 0.0, initial_policie
     n_runs = check_int(n_runs, "n_runs", low=1)
     policies = _initial_policies(initial_policies, arrays[0].shape, n_runs)
     # validation above runs at call time; the generator below only iterates
-    return _automata_iterates(arrays, eta_1, eta_2, policies, as_rng(seed))
+    return _automata_iterates(arrays, eta_1, eta_2, policies, as_rng(check_seed(seed)))
 
 
 def _automata_iterates(arrays, eta_1, eta_2, policies, rng):
@@ -228,6 +262,7 @@ def linear_reward_inaction(payoffs, eta: float, initial_policies=None, n_runs: i
     >>> p1.tolist()
     [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]
     """
+    eta = check_real(eta, "eta", low=0, high=1, low_open=True, high_open=True)
     return learning_automata(payoffs, eta, 0.0, initial_policies, n_runs, seed)
 
 

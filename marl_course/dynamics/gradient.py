@@ -29,19 +29,19 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from marl_course._validation import as_bimatrix, as_finite_array, check_real
+from marl_course._validation import as_bimatrix, as_real_array, check_real
 from marl_course.games import mixed_nash_2x2
 
 
 def _check_2x2(R_1, R_2) -> tuple[np.ndarray, np.ndarray]:
-    R_1, R_2 = as_bimatrix(R_1, R_2, names=("R_1", "R_2"))
+    R_1, R_2 = as_bimatrix(as_real_array(R_1, "R_1"), as_real_array(R_2, "R_2"), names=("R_1", "R_2"))
     if R_1.shape != (2, 2):
         raise ValueError(f"R_1 and R_2 must be 2x2 (IGA and WoLF-IGA are two-action methods), got shape {R_1.shape}")
     return R_1, R_2
 
 
 def _check_unit_interval(value, name: str) -> np.ndarray:
-    array = as_finite_array(value, name)
+    array = as_real_array(value, name)
     if np.any((array < 0) | (array > 1)):
         raise ValueError(f"{name} must lie in [0, 1] (a probability)")
     return array
@@ -58,8 +58,16 @@ def expected_rewards_2x2(R_1, R_2, p_1, q_1) -> tuple[np.ndarray, np.ndarray]:
     [-0.5, 0.5]
     """
     R_1, R_2 = _check_2x2(R_1, R_2)
-    p, q = np.broadcast_arrays(_check_unit_interval(p_1, "p_1"), _check_unit_interval(q_1, "q_1"))
+    p, q = _broadcast_pq(p_1, q_1)
     return _values(R_1, p, q), _values(R_2, p, q)
+
+
+def _broadcast_pq(p_1, q_1) -> tuple[np.ndarray, np.ndarray]:
+    p, q = _check_unit_interval(p_1, "p_1"), _check_unit_interval(q_1, "q_1")
+    try:
+        return np.broadcast_arrays(p, q)
+    except ValueError:
+        raise ValueError(f"p_1 and q_1 must broadcast together, got shapes {p.shape} and {q.shape}") from None
 
 
 def _values(R: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -83,7 +91,7 @@ def value_gradients_2x2(R_1, R_2, p_1, q_1) -> tuple[np.ndarray, np.ndarray]:
     [2.0, 0.0]
     """
     R_1, R_2 = _check_2x2(R_1, R_2)
-    p, q = np.broadcast_arrays(_check_unit_interval(p_1, "p_1"), _check_unit_interval(q_1, "q_1"))
+    p, q = _broadcast_pq(p_1, q_1)
     return _gradients(R_1, R_2, p, q)
 
 
@@ -128,7 +136,9 @@ def wolf_iga(R_1, R_2, eta: float, alpha_min: float, alpha_max: float, initial, 
     initial : array_like, shape (2,) or (n_runs, 2)
         Starting points ``(p_1(0), q_1(0))``.
     equilibrium : (float, float), optional
-        ``(p_1*, q_1*)``; by default :func:`default_equilibrium_2x2`.
+        ``(p_1*, q_1*)``, a Nash equilibrium of the game (checked: neither player may gain more
+        than ``1e-6`` times the payoff range by deviating); by default
+        :func:`default_equilibrium_2x2`.
 
     Yields
     ------
@@ -148,12 +158,41 @@ def wolf_iga(R_1, R_2, eta: float, alpha_min: float, alpha_max: float, initial, 
     eta = check_real(eta, "eta", low=0, low_open=True)
     alpha_min = check_real(alpha_min, "alpha_min", low=0, low_open=True)
     alpha_max = check_real(alpha_max, "alpha_max", low=alpha_min)
+    start = _check_start(initial)
+    if equilibrium is None:
+        p_star, q_star = default_equilibrium_2x2(R_1, R_2)
+    else:
+        star = _check_unit_interval(equilibrium, "equilibrium")
+        if star.shape != (2,):
+            raise ValueError(f"equilibrium must be a pair (p_1*, q_1*), got shape {star.shape}")
+        p_star, q_star = tuple(star)
+        _check_equilibrium(R_1, R_2, p_star, q_star)
+    return _wolf_iga_iterates(R_1, R_2, eta, alpha_min, alpha_max, start, p_star, q_star)
+
+
+def _check_start(initial) -> np.ndarray:
     start = _check_unit_interval(initial, "initial")
     if start.shape[-1:] != (2,) or start.ndim > 2:
         raise ValueError(f"initial must have shape (2,) or (n_runs, 2), got {start.shape}")
-    p_star, q_star = default_equilibrium_2x2(R_1, R_2) if equilibrium is None else \
-        tuple(_check_unit_interval(equilibrium, "equilibrium").reshape(2))
-    return _wolf_iga_iterates(R_1, R_2, eta, alpha_min, alpha_max, np.atleast_2d(start).copy(), p_star, q_star)
+    return np.atleast_2d(start).copy()
+
+
+EQUILIBRIUM_TOL = 1e-6
+"""How much (relative to the payoff range) a player may gain by deviating from a given equilibrium."""
+
+
+def _check_equilibrium(R_1: np.ndarray, R_2: np.ndarray, p_star: float, q_star: float) -> None:
+    """Refuse a point ``(p_1*, q_1*)`` where a player gains by a unilateral deviation."""
+    spread = max(np.ptp(R_1), np.ptp(R_2))
+    tol = EQUILIBRIUM_TOL * spread
+    p, q = np.array([p_star]), np.array([q_star])
+    pure = np.array([0.0, 1.0])
+    gain_1 = _values(R_1, pure, np.full(2, q_star)).max() - _values(R_1, p, q)[0]
+    gain_2 = _values(R_2, np.full(2, p_star), pure).max() - _values(R_2, p, q)[0]
+    if gain_1 > tol or gain_2 > tol:
+        raise ValueError(f"equilibrium ({p_star:g}, {q_star:g}) is not a Nash equilibrium of (R_1, R_2): "
+                         f"a deviation gains {max(gain_1, gain_2):.3g} (> {tol:.3g}); "
+                         "leave equilibrium=None for the game's own")
 
 
 def _wolf_iga_iterates(R_1, R_2, eta, alpha_min, alpha_max, start, p_star, q_star):
@@ -185,5 +224,8 @@ def iga(R_1, R_2, eta: float, initial) -> Iterator[tuple[np.ndarray, np.ndarray]
     >>> bool(np.hypot(p[-1] - 0.5, q[-1] - 0.5)[0] > 0.3)
     True
     """
+    R_1, R_2 = _check_2x2(R_1, R_2)
+    eta = check_real(eta, "eta", low=0, low_open=True)
+    start = _check_start(initial)
     # with alpha_min = alpha_max the equilibrium is never consulted, so any point will do
-    return wolf_iga(R_1, R_2, eta, 1.0, 1.0, initial, equilibrium=(0.5, 0.5))
+    return _wolf_iga_iterates(R_1, R_2, eta, 1.0, 1.0, start, 0.5, 0.5)

@@ -34,7 +34,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from marl_course._validation import as_bimatrix, as_finite_array, as_probability_rows, as_rng, check_int, check_real
+from marl_course._validation import (
+    as_bimatrix,
+    as_probability_rows,
+    as_real_array,
+    as_rng,
+    check_bool,
+    check_int,
+    check_real,
+    check_seed,
+)
 
 
 class AnchorState(NamedTuple):
@@ -55,8 +64,7 @@ def centering_matrix(m: int) -> np.ndarray:
     array([[ 0.5, -0.5],
            [-0.5,  0.5]])
     """
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise ValueError(f"m must be a positive integer, got {m!r}")
+    m = check_int(m, "m", low=1)
     return np.eye(m) - np.full((m, m), 1.0 / m)
 
 
@@ -73,7 +81,10 @@ def project_to_simplex(points) -> np.ndarray:
            [1. , 0. ],
            [0.5, 0.5]])
     """
-    x = as_finite_array(points, "points", min_ndim=1)
+    return _project_to_simplex(as_real_array(points, "points", min_ndim=1))
+
+
+def _project_to_simplex(x: np.ndarray) -> np.ndarray:
     m = x.shape[-1]
     # sort descending; the threshold tau makes sum(max(x - tau, 0)) = 1
     s = -np.sort(-x, axis=-1)
@@ -125,7 +136,8 @@ def lagging_anchor(R_1, R_2=None, eta: float = 0.01, eta_d: float = 1.0, initial
     >>> bool(np.abs(path.v[-1] - 1 / 3).max() < 0.01)
     True
     """
-    R_1, R_2 = as_bimatrix(R_1, R_2, names=("R_1", "R_2"))
+    R_1, R_2 = as_bimatrix(as_real_array(R_1, "R_1"), None if R_2 is None else as_real_array(R_2, "R_2"),
+                           names=("R_1", "R_2"))
     eta = check_real(eta, "eta", low=0, low_open=True)
     eta_d = check_real(eta_d, "eta_d", low=0)
     if eta * eta_d > 1:
@@ -134,14 +146,15 @@ def lagging_anchor(R_1, R_2=None, eta: float = 0.01, eta_d: float = 1.0, initial
     m_1, m_2 = R_1.shape
     if initial is None:
         initial = (np.full(m_1, 1.0 / m_1), np.full(m_2, 1.0 / m_2))
-    if len(initial) != 2:
+    if not isinstance(initial, (list, tuple, np.ndarray)) or len(initial) != 2:
         raise ValueError("initial must be a pair (v(0), w(0))")
     v, w = (_start(s, f"initial[{i}]", m, n_runs) for i, (s, m) in enumerate(zip(initial, (m_1, m_2))))
-    return _anchor_iterates(R_1, R_2.T.copy(), eta, eta_d, v, w, bool(sampled), as_rng(seed))
+    sampled = check_bool(sampled, "sampled")
+    return _anchor_iterates(R_1, R_2.T.copy(), eta, eta_d, v, w, sampled, as_rng(check_seed(seed)))
 
 
 def _start(strategy, name: str, m: int, n_runs: int) -> np.ndarray:
-    s = as_probability_rows(strategy, name)
+    s = as_probability_rows(as_real_array(strategy, name), name)
     if s.shape not in {(m,), (n_runs, m)}:
         raise ValueError(f"{name} must have shape ({m},) or ({n_runs}, {m}), got {s.shape}")
     return np.broadcast_to(s, (n_runs, m)).copy()
@@ -165,7 +178,7 @@ def _anchor_iterates(R_1, R_2, eta, eta_d, v, w, sampled, rng):
         Y = _sample_one_hot(w, rng) if sampled else w                         # (n_runs, m_2)
         grad_v = Y @ R_1.T @ P_1                                              # rows of P_1 R_1 Y
         grad_w = X @ R_2.T @ P_2                                              # rows of P_2 R_2 X
-        v, v_bar = (project_to_simplex(v + eta * grad_v + eta * eta_d * (v_bar - v)),
+        v, v_bar = (_project_to_simplex(v + eta * grad_v + eta * eta_d * (v_bar - v)),
                     v_bar + eta * eta_d * (v - v_bar))
-        w, w_bar = (project_to_simplex(w + eta * grad_w + eta * eta_d * (w_bar - w)),
+        w, w_bar = (_project_to_simplex(w + eta * grad_w + eta * eta_d * (w_bar - w)),
                     w_bar + eta * eta_d * (w - w_bar))

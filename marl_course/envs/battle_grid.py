@@ -34,7 +34,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_rng, check_int, check_real
+from marl_course._validation import (
+    as_actions,
+    as_real_array,
+    as_rng,
+    check_bool,
+    check_generator,
+    check_int,
+    check_real,
+    check_seed,
+)
 
 MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1], [0, 0]])
 """Row/column displacement of actions 0 stay, 1 up, 2 down, 3 left, 4 right, 5 attack."""
@@ -52,7 +61,12 @@ def box_sum(grids: np.ndarray, radius: int) -> np.ndarray:
            [2., 3., 2.],
            [1., 2., 2.]])
     """
+    grids = as_real_array(grids, "grids", min_ndim=2)
     radius = check_int(radius, "radius", low=0)
+    return _box_sum(grids, radius)
+
+
+def _box_sum(grids: np.ndarray, radius: int) -> np.ndarray:
     padded = np.pad(grids, [(0, 0)] * (grids.ndim - 2) + [(radius, radius)] * 2).astype(float)
     cumulative = padded.cumsum(axis=-1).cumsum(axis=-2)
     cumulative = np.pad(cumulative, [(0, 0)] * (grids.ndim - 2) + [(1, 0), (1, 0)])
@@ -105,7 +119,7 @@ class BattleGrid:
         self.mean_radius = check_int(mean_radius, "mean_radius", low=1)
         self.max_steps = check_int(max_steps, "max_steps", low=1)
         self.blue_noise = check_real(blue_noise, "blue_noise", low=0, high=1)
-        self.blue_advances = bool(blue_advances)
+        self.blue_advances = check_bool(blue_advances, "blue_advances")
         self.obs_dim = 3 + 2 * (2 * self.view + 1) ** 2
         self._rng = as_rng(None)
 
@@ -113,7 +127,7 @@ class BattleGrid:
 
     def reset(self, seed=None):
         """Place the armies at random in their thirds; returns red's ``(obs, a-bar)``."""
-        self._rng = as_rng(seed)
+        self._rng = as_rng(check_seed(seed))
         n, third = self.n_agents, self.size // 3
         cells = [self._rng.choice(self.size * third, size=n, replace=False) for _ in range(2)]
         red = np.stack(np.divmod(cells[0], third), axis=1)
@@ -131,8 +145,10 @@ class BattleGrid:
 
     def step(self, red_actions):
         """Play red's actions (blue acts by script); returns ``(obs, a-bar, r, done, info)``."""
+        if not hasattr(self, "positions"):
+            raise ValueError("call reset(seed) before step(red_actions)")
         red_actions = as_actions(red_actions, (self.n_agents,), N_ACTIONS, "red_actions")
-        actions = np.concatenate([red_actions, scripted_action(self, team=1, rng=self._rng)])
+        actions = np.concatenate([red_actions, _scripted_action(self, 1, self._rng)])
         actions = np.where(self.alive, actions, 0)
         self._move(actions)
         damage_dealt, damage_taken = self._attack(actions)
@@ -200,7 +216,7 @@ class BattleGrid:
         red = self.alive & (self.team == 0)
         counts = np.zeros((N_ACTIONS, self.size, self.size))
         np.add.at(counts, (self.last_actions[red], *self.positions[red].T), 1)
-        around = box_sum(counts, self.mean_radius)[:, self.positions[:n, 0], self.positions[:n, 1]].T
+        around = _box_sum(counts, self.mean_radius)[:, self.positions[:n, 0], self.positions[:n, 1]].T
         around = around - np.eye(N_ACTIONS)[self.last_actions[:n]] * red[:n, None]   # exclude j
         total = around.sum(axis=1, keepdims=True)
         uniform = np.full_like(around, 1.0 / N_ACTIONS)
@@ -216,12 +232,22 @@ def scripted_action(env: BattleGrid, team: int, rng: np.random.Generator) -> np.
     -------
     numpy.ndarray of int, shape (n_agents,)
     """
+    if not isinstance(env, BattleGrid):
+        raise TypeError(f"env must be a BattleGrid, got {type(env).__name__}")
+    if not hasattr(env, "positions"):
+        raise ValueError("env must have been reset (call env.reset(seed) first)")
+    team = check_int(team, "team", low=0, high=1)
+    check_generator(rng)
+    return _scripted_action(env, team, rng)
+
+
+def _scripted_action(env: BattleGrid, team: int, rng: np.random.Generator) -> np.ndarray:
     mine = env.team == team
     enemies = env.alive & ~mine
     if not enemies.any():
         return np.zeros(int(mine.sum()), dtype=int)
     pos = env.positions[mine]
-    enemy_grid = box_sum(env._occupancy(enemies), 1)
+    enemy_grid = _box_sum(env._occupancy(enemies), 1)
     adjacent = enemy_grid[pos[:, 0], pos[:, 1]] > 0
     gap = env.positions[enemies].mean(axis=0) - pos                       # (n_agents, 2)
     vertical = np.abs(gap[:, 0]) >= np.abs(gap[:, 1])

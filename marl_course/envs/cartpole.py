@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_finite_array, as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_real_array, as_rng, check_bool, check_int, check_real, check_seed
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,12 @@ class CartPoleParams:
     """The episode ends when |x| exceeds this (m)."""
     theta_limit: float = 12 * 2 * np.pi / 360
     """The episode ends when |theta| exceeds this (rad; 12 degrees)."""
+
+    def __post_init__(self):
+        check_real(self.gravity, "gravity")
+        for name in ("cart_mass", "pole_mass", "half_length", "tau", "x_limit", "theta_limit"):
+            check_real(getattr(self, name), name, low=0, low_open=True)
+        check_real(self.force, "force", low=0)
 
 
 def cartpole_derivatives(state, force, params: CartPoleParams = CartPoleParams()) -> np.ndarray:
@@ -92,10 +98,21 @@ def cartpole_derivatives(state, force, params: CartPoleParams = CartPoleParams()
     >>> cartpole_derivatives([0.0, 0.0, 0.0, 0.0], 0.0).tolist()  # upright and still: equilibrium
     [0.0, 0.0, 0.0, 0.0]
     """
-    state = as_finite_array(state, "state")
-    if state.shape[-1] != 4:
+    state = as_real_array(state, "state")
+    if state.shape[-1:] != (4,):
         raise ValueError(f"state must have 4 entries (x, x_dot, theta, theta_dot) on its last axis, got shape {state.shape}")
-    force = as_finite_array(force, "force")
+    force = as_real_array(force, "force")
+    try:
+        np.broadcast_shapes(force.shape, state.shape[:-1])
+    except ValueError:
+        raise ValueError(f"force must be one force or one per state, shape {state.shape[:-1]}, "
+                         f"got shape {force.shape}") from None
+    if not isinstance(params, CartPoleParams):
+        raise TypeError(f"params must be a CartPoleParams, got {type(params).__name__}")
+    return _cartpole_derivatives(state, force, params)
+
+
+def _cartpole_derivatives(state: np.ndarray, force, params: CartPoleParams) -> np.ndarray:
     _, x_dot, theta, theta_dot = np.moveaxis(state, -1, 0)
     p = params
     total_mass = p.cart_mass + p.pole_mass
@@ -158,10 +175,8 @@ class CartPole:
                  max_steps: int = 200, params: CartPoleParams = CartPoleParams(), visible_flag: bool = False):
         self.n_envs = check_int(n_envs, "n_envs", low=1)
         self.flicker = check_real(flicker, "flicker", low=0, high=1)
-        for name, flag in (("hide_velocity", hide_velocity), ("visible_flag", visible_flag)):
-            if not isinstance(flag, (bool, np.bool_)):
-                raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
-        self.hide_velocity, self.visible_flag = bool(hide_velocity), bool(visible_flag)
+        self.hide_velocity = check_bool(hide_velocity, "hide_velocity")
+        self.visible_flag = check_bool(visible_flag, "visible_flag")
         self.max_steps = check_int(max_steps, "max_steps", low=1)
         if not isinstance(params, CartPoleParams):
             raise TypeError(f"params must be a CartPoleParams, got {type(params).__name__}")
@@ -174,7 +189,16 @@ class CartPole:
 
     def observe(self, state) -> np.ndarray:
         """``o_t ~ O(s_t)``: drop the velocities if hidden, blank each world with probability ``flicker``,
-        then append the visibility flag if asked."""
+        then append the visibility flag if asked.
+
+        ``state`` has shape ``(n_envs, 4)``; one uniform number per world is drawn for the flicker."""
+        state = as_real_array(state, "state", ndim=2)
+        if state.shape != (self.n_envs, 4):
+            raise ValueError(f"state must have shape ({self.n_envs}, 4) (one cart-pole state per world), "
+                             f"got {state.shape}")
+        return self._observe(state)
+
+    def _observe(self, state: np.ndarray) -> np.ndarray:
         obs = np.asarray(state, dtype=float)[:, [0, 2]] if self.hide_velocity else np.array(state, dtype=float)
         blank = self._rng.random(len(obs)) < self.flicker
         obs[blank] = 0.0
@@ -184,18 +208,18 @@ class CartPole:
 
     def reset(self, seed=None) -> np.ndarray:
         """Start ``n_envs`` episodes from states uniform in [-0.05, 0.05]^4; return ``o_0`` (B, obs_dim)."""
-        self._rng = as_rng(seed)
+        self._rng = as_rng(check_seed(seed))
         self.state = self._rng.uniform(-0.05, 0.05, size=(self.n_envs, 4))
         self.done = np.zeros(self.n_envs, dtype=bool)
         self.t = 0
-        return self.observe(self.state)
+        return self._observe(self.state)
 
     def step(self, actions):
         """Advance every running world one Euler step with action 0 (push left) or 1 (push right)."""
         actions = as_actions(actions, (self.n_envs,), 2)
         active = ~self.done
         force = np.where(actions == 1, self.params.force, -self.params.force)
-        new_state = self.state + self.params.tau * cartpole_derivatives(self.state, force, self.params)
+        new_state = self.state + self.params.tau * _cartpole_derivatives(self.state, force, self.params)
         self.state = np.where(active[:, None], new_state, self.state)
         self.t += 1
         x, theta = self.state[:, 0], self.state[:, 2]
@@ -203,7 +227,7 @@ class CartPole:
         self.done = self.done | terminal | (self.t >= self.max_steps)
         reward = active.astype(float)
         info = {"terminal": terminal, "active": active}
-        return self.observe(self.state), self.state.copy(), reward, self.done.copy(), info
+        return self._observe(self.state), self.state.copy(), reward, self.done.copy(), info
 
 
 def random_policy_return(env: CartPole, seed: int = 0) -> float:
@@ -216,7 +240,7 @@ def random_policy_return(env: CartPole, seed: int = 0) -> float:
     """
     if not isinstance(env, CartPole):
         raise TypeError(f"env must be a CartPole, got {type(env).__name__}")
-    rng = as_rng(seed)
+    rng = as_rng(check_seed(seed))
     env.reset(seed)
     total, done = np.zeros(env.n_envs), np.zeros(env.n_envs, dtype=bool)
     while not done.all():
@@ -258,10 +282,15 @@ def markov_prediction_error(observations, actions, history: int = 1) -> float:
     >>> markov_prediction_error(o, a, history=1) > 0.3 > 0.1 > markov_prediction_error(o, a, history=2)
     True
     """
-    obs = as_finite_array(observations, "observations", ndim=3)
+    obs = as_real_array(observations, "observations", ndim=3)
+    if obs.shape[1] < 2:
+        raise ValueError(f"observations must hold at least two steps (n_episodes, T + 1, obs_dim), got {obs.shape}")
     acts = np.asarray(actions)
     if acts.shape != obs.shape[:1] + (obs.shape[1] - 1,):
         raise ValueError(f"actions must have shape {(obs.shape[0], obs.shape[1] - 1)} (n_episodes, T), got {acts.shape}")
+    if not np.issubdtype(acts.dtype, np.integer) or acts.min() < 0:
+        raise ValueError(f"actions must be non-negative integers (action indices), got {acts.dtype} array "
+                         f"with minimum {acts.min()}")
     history = check_int(history, "history", low=1, high=obs.shape[1] - 1)
     n_actions = int(acts.max()) + 1
     steps = range(history - 1, obs.shape[1] - 1)
@@ -288,6 +317,10 @@ def markov_probe(flicker: float = 0.0, hide_velocity: bool = False, history: int
     >>> markov_probe(0.0, False, 1) < 0.02 < markov_probe(0.5, False, 1)  # flicker breaks the Markov property
     True
     """
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
+    steps = check_int(steps, "steps", low=1)
+    history = check_int(history, "history", low=1, high=steps)
+    seed = check_seed(seed)
     env = CartPole(n_envs=n_episodes, flicker=flicker, hide_velocity=hide_velocity, max_steps=steps)
     actions = as_rng(seed).integers(0, 2, size=(steps, env.n_envs))
     obs = np.stack([env.reset(seed)] + [env.step(a)[0] for a in actions], axis=1)

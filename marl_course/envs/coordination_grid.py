@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_rng, check_int, check_real, check_seed
 
 MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1], [0, 0]])
 """Actions as (d_row, d_col): stay, up, down, left, right, catch (stays put)."""
@@ -70,6 +70,10 @@ class CoordinationGrid:
         self.step_cost = check_real(step_cost, "step_cost", low=0)
         self.prey_move_prob = check_real(prey_move_prob, "prey_move_prob", low=0, high=1)
         self.miscoordination_penalty = check_real(miscoordination_penalty, "miscoordination_penalty", low=0)
+        if self.n_agents + 1 > self.size * self.size:
+            raise ValueError(f"n_agents = {self.n_agents} predators and the prey need {self.n_agents + 1} distinct cells, "
+                             f"but a grid of size = {self.size} has only {self.size * self.size}: "
+                             "too many agents for the grid")
         self.obs_dim = 2 + 3 * self.n_agents
         self.state_dim = 2 * self.n_agents + 2
         self._rng = as_rng(None)
@@ -101,7 +105,7 @@ class CoordinationGrid:
 
     def reset(self, seed=None):
         """New worlds: predators and prey on distinct random cells; returns ``(obs, state)``."""
-        self._rng = as_rng(seed)
+        self._rng = as_rng(check_seed(seed))
         cells = self.size * self.size
         picks = np.argsort(self._rng.random((self.n_envs, cells)), axis=1)[:, : self.n_agents + 1]
         coords = np.stack([picks // self.size, picks % self.size], axis=-1)  # (n_envs, n + 1, 2)

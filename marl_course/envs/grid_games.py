@@ -28,7 +28,7 @@ import itertools
 
 import numpy as np
 
-from marl_course._validation import as_rng, check_int
+from marl_course._validation import as_rng, check_int, check_real, check_seed
 from marl_course.games.stochastic import StochasticGame
 
 ACTIONS = ("up", "down", "left", "right")
@@ -42,12 +42,29 @@ GOAL_REWARD, COLLISION_REWARD = 100.0, -1.0
 
 
 def state_of(cell_1: int, cell_2: int) -> int:
-    """The state index of the two agents' cells."""
+    """The state index of the two agents' cells.
+
+    >>> state_of(0, 2)
+    2
+    """
+    cell_1, cell_2 = check_int(cell_1, "cell_1", low=0, high=8), check_int(cell_2, "cell_2", low=0, high=8)
+    return _state_of(cell_1, cell_2)
+
+
+def _state_of(cell_1: int, cell_2: int) -> int:
     return 9 * cell_1 + cell_2
 
 
 def cells_of(state: int) -> tuple[int, int]:
-    """The two agents' cells in a non-terminal state."""
+    """The two agents' cells in a non-terminal state.
+
+    >>> cells_of(2)
+    (0, 2)
+    """
+    return _cells_of(check_int(state, "state", low=0, high=TERMINAL - 1))
+
+
+def _cells_of(state: int) -> tuple[int, int]:
     return divmod(state, 9)
 
 
@@ -59,7 +76,7 @@ def _target(cell: int, action: int) -> int:
 
 def _outcomes(game: int, state: int, action_1: int, action_2: int):
     """``(probability, next_state, rewards, cells)`` for every outcome of the barrier coin flips."""
-    cells, goals = cells_of(state), GOALS[game]
+    cells, goals = _cells_of(state), GOALS[game]
     options = []
     for i, action in enumerate((action_1, action_2)):
         target = _target(cells[i], action)
@@ -74,7 +91,7 @@ def _outcomes(game: int, state: int, action_1: int, action_2: int):
             t_1, t_2 = cells
         reached = (t_1 == goals[0], t_2 == goals[1])
         rewards += GOAL_REWARD * np.array(reached)
-        yield p_1 * p_2, TERMINAL if any(reached) else state_of(t_1, t_2), rewards, (t_1, t_2)
+        yield p_1 * p_2, TERMINAL if any(reached) else _state_of(t_1, t_2), rewards, (t_1, t_2)
 
 
 def grid_game(game: int = 1, discount: float = 0.99) -> StochasticGame:
@@ -90,6 +107,7 @@ def grid_game(game: int = 1, discount: float = 0.99) -> StochasticGame:
     0.25
     """
     game = check_int(game, "game", low=1, high=2)
+    discount = check_real(discount, "discount", low=0, high=1, high_open=True)
     transitions = np.zeros((N_STATES, 4, 4, N_STATES))
     rewards = np.zeros((2, N_STATES, 4, 4))
     transitions[TERMINAL, :, :, TERMINAL] = 1.0
@@ -119,13 +137,13 @@ class GridGame:
     def __init__(self, game: int = 1):
         self.game = check_int(game, "game", low=1, high=2)
         self.rng = np.random.default_rng()
-        self.state, self.cells = state_of(*STARTS), STARTS
+        self.state, self.cells = _state_of(*STARTS), STARTS
 
     def reset(self, seed=None) -> int:
         """Put the agents on their start cells; ``seed`` re-seeds the barrier coin flips."""
         if seed is not None:
-            self.rng = as_rng(seed)
-        self.state, self.cells = state_of(*STARTS), STARTS
+            self.rng = as_rng(check_seed(seed))
+        self.state, self.cells = _state_of(*STARTS), STARTS
         return self.state
 
     def step(self, action_1: int, action_2: int) -> tuple[int, np.ndarray, bool]:
@@ -148,8 +166,16 @@ def random_transitions(env: GridGame, n_episodes: int, seed=None, max_steps: int
     >>> sum(next_state == TERMINAL for *_, next_state in steps)
     2
     """
+    if not isinstance(env, GridGame):
+        raise TypeError(f"env must be a GridGame, got {type(env).__name__}")
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
-    rng = as_rng(seed)
+    max_steps = check_int(max_steps, "max_steps", low=1)
+    rng = as_rng(check_seed(seed))
+    # validation above runs at call time; the generator below only plays
+    return _random_transitions(env, n_episodes, rng, max_steps)
+
+
+def _random_transitions(env: GridGame, n_episodes: int, rng: np.random.Generator, max_steps: int):
     env.rng = rng
     for _ in range(n_episodes):
         state = env.reset()
@@ -170,10 +196,18 @@ def greedy_path(env: GridGame, joint_action, seed=None, max_steps: int = 20) -> 
     >>> greedy_path(GridGame(1), lambda s: (0, 0))[:3]
     [(0, 2), (3, 5), (6, 8)]
     """
-    env.reset(seed=seed)
+    if not isinstance(env, GridGame):
+        raise TypeError(f"env must be a GridGame, got {type(env).__name__}")
+    if not callable(joint_action):
+        raise TypeError(f"joint_action must be a function state -> (a_1, a_2), got {type(joint_action).__name__}")
+    max_steps = check_int(max_steps, "max_steps", low=1)
+    env.reset(seed=check_seed(seed))
     path, state = [STARTS], env.state
     for _ in range(max_steps):
-        state, _, done = env.step(*joint_action(state))
+        actions = joint_action(state)
+        if not isinstance(actions, (tuple, list, np.ndarray)) or len(actions) != 2:
+            raise ValueError(f"joint_action must return a pair (a_1, a_2), got {actions!r}")
+        state, _, done = env.step(*actions)
         path.append(env.cells)
         if done:
             break

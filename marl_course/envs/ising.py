@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, as_rng, check_int
+from marl_course._validation import as_real_array, as_rng, check_int, check_seed
 
 CRITICAL_TEMPERATURE = 2.0 / np.log(1.0 + np.sqrt(2.0))
 """Onsager's critical temperature ``T_c = 2 / ln(1 + sqrt 2)`` of the square lattice (J = 1)."""
@@ -38,9 +38,16 @@ N_NEIGHBOURS = 4
 
 def _check_lattice(values, name: str) -> np.ndarray:
     array = np.asarray(values)
-    if array.ndim < 2 or array.shape[-1] != array.shape[-2] or array.shape[-1] < 2:
+    if array.ndim < 2 or array.shape[-1] != array.shape[-2] or array.shape[-1] < 2 or array.size == 0:
         raise ValueError(f"{name} must have shape (..., L, L) with L >= 2, got shape {array.shape}")
     return array
+
+
+def _check_spins(spins, name: str = "spins") -> np.ndarray:
+    spins = _check_lattice(spins, name)
+    if not np.isin(spins, (-1, 1)).all():
+        raise ValueError(f"{name} must hold -1 and +1 only")
+    return spins
 
 
 def spins_from_actions(actions) -> np.ndarray:
@@ -55,6 +62,10 @@ def spins_from_actions(actions) -> np.ndarray:
     actions = _check_lattice(actions, "actions")
     if not np.isin(actions, (0, 1)).all():
         raise ValueError("actions must hold 0 (spin down) or 1 (spin up) only")
+    return _spins_from_actions(actions)
+
+
+def _spins_from_actions(actions: np.ndarray) -> np.ndarray:
     return 2 * actions.astype(int) - 1
 
 
@@ -78,6 +89,14 @@ def neighbour_sum(values) -> np.ndarray:
            [4, 2, 4]])
     """
     values = _check_lattice(values, "values")
+    if values.dtype.kind not in "biuf":
+        raise TypeError(f"values must be numbers, got {values.dtype} entries")
+    if values.dtype.kind == "f" and not np.isfinite(values).all():
+        raise ValueError("values must contain only finite numbers (no NaN or inf)")
+    return _neighbour_sum(values)
+
+
+def _neighbour_sum(values: np.ndarray) -> np.ndarray:
     return (np.roll(values, 1, axis=-1) + np.roll(values, -1, axis=-1)
             + np.roll(values, 1, axis=-2) + np.roll(values, -1, axis=-2))
 
@@ -92,8 +111,11 @@ def ising_rewards(spins) -> np.ndarray:
            [2., 2., 2.],
            [2., 2., 2.]])
     """
-    spins = _check_lattice(spins, "spins")
-    return 0.5 * spins * neighbour_sum(spins)
+    return _ising_rewards(_check_spins(spins))
+
+
+def _ising_rewards(spins: np.ndarray) -> np.ndarray:
+    return 0.5 * spins * _neighbour_sum(spins)
 
 
 def lattice_mean_action(actions, n_actions: int = 2) -> np.ndarray:
@@ -122,9 +144,13 @@ def lattice_mean_action(actions, n_actions: int = 2) -> np.ndarray:
     actions = _check_lattice(actions, "actions")
     if not np.issubdtype(actions.dtype, np.integer) or actions.min() < 0 or actions.max() >= n_actions:
         raise ValueError(f"actions must be integers in [0, {n_actions - 1}]")
+    return _lattice_mean_action(actions, n_actions)
+
+
+def _lattice_mean_action(actions: np.ndarray, n_actions: int) -> np.ndarray:
     one_hot = np.eye(n_actions)[actions]                      # (..., L, L, n_actions)
     one_hot = np.moveaxis(one_hot, -1, 0)                     # (n_actions, ..., L, L)
-    return np.moveaxis(neighbour_sum(one_hot), 0, -1) / N_NEIGHBOURS
+    return np.moveaxis(_neighbour_sum(one_hot), 0, -1) / N_NEIGHBOURS
 
 
 def order_parameter(spins) -> np.ndarray:
@@ -135,7 +161,10 @@ def order_parameter(spins) -> np.ndarray:
     >>> float(order_parameter([[1, 1], [1, -1]]))
     0.5
     """
-    spins = _check_lattice(spins, "spins")
+    return _order_parameter(_check_spins(spins))
+
+
+def _order_parameter(spins: np.ndarray) -> np.ndarray:
     return np.abs(spins.mean(axis=(-2, -1)))
 
 
@@ -167,24 +196,31 @@ def heat_bath_sweeps(spins, temperature, n_sweeps: int, seed=None):
     >>> order_parameter(last).round(1)
     array([1. , 0.1])
     """
-    spins = _check_lattice(spins, "spins")
-    if not np.isin(spins, (-1, 1)).all():
-        raise ValueError("spins must hold -1 and +1 only")
+    spins = _check_spins(spins)
     size = spins.shape[-1]
     if size % 2:
         raise ValueError(f"spins must have an even side L for the checkerboard update, got L = {size}")
-    temperature = as_finite_array(temperature, "temperature")
+    temperature = as_real_array(temperature, "temperature")
     if np.any(temperature <= 0):
         raise ValueError("temperature must be positive")
+    try:
+        temperature = np.broadcast_to(temperature, spins.shape[:-2])
+    except ValueError:
+        raise ValueError(f"temperature must be one value or broadcastable to the chains' shape {spins.shape[:-2]}, "
+                         f"got shape {temperature.shape}") from None
     n_sweeps = check_int(n_sweeps, "n_sweeps", low=1)
-    rng = as_rng(seed)
-    spins = spins.astype(int).copy()
-    temperature = np.broadcast_to(temperature, spins.shape[:-2])[..., None, None]
+    rng = as_rng(check_seed(seed))
+    # validation above runs at call time; the generator below only iterates
+    return _heat_bath_sweeps(spins.astype(int).copy(), temperature[..., None, None], n_sweeps, rng)
+
+
+def _heat_bath_sweeps(spins, temperature, n_sweeps, rng):
+    size = spins.shape[-1]
     rows, cols = np.indices((size, size))
     colours = [(rows + cols) % 2 == c for c in (0, 1)]
     for _ in range(n_sweeps):
         for colour in colours:
-            p_up = 1.0 / (1.0 + np.exp(-2.0 * neighbour_sum(spins) / temperature))
+            p_up = 1.0 / (1.0 + np.exp(-2.0 * _neighbour_sum(spins) / temperature))
             new = np.where(rng.random(spins.shape) < p_up, 1, -1)
             spins = np.where(colour, new, spins)
         yield spins
@@ -216,10 +252,14 @@ def monte_carlo_order_parameter(size: int, temperatures, n_sweeps: int = 400, bu
     (True, True)
     """
     size = check_int(size, "size", low=2)
-    temperatures = as_finite_array(temperatures, "temperatures", ndim=1)
+    if size % 2:
+        raise ValueError(f"size must be even (the checkerboard update), got {size}")
+    temperatures = as_real_array(temperatures, "temperatures", ndim=1)
+    if np.any(temperatures <= 0):
+        raise ValueError("temperatures must be positive")
     n_sweeps = check_int(n_sweeps, "n_sweeps", low=1)
     burn_in = check_int(burn_in, "burn_in", low=0, high=n_sweeps - 1)
     start = np.ones((temperatures.size, size, size), dtype=int)
-    xi = [order_parameter(s) for s in heat_bath_sweeps(start, temperatures, n_sweeps, seed)]
+    xi = [_order_parameter(s) for s in heat_bath_sweeps(start, temperatures, n_sweeps, seed)]
     return np.mean(xi[burn_in:], axis=0)
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_finite_array, as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_real_array, as_rng, check_int, check_real, check_seed
 
 MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1]])
 """Row/column displacement of actions 0 stay, 1 up, 2 down, 3 left, 4 right."""
@@ -66,11 +66,16 @@ def k_nearest_adjacency(positions, k: int) -> np.ndarray:
            [1, 1, 0],
            [0, 1, 1]])
     """
-    positions = as_finite_array(positions, "positions", min_ndim=2)
+    positions = as_real_array(positions, "positions", min_ndim=2)
     if positions.shape[-1] != 2:
         raise ValueError(f"positions must have shape (..., n_agents, 2), got {positions.shape}")
     n = positions.shape[-2]
     k = check_int(k, "k", low=0, high=n - 1)
+    return _k_nearest_adjacency(positions, k)
+
+
+def _k_nearest_adjacency(positions: np.ndarray, k: int) -> np.ndarray:
+    n = positions.shape[-2]
     dist = np.linalg.norm(positions[..., :, None, :] - positions[..., None, :, :], axis=-1)
     dist = dist + np.eye(n) * -1.0  # self first
     order = np.argsort(dist, axis=-1, kind="stable")[..., : k + 1]  # (..., n_agents, k + 1)
@@ -135,7 +140,7 @@ class Jungle:
 
     def reset(self, seed=None):
         """Start new episodes; returns ``(obs, info)`` with ``obs`` of shape ``(E, N, obs_dim)``."""
-        self._rng = as_rng(seed)
+        self._rng = as_rng(check_seed(seed))
         self.agent_pos = self._rng.integers(0, self.size, size=(self.n_envs, self.n_agents, 2))
         self.food_pos = self._rng.integers(0, self.size, size=(self.n_envs, self.n_food, 2))
         self.t = 0
@@ -176,7 +181,7 @@ class Jungle:
         return obs.astype(np.float32)
 
     def _info(self) -> dict:
-        return {"adjacency": k_nearest_adjacency(self.agent_pos, self.k), "agent_pos": self.agent_pos.copy(),
+        return {"adjacency": _k_nearest_adjacency(self.agent_pos, self.k), "agent_pos": self.agent_pos.copy(),
                 "food_pos": self.food_pos.copy(), "eating": self.eating()}
 
 
@@ -193,8 +198,10 @@ def random_policy_return(env: Jungle, n_episodes: int = 8, seed=100) -> float:
     >>> 0.0 < r < Jungle().episode_length
     True
     """
+    if not isinstance(env, Jungle):
+        raise TypeError(f"env must be a Jungle, got {type(env).__name__}")
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
-    rng = as_rng(seed)
+    rng = as_rng(check_seed(seed))
     totals = []
     for _ in range(n_episodes):
         env.reset(seed=int(rng.integers(2**31)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_actions, check_int, check_real
+from marl_course._validation import as_actions, check_choice, check_int, check_real, check_seed
 from marl_course.games import StochasticGame, repeated_game
 from marl_course.games.gallery import GALLERY, NormalFormGame
 
@@ -93,6 +93,7 @@ class RepeatedMatrixGame:
 
         The dynamics are deterministic, so ``seed`` is accepted for the common interface only.
         """
+        check_seed(seed)
         self._t = 0
         return self._observe()
 
@@ -127,6 +128,5 @@ def make_matrix_game(name: str, n_envs: int = 1, discount: float = 0.9, horizon:
     >>> make_matrix_game("rock_paper_scissors", n_envs=4).action_counts
     (3, 3)
     """
-    if name not in GALLERY:
-        raise ValueError(f"name must be one of {sorted(GALLERY)}, got {name!r}")
+    check_choice(name, "name", sorted(GALLERY))
     return RepeatedMatrixGame(GALLERY[name](), n_envs=n_envs, discount=discount, horizon=horizon)

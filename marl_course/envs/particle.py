@@ -39,7 +39,7 @@ from itertools import permutations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_finite_array, as_rng, check_int
+from marl_course._validation import as_actions, as_real_array, as_rng, check_generator, check_int, check_real
 
 DT = 0.1
 """Integration time step."""
@@ -134,7 +134,7 @@ class ParticleWorld:
     def _integrate(self, action_force: np.ndarray) -> None:
         force = action_force  # (B, n_agents, 2)
         if self.collide:
-            force = force + contact_forces(self.agent_pos, self.agent_size)
+            force = force + _contact_forces(self.agent_pos, self.agent_size)
         self.agent_pos = self.agent_pos + self.agent_vel * DT  # old velocity first, as mpe2
         self.agent_vel = self.agent_vel * (1.0 - DAMPING) + force * DT
 
@@ -158,6 +158,17 @@ def pairwise_offsets(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> float(dist[0, 0, 1])
     5.0
     """
+    return _pairwise_offsets(_check_positions(pos, "pos"))
+
+
+def _check_positions(pos, name: str) -> np.ndarray:
+    pos = as_real_array(pos, name, ndim=3)
+    if pos.shape[-1] != 2:
+        raise ValueError(f"{name} must have shape (B, n, 2) (2-D positions), got {pos.shape}")
+    return pos
+
+
+def _pairwise_offsets(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     delta = pos[:, :, None, :] - pos[:, None, :, :]
     return delta, np.sqrt(np.sum(delta**2, axis=-1))
 
@@ -169,7 +180,13 @@ def contact_forces(pos: np.ndarray, size: float) -> np.ndarray:
     >>> bool(f[0, 0, 0] < 0 < f[0, 1, 0])   # pushed apart along x
     True
     """
-    delta, dist = pairwise_offsets(pos)
+    pos = _check_positions(pos, "pos")
+    size = check_real(size, "size", low=0)
+    return _contact_forces(pos, size)
+
+
+def _contact_forces(pos: np.ndarray, size: float) -> np.ndarray:
+    delta, dist = _pairwise_offsets(pos)
     n = pos.shape[1]
     off_diagonal = ~np.eye(n, dtype=bool)
     safe = np.where(off_diagonal, dist, 1.0)
@@ -228,9 +245,7 @@ class CooperativeNavigation(ParticleWorld):
     def __init__(self, n_worlds: int = 1, n_agents: int = 3, max_steps: int = 25, local_ratio: float = 0.5):
         super().__init__(n_worlds, max_steps)
         self.n_agents = self.n_landmarks = check_int(n_agents, "n_agents", low=2)
-        if not 0.0 <= float(local_ratio) <= 1.0:
-            raise ValueError(f"local_ratio must be in [0, 1], got {local_ratio}")
-        self.local_ratio = float(local_ratio)
+        self.local_ratio = check_real(local_ratio, "local_ratio", low=0, high=1)
         self.obs_dims = (4 + 2 * self.n_landmarks + 4 * (self.n_agents - 1),) * self.n_agents
 
     def _place(self, b, rng):
@@ -243,7 +258,7 @@ class CooperativeNavigation(ParticleWorld):
 
     def collisions(self) -> np.ndarray:
         """Number of other agents each agent overlaps, shape ``(B, n_agents)``."""
-        _, dist = pairwise_offsets(self.agent_pos)
+        _, dist = _pairwise_offsets(self.agent_pos)
         touching = (dist < 2 * self.agent_size) & ~np.eye(self.n_agents, dtype=bool)
         return touching.sum(axis=2)
 
@@ -326,12 +341,21 @@ class PhysicalDeception(ParticleWorld):
 
 def noop_actions(obs: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
     """The always-no-op policy: action 0 for every agent of every world, ``(B, n_agents)``."""
-    return np.zeros(obs.shape[:2], dtype=int)
+    return np.zeros(_observation_batch(obs), dtype=int)
 
 
 def random_actions(obs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The uniform random policy over the 5 actions, ``(B, n_agents)``."""
-    return rng.integers(0, N_ACTIONS, size=obs.shape[:2])
+    shape = _observation_batch(obs)
+    return check_generator(rng).integers(0, N_ACTIONS, size=shape)
+
+
+def _observation_batch(obs) -> tuple[int, int]:
+    """``(B, n_agents)`` of observations ``(B, n_agents, obs_dim)`` (a cheap check: policies run every step)."""
+    shape = np.shape(obs)
+    if len(shape) != 3:
+        raise ValueError(f"obs must have shape (B, n_agents, obs_dim), got shape {shape}")
+    return shape[:2]
 
 
 def scripted_navigation_actions(obs, rng: np.random.Generator | None = None, gain: float = 2.0,
@@ -360,7 +384,10 @@ def scripted_navigation_actions(obs, rng: np.random.Generator | None = None, gai
     >>> scripted_navigation_actions(obs).shape
     (8, 3)
     """
-    obs = as_finite_array(obs, "obs", ndim=3)
+    obs = as_real_array(obs, "obs", ndim=3)
+    gain = check_real(gain, "gain", low=0)
+    damping = check_real(damping, "damping", low=0)
+    dead_zone = check_real(dead_zone, "dead_zone", low=0)
     B, n, d = obs.shape
     if d != 4 + 2 * n + 4 * (n - 1):
         raise ValueError(f"obs must be cooperative navigation observations of length {4 + 2 * n + 4 * (n - 1)}, got {d}")
@@ -393,6 +420,20 @@ def play_episode(env: ParticleWorld, policy, seed: int = 0):
     >>> len(steps), steps[-1].rewards.shape, bool(steps[-1].done.all())
     (25, (2, 3), True)
     """
+    _check_episode_args(env, policy, seed)
+    # validation above runs at call time; the generator below only plays
+    return _play_episode(env, policy, seed)
+
+
+def _check_episode_args(env, policy, seed) -> None:
+    if not isinstance(env, ParticleWorld):
+        raise TypeError(f"env must be a ParticleWorld (e.g. CooperativeNavigation), got {type(env).__name__}")
+    if not callable(policy):
+        raise TypeError(f"policy must be a function policy(obs, rng) -> actions, got {type(policy).__name__}")
+    check_int(seed, "seed", low=0)
+
+
+def _play_episode(env: ParticleWorld, policy, seed: int):
     rng = as_rng(seed)
     obs, _ = env.reset(seed)
     done = np.zeros(env.n_worlds, dtype=bool)
@@ -471,6 +512,7 @@ def navigation_metrics(env: CooperativeNavigation, policy, seed: int = 0) -> dic
     """
     if not isinstance(env, CooperativeNavigation):
         raise TypeError(f"env must be a CooperativeNavigation, got {type(env).__name__}")
+    _check_episode_args(env, policy, seed)
     distance = collisions = total = 0.0
     steps = 0
     for out in play_episode(env, policy, seed):
@@ -496,6 +538,7 @@ def record_episode(env: ParticleWorld, policy, seed: int = 0) -> dict[str, np.nd
     >>> rec["agent_pos"].shape, rec["rewards"].shape
     ((26, 3, 2), (25, 3))
     """
+    _check_episode_args(env, policy, seed)
     positions = []
 
     def recording_policy(obs, rng):
@@ -521,6 +564,7 @@ def joint_steps_per_second(n_worlds: int, n_steps: int, seed: int = 0) -> float:
 
     n_worlds = check_int(n_worlds, "n_worlds", low=1)
     n_steps = check_int(n_steps, "n_steps", low=1)
+    seed = check_int(seed, "seed", low=0)
     env = CooperativeNavigation(n_worlds=n_worlds, max_steps=10**9)
     env.reset(seed)
     actions = np.random.default_rng(seed).integers(0, N_ACTIONS, size=(n_steps, n_worlds, env.n_agents))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_rng, check_int, check_real
+from marl_course._validation import as_actions, as_rng, check_int, check_real, check_seed
 from marl_course.envs.jungle import MOVES
 
 
@@ -65,7 +65,7 @@ class PredatorPrey:
 
     def reset(self, seed=None):
         """Start new episodes: prey and predators on uniformly random cells."""
-        self._rng = as_rng(seed)
+        self._rng = as_rng(check_seed(seed))
         self.predator_pos = self._rng.integers(0, self.size, size=(self.n_envs, self.n_agents, 2))
         self.prey_pos = self._rng.integers(0, self.size, size=(self.n_envs, 2))
         self.done = np.zeros(self.n_envs, dtype=bool)  # a world born solved ends at its first step

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import trange
 
-from marl_course._validation import as_rng, check_int, check_real
+from marl_course._validation import as_rng, check_bool, check_int, check_real, check_seed
 from marl_course.games.stochastic import StochasticGame
 
 ROWS, COLS = 4, 5
@@ -130,7 +130,7 @@ class Soccer:
     def reset(self, seed=None) -> int:
         """Start a new game (ball to a random player); ``seed`` re-seeds the game's generator."""
         if seed is not None:
-            self.rng = as_rng(seed)
+            self.rng = as_rng(check_seed(seed))
         self.state = START_STATES[int(self.rng.integers(2))]
         return self.state
 
@@ -223,6 +223,13 @@ class MatchRecord:
     draws: int
     steps: int
 
+    def __post_init__(self):
+        for name in ("wins_a", "wins_b", "draws", "steps"):
+            check_int(getattr(self, name), name, low=0)
+        if self.wins_a + self.wins_b + self.draws > self.steps:
+            raise ValueError(f"wins_a + wins_b + draws must be at most steps (a game lasts at least one step), "
+                             f"got {self.wins_a} + {self.wins_b} + {self.draws} > {self.steps}")
+
     @property
     def percent_won_a(self) -> float:
         """A's share of the decided games, in percent (nan when none was decided)."""
@@ -246,17 +253,29 @@ def play(env: Soccer, player_a, player_b, n_steps: int, seed=None, learn: bool =
     >>> record.percent_won_a > 80
     True
     """
+    if not isinstance(env, Soccer):
+        raise TypeError(f"env must be a Soccer game, got {type(env).__name__}")
+    for player, name in ((player_a, "player_a"), (player_b, "player_b")):
+        if not (callable(getattr(player, "act", None)) and callable(getattr(player, "update", None))):
+            raise TypeError(f"{name} must have act(state, rng) and update(state, own, other, reward, next_state) "
+                            f"methods, got {type(player).__name__}")
     n_steps = check_int(n_steps, "n_steps", low=1)
-    rng = as_rng(seed)
+    learn = check_bool(learn, "learn")
+    progress = check_bool(progress, "progress")
+    rng = as_rng(check_seed(seed))
+    from marl_course.tabular.q_learning import _unchecked  # the package's own players skip their input checks
+
+    act_a, act_b = _unchecked(player_a, "act"), _unchecked(player_b, "act")
+    update_a, update_b = _unchecked(player_a, "update"), _unchecked(player_b, "update")
     env.rng = rng
     wins_a = wins_b = draws = 0
     state = env.state
     for _ in trange(n_steps, disable=not progress, desc="soccer steps", mininterval=0.5):
-        action_a, action_b = player_a.act(state, rng), player_b.act(state, rng)
+        action_a, action_b = act_a(state, rng), act_b(state, rng)
         next_state, rewards, over = env.step(action_a, action_b)
         if learn:
-            player_a.update(state, action_a, action_b, rewards[0], next_state)
-            player_b.update(state, action_b, action_a, rewards[1], next_state)
+            update_a(state, action_a, action_b, rewards[0], next_state)
+            update_b(state, action_b, action_a, rewards[1], next_state)
         if over:
             wins_a += rewards[0] > 0
             wins_b += rewards[1] > 0

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_rng, check_int
+from marl_course._validation import as_actions, check_int, check_seed
 
 STATE_NAMES = ("1", "2A", "2B")
 """The three states, in the order of the state one-hot."""
@@ -84,7 +84,7 @@ class TwoStepGame:
 
     def reset(self, seed=None):
         """Start every game in state 1 (deterministic; ``seed`` is accepted for the common interface)."""
-        as_rng(seed)
+        check_seed(seed)
         self._state[:] = 0
         return self._observe()
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_finite_array
+from marl_course._validation import as_real_array, check_bool
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
 from marl_course.tabular.minimax_q import MinimaxQ
+from marl_course.tabular.nash_q import _check_rewards
 
 
 def friend_or_foe_value(stage_q, friends) -> tuple[float, np.ndarray]:
@@ -47,10 +48,16 @@ def friend_or_foe_value(stage_q, friends) -> tuple[float, np.ndarray]:
     >>> friend_or_foe_value([[1, 5], [2, 0]], [True])  # Friend-Q: the best joint action
     (5.0, array([1., 0.]))
     """
-    stage_q = as_finite_array(stage_q, "stage_q", min_ndim=2)
-    friends = [bool(f) for f in friends]
+    stage_q = as_real_array(stage_q, "stage_q", min_ndim=2)
+    if not isinstance(friends, (list, tuple, np.ndarray)):
+        raise TypeError(f"friends must be a sequence of bools (one per other player), got {type(friends).__name__}")
+    friends = [check_bool(f, f"friends[{k}]") for k, f in enumerate(friends)]
     if len(friends) != stage_q.ndim - 1:
         raise ValueError(f"friends must label {stage_q.ndim - 1} other players, got {len(friends)}")
+    return _friend_or_foe_value(stage_q, friends)
+
+
+def _friend_or_foe_value(stage_q: np.ndarray, friends: list) -> tuple[float, np.ndarray]:
     team_axes = [0] + [k + 1 for k, f in enumerate(friends) if f]
     foe_axes = [k + 1 for k, f in enumerate(friends) if not f]
     team = stage_q.transpose(team_axes + foe_axes)
@@ -86,18 +93,24 @@ class FriendOrFoeQ(MinimaxQ):
 
     def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, friend: bool, discount: float = 0.9,
                  explore: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
+        friend = check_bool(friend, "friend")
         super().__init__(n_states, n_actions, n_opponent_actions, discount, explore, alpha, alpha_decay)
-        self.friend = bool(friend)
+        self.friend = friend
         self.Q[:] = 0.0
         self.V[:] = 0.0
 
     def update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
         """Littman (2001): back up ``Q_i(s, a, o)`` with ``V_i(s')``, then re-solve ``s``'s stage game."""
+        state, action, opponent_action, next_state = self._check_step(state, action, opponent_action, reward,
+                                                                      next_state)
+        self._update(state, action, opponent_action, reward, next_state)
+
+    def _update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
         # (step 1) Q_i(s, a, o) <- (1 - alpha) Q_i(s, a, o) + alpha (r_i + gamma V_i(s'))
         self.Q[state, action, opponent_action] = ((1 - self.alpha) * self.Q[state, action, opponent_action]
                                                   + self.alpha * (reward + self.discount * self.V[next_state]))
         # (step 2) V_i(s), pi_i(s) from the friend (max) or foe (maximin) value of the stage game
-        self.V[state], self.pi[state] = friend_or_foe_value(self.Q[state], [self.friend])
+        self.V[state], self.pi[state] = _friend_or_foe_value(self.Q[state], [self.friend])
         # (step 3) alpha <- alpha * decay
         self.alpha *= self.alpha_decay
 
@@ -116,9 +129,21 @@ def learn_pair(agents, transitions) -> list:
     >>> float(pair[0].Q[0, 1, 0]), float(pair[1].Q[0, 0, 1])     # Q_i(s, own action, other's action)
     (3.0, 5.0)
     """
-    if len(agents) != 2:
-        raise ValueError(f"agents must be two learners (players 1 and 2), got {len(agents)}")
-    for state, action_1, action_2, rewards, next_state in transitions:
+    if not isinstance(agents, (list, tuple)) or len(agents) != 2:
+        raise ValueError(f"agents must be two learners (players 1 and 2), got {agents!r}")
+    for i, agent in enumerate(agents):
+        if not callable(getattr(agent, "update", None)):
+            raise TypeError(f"agents[{i}] must have an update(state, action, other, reward, next_state) method")
+    try:
+        transitions = iter(transitions)
+    except TypeError:
+        raise TypeError(f"transitions must be an iterable of (s, a_1, a_2, (r_1, r_2), s'), "
+                        f"got {type(transitions).__name__}") from None
+    for k, transition in enumerate(transitions):
+        if not isinstance(transition, (tuple, list)) or len(transition) != 5:
+            raise ValueError(f"transitions[{k}] must be (s, a_1, a_2, (r_1, r_2), s'), got {transition!r}")
+        state, action_1, action_2, rewards, next_state = transition
+        _check_rewards(rewards, f"transitions[{k}] rewards")
         agents[0].update(state, action_1, action_2, rewards[0], next_state)
         agents[1].update(state, action_2, action_1, rewards[1], next_state)
     return agents

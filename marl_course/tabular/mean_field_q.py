@@ -25,13 +25,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, as_rng, check_int, check_real
+from marl_course._validation import as_real_array, as_rng, check_int, check_real, check_seed
 from marl_course.envs.ising import (
     N_NEIGHBOURS,
-    ising_rewards,
-    lattice_mean_action,
-    order_parameter,
-    spins_from_actions,
+    _ising_rewards,
+    _lattice_mean_action,
+    _order_parameter,
+    _spins_from_actions,
 )
 
 N_MEAN_ACTIONS = N_NEIGHBOURS + 1
@@ -66,8 +66,25 @@ def boltzmann_policy(q, beta) -> np.ndarray:
     >>> boltzmann_policy([0.0, np.log(3.0)], beta=-1.0)
     array([0.75, 0.25])
     """
-    q = as_finite_array(q, "q", min_ndim=1)
-    beta = as_finite_array(beta, "beta")
+    q = as_real_array(q, "q", min_ndim=1)
+    beta = _check_beta(beta, q.shape)
+    return _boltzmann_policy(q, beta)
+
+
+def _check_beta(beta, q_shape) -> np.ndarray:
+    beta = as_real_array(beta, "beta")
+    rows = q_shape[:-1] + (1,)
+    try:
+        fits = np.broadcast_shapes(beta.shape, rows) == rows
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"beta must be one inverse temperature or an array broadcastable to {rows} "
+                         f"(one per row of q), got shape {beta.shape}")
+    return beta
+
+
+def _boltzmann_policy(q: np.ndarray, beta) -> np.ndarray:
     logits = beta * q
     logits = logits - logits.max(axis=-1, keepdims=True)
     weights = np.exp(logits)
@@ -82,8 +99,13 @@ def mean_field_value(q, beta) -> np.ndarray:
     >>> float(mean_field_value([0.0, np.log(3.0)], beta=1.0).round(4))
     0.824
     """
-    q = as_finite_array(q, "q", min_ndim=1)
-    return (boltzmann_policy(q, beta) * q).sum(axis=-1)
+    q = as_real_array(q, "q", min_ndim=1)
+    beta = _check_beta(beta, q.shape)
+    return _mean_field_value(q, beta)
+
+
+def _mean_field_value(q: np.ndarray, beta) -> np.ndarray:
+    return (_boltzmann_policy(q, beta) * q).sum(axis=-1)
 
 
 @dataclass(frozen=True)
@@ -144,11 +166,16 @@ def ising_mean_field_q(size: int, beta, n_steps: int, alpha: float = 0.1, gamma:
     (True, True)
     """
     size = check_int(size, "size", low=2)
-    beta = as_finite_array(beta, "beta")
+    beta = as_real_array(beta, "beta")
     n_steps = check_int(n_steps, "n_steps", low=1)
     alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
     gamma = check_real(gamma, "gamma", low=0, high=1, high_open=True)
-    rng = as_rng(seed)
+    rng = as_rng(check_seed(seed))
+    # validation above runs at call time; the generator below only iterates
+    return _ising_mean_field_q(size, beta, n_steps, alpha, gamma, rng)
+
+
+def _ising_mean_field_q(size, beta, n_steps, alpha, gamma, rng):
     batch = beta.shape
     beta_rows = beta[..., None, None, None]                        # (..., 1, 1, 1)
     q = np.zeros((*batch, size, size, 2, N_MEAN_ACTIONS))           # (..., L, L, n_actions, n_mean)
@@ -156,25 +183,25 @@ def ising_mean_field_q(size: int, beta, n_steps: int, alpha: float = 0.1, gamma:
     up_neighbours = _up_neighbours(actions)                         # (..., L, L)
     for step in range(1, n_steps + 1):
         # 1. act on the previous step's mean action
-        policy = boltzmann_policy(_rows(q, up_neighbours), beta_rows)   # (..., L, L, n_actions)
+        policy = _boltzmann_policy(_rows(q, up_neighbours), beta_rows)   # (..., L, L, n_actions)
         actions = (rng.random((*batch, size, size)) < policy[..., 1]).astype(int)
         # 2. the new mean action and the stage game's rewards
         up_neighbours = _up_neighbours(actions)
-        spins = spins_from_actions(actions)
-        rewards = ising_rewards(spins)
+        spins = _spins_from_actions(actions)
+        rewards = _ising_rewards(spins)
         # 3. MF-Q backup with the mean-field value v_j under the Boltzmann policy
-        value = mean_field_value(_rows(q, up_neighbours), beta_rows)     # (..., L, L)
+        value = _mean_field_value(_rows(q, up_neighbours), beta_rows)     # (..., L, L)
         index = (actions * N_MEAN_ACTIONS + up_neighbours)[..., None]    # (..., L, L, 1)
         flat = q.reshape(*q.shape[:-2], -1)                              # (..., L, L, n_actions * n_mean)
         current = np.take_along_axis(flat, index, axis=-1)
         target = rewards[..., None] + gamma * value[..., None]
         np.put_along_axis(flat, index, current + alpha * (target - current), axis=-1)
-        yield IsingMFQStep(step, actions, order_parameter(spins), q.copy())
+        yield IsingMFQStep(step, actions, _order_parameter(spins), q.copy())
 
 
 def _up_neighbours(actions: np.ndarray) -> np.ndarray:
     """The index ``k = 4 a-bar_j[up]`` of each agent's mean action (0..4 neighbours up)."""
-    return np.rint(N_NEIGHBOURS * lattice_mean_action(actions)[..., 1]).astype(int)
+    return np.rint(N_NEIGHBOURS * _lattice_mean_action(actions, 2)[..., 1]).astype(int)
 
 
 def _rows(q: np.ndarray, up_neighbours: np.ndarray) -> np.ndarray:
@@ -210,10 +237,11 @@ def mean_field_q_order_parameter(size: int, taus, n_steps: int = 600, average_la
     >>> bool(xi[0] > 0.9), bool(xi[1] < 0.4)
     (True, True)
     """
-    taus = as_finite_array(taus, "taus", ndim=1)
+    taus = as_real_array(taus, "taus", ndim=1)
     if np.any(taus <= 0):
         raise ValueError("taus must be positive temperatures")
     n_steps = check_int(n_steps, "n_steps", low=1)
     average_last = check_int(average_last, "average_last", low=1, high=n_steps)
-    xi = [s.order_parameter for s in ising_mean_field_q(size, 1.0 / taus, n_steps, alpha, gamma, seed)]
+    steps = ising_mean_field_q(size, 1.0 / taus, n_steps, alpha, gamma, seed)
+    xi = [s.order_parameter for s in steps]
     return np.mean(xi[-average_last:], axis=0)

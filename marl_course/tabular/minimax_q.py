@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import check_int, check_real
+from marl_course._validation import as_rng, check_bool, check_finite, check_generator, check_index, check_int, check_real, check_seed
 from marl_course.envs.soccer import B, N_STATES, Soccer, hand_built_policy, play, uniform_policy
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
-from marl_course.tabular.q_learning import FixedPlayer, QLearner, sample_action
+from marl_course.tabular.q_learning import FixedPlayer, QLearner, _check_table, _sample_action
 
 
 def decay_for(n_steps: int, final_alpha: float = 0.01) -> float:
@@ -48,6 +48,23 @@ def minimax_q_update(Q: np.ndarray, V: np.ndarray, pi: np.ndarray, state: int, a
     >>> pi.round(12).tolist(), round(float(V[0]), 12)
     ([[0.5, 0.5]], 0.0)
     """
+    Q = _check_table(Q, "Q", 3)
+    n_states, n_actions, n_opponent_actions = Q.shape
+    V, pi = _check_table(V, "V", 1), _check_table(pi, "pi", 2)
+    if V.shape != (n_states,):
+        raise ValueError(f"V must have shape ({n_states},) (one value per state of Q), got {V.shape}")
+    if pi.shape != (n_states, n_actions):
+        raise ValueError(f"pi must have shape {(n_states, n_actions)} (a policy per state of Q), got {pi.shape}")
+    state, next_state = check_index(state, "state", n_states), check_index(next_state, "next_state", n_states)
+    action = check_index(action, "action", n_actions)
+    opponent_action = check_index(opponent_action, "opponent_action", n_opponent_actions)
+    check_finite(reward, "reward")
+    check_real(alpha, "alpha", low=0, high=1)
+    check_real(discount, "discount", low=0, high=1, high_open=True)
+    _minimax_q_update(Q, V, pi, state, action, opponent_action, reward, next_state, alpha, discount)
+
+
+def _minimax_q_update(Q, V, pi, state, action, opponent_action, reward, next_state, alpha, discount) -> None:
     # (step 1) Q[s,a,o] := (1 - alpha) Q[s,a,o] + alpha (rew + gamma V[s'])
     Q[state, action, opponent_action] = ((1 - alpha) * Q[state, action, opponent_action]
                                          + alpha * (reward + discount * V[next_state]))
@@ -107,14 +124,31 @@ class MinimaxQ:
 
     def act(self, state: int, rng: np.random.Generator) -> int:
         """(choose) With probability ``explore`` a random action, else ``a`` with probability ``pi[s, a]``."""
+        state = check_index(state, "state", self.Q.shape[0])
+        return self._act(state, check_generator(rng))
+
+    def _act(self, state: int, rng: np.random.Generator) -> int:
         if rng.random() < self.explore:
             return int(rng.integers(self.n_actions))
-        return sample_action(self.pi[state], rng)
+        return _sample_action(self.pi[state], rng)
+
+    def _check_step(self, state, action, opponent_action, reward, next_state) -> tuple[int, int, int, int]:
+        """The light checks of one transition (scalars only: :meth:`update` runs once per step)."""
+        n_states, n_actions, n_opponent_actions = self.Q.shape
+        check_finite(reward, "reward")
+        return (check_index(state, "state", n_states), check_index(action, "action", n_actions),
+                check_index(opponent_action, "opponent_action", n_opponent_actions),
+                check_index(next_state, "next_state", n_states))
 
     def update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
         """(learn) :func:`minimax_q_update`, then (step 4) ``alpha := alpha * decay``."""
-        minimax_q_update(self.Q, self.V, self.pi, state, action, opponent_action, reward, next_state,
-                         self.alpha, self.discount)
+        state, action, opponent_action, next_state = self._check_step(state, action, opponent_action, reward,
+                                                                      next_state)
+        self._update(state, action, opponent_action, reward, next_state)
+
+    def _update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
+        _minimax_q_update(self.Q, self.V, self.pi, state, action, opponent_action, reward, next_state,
+                          self.alpha, self.discount)
         self.alpha *= self.alpha_decay
 
 
@@ -149,7 +183,8 @@ def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: in
     """
     n_train, n_challenger, n_test = (check_int(n, name, low=1) for n, name in
                                      ((n_train, "n_train"), (n_challenger, "n_challenger"), (n_test, "n_test")))
-    rng = np.random.default_rng(seed)
+    rng = as_rng(check_seed(seed))
+    progress = check_bool(progress, "progress")
     train_decay, challenger_decay = decay_for(n_train), decay_for(n_challenger)
     make = {
         "minimax": lambda: MinimaxQ(N_STATES, 5, 5, alpha_decay=train_decay),

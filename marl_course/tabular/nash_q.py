@@ -20,8 +20,9 @@ import warnings
 
 import numpy as np
 
-from marl_course._validation import as_bimatrix, check_int, check_real
+from marl_course._validation import as_bimatrix, as_real_array, check_index, check_int, check_real
 from marl_course.games.equilibria import DegenerateGameWarning, pure_nash_equilibria, support_enumeration
+from marl_course.tabular.q_learning import _check_table
 
 
 def stage_nash(Q1, Q2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -46,7 +47,7 @@ def stage_nash(Q1, Q2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> values.tolist(), x.tolist(), y.tolist()
     ([2.0, 3.0], [1.0, 0.0], [1.0, 0.0])
     """
-    Q1, Q2 = as_bimatrix(Q1, Q2, names=("Q1", "Q2"))
+    Q1, Q2 = as_bimatrix(as_real_array(Q1, "Q1"), as_real_array(Q2, "Q2"), names=("Q1", "Q2"))
     pure = pure_nash_equilibria([Q1, Q2])
     if pure:
         totals = [Q1[a] + Q2[a] for a in pure]
@@ -71,6 +72,36 @@ def nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1: int, 
     >>> Q[:, 0, 1, 1].tolist()  # alpha = 1 on the first visit: r + 0.5 * NashQ(s')
     [2.0, 1.5]
     """
+    Q = _check_table(Q, "Q", 4)
+    if Q.shape[0] != 2:
+        raise ValueError(f"Q must hold both players' tables, shape (2, S, m_1, m_2), got {Q.shape}")
+    counts = _check_table(counts, "counts", 3)
+    if counts.shape != Q.shape[1:]:
+        raise ValueError(f"counts must have shape {Q.shape[1:]} (S, m_1, m_2) like Q's tables, got {counts.shape}")
+    if counts.min() < 0:
+        raise ValueError("counts must be non-negative visit counts")
+    state, action_1, action_2, rewards, next_state = _check_transition(Q.shape[1:], state, action_1, action_2,
+                                                                       rewards, next_state)
+    discount = check_real(discount, "discount", low=0, high=1, high_open=True)
+    _nash_q_update(Q, counts, state, action_1, action_2, rewards, next_state, discount)
+
+
+def _check_rewards(rewards, name: str = "rewards") -> np.ndarray:
+    """One finite reward per player: ``(r_1, r_2)``; a single number is refused, not broadcast."""
+    if isinstance(rewards, (str, bytes)) or np.ndim(rewards) != 1 or len(rewards) != 2:
+        raise ValueError(f"{name} must hold one reward per player, (r_1, r_2), got {rewards!r}")
+    return as_real_array(rewards, name, ndim=1)
+
+
+def _check_transition(shape, state, action_1, action_2, rewards, next_state):
+    """Indices within ``shape = (S, m_1, m_2)`` and a reward pair (the light checks of one update)."""
+    n_states, m_1, m_2 = shape
+    _check_rewards(rewards)
+    return (check_index(state, "state", n_states), check_index(action_1, "action_1", m_1),
+            check_index(action_2, "action_2", m_2), rewards, check_index(next_state, "next_state", n_states))
+
+
+def _nash_q_update(Q, counts, state, action_1, action_2, rewards, next_state, discount) -> None:
     # (step 1) alpha_t = 1 / n_t(s, a_1, a_2)
     counts[state, action_1, action_2] += 1
     alpha = 1.0 / counts[state, action_1, action_2]
@@ -106,7 +137,9 @@ class NashQ:
 
     def __init__(self, n_states: int, action_counts=(4, 4), discount: float = 0.99):
         n_states = check_int(n_states, "n_states", low=1)
-        m_1, m_2 = (check_int(m, "action_counts", low=1) for m in action_counts)
+        if not isinstance(action_counts, (tuple, list)) or len(action_counts) != 2:
+            raise ValueError(f"action_counts must be a pair (m_1, m_2), got {action_counts!r}")
+        m_1, m_2 = (check_int(m, f"action_counts[{i}]", low=1) for i, m in enumerate(action_counts))
         self.discount = check_real(discount, "discount", low=0, high=1, high_open=True)
         # (initialise) Q^i(s, a_1, a_2) = 0 for all s, a_1, a_2 and both players
         self.Q = np.zeros((2, n_states, m_1, m_2))
@@ -114,7 +147,9 @@ class NashQ:
 
     def update(self, state: int, action_1: int, action_2: int, rewards, next_state: int) -> None:
         """:func:`nash_q_update` on the learner's tables."""
-        nash_q_update(self.Q, self.counts, state, action_1, action_2, rewards, next_state, self.discount)
+        state, action_1, action_2, rewards, next_state = _check_transition(self.counts.shape, state, action_1,
+                                                                           action_2, rewards, next_state)
+        _nash_q_update(self.Q, self.counts, state, action_1, action_2, rewards, next_state, self.discount)
 
     def learn(self, transitions) -> NashQ:
         """:meth:`update` on every ``(s, a_1, a_2, (r_1, r_2), s')`` of ``transitions`` (e.g. Hu &
@@ -124,12 +159,20 @@ class NashQ:
         >>> NashQ(2, (2, 2)).learn([(0, 0, 1, [1.0, -1.0], 1)]).counts[0].tolist()
         [[0.0, 1.0], [0.0, 0.0]]
         """
-        for transition in transitions:
+        try:
+            transitions = iter(transitions)
+        except TypeError:
+            raise TypeError(f"transitions must be an iterable of (s, a_1, a_2, (r_1, r_2), s'), "
+                            f"got {type(transitions).__name__}") from None
+        for k, transition in enumerate(transitions):
+            if not isinstance(transition, (tuple, list)) or len(transition) != 5:
+                raise ValueError(f"transitions[{k}] must be (s, a_1, a_2, (r_1, r_2), s'), got {transition!r}")
             self.update(*transition)
         return self
 
     def equilibrium(self, state: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The selected equilibrium of the learned stage game in ``state``: ``(values, pi_1, pi_2)``."""
+        state = check_index(state, "state", self.counts.shape[0])
         return stage_nash(self.Q[0, state], self.Q[1, state])
 
     def joint_action(self, state: int) -> tuple[int, int]:

@@ -33,7 +33,16 @@ from itertools import islice
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, as_probability_rows, as_rng, check_int, check_real
+from marl_course._validation import (
+    as_probability_rows,
+    as_real_array,
+    as_rng,
+    check_bool,
+    check_generator,
+    check_int,
+    check_real,
+    check_seed,
+)
 
 
 def hill_climb(policy, q_values, delta) -> np.ndarray:
@@ -68,13 +77,22 @@ def hill_climb(policy, q_values, delta) -> np.ndarray:
     >>> hill_climb([0.05, 0.95], [0.0, 1.0], delta=0.1)   # cannot take more than is there
     array([0., 1.])
     """
-    policy = as_probability_rows(policy, "policy")
-    q_values = as_finite_array(q_values, "q_values")
+    policy = as_probability_rows(as_real_array(policy, "policy"), "policy")
+    if policy.shape[-1] < 2:
+        raise ValueError(f"policy must have at least 2 actions on its last axis, got shape {policy.shape}")
+    q_values = as_real_array(q_values, "q_values")
     if q_values.shape != policy.shape:
         raise ValueError(f"q_values must have the shape of policy {policy.shape}, got {q_values.shape}")
-    delta = as_finite_array(delta, "delta")
+    delta = as_real_array(delta, "delta")
     if np.any(delta < 0) or np.any(delta > 1):
         raise ValueError("delta must be in [0, 1]")
+    try:
+        fits = np.broadcast_shapes(delta.shape, policy.shape[:-1]) == policy.shape[:-1]
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"delta must be one step size or one per distribution, shape {policy.shape[:-1]}, "
+                         f"got shape {delta.shape}")
     return _hill_climb(policy, q_values, delta)
 
 
@@ -111,9 +129,9 @@ def wolf_step_size(policy, average_policy, q_values, delta_w: float, delta_l: fl
     >>> wolf_step_size([[0.9, 0.1], [0.2, 0.8]], [[0.5, 0.5], [0.5, 0.5]], [q, q], 0.01, 0.04)
     array([0.01, 0.04])
     """
-    policy = as_probability_rows(policy, "policy")
-    average_policy = as_probability_rows(average_policy, "average_policy")
-    q_values = as_finite_array(q_values, "q_values")
+    policy = as_probability_rows(as_real_array(policy, "policy"), "policy")
+    average_policy = as_probability_rows(as_real_array(average_policy, "average_policy"), "average_policy")
+    q_values = as_real_array(q_values, "q_values")
     if not policy.shape == average_policy.shape == q_values.shape:
         raise ValueError(f"policy, average_policy and q_values must share a shape, got "
                          f"{policy.shape}, {average_policy.shape}, {q_values.shape}")
@@ -201,7 +219,7 @@ class PHC:
         self.epsilon = check_real(epsilon, "epsilon", low=0, high=1)
         if initial_policy is None:
             initial_policy = np.full(n_actions, 1.0 / n_actions)
-        start = as_probability_rows(initial_policy, "initial_policy")
+        start = as_probability_rows(as_real_array(initial_policy, "initial_policy"), "initial_policy")
         if start.shape != (n_actions,):
             raise ValueError(f"initial_policy must have shape ({n_actions},), got {start.shape}")
         self.q_values = np.zeros((self.n_runs, n_states, n_actions))                   # (n_runs, |S|, |A|)
@@ -213,8 +231,18 @@ class PHC:
         """``|A|``, the agent's number of actions."""
         return self.q_values.shape[2]
 
+    @property
+    def n_states(self) -> int:
+        """``|S|``, the number of states."""
+        return self.q_values.shape[1]
+
     def act(self, states, rng) -> np.ndarray:
         """Step (a): sample one action per run from the exploring policy; shape ``(n_runs,)``."""
+        _check_run_indices(states, "states", self.n_runs, self.n_states)
+        check_generator(rng)
+        return self._act(states, rng)
+
+    def _act(self, states, rng) -> np.ndarray:
         probabilities = self.policy[self._runs, states]                                # (n_runs, |A|)
         probabilities = (1 - self.epsilon) * probabilities + self.epsilon / self.n_actions
         cumulative = np.cumsum(probabilities, axis=1)
@@ -233,6 +261,13 @@ class PHC:
 
     def update(self, states, actions, rewards, next_states) -> None:
         """Learn from one transition per run (arrays of shape ``(n_runs,)``)."""
+        _check_run_indices(states, "states", self.n_runs, self.n_states)
+        _check_run_indices(actions, "actions", self.n_runs, self.n_actions)
+        _check_run_rewards(rewards, self.n_runs)
+        _check_run_indices(next_states, "next_states", self.n_runs, self.n_states)
+        self._learn(states, actions, rewards, next_states)
+
+    def _learn(self, states, actions, rewards, next_states) -> None:
         self._q_learning(states, actions, rewards, next_states)   # (b)
         self._hill_climb(states, self.delta)                      # (c) of Table 1, (d) of Table 2
 
@@ -273,8 +308,7 @@ class WoLFPHC(PHC):
         self.average_policy = self.policy.copy()                                       # (n_runs, |S|, |A|)
         self.counts = np.zeros(self.q_values.shape[:2])                                # (n_runs, |S|)
 
-    def update(self, states, actions, rewards, next_states) -> None:
-        """Learn from one transition per run (arrays of shape ``(n_runs,)``)."""
+    def _learn(self, states, actions, rewards, next_states) -> None:
         runs = self._runs
         self._q_learning(states, actions, rewards, next_states)                        # (b)
         # step (c): C(s) <- C(s) + 1; pibar(s,.) <- pibar(s,.) + (pi(s,.) - pibar(s,.)) / C(s)
@@ -296,7 +330,7 @@ class FixedPolicy:
     """
 
     def __init__(self, strategy, n_runs: int = 1, n_states: int = 1):
-        strategy = as_probability_rows(strategy, "strategy")
+        strategy = as_probability_rows(as_real_array(strategy, "strategy"), "strategy")
         if strategy.ndim != 1:
             raise ValueError(f"strategy must be one distribution (1-D), got shape {strategy.shape}")
         self.n_runs = check_int(n_runs, "n_runs", low=1)
@@ -306,11 +340,47 @@ class FixedPolicy:
 
     def act(self, states, rng) -> np.ndarray:
         """Sample one action per run from the fixed strategy; shape ``(n_runs,)``."""
+        _check_run_indices(states, "states", self.n_runs, self.policy.shape[1])
+        check_generator(rng)
+        return self._act(states, rng)
+
+    def _act(self, states, rng) -> np.ndarray:
         draws = rng.random((self.n_runs, 1)) * self._cumulative[-1]
         return np.minimum((draws >= self._cumulative).sum(axis=1), self._cumulative.size - 1)
 
     def update(self, states, actions, rewards, next_states) -> None:
+        """A fixed policy does not learn (its arguments are ignored)."""
+
+    def _learn(self, states, actions, rewards, next_states) -> None:
         """A fixed policy does not learn."""
+
+
+def _check_run_indices(values, name: str, n_runs: int, size: int) -> None:
+    """Integers in ``[0, size)``, one per run (shape ``(n_runs,)``) or one for all runs (a scalar)."""
+    array = np.asarray(values)
+    if array.shape not in ((), (n_runs,)) or array.dtype.kind not in "iu":
+        raise ValueError(f"{name} must be integers of shape ({n_runs},) (one per run), "
+                         f"got {array.dtype} array of shape {array.shape}")
+    if array.min() < 0 or array.max() >= size:
+        raise ValueError(f"{name} must be in [0, {size - 1}], got {array}")
+
+
+def _check_run_rewards(rewards, n_runs: int) -> None:
+    array = as_real_array(rewards, "rewards")
+    if array.shape not in ((), (n_runs,)):
+        raise ValueError(f"rewards must have shape ({n_runs},) (one per run), got shape {array.shape}")
+
+
+def _fast_methods(agent):
+    """``act`` and ``update`` of ``agent``, without the input checks for the package's own learners.
+
+    :func:`play` feeds them the environment's own observations and their own actions, once per step.
+    """
+    cls = type(agent)
+    if (isinstance(agent, (PHC, FixedPolicy)) and cls.act in (PHC.act, FixedPolicy.act)
+            and cls.update in (PHC.update, FixedPolicy.update)):
+        return agent._act, agent._learn
+    return agent.act, agent.update
 
 
 def play(env, agents: Sequence, seed=None) -> Iterator[np.ndarray]:
@@ -342,18 +412,34 @@ def play(env, agents: Sequence, seed=None) -> Iterator[np.ndarray]:
     >>> next(steps).shape
     (3, 2)
     """
+    for attribute in ("n_players", "n_envs", "reset", "step"):
+        if not hasattr(env, attribute):
+            raise TypeError(f"env must be a RepeatedMatrixGame or have its interface (no {attribute!r}), "
+                            f"got {type(env).__name__}")
+    if not isinstance(agents, Sequence) or isinstance(agents, str):
+        raise TypeError(f"agents must be a sequence of learners (one per player), got {type(agents).__name__}")
     if len(agents) != env.n_players:
         raise ValueError(f"agents must hold one learner per player ({env.n_players}), got {len(agents)}")
     for i, agent in enumerate(agents):
-        if agent.n_runs != env.n_envs:
-            raise ValueError(f"agents[{i}].n_runs must equal env.n_envs = {env.n_envs}, got {agent.n_runs}")
-    rng = as_rng(seed)
+        if not (callable(getattr(agent, "act", None)) and callable(getattr(agent, "update", None))):
+            raise TypeError(f"agents[{i}] must have act(states, rng) and update(...) methods, "
+                            f"got {type(agent).__name__}")
+        if getattr(agent, "n_runs", None) != env.n_envs:
+            raise ValueError(f"agents[{i}].n_runs must equal env.n_envs = {env.n_envs}, "
+                             f"got {getattr(agent, 'n_runs', None)}")
+    rng = as_rng(check_seed(seed))
+    # validation above runs at call time; the generator below only plays
+    return _play(env, agents, seed, rng)
+
+
+def _play(env, agents, seed, rng):
+    methods = [_fast_methods(agent) for agent in agents]
     observations, _ = env.reset(seed=None if isinstance(seed, np.random.Generator) else seed)
     while True:
-        actions = np.stack([agent.act(observations[:, i], rng) for i, agent in enumerate(agents)], axis=1)
+        actions = np.stack([act(observations[:, i], rng) for i, (act, _) in enumerate(methods)], axis=1)
         next_observations, _, rewards, done, _ = env.step(actions)
-        for i, agent in enumerate(agents):
-            agent.update(observations[:, i], actions[:, i], rewards[:, i], next_observations[:, i])
+        for i, (_, update) in enumerate(methods):
+            update(observations[:, i], actions[:, i], rewards[:, i], next_observations[:, i])
         observations = env.reset()[0] if done.all() else next_observations
         yield rewards
 
@@ -408,6 +494,7 @@ def learn(env, agents: Sequence, n_steps: int, seed=None, record_every: int = 10
     """
     n_steps = check_int(n_steps, "n_steps", low=1)
     record_every = check_int(record_every, "record_every", low=1)
+    progress = check_bool(progress, "progress")
     steps = play(env, agents, seed)
     records = [[agent.policy.copy()] for agent in agents]
     recorded_steps, reward_sum, done_steps = [0], 0.0, 0
@@ -484,9 +571,16 @@ def self_play(env, delta_w: float, delta_l: float, n_steps: int, seed=None, alph
     delta_l = check_real(delta_l, "delta_l", low=0, high=1, low_open=True)
     if delta_l < delta_w:
         raise ValueError(f"delta_l must be >= delta_w (equal for PHC), got delta_w={delta_w}, delta_l={delta_l}")
+    for attribute in ("action_counts", "n_states", "n_envs"):
+        if not hasattr(env, attribute):
+            raise TypeError(f"env must be a RepeatedMatrixGame or have its interface (no {attribute!r}), "
+                            f"got {type(env).__name__}")
     counts = env.action_counts
     if initial_policies is None:
         initial_policies = [off_equilibrium_start(m, i) for i, m in enumerate(counts)]
+    if not isinstance(initial_policies, Sequence) or isinstance(initial_policies, str):
+        raise TypeError(f"initial_policies must be a sequence of strategies (one per player), "
+                        f"got {type(initial_policies).__name__}")
     if len(initial_policies) != len(counts):
         raise ValueError(f"initial_policies must hold one policy per player ({len(counts)}), got {len(initial_policies)}")
     common = dict(n_states=env.n_states, n_runs=env.n_envs, alpha=alpha, epsilon=epsilon)
@@ -506,8 +600,8 @@ def distance_to_strategy(policies, strategy) -> np.ndarray:
     >>> distance_to_strategy([[0.5, 0.5], [1.0, 0.0]], [0.5, 0.5]).round(4)
     array([0.    , 0.7071])
     """
-    policies = as_probability_rows(policies, "policies")
-    strategy = as_probability_rows(strategy, "strategy")
+    policies = as_probability_rows(as_real_array(policies, "policies"), "policies")
+    strategy = as_probability_rows(as_real_array(strategy, "strategy"), "strategy")
     if strategy.shape != policies.shape[-1:]:
         raise ValueError(f"strategy must have shape {policies.shape[-1:]}, got {strategy.shape}")
     return np.linalg.norm(policies - strategy, axis=-1)

@@ -10,19 +10,70 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, as_probability_rows, as_rng, check_int, check_real
+from marl_course._validation import (
+    as_probability_rows,
+    as_real_array,
+    as_rng,
+    check_finite,
+    check_generator,
+    check_index,
+    check_int,
+    check_real,
+    check_seed,
+)
 
 
 def sample_action(probabilities: np.ndarray, rng: np.random.Generator) -> int:
     """Draw an index from a probability vector with one uniform number (inverse CDF).
+
+    ``probabilities`` must be a distribution (non-negative, summing to 1): an all-zero, NaN or
+    negative vector is refused rather than sampled.
 
     Examples
     --------
     >>> sample_action(np.array([0.0, 1.0, 0.0]), np.random.default_rng(0))
     1
     """
+    _check_distribution(probabilities, "probabilities")
+    check_generator(rng)
+    return _sample_action(np.asarray(probabilities), rng)
+
+
+def _sample_action(probabilities: np.ndarray, rng: np.random.Generator) -> int:
     index = int(np.searchsorted(np.cumsum(probabilities), rng.random() * probabilities.sum(), side="right"))
     return min(index, len(probabilities) - 1)
+
+
+def _check_distribution(probabilities, name: str) -> None:
+    """Check a probability vector without copying it (it may be a row of a learner's table)."""
+    if type(probabilities) is np.ndarray and probabilities.dtype == np.float64 and 0 < probabilities.size <= 64 \
+            and probabilities.ndim == 1:
+        entries = probabilities.tolist()  # a short vector: Python's min and sum beat two numpy reductions
+        if min(entries) >= -1e-8 and abs(sum(entries) - 1.0) <= 1e-8:
+            return  # (a NaN or inf makes the sum fail, and the long way below names it)
+    array = as_real_array(probabilities, name, ndim=1)
+    if array.min() < -1e-8 or abs(array.sum() - 1.0) > 1e-8:
+        raise ValueError(f"{name} must be a probability vector (non-negative, summing to 1), got {array}")
+
+
+def _check_table(array, name: str, ndim: int) -> np.ndarray:
+    """A learner's table updated in place: a float numpy array of rank ``ndim`` (no copy is made)."""
+    if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
+        raise TypeError(f"{name} must be a float numpy array (it is updated in place), got {type(array).__name__}")
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
+    return array
+
+
+def _check_player(player, name: str) -> None:
+    """A player has ``act(state, rng)`` and ``update(state, own, other, reward, next_state)``."""
+    if not (callable(getattr(player, "act", None)) and callable(getattr(player, "update", None))):
+        raise TypeError(f"{name} must have act(state, rng) and update(state, action, other, reward, next_state) "
+                        f"methods, got {type(player).__name__}")
 
 
 def q_learning_update(Q: np.ndarray, state: int, action: int, reward: float, next_state: int,
@@ -40,6 +91,17 @@ def q_learning_update(Q: np.ndarray, state: int, action: int, reward: float, nex
     >>> float(Q[0, 1])  # 0.5 * (1 + 0.9 * 2)
     1.4
     """
+    Q = _check_table(Q, "Q", 2)
+    n_states, n_actions = Q.shape
+    state, next_state = check_index(state, "state", n_states), check_index(next_state, "next_state", n_states)
+    action = check_index(action, "action", n_actions)
+    check_finite(reward, "reward")
+    check_real(alpha, "alpha", low=0, high=1)
+    check_real(discount, "discount", low=0, high=1, high_open=True)
+    _q_learning_update(Q, state, action, reward, next_state, alpha, discount)
+
+
+def _q_learning_update(Q, state, action, reward, next_state, alpha, discount) -> None:
     Q[state, action] = (1 - alpha) * Q[state, action] + alpha * (reward + discount * Q[next_state].max())
 
 
@@ -84,13 +146,24 @@ class QLearner:
 
     def act(self, state: int, rng: np.random.Generator) -> int:
         """Epsilon-greedy: a random action with probability ``explore``, else the greedy one."""
+        state = check_index(state, "state", self.Q.shape[0])
+        return self._act(state, check_generator(rng))
+
+    def _act(self, state: int, rng: np.random.Generator) -> int:
         if rng.random() < self.explore:
             return int(rng.integers(self.n_actions))
         return int(self.Q[state].argmax())
 
     def update(self, state: int, action: int, opponent_action, reward: float, next_state: int) -> None:
         """Back up ``Q(s, a)`` (the opponent's action is ignored: it is part of the world)."""
-        q_learning_update(self.Q, state, action, reward, next_state, self.alpha, self.discount)
+        n_states = self.Q.shape[0]
+        state, next_state = check_index(state, "state", n_states), check_index(next_state, "next_state", n_states)
+        action = check_index(action, "action", self.n_actions)
+        check_finite(reward, "reward")
+        self._update(state, action, opponent_action, reward, next_state)
+
+    def _update(self, state: int, action: int, opponent_action, reward: float, next_state: int) -> None:
+        _q_learning_update(self.Q, state, action, reward, next_state, self.alpha, self.discount)
         self.alpha *= self.alpha_decay
 
 
@@ -110,15 +183,37 @@ class FixedPlayer:
     """
 
     def __init__(self, policy):
-        self.policy = as_probability_rows(policy, "policy")
+        self.policy = as_probability_rows(as_real_array(policy, "policy"), "policy")
         if self.policy.ndim != 2:
             raise ValueError(f"policy must have shape (S, m), got {self.policy.shape}")
 
     def act(self, state: int, rng: np.random.Generator) -> int:
-        return sample_action(self.policy[state], rng)
+        """Sample an action from ``policy[state]``."""
+        state = check_index(state, "state", self.policy.shape[0])
+        return self._act(state, check_generator(rng))
+
+    def _act(self, state: int, rng: np.random.Generator) -> int:
+        return _sample_action(self.policy[state], rng)
 
     def update(self, state, action, opponent_action, reward, next_state) -> None:
+        """A fixed player does not learn (its arguments are ignored)."""
+
+    def _update(self, state, action, opponent_action, reward, next_state) -> None:
         """A fixed player does not learn."""
+
+
+def _unchecked(player, method: str):
+    """``player.<method>`` without its input checks when it is one of the package's own players.
+
+    For the package's own loops (:func:`play_repeated`, :func:`marl_course.envs.soccer.play`),
+    which feed a player the environment's states and rewards and its own actions once per step.
+    A class outside the package, or one that overrides the public method, keeps its checks.
+    """
+    public = getattr(type(player), method, None)
+    internal = getattr(player, "_" + method, None)
+    if internal is not None and getattr(public, "__module__", "").startswith("marl_course.tabular."):
+        return internal
+    return getattr(player, method)
 
 
 def play_repeated(payoffs_row, player_row, player_col, n_steps: int, seed=None) -> np.ndarray:
@@ -142,13 +237,23 @@ def play_repeated(payoffs_row, player_row, player_col, n_steps: int, seed=None) 
     >>> int(learner.Q[0].argmax()), bool(rewards[-100:].mean() > 0.8)
     (1, True)
     """
-    payoffs = as_finite_array(payoffs_row, "payoffs_row", ndim=2)
+    payoffs = as_real_array(payoffs_row, "payoffs_row", ndim=2)
+    _check_player(player_row, "player_row")
+    _check_player(player_col, "player_col")
+    for player, name, count in ((player_row, "player_row", payoffs.shape[0]), (player_col, "player_col", payoffs.shape[1])):
+        n_actions = getattr(player, "n_actions", None)
+        if n_actions is None and isinstance(player, FixedPlayer):
+            n_actions = player.policy.shape[1]
+        if n_actions is not None and n_actions != count:
+            raise ValueError(f"{name} has {n_actions} actions but payoffs_row has {count} along its axis for that player")
     n_steps = check_int(n_steps, "n_steps", low=1)
-    rng = as_rng(seed)
+    rng = as_rng(check_seed(seed))
     rewards = np.empty(n_steps)
+    act_row, act_col = _unchecked(player_row, "act"), _unchecked(player_col, "act")
+    update_row, update_col = _unchecked(player_row, "update"), _unchecked(player_col, "update")
     for t in range(n_steps):
-        a, o = player_row.act(0, rng), player_col.act(0, rng)
+        a, o = act_row(0, rng), act_col(0, rng)
         rewards[t] = payoffs[a, o]
-        player_row.update(0, a, o, rewards[t], 0)
-        player_col.update(0, o, a, -rewards[t], 0)
+        update_row(0, a, o, rewards[t], 0)
+        update_col(0, o, a, -rewards[t], 0)
     return rewards
