@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # e.g. BOOK_ARGS=--offline: copy MathJax, reveal.js and the widget renderer beside the pages
 BOOK_ARGS ?=
 
-.PHONY: lab test book slides clean
+.PHONY: lab test test-kernels book slides clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,17 @@ lab: $(STAMP)
 # two workers with one BLAS/torch thread each: two cores, no oversubscription
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval-lax -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# the unit suite (no notebooks, no browser) under each CPU-kernel setting of
+# tests/training_regressions.py: torch's AVX2 and scalar kernels, OpenBLAS's Haswell kernel, and an
+# imitation of another CPU's math stack; it must be green under each (about 10 minutes a setting)
+KERNEL_SETTINGS ?= native avx2 default portable
+test-kernels: $(STAMP)
+	for k in $(KERNEL_SETTINGS); do \
+	  echo "== kernel setting $$k: $$($(BIN)/python tests/training_regressions.py $$k)"; \
+	  env $$($(BIN)/python tests/training_regressions.py $$k) OMP_NUM_THREADS=1 \
+	    $(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser" tests marl_course $(PYTEST_ARGS) || exit 1; \
+	done
 
 book: $(STAMP)
 	$(BIN)/python -m marl_course.book $(BOOK_ARGS)

@@ -254,9 +254,10 @@ def test_ga_ac_bad_communication_rejected():
 def test_ga_ac_beats_random_predators():
     from marl_course.exercises.ch10 import random_success_rate
 
-    history = train_ac(PredatorPrey(), GAACConfig(), seed=0, progress=False)
-    rate = evaluate_ac(history.actor, PredatorPrey(), n_episodes=4, seed=5)
-    assert rate > random_success_rate(20) + 0.2
+    # measured on seeds 0-4: 0.42-0.57 against random's 0.04; every one of three seeds must clear 0.24
+    rates = [evaluate_ac(train_ac(PredatorPrey(), GAACConfig(), seed=seed, progress=False).actor, PredatorPrey(),
+                         n_episodes=4, seed=5) for seed in (0, 1, 2)]
+    assert min(rates) > random_success_rate(20) + 0.2, rates
 
 
 @pytest.mark.parametrize("field, value", [("hidden", 0), ("communication", "all"), ("actor_lr", 0.0),

@@ -93,11 +93,14 @@ def _random_return(env, n_episodes, seed):
 @pytest.mark.slow
 @pytest.mark.parametrize("algorithm", ["mfq", "mfac"])
 def test_mean_field_learners_beat_random_soldiers(algorithm):
+    # measured on seeds 0-4: returns 2.2-2.8 against random's -1.07, kill shares 0.92-0.99; all three seeds must pass
     env = BattleGrid()
-    history = train(env, MeanFieldConfig(algorithm, n_episodes=40), seed=0, progress=False)
-    learned = evaluate(env, history.agent, n_episodes=10, seed=100)
-    assert learned["mean_return"] > _random_return(env, 10, seed=100) + 1.0
-    assert learned["blue_killed"] > 0.5
+    random_return = _random_return(env, 10, seed=100)
+    for seed in (0, 1, 2):
+        history = train(env, MeanFieldConfig(algorithm, n_episodes=40), seed=seed, progress=False)
+        learned = evaluate(env, history.agent, n_episodes=10, seed=100)
+        assert learned["mean_return"] > random_return + 1.0, (seed, learned)
+        assert learned["blue_killed"] > 0.5, (seed, learned)
 
 
 @pytest.mark.slow

@@ -107,3 +107,10 @@ RUNS = {
 }
 """name -> (function returning named values, the values recorded from this implementation with
 torch 2.13.0 CPU on an AVX2 machine)."""
+
+
+if __name__ == "__main__":
+    # `python tests/training_regressions.py default` prints that setting as VAR=value words for `env`
+    import sys
+
+    print(" ".join(f"{var}={value}" for var, value in KERNEL_SETTINGS[sys.argv[1]].items()))
