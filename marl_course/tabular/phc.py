@@ -583,6 +583,10 @@ def self_play(env, delta_w: float, delta_l: float, n_steps: int, seed=None, alph
                         f"got {type(initial_policies).__name__}")
     if len(initial_policies) != len(counts):
         raise ValueError(f"initial_policies must hold one policy per player ({len(counts)}), got {len(initial_policies)}")
+    for i, (policy, m) in enumerate(zip(initial_policies, counts)):
+        name = f"initial_policies[{i}]"
+        if as_probability_rows(as_real_array(policy, name), name).shape != (m,):
+            raise ValueError(f"{name} must be one distribution over player {i}'s {m} actions, got {policy!r}")
     common = dict(n_states=env.n_states, n_runs=env.n_envs, alpha=alpha, epsilon=epsilon)
     if delta_l > delta_w:
         agents = [WoLFPHC(m, delta_w=delta_w, delta_l=delta_l, initial_policy=p, **common)
