@@ -131,13 +131,14 @@ def automaton_step(policy, action, reward, eta_1: float, eta_2: float = 0.0) -> 
     reward = as_real_array(reward, "reward")
     if np.any((reward < 0) | (reward > 1)):
         raise ValueError("reward must lie in [0, 1] (normalise the payoffs first)")
+    shapes = action.shape, reward.shape
     try:
         action, reward = np.broadcast_arrays(action, reward)
     except ValueError:
-        raise ValueError(f"action and reward must have the same shape (one per policy row), "
-                         f"got {action.shape} and {reward.shape}") from None
-    if action.shape != policy.shape[:-1]:
-        raise ValueError(f"action must have shape {policy.shape[:-1]} (one per policy row), got {action.shape}")
+        action = None
+    if action is None or action.shape != policy.shape[:-1]:
+        raise ValueError(f"action and reward must have shape {policy.shape[:-1]} (one per policy row) or broadcast "
+                         f"to it, got {shapes[0]} and {shapes[1]}")
     return _update(policy, action, reward, eta_1, eta_2)
 
 
