@@ -105,11 +105,17 @@ def test_bad_communication_rejected():
 
 
 @pytest.mark.slow
-def test_ga_comm_beats_no_communication():
+def test_ga_comm_learns_to_capture():
+    """Mean success over seeds 0-2 at least random's + 0.2.
+
+    Measured on seeds 0-4: GA-Comm 0.28-0.95 against random's 0.04. It does not reliably beat
+    no communication on this task (it won on 2 of those 5 seeds), so no test claims it does."""
+    from marl_course.exercises.ch10 import random_success_rate
+
     env = PredatorPrey()
-    ga = train(env, GACommConfig(), seed=0, progress=False)
-    none = train(env, GACommConfig(communication="none"), seed=0, progress=False)
-    assert evaluate(ga.model, env, n_episodes=4, seed=5) > evaluate(none.model, env, n_episodes=4, seed=5)
+    rates = [evaluate(train(env, GACommConfig(), seed=seed, progress=False).model, env, n_episodes=4, seed=5)
+             for seed in (0, 1, 2)]
+    assert np.mean(rates) > random_success_rate(20) + 0.2, rates
 
 
 def test_graph_drawing_and_explorer_headless():

@@ -146,10 +146,13 @@ def test_config_validation():
 
 @pytest.mark.slow
 def test_maddpg_learns_to_beat_the_no_op_baseline():
-    """The notebook's setting: MADDPG's exploring policy ends above always-no-op (and above where it started)."""
+    """The notebook's setting: MADDPG's exploring policy ends above always-no-op (and above where it
+    started) on each of seeds 0-2. Measured: last 10 rounds -20.8 to -19.0, first 10 -33.0 to
+    -28.7, no-op -25.0."""
     env = CooperativeNavigation(n_worlds=MADDPGConfig().n_worlds)
-    history = train(env, MADDPGConfig(), seed=4, progress=False)
     noop = episode_returns(CooperativeNavigation(n_worlds=500), noop_actions, seed=0).mean()
-    first, last = np.mean(history.train_return[:10]), np.mean(history.train_return[-10:])
-    assert last > noop + 1.0
-    assert last > first + 1.0
+    for seed in (0, 1, 2):
+        history = train(env, MADDPGConfig(), seed=seed, progress=False)
+        first, last = np.mean(history.train_return[:10]), np.mean(history.train_return[-10:])
+        assert last > noop + 1.0, (seed, last, noop)
+        assert last > first + 1.0, (seed, last, first)

@@ -125,6 +125,9 @@ def paper_setting(name):
     return Config(mixer=name, n_episodes=5000, epsilon_finish=1.0, buffer_size=5000, test_every_episodes=500)
 
 
+# The two-step results below are single-seed: measured on seeds 0-2, QMIX reached 8 with its table
+# within 0.03-0.05 of the paper's (the test allows 0.3), VDN reached 7 with its 2B table within
+# 0.15-0.37 of the additive fit (the test allows 0.8) and preferred 2A on every seed.
 @pytest.mark.slow
 def test_two_step_qmix_reaches_eight_and_reproduces_the_paper_table():
     history = train(TwoStepGame(n_envs=8), paper_setting("qmix"), seed=0, progress=False)
