@@ -302,7 +302,11 @@ def markov_prediction_error(observations, actions, history: int = 1) -> float:
     W, *_ = np.linalg.lstsq(X, Y, rcond=None)
     residual = Y - X @ W
     change = Y - np.concatenate([obs[:, t] for t in steps])
-    return float(np.mean(residual**2) / np.mean(np.var(change, axis=0)))
+    spread = np.mean(np.var(change, axis=0))
+    if not spread > 0:
+        raise ValueError("observations must change from step to step: the variance of o_{t+1} - o_t is 0, "
+                         "so the unexplained fraction is undefined")
+    return float(np.mean(residual**2) / spread)
 
 
 def markov_probe(flicker: float = 0.0, hide_velocity: bool = False, history: int = 1, seed: int = 0,
