@@ -1,8 +1,9 @@
 """Chapter 4 exercises: typical wrong answers, and checks particular to its questions (the generic ones are in test_exercises.py)."""
 
 import numpy as np
+import torch
 
-from exercise_helpers import wrong_answer_test
+from exercise_helpers import answer_cases_test, wrong_answer_test
 from marl_course.exercises import ch04
 
 
@@ -35,3 +36,20 @@ def test_messages_do_not_reveal_the_answer():
 
 
 test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch04, WRONG)
+
+
+CASES = [
+    ("q1", round(ch04.q1.reference(), 3), "correct", "3-digits"),
+    ("q1", torch.tensor(ch04.q1.reference()), "correct", "torch-scalar"),
+    ("q1", 0.3 + 0.1 * 0.8, "incorrect", "forgot-1-minus-p"),
+    ("q3", 0.5, "incorrect", "the-equilibrium"),
+    ("q3", np.array([ch04.q3.reference()]), "incorrect", "shape-1"),
+    ("q4", float("nan"), "incorrect", "nan"),
+    ("q4", float("inf"), "incorrect", "inf"),
+    ("q4", -1.0, "incorrect", "negative"),
+    ("q4", np.array(ch04.q4.reference()), "correct", "0d-array"),
+    ("q4", torch.tensor(ch04.q4.reference(), dtype=torch.float64), "correct", "torch-scalar"),
+    ("q5", ["prisoners_dilemma"], "incorrect", "list"),
+]
+
+test_answer_cases = answer_cases_test(ch04, CASES)

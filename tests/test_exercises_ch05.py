@@ -1,8 +1,9 @@
 """Chapter 5 exercises: typical wrong answers, and checks particular to its questions (the generic ones are in test_exercises.py)."""
 
 import numpy as np
+import torch
 
-from exercise_helpers import questions_of, wrong_answer_test
+from exercise_helpers import answer_cases_test, questions_of, wrong_answer_test
 from marl_course.exercises import ch05
 
 WRONG = {
@@ -36,3 +37,20 @@ def test_messages_do_not_reveal_the_answer():
 
 
 test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch05, WRONG)
+
+
+CASES = [
+    ("q1", 69.0 if ch05.q1.reference() == 69 else float(ch05.q1.reference()), "correct", "whole-float"),
+    ("q1", ch05.q1.reference() + 0.5, "incorrect", "truncation-bait"),
+    ("q1", ch05.q1.reference() - 0.1, "incorrect", "truncation-bait-below"),
+    ("q1", torch.tensor(ch05.q1.reference()), "correct", "torch-int"),
+    ("q1", 3 * 18, "incorrect", "observations-only"),
+    ("q2", round(ch05.q2.reference(), 3), "correct", "3-digits"),
+    ("q2", 0.1 * (0.5 + 0.875 + 1.15625), "incorrect", "one-step-too-many"),
+    ("q2", float("nan"), "incorrect", "nan"),
+    ("q4", float("-inf"), "incorrect", "-inf"),
+    ("q5", "ITS OWN ACTOR", "correct", "upper-case"),
+    ("q5", ["its own actor"], "incorrect", "list"),
+]
+
+test_answer_cases = answer_cases_test(ch05, CASES)

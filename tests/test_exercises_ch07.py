@@ -1,8 +1,9 @@
 """Chapter 7 exercises: typical wrong answers, and checks particular to its questions (the generic ones are in test_exercises.py)."""
 
 import numpy as np
+import torch
 
-from exercise_helpers import wrong_answer_test
+from exercise_helpers import answer_cases_test, wrong_answer_test
 from marl_course.exercises import ch07
 
 
@@ -28,3 +29,36 @@ def test_q4_rejects_a_smaller_epsilon_and_off_grid_values():
 
 
 test_wrong_answers_fail_with_a_reason = wrong_answer_test(ch07, WRONG)
+
+
+MONOTONE = ch07.q3.reference()
+
+CASES = [
+    ("q3", [["sum"]], "incorrect", "nested-list"),
+    ("q3", [MONOTONE], "incorrect", "nested-full-list"),
+    ("q3", [("sum", "qmix")], "incorrect", "nested-tuple"),
+    ("q3", "sum", "incorrect", "a-string"),
+    ("q3", [1, 2], "incorrect", "numbers"),
+    ("q3", [None], "incorrect", "none-inside"),
+    ("q3", None, "incorrect", "none"),
+    ("q3", {"sum": 1}, "incorrect", "dict"),
+    ("q3", np.array(MONOTONE), "incorrect", "numpy-array"),
+    ("q3", MONOTONE + ["median"], "incorrect", "unknown-name"),
+    ("q3", tuple(MONOTONE), "correct", "tuple"),
+    ("q3", set(MONOTONE), "correct", "set"),
+    ("q3", [m.upper() for m in MONOTONE], "correct", "upper-case"),
+    ("q1", round(ch07.q1.reference(), 2), "correct", "rounded"),
+    ("q1", torch.tensor(ch07.q1.reference()), "correct", "torch-scalar"),
+    ("q1", 4.5 + 4.5, "incorrect", "forgot-the-overall-mean"),
+    ("q4", float("nan"), "incorrect", "nan"),
+    ("q4", "0.5", "incorrect", "string"),
+    ("q4", np.float64(ch07.q4.reference()), "correct", "numpy-scalar"),
+    ("q4", torch.tensor(ch07.q4.reference(), dtype=torch.float64), "correct", "torch-scalar"),
+]
+
+test_answer_cases = answer_cases_test(ch07, CASES)
+
+
+def test_q3_malformed_answers_say_what_is_expected():
+    assert "name" in ch07.q3.check([["sum"]]).message
+    assert "list of names" in ch07.q3.check("sum").message

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from marl_course.envs.matrix_games import make_matrix_game
-from marl_course.exercises.checker import Incorrect, Question, expect_choice, expect_function, expect_number
+from marl_course.exercises.checker import Incorrect, Question, as_number, expect_choice, expect_function, expect_number
 from marl_course.games import best_responses
 from marl_course.games.gallery import rock_paper_scissors
 from marl_course.tabular.phc import (
@@ -38,13 +38,13 @@ def _q1_scissors() -> float:
 
 
 def _grade_q1(answer):
-    expect_number(answer, _q1_scissors(), tol=1e-9, what="the new probability of scissors")
+    expect_number(answer, _q1_scissors(), digits=3, what="the new probability of scissors")
 
 
 q1 = Question(
     "Q1",
     f"A PHC agent in rock-paper-scissors holds `pi = {Q1_POLICY}` and `Q = {Q1_Q}` (rock, paper, scissors). "
-    f"After one hill-climbing step (step d) with `delta = {Q1_DELTA}`, what is the probability of **scissors**?",
+    f"After one hill-climbing step (step d) with `delta = {Q1_DELTA}`, what is the probability of **scissors**? (3 significant digits are enough.)",
     _grade_q1,
     hints=["The greedy action is the argmax of Q. Every other action a loses min(pi(a), delta / (|A| - 1)).",
            "With |A| = 3 each non-greedy action can lose at most delta / 2; the greedy action gains what they lose."],
@@ -108,8 +108,11 @@ q3 = Question(
     "|A|; return the new policy after step (d) of PHC (every non-greedy action loses "
     "`min(pi(a), delta / (|A| - 1))`, the greedy action `argmax Q` gains the total).",
     _grade_q3,
-    hints=["`greedy = np.argmax(q_values)`; `taken = np.minimum(policy, delta / (len(policy) - 1))`.",
-           "Set `taken[greedy] = 0`, then `new = policy - taken` and `new[greedy] += taken.sum()`."],
+    hints=["Find the greedy action first (the index of the largest Q). Then work out, for every action, how "
+           "much probability it gives up: the cap delta / (|A| - 1), but never more than it has (an elementwise "
+           "minimum does this for all actions at once).",
+           "The greedy action gives up nothing; it receives the total that the others gave up, so the new "
+           "policy still sums to 1. Work on a float copy of the policy so the input is not modified."],
     solution=("```python\ndef hill_climb(policy, q_values, delta):\n    policy = np.asarray(policy, float)\n"
               "    greedy = np.argmax(q_values)\n    taken = np.minimum(policy, delta / (len(policy) - 1))\n"
               "    taken[greedy] = 0.0\n    new = policy - taken\n    new[greedy] += taken.sum()\n    return new\n```\n"
@@ -129,7 +132,7 @@ def _q4_ratio() -> float:
 
 
 def _grade_q4(answer):
-    expect_number(answer, _q4_ratio(), tol=1e-9, what="the ratio of table sizes")
+    expect_number(answer, _q4_ratio(), digits=3, what="the ratio of table sizes")
 
 
 q4 = Question(
@@ -162,8 +165,7 @@ def _q5_ratio() -> float:
 
 
 def _grade_q5(answer):
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating, np.integer)):
-        raise Incorrect(f"answer should be a number, got {type(answer).__name__}")
+    answer = as_number(answer, "the ratio")
     if answer <= 1:
         raise Incorrect("a ratio <= 1 says PHC ends as close to the equilibrium as WoLF-PHC; re-run both settings "
                         "and check which distance goes on top")

@@ -14,7 +14,7 @@ import numpy as np
 from marl_course.dynamics.automata import automaton_step, record
 from marl_course.dynamics.gradient import wolf_iga
 from marl_course.dynamics.lagging_anchor import lagging_anchor
-from marl_course.exercises.checker import Incorrect, Question, expect_choice, expect_function, expect_number
+from marl_course.exercises.checker import Incorrect, Question, as_number, expect_choice, expect_function, expect_number
 from marl_course.games import is_strict_nash, pure_nash_equilibria, solve_zero_sum
 from marl_course.games.gallery import GALLERY, matching_pennies
 
@@ -29,14 +29,14 @@ def _q1_answer() -> float:
 
 
 def _grade_q1(answer):
-    expect_number(answer, _q1_answer(), tol=1e-6, what="the new probability of the played action")
+    expect_number(answer, _q1_answer(), digits=3, what="the new probability of the played action")
 
 
 q1 = Question(
     "Q1",
     f"An L_R-I automaton has policy p = {Q1_POLICY.tolist()} over three actions. It plays action {Q1_ACTION} "
     f"(0-based) and receives r = {Q1_REWARD}. With eta = {Q1_ETA}, what is the probability of action "
-    f"{Q1_ACTION} after the update?",
+    f"{Q1_ACTION} after the update? (3 significant digits are enough.)",
     _grade_q1,
     hints=["The played action moves toward 1: p_c + eta r (1 - p_c).",
            f"p_c = {Q1_POLICY[Q1_ACTION]}, so the increase is {Q1_ETA} x {Q1_REWARD} x (1 - {Q1_POLICY[Q1_ACTION]})."],
@@ -71,7 +71,8 @@ q2 = Question(
     _grade_q2,
     hints=["Start from a copy of p. The played action c gains eta_1 r (1 - p_c) and loses eta_2 (1 - r) p_c.",
            "Every other action j loses eta_1 r p_j and gains eta_2 (1 - r) (1/(m-1) - p_j). "
-           "A boolean mask `np.arange(m) == action` does all of them at once."],
+           "Both parts move p toward a target vector (one for the reward, one for the penalty) that differs "
+           "only at the played action: a boolean mask of that action builds both targets without a loop."],
     solution=(
         "```python\ndef lrp_step(p, action, reward, eta_1, eta_2):\n"
         "    m = len(p)\n"
@@ -96,13 +97,13 @@ def _q3_answer() -> float:
 
 
 def _grade_q3(answer):
-    expect_number(answer, _q3_answer(), tol=1e-6, what="p_1 after one step")
+    expect_number(answer, _q3_answer(), digits=3, what="p_1 after one step")
 
 
 q3 = Question(
     "Q3",
     f"Matching pennies (row payoffs [[1, -1], [-1, 1]]), WoLF-IGA from (p_1, q_1) = {Q3_START} with eta = {Q3_ETA}, "
-    f"alpha_min = {Q3_ALPHA_MIN}, alpha_max = {Q3_ALPHA_MAX}. What is the row player's p_1 after one step?",
+    f"alpha_min = {Q3_ALPHA_MIN}, alpha_max = {Q3_ALPHA_MAX}. What is the row player's p_1 after one step? (3 significant digits are enough.)",
     _grade_q3,
     hints=["dV_1/dp_1 = 4 q_1 - 2 in matching pennies. Compute it at q_1 = 0.3.",
            "Is the row player winning? Compare V_1(0.8, 0.3) with V_1(p_1* = 0.5, 0.3) = 0. "
@@ -128,11 +129,10 @@ def _q4_final_error(eta_d: float) -> float:
 
 
 def _grade_q4(answer):
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise Incorrect(f"answer should be a number (your eta_d), got {type(answer).__name__}")
+    answer = as_number(answer, "your eta_d")
     if not 0 <= answer <= 1 / Q4_ETA:
         raise Incorrect(f"eta_d must lie in [0, {1 / Q4_ETA:g}] for eta = {Q4_ETA} (eta * eta_d <= 1)")
-    if _q4_final_error(float(answer)) > Q4_TOL:
+    if _q4_final_error(answer) > Q4_TOL:
         raise Incorrect(f"with that eta_d the strategy after {Q4_STEPS} steps is still more than {Q4_TOL} from "
                         "(1/3, 1/3, 1/3) in some entry; try other values")
 

@@ -13,7 +13,7 @@ from functools import lru_cache, partial
 
 import numpy as np
 
-from marl_course.exercises.checker import Incorrect, Question, expect_choice, expect_function, expect_number
+from marl_course.exercises.checker import Question, expect_choice, expect_function, expect_integer, expect_number
 from marl_course.envs.particle import CooperativeNavigation, episode_returns, scripted_navigation_actions
 
 # ---- Q1: pen and paper, the size of a centralised critic's input
@@ -27,11 +27,7 @@ def _critic_input_size() -> int:
 
 
 def _grade_q1(answer):
-    if isinstance(answer, float) and answer.is_integer():
-        answer = int(answer)
-    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
-        raise Incorrect(f"answer should be a whole number, got {type(answer).__name__}")
-    expect_number(answer, _critic_input_size(), tol=0, what="the critic's input length")
+    expect_integer(answer, _critic_input_size(), what="the critic's input length")
 
 
 q1 = Question(
@@ -60,17 +56,19 @@ def _position_after_three_pushes() -> float:
 
 
 def _grade_q2(answer):
-    expect_number(answer, _position_after_three_pushes(), tol=1e-6, what="the x position")
+    expect_number(answer, _position_after_three_pushes(), digits=3, what="the x position")
 
 
 q2 = Question(
     "Q2",
     "An agent starts at rest at $x = 0$, far from everyone, and presses *+x* (action 2) for three steps. "
-    "With $dt = 0.1$, damping $0.25$, mass 1 and action force 5, where is it (its $x$) after the third step?",
+    "With $dt = 0.1$, damping $0.25$, mass 1 and action force 5, where is it (its $x$) after the third step? (3 significant digits are enough.)",
     _grade_q2,
     hints=["mpe2 moves the position with the **old** velocity first: $p \\leftarrow p + v\\,dt$, then "
            "$v \\leftarrow 0.75\\,v + 5\\,dt$.",
-           "Velocities after steps 1, 2: 0.5, 0.875. Positions after steps 1, 2, 3 use the velocities 0, 0.5, 0.875."],
+           "Keep a small table with one row per step, starting from $(p, v) = (0, 0)$: in each row move $p$ "
+           "with the velocity of the row before, then update $v$. The third position uses the velocity left "
+           "after the second step."],
     solution=lambda: f"$p_3 = 0.1 (0 + 0.5 + 0.875) = {_position_after_three_pushes():.4f}$.",
     kind="pen-and-paper",
     reference=_position_after_three_pushes,

@@ -17,7 +17,7 @@ import torch
 from marl_course.deep.value_decomposition import monotonic_mix
 from marl_course.envs.nonmonotonic import best_additive_fit, climbing_game
 from marl_course.envs.two_step import PAYOFF_2B
-from marl_course.exercises.checker import Incorrect, Question, expect_function, expect_number, expect_set
+from marl_course.exercises.checker import Incorrect, Question, as_number, expect_choices, expect_function, expect_number
 from marl_course.viz.ch07 import exploration_weights
 
 # ---- Q1: pen and paper, VDN's value of (B, B) in state 2B
@@ -28,17 +28,18 @@ def _vdn_2b_bb() -> float:
 
 
 def _grade_q1(answer):
-    expect_number(answer, _vdn_2b_bb(), tol=1e-3, what="the additive fit at (B, B)")
+    expect_number(answer, _vdn_2b_bb(), digits=3, what="the additive fit at (B, B)")
 
 
 q1 = Question(
     "Q1",
     "In state 2B of the two-step game the payoff is `[[0, 1], [1, 8]]`. With epsilon = 1 every joint action is "
     "equally frequent in the replay, and VDN fits `Q_1(a_1) + Q_2(a_2)` to the payoff by least squares. "
-    "What value does this fit give the joint action (B, B)?",
+    "What value does this fit give the joint action (B, B)? (3 significant digits are enough.)",
     _grade_q1,
     hints=["With uniform weights the least-squares additive fit is row mean + column mean - overall mean.",
-           "Row B's mean is (1 + 8) / 2, column B's mean is the same, the overall mean is 10 / 4."],
+           "You need three averages of the 2x2 payoff: over row B (agent 1 plays B), over column B (agent 2 "
+           "plays B), and over all four joint actions. Combine them as in the first hint."],
     solution=lambda: (f"4.5 + 4.5 - 2.5 = {_vdn_2b_bb():g} (`best_additive_fit(PAYOFF_2B)`). So in state 1 VDN values "
                       "choosing B at 0.99 * 6.5 < 0.99 * 7 for A: it settles for 7."),
     kind="pen-and-paper",
@@ -77,8 +78,11 @@ q2 = Question(
     "`Q_tot = |w2| . ELU(q |W1| + b1) + b2`, with `q` of shape (n,), `w1` (n, e), `b1` (e,), `w2` (e,), "
     "`b2` a number (the hypernetwork outputs; you take the absolute values). Use numpy.",
     _grade_q2,
-    hints=["ELU(x) = x for x > 0 and exp(x) - 1 otherwise: `np.where(x > 0, x, np.expm1(x))`.",
-           "`hidden = elu(q @ np.abs(w1) + b1)`, then `hidden @ np.abs(w2) + b2`."],
+    hints=["ELU(x) = x for x > 0 and exp(x) - 1 otherwise; `np.where` picks elementwise between two arrays, "
+           "and `np.expm1` computes exp(x) - 1 accurately.",
+           "Work from the inside out: take the absolute values of the two weight arrays first (that is what makes "
+           "Q_tot monotone in every q_i), then the first layer is a vector-matrix product with q plus b1, the ELU, "
+           "and a dot product with the second weights plus b2. Check the shapes: (n,) -> (e,) -> a number."],
     solution=("```python\ndef mix(q, w1, b1, w2, b2):\n    x = q @ np.abs(w1) + b1\n"
               "    hidden = np.where(x > 0, x, np.expm1(x))\n    return hidden @ np.abs(w2) + b2\n```\n"
               "This is `marl_course.deep.value_decomposition.monotonic_mix` for a batch of one."),
@@ -128,12 +132,7 @@ def _q3_answer() -> list[str]:
 
 
 def _grade_q3(answer):
-    if isinstance(answer, str) or not isinstance(answer, (list, tuple, set)):
-        raise Incorrect("answer should be a list of mixer names, e.g. ['sum']")
-    unknown = [a for a in answer if a not in Q3_MIXERS]
-    if unknown:
-        raise Incorrect(f"unknown mixer names {unknown}; choose from {sorted(Q3_MIXERS)}")
-    expect_set(list(answer), _q3_answer(), what="your list of mixers")
+    expect_choices(answer, _q3_answer(), list(Q3_MIXERS), what="your list of mixers")
 
 
 q3 = Question(
@@ -170,8 +169,7 @@ def _q4_answer() -> float:
 
 
 def _grade_q4(answer):
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)):
-        raise Incorrect(f"answer should be a number (an epsilon), got {type(answer).__name__}")
+    answer = as_number(answer, "your epsilon")
     steps = answer / Q4_STEP
     if not 0 < answer <= 1 or abs(steps - round(steps)) > 1e-6:
         raise Incorrect(f"answer should be a multiple of {Q4_STEP} in (0, 1]")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from marl_course.envs.ising import CRITICAL_TEMPERATURE, ising_rewards, lattice_mean_action
-from marl_course.exercises.checker import Incorrect, Question, expect_function, expect_number
+from marl_course.exercises.checker import Incorrect, Question, as_numeric_array, expect_function, expect_number
 from marl_course.tabular.mean_field_q import mean_field_q_order_parameter, mean_field_value
 
 # ---- Q1: pen and paper, one agent's reward
@@ -26,7 +26,7 @@ def _q1_reward() -> float:
 
 
 def _grade_q1(answer):
-    expect_number(answer, _q1_reward(), tol=1e-9, what="the centre agent's reward")
+    expect_number(answer, _q1_reward(), digits=3, what="the centre agent's reward")
 
 
 q1 = Question(
@@ -49,14 +49,15 @@ def _q2_critical_tau() -> float:
 
 
 def _grade_q2(answer):
-    expect_number(answer, _q2_critical_tau(), tol=5e-3, what="the critical Boltzmann temperature")
+    expect_number(answer, _q2_critical_tau(), digits=3, what="the critical Boltzmann temperature")
 
 
 q2 = Question(
     "Q2",
     "Onsager's critical temperature of the Ising model (energy `E = -sum s_j s_k`) is "
     "`T_c = 2 / ln(1 + sqrt(2))`. At which **Boltzmann temperature tau** of the MF-Q agents "
-    "(policy `exp(Q / tau)`, reward `r_j = 1/2 s_j sum_k s_k`) is the critical point? (3 decimals)",
+    "(policy `exp(Q / tau)`, reward `r_j = 1/2 s_j sum_k s_k`) is the critical point? (3 significant digits "
+    "are enough.)",
     _grade_q2,
     hints=["Compare the odds pi(up) / pi(down) of the agents, exp((r_up - r_down) / tau) = exp(h / tau), "
            "with heat-bath Monte Carlo's exp(2 h / T), h the neighbours' spin sum.",
@@ -87,7 +88,8 @@ q3 = Question(
     "`pi_j(a) ∝ exp(beta Q_j(a))`, shape `(n_agents,)`.",
     _grade_q3,
     hints=["Softmax of `beta * q` along the last axis gives pi; subtract the row maximum before `np.exp` for safety.",
-           "Then `(pi * q).sum(axis=1)`. Mind the sign: a maximiser weights *high* Q more."],
+           "Then average each row of q under its own policy row (a weighted sum over the action axis). Mind the "
+           "sign: a maximiser weights *high* Q more."],
     solution=("```python\ndef mf_value(q, beta):\n"
               "    z = beta * q - (beta * q).max(axis=1, keepdims=True)\n"
               "    pi = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
@@ -117,7 +119,8 @@ q4 = Question(
     "`a-bar` of shape `(L, L, n_actions)`, where `a-bar[i, j]` averages the **one-hot** actions of the four "
     "neighbours of site `(i, j)` (up, down, left, right, wrapping around the edges).",
     _grade_q4,
-    hints=["`np.eye(n_actions)[actions]` one-hot encodes every site: shape (L, L, n_actions).",
+    hints=["Indexing an identity matrix of size n_actions with the whole integer array one-hot encodes every "
+           "site at once: shape (L, L, n_actions).",
            "`np.roll(x, 1, axis=0)` shifts the lattice by one row with wrap-around; add the four shifts, divide by 4."],
     solution=("```python\ndef mean_action(actions, n_actions):\n"
               "    x = np.eye(n_actions)[actions]\n"
@@ -139,12 +142,11 @@ def _q5_order_parameters(seed: int = 0) -> list[float]:
 
 
 def _grade_q5(answer):
-    if not isinstance(answer, (list, tuple, np.ndarray)) or len(answer) != 2:
-        raise Incorrect("answer should be a list of two numbers: [xi at tau = 0.8, xi at tau = 2.0]")
-    try:
-        low, high = (float(x) for x in answer)
-    except (TypeError, ValueError):
-        raise Incorrect("both entries should be numbers") from None
+    pair = as_numeric_array(answer, "your [xi_low, xi_high]")
+    if pair.shape != (2,):
+        raise Incorrect(f"answer should be a list of two numbers: [xi at tau = 0.8, xi at tau = 2.0], got shape "
+                        f"{pair.shape}")
+    low, high = pair
     if not (0 <= low <= 1 and 0 <= high <= 1):
         raise Incorrect("an order parameter |N_up - N_down| / N lies between 0 and 1")
     if low < 0.85:

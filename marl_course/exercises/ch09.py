@@ -9,6 +9,8 @@ Every expected answer is computed here by ``marl_course`` when a question is che
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import torch
 
@@ -30,17 +32,18 @@ def _q1_alpha() -> float:
 
 
 def _grade_q1(answer):
-    expect_number(answer, _q1_alpha(), tol=1e-4, what="alpha_i1")
+    expect_number(answer, _q1_alpha(), digits=3, what="alpha_i1")
 
 
 q1 = Question(
     "Q1",
     "Agent i (index 0) has neighbourhood B_{+i} = {0, 1, 2}. The dot products W_Q h_i . W_K h_j are "
     "`[1.0, 2.0, 0.5, 3.0]` for j = 0, 1, 2, 3 (agent 3 is **not** a neighbour) and tau = 0.5. "
-    "What is the attention weight alpha_i1?",
+    "What is the attention weight alpha_i1? (3 significant digits are enough.)",
     _grade_q1,
     hints=["Only j in B_{+i} enter the softmax: agent 3's large score does not count.",
-           "alpha_i1 = exp(0.5 * 2) / (exp(0.5 * 1) + exp(0.5 * 2) + exp(0.5 * 0.5))."],
+           "Scale the scores of the agents in B_{+i} by tau, exponentiate them, and divide agent 1's term by "
+           "the sum of those terms (the softmax restricted to the neighbourhood)."],
     solution=lambda: (f"alpha_i1 = e^1 / (e^0.5 + e^1 + e^0.25) = {_q1_alpha():.4f}; "
                       "`masked_softmax(tau * scores, mask)` computes it."),
     kind="pen-and-paper",
@@ -51,28 +54,38 @@ q1 = Question(
 
 
 def _random_positions(rng: np.random.Generator):
+    """Real positions, or (every other trial) integer cells of a small grid: shared cells and equal distances."""
     n = int(rng.integers(3, 8))
-    return rng.uniform(0, 10, size=(n, 2)), int(rng.integers(0, n))
+    if rng.random() < 0.5:
+        return rng.uniform(0, 10, size=(n, 2)), int(rng.integers(0, n))
+    return rng.integers(0, 3, size=(n, 2)), int(rng.integers(0, n))
 
 
 def _grade_q2(answer):
-    expect_function(answer, k_nearest_adjacency, _random_positions, n_trials=25, seed=9, tol=0,
+    expect_function(answer, k_nearest_adjacency, _random_positions, n_trials=40, seed=9, tol=0,
                     what="k_nearest")
 
 
 q2 = Question(
     "Q2",
     "Write `k_nearest(positions, k)`: given `positions` of shape (N, 2), return the (N, N) boolean adjacency "
-    "C with `C[i, j] = True` when j == i or j is one of the k agents closest to i (Euclidean distance).",
+    "C with `C[i, j] = True` when j == i or j is one of the k **other** agents closest to i (Euclidean "
+    "distance; ties broken by the lower index). Agents may share a cell: i is always in its own row.",
     _grade_q2,
-    hints=["Pairwise distances: `np.linalg.norm(positions[:, None] - positions[None], axis=-1)`.",
-           "Sort each row; agent i itself has distance 0, so the first k + 1 entries of `argsort` are B_{+i}."],
+    hints=["All pairwise distances at once: broadcast an (N, 1, 2) view of the positions against a (1, N, 2) "
+           "view, subtract, and take the norm over the last axis.",
+           "Sorting each row puts the nearest agents first, but agent i is only guaranteed to come first if "
+           "nobody else shares its cell (distance 0 too). Make the self-distance smaller than any other, and "
+           "sort stably so that equal distances keep the lower index first; then keep k + 1 per row."],
     solution=(
         "```python\ndef k_nearest(positions, k):\n"
         "    d = np.linalg.norm(positions[:, None] - positions[None], axis=-1)\n"
+        "    np.fill_diagonal(d, -1.0)  # agent i first, even when another agent shares its cell\n"
+        "    order = np.argsort(d, axis=1, kind='stable')  # equal distances: the lower index first\n"
         "    C = np.zeros(d.shape, dtype=bool)\n"
-        "    np.put_along_axis(C, np.argsort(d, axis=1)[:, :k + 1], True, axis=1)\n"
-        "    return C\n```"),
+        "    np.put_along_axis(C, order[:, :k + 1], True, axis=1)\n"
+        "    return C\n```\n"
+        "This is `marl_course.envs.jungle.k_nearest_adjacency` for one set of positions."),
     kind="coding",
     reference=lambda: k_nearest_adjacency,
 )
@@ -90,13 +103,13 @@ def _q3_kl() -> float:
 
 
 def _grade_q3(answer):
-    expect_number(answer, _q3_kl(), tol=1e-4, what="the KL divergence")
+    expect_number(answer, _q3_kl(), digits=3, what="the KL divergence")
 
 
 q3 = Question(
     "Q3",
     "At time t agent i attends `[0.5, 0.5, 0.0]` to (itself, neighbour 1, neighbour 2); at t + 1 it attends "
-    "`[0.25, 0.5, 0.25]`. What is the regulariser's term D_KL(G(O_t) || G(O_{t+1})) (natural log)?",
+    "`[0.25, 0.5, 0.25]`. What is the regulariser's term D_KL(G(O_t) || G(O_{t+1})) (natural log; 3 significant digits are enough)?",
     _grade_q3,
     hints=["D_KL(p || q) = sum_j p_j log(p_j / q_j); a term with p_j = 0 contributes 0.",
            "Only j = 0 contributes a non-zero term here."],
@@ -122,10 +135,14 @@ def crowded_fraction(n_agents: int, seed: int = 0, n_envs: int = 64) -> float:
     return float(np.mean(crowded))
 
 
+@lru_cache(maxsize=None)  # seeded: the same numbers every call
+def _q4_checked_fraction(n_agents: int) -> float:
+    return crowded_fraction(n_agents, seed=12345, n_envs=512)
+
+
 def _grade_q4(answer):
-    expect_number(answer, crowded_fraction(12, seed=12345, n_envs=512), tol=0.03,
-                  what="the crowded fraction with 12 agents")
-    if answer <= crowded_fraction(6, seed=12345, n_envs=512):
+    answer = expect_number(answer, _q4_checked_fraction(12), tol=0.03, what="the crowded fraction with 12 agents")
+    if answer <= _q4_checked_fraction(6):
         raise Incorrect("with 12 agents the fraction should exceed the one with 6 agents")
 
 

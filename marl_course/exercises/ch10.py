@@ -10,13 +10,15 @@ Every expected answer is computed here by ``marl_course`` when a question is che
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import torch
 
 from marl_course.deep.g2anet import discounted_returns, two_stage_weights
 from marl_course.deep.g2anet_ac import counterfactual_advantage
 from marl_course.envs.predator_prey import PredatorPrey
-from marl_course.exercises.checker import Incorrect, Question, expect_function, expect_number
+from marl_course.exercises.checker import Incorrect, Question, as_number, expect_function, expect_number
 
 # ---- Q1: pen and paper, the message x_i
 
@@ -39,18 +41,20 @@ def _q1_message() -> float:
 
 
 def _grade_q1(answer):
-    expect_number(answer, _q1_message(), tol=1e-4, what="x_0")
+    expect_number(answer, _q1_message(), digits=3, what="x_0")
 
 
 q1 = Question(
     "Q1",
     "Agent 0 has hard edges W_h^{0j} = `[-, 1, 0, 1]` to agents j = 1, 2, 3, soft scores q_0 . k_j / sqrt(d) = "
     "`[-, 1.0, 2.0, 0.0]`, and the others' features are h_1 = 2, h_2 = 4, h_3 = -1. With "
-    "W_s^{0j} ∝ exp(score_0j W_h^{0j}) over j != 0, what is the message x_0 = sum_j W_h^{0j} W_s^{0j} h_j?",
+    "W_s^{0j} ∝ exp(score_0j W_h^{0j}) over j != 0, what is the message x_0 = sum_j W_h^{0j} W_s^{0j} h_j? "
+    "(3 significant digits are enough.)",
     _grade_q1,
     hints=["Agent 2's edge is cut: its logit becomes 2.0 * 0 = 0, it still counts in the softmax's denominator, "
            "but W_h = 0 removes it from the sum.",
-           "W_s = softmax([1, 0, 0]) over j = 1, 2, 3; then x_0 = W_s^{01} * 2 + W_s^{03} * (-1)."],
+           "First the logits: multiply each score by its hard edge. Take the softmax of those three logits, "
+           "then sum W_h W_s h over j = 1, 2, 3, keeping only the agents whose edge is not cut."],
     solution=lambda: (f"W_s = (e, 1, 1) / (e + 2); x_0 = (2e - 1) / (e + 2) = {_q1_message():.4f}. "
                       "`two_stage_weights(hard, scores) @ h` computes it."),
     kind="pen-and-paper",
@@ -83,8 +87,11 @@ q2 = Question(
     "W_s^{ij} = exp(scores[i, j] hard[i, j]) / sum_{k != i} exp(scores[i, k] hard[i, k]) over j != i "
     "(and 0 on the diagonal).",
     _grade_q2,
-    hints=["Compute `z = scores * hard`, set the diagonal of `exp(z)` to 0, and divide each row by its sum.",
-           "Multiply the result by `hard` at the end: cut edges count in the denominator only."],
+    hints=["The logits are the scores with cut edges zeroed (an elementwise product). The softmax runs over "
+           "j != i, so the diagonal must contribute nothing to a row's sum; subtracting each row's maximum "
+           "before exponentiating keeps it stable.",
+           "Cut edges still count in the softmax's denominator (their logit is 0, not minus infinity); they only "
+           "drop out of the result, through the factor W_h."],
     solution=(
         "```python\ndef two_stage_weights(hard, scores):\n"
         "    z = scores * hard\n"
@@ -107,16 +114,18 @@ def _q3_return() -> float:
 
 
 def _grade_q3(answer):
-    expect_number(answer, _q3_return(), tol=1e-6, what="G_0")
+    expect_number(answer, _q3_return(), digits=3, what="G_0")
 
 
 q3 = Question(
     "Q3",
     "A predator receives rewards `[-0.05, -0.05, -0.05, 0, 0]` (three steps of searching, then it sits on the prey). "
-    "With gamma = 0.9, what is the return G_0 that REINFORCE multiplies into log pi(a_0)?",
+    "With gamma = 0.9, what is the return G_0 that REINFORCE multiplies into log pi(a_0)? "
+    "(3 significant digits are enough.)",
     _grade_q3,
     hints=["G_0 = r_0 + gamma r_1 + gamma^2 r_2 + ...",
-           "-0.05 (1 + 0.9 + 0.81)."],
+           "Only the steps with a non-zero reward contribute; each is discounted by gamma to the power of how "
+           "many steps after t = 0 it comes."],
     solution=lambda: f"G_0 = -0.05 (1 + 0.9 + 0.81) = {_q3_return():.4f} (`discounted_returns(r, 0.9)[0]`).",
     kind="pen-and-paper",
     reference=_q3_return,
@@ -136,10 +145,14 @@ def random_success_rate(episode_length: int, seed: int = 0, n_envs: int = 256) -
     return float(info["success"].mean())
 
 
+@lru_cache(maxsize=None)  # seeded: the same numbers every call
+def _q4_checked_rate(episode_length: int) -> float:
+    return random_success_rate(episode_length, seed=2024, n_envs=4096)
+
+
 def _grade_q4(answer):
-    expect_number(answer, random_success_rate(40, seed=2024, n_envs=4096), tol=0.05,
-                  what="the success rate with 40 steps")
-    if answer <= random_success_rate(20, seed=2024, n_envs=4096):
+    answer = expect_number(answer, _q4_checked_rate(40), tol=0.05, what="the success rate with 40 steps")
+    if answer <= _q4_checked_rate(20):
         raise Incorrect("with 40 steps random search should succeed more often than with 20")
 
 
@@ -173,9 +186,10 @@ def _q5_advantage() -> float:
 
 
 def _grade_q5(answer):
-    if isinstance(answer, (int, float)) and abs(answer - (Q5_Q[Q5_ACTION] - Q5_Q.mean())) < 1e-6:
+    answer = as_number(answer, "A_i")
+    if abs(answer - (Q5_Q[Q5_ACTION] - Q5_Q.mean())) < 1e-3:
         raise Incorrect("the baseline averages Q_i over agent i's actions weighted by its policy pi, not uniformly")
-    expect_number(answer, _q5_advantage(), tol=1e-6, what="A_i")
+    expect_number(answer, _q5_advantage(), digits=3, what="A_i")
 
 
 q5 = Question(
@@ -183,10 +197,13 @@ q5 = Question(
     "GA-AC. Agent i's policy is pi(. | o_i) = `[0.2, 0.5, 0.3]` over three actions; with the other agents' "
     "actions held fixed, its critic gives Q_i(o, (b, a_-i)) = `[1.0, 2.0, 4.0]` for b = 0, 1, 2. "
     "Agent i took action 1. What is its counterfactual advantage "
-    "A_i = Q_i(o, a) - sum_b pi(b | o_i) Q_i(o, (b, a_-i)), the weight of grad log pi(a_i | o_i) in the actor's update?",
+    "A_i = Q_i(o, a) - sum_b pi(b | o_i) Q_i(o, (b, a_-i)), the weight of grad log pi(a_i | o_i) in the actor's "
+    "update? (3 significant digits are enough.)",
     _grade_q5,
     hints=["The baseline is the value agent i would expect if it re-drew its own action from pi, everyone else unchanged.",
-           "Baseline = 0.2 * 1.0 + 0.5 * 2.0 + 0.3 * 4.0; subtract it from Q_i of the action taken."],
+           "The baseline is an expectation: weight each of the three Q values by the probability pi gives that "
+           "action. The advantage compares the action actually taken with it; its sign says whether that "
+           "action was better than agent i's average."],
     solution=lambda: (f"Baseline = 0.2 + 1.0 + 1.2 = 2.4, so A_i = 2.0 - 2.4 = {_q5_advantage():.4f}: action 1 "
                       "was worse than agent i's average, and the update lowers its probability "
                       "(`counterfactual_advantage(pi, q, a)`)."),

@@ -174,31 +174,136 @@ def progress() -> Text:
     return Text("\n".join(rows))
 
 
+# ---- the one coercion layer every numeric check goes through -----------------------------------
+#
+# coerce (python numbers, numpy scalars, 0-d arrays, 0-d tensors by duck typing: ``.item()``,
+# ``.detach()``, ``.numpy()``) -> check finite -> check shape / type -> compare. Each step raises
+# Incorrect with a reason; nothing here imports torch.
+
+
+def _kind(x) -> str:
+    return "a string" if isinstance(x, (str, bytes)) else ("None" if x is None else type(x).__name__)
+
+
+def _coerce_real(answer, what: str) -> float:
+    """One real number from a python number, numpy scalar, 0-d array or 0-d tensor (no finiteness check)."""
+    if answer is ____:
+        raise Incorrect(f"{what} still contains ____; replace it with a number")
+    if isinstance(answer, (bool, np.bool_)):
+        raise Incorrect(f"answer should be a number, got {answer!r} (a bool)")
+    if isinstance(answer, (str, bytes)):
+        raise Incorrect(f"answer should be a number, not a string: write 0.5, not '0.5' (got {answer!r})")
+    if isinstance(answer, (Real, np.integer, np.floating)):
+        value = answer
+    elif hasattr(answer, "shape") and callable(getattr(answer, "item", None)):
+        shape = tuple(answer.shape)
+        if shape != ():
+            raise Incorrect(f"answer should be a single number, got an array of shape {shape}")
+        value = answer.item()
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise Incorrect(f"answer should be a real number, got a 0-d array holding {_kind(value)}")
+    else:
+        raise Incorrect(f"answer should be a single number (int or float), got {_kind(answer)}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise Incorrect("answer should be a finite number, got one too large for a float") from None
+
+
+def as_number(answer, what: str = "your answer") -> float:
+    """``answer`` as a finite float, or :class:`Incorrect` saying why it is not one."""
+    value = _coerce_real(answer, what)
+    if not np.isfinite(value):
+        raise Incorrect(f"answer should be a finite number, got {value}")
+    return value
+
+
+def as_whole_number(answer, what: str = "your answer") -> int:
+    """``answer`` as an int: a finite number with no fractional part (``2.0`` passes, ``2.5`` does not)."""
+    value = as_number(answer, what)
+    if value != round(value):
+        raise Incorrect(f"answer should be a whole number (an integer), got {value:g}")
+    return int(round(value))
+
+
+def as_numeric_array(answer, what: str = "your answer", shape: tuple | None = None,
+                     allow_bool: bool = False) -> np.ndarray:
+    """``answer`` as a finite float array (lists, tuples, numpy arrays, tensors by duck typing).
+
+    ``shape`` may use ``None`` for a free axis; ``allow_bool`` accepts a boolean array (0/1).
+    """
+    if answer is ____:
+        raise Incorrect(f"{what} is still ____")
+    if isinstance(answer, (str, bytes)) or answer is None or isinstance(answer, dict):
+        raise Incorrect(f"answer should be a list or array of numbers, got {_kind(answer)}")
+    for step in ("detach", "cpu", "numpy"):  # a tensor, without importing torch
+        method = getattr(answer, step, None)
+        if callable(method) and not isinstance(answer, np.ndarray):
+            answer = method()
+    if isinstance(answer, (set, frozenset)):
+        answer = list(answer)
+    try:
+        array = np.asarray(answer)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{what} should be a list or array of numbers with rows of equal length") from None
+    if array.dtype == object:  # e.g. a list of tensors or of mixed things: each entry on its own
+        flat = [_coerce_real(x, what) if not isinstance(x, (bool, np.bool_)) or not allow_bool else float(x)
+                for x in array.ravel()]
+        array = np.array(flat, dtype=float).reshape(array.shape)
+    elif array.dtype.kind == "b" and not allow_bool:
+        raise Incorrect(f"{what} should hold numbers, not True/False")
+    elif array.dtype.kind in "US":
+        raise Incorrect(f"{what} should hold numbers, not strings")
+    elif array.dtype.kind not in "biuf":
+        raise Incorrect(f"{what} should hold real numbers, got dtype {array.dtype}")
+    array = array.astype(float)
+    if not np.all(np.isfinite(array)):
+        raise Incorrect(f"{what} contains NaN or inf")
+    if shape is not None and (array.ndim != len(shape)
+                              or any(s is not None and s != a for s, a in zip(shape, array.shape))):
+        want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+        raise Incorrect(f"{what} should have shape {want}, got {array.shape}")
+    return array
+
+
+def significant_tol(expected: float, digits: int = 3) -> float:
+    """Half a unit in the ``digits``-th significant digit of ``expected``: rounding to that many passes."""
+    expected = abs(float(expected))
+    if expected == 0:
+        return 0.5 * 10.0 ** (-digits)
+    return 0.5 * 10.0 ** (np.floor(np.log10(expected)) - digits + 1) * (1 + 1e-9)
+
+
 # ---- helpers for graders: each raises Incorrect with a reason that does not reveal the answer
 
 
-def expect_number(answer, expected: float, tol: float, what: str = "your answer") -> None:
-    """Grade a single number against ``expected`` within absolute tolerance ``tol``."""
-    if isinstance(answer, bool) or not isinstance(answer, (Real, np.floating, np.integer)):
-        raise Incorrect(f"answer should be a number (int or float), got {type(answer).__name__}")
-    if not np.isfinite(answer):
-        raise Incorrect(f"answer should be a finite number, got {answer}")
-    if abs(float(answer) - float(expected)) > tol:
-        direction = "too high" if answer > expected else "too low"
-        raise Incorrect(f"{what} is {direction} (tolerance {tol:g})")
+def expect_number(answer, expected: float, tol: float | None = None, what: str = "your answer", *,
+                  digits: int | None = None) -> float:
+    """Grade a single number against ``expected``: within absolute ``tol``, or correct to ``digits``
+    significant digits (the answer rounded to that many digits passes). Returns the answer as a float."""
+    if (tol is None) == (digits is None):
+        raise ValueError("give exactly one of tol and digits")
+    value = as_number(answer, what)
+    tol = significant_tol(expected, digits) if digits is not None else tol
+    if abs(value - float(expected)) > tol:
+        direction = "too high" if value > expected else "too low"
+        precision = f"to {digits} significant digits" if digits is not None else f"tolerance {tol:g}"
+        raise Incorrect(f"{what} is {direction} ({precision})")
+    return value
+
+
+def expect_integer(answer, expected: int, what: str = "your answer", reason: str | None = None) -> int:
+    """Grade a whole number exactly (``2.0`` counts as 2; ``2.5`` is not a whole number)."""
+    value = as_whole_number(answer, what)
+    if value != int(expected):
+        raise Incorrect(reason or f"{what} is {'too high' if value > expected else 'too low'}")
+    return value
 
 
 def expect_array(answer, expected, tol: float, what: str = "your answer") -> np.ndarray:
     """Grade an array against ``expected`` (same shape, entries within ``tol``)."""
-    try:
-        array = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"answer should be a list or array of numbers, got {type(answer).__name__}") from None
     expected = np.asarray(expected, dtype=float)
-    if array.shape != expected.shape:
-        raise Incorrect(f"{what} should have shape {expected.shape}, got {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise Incorrect(f"{what} contains NaN or inf")
+    array = as_numeric_array(answer, what, shape=expected.shape)
     wrong = np.abs(array - expected) > tol
     if wrong.any():
         n_wrong = int(wrong.sum())
@@ -207,30 +312,65 @@ def expect_array(answer, expected, tol: float, what: str = "your answer") -> np.
 
 
 def expect_choice(answer, expected, options: Sequence, what: str = "your answer") -> None:
-    """Grade one choice among ``options`` (compared case-insensitively for strings)."""
-    def norm(x):
-        return x.strip().lower() if isinstance(x, str) else x
-    if norm(answer) not in [norm(o) for o in options]:
+    """Grade one choice among ``options`` (strings, compared case-insensitively)."""
+    if not isinstance(answer, str):
+        raise Incorrect(f"answer should be one of {list(options)} (a string), got {_kind(answer)}")
+    norm = answer.strip().lower()
+    if norm not in [o.strip().lower() for o in options]:
         raise Incorrect(f"answer should be one of {list(options)}, got {answer!r}")
-    if norm(answer) != norm(expected):
+    if norm != expected.strip().lower():
         raise Incorrect(f"{what} is not the right choice; re-read the definition and try again")
 
 
-def expect_set(answer, expected, what: str = "your answer") -> None:
-    """Grade a collection whose order does not matter (e.g. a list of action profiles)."""
-    try:
-        got = {tuple(np.atleast_1d(x).tolist()) if not isinstance(x, (int, str)) else x for x in answer}
-    except TypeError:
-        raise Incorrect(f"answer should be a list, got {type(answer).__name__}") from None
-    want = {tuple(np.atleast_1d(x).tolist()) if not isinstance(x, (int, str)) else x for x in expected}
-    missing, extra = want - got, got - want
+def _report_set(missing: int, extra: int, what: str) -> None:
     if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"{len(missing)} missing")
-        if extra:
-            parts.append(f"{len(extra)} that should not be there")
+        parts = ([f"{missing} missing"] if missing else []) + ([f"{extra} that should not be there"] if extra else [])
         raise Incorrect(f"{what}: " + ", ".join(parts))
+
+
+def expect_choices(answer, expected, options: Sequence[str], what: str = "your answer") -> None:
+    """Grade a collection of names from ``options`` whose order does not matter (e.g. ``['sum', 'max']``)."""
+    example = f"e.g. [{options[0]!r}]"
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, (list, tuple, set, frozenset)):
+        raise Incorrect(f"answer should be a list of names, {example}, got {_kind(answer)}")
+    not_names = [a for a in answer if not isinstance(a, str)]
+    if not_names:
+        raise Incorrect(f"every entry should be a name (a string), {example}; got {_kind(not_names[0])} "
+                        f"{not_names[0]!r}")
+    known = {o.strip().lower() for o in options}
+    got = {a.strip().lower() for a in answer}
+    unknown = sorted(got - known)
+    if unknown:
+        raise Incorrect(f"unknown names {unknown}; choose from {sorted(options)}")
+    want = {e.strip().lower() for e in expected}
+    _report_set(len(want - got), len(got - want), what)
+
+
+def expect_set(answer, expected, what: str = "your answer", width: int | None = None) -> None:
+    """Grade a collection of integer tuples whose order does not matter (e.g. a list of action profiles).
+
+    Each entry must be ``width`` whole numbers (``(0.5, 1, 1)`` is not truncated to ``(0, 1, 1)``);
+    lists, tuples, sets and 2-D arrays are accepted.
+    """
+    want = {tuple(int(a) for a in np.atleast_1d(x)) for x in expected}
+    width = width if width is not None else (len(next(iter(want))) if want else None)
+    if isinstance(answer, (set, frozenset)):
+        answer = list(answer)
+    if isinstance(answer, (list, tuple)) and len(answer) == 0:
+        array = np.zeros((0, width or 0))
+    elif isinstance(answer, (list, tuple)) or hasattr(answer, "shape"):
+        array = as_numeric_array(answer, what)
+    else:
+        raise Incorrect(f"answer should be a list of tuples, got {_kind(answer)}")
+    if array.ndim != 2:
+        raise Incorrect(f"{what} should be a list of tuples (a single one still goes in a list, [(...)]), "
+                        f"got {array.ndim} level(s) of nesting")
+    if width is not None and array.shape[1] != width:
+        raise Incorrect(f"each entry of {what} should hold {width} numbers, got {array.shape[1]}")
+    if np.any(array != np.round(array)):
+        raise Incorrect(f"{what} should hold whole numbers (indices), found a fraction")
+    got = {tuple(int(a) for a in row) for row in array}
+    _report_set(len(want - got), len(got - want), what)
 
 
 def expect_function(answer, reference: Callable, make_inputs: Callable[[np.random.Generator], tuple],
@@ -238,25 +378,24 @@ def expect_function(answer, reference: Callable, make_inputs: Callable[[np.rando
     """Grade a learner's function against ``reference`` on seeded random inputs.
 
     ``make_inputs(rng)`` returns the positional arguments of one trial. The first trial whose
-    outputs differ is reported by its inputs' shapes, not by the expected output.
+    outputs differ is reported by its inputs' shapes, not by the expected output. The outputs go
+    through the same coercion as every other answer (tensors, arrays, numbers; booleans count as 0/1).
     """
     if not callable(answer):
-        raise Incorrect(f"answer should be a function, got {type(answer).__name__}")
+        raise Incorrect(f"answer should be a function, got {_kind(answer)}")
     rng = np.random.default_rng(seed)
     for trial in range(n_trials):
         args = make_inputs(rng)
         want = reference(*args)
+        copies = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in args)
         try:
-            got = answer(*args)
+            got = answer(*copies)
         except Exception as exc:  # the learner's code failing is an answer, not a crash
             raise Incorrect(f"{what} raised {type(exc).__name__}: {exc} (trial {trial + 1})") from None
         if got is ____:
             raise NotAttempted
-        try:
-            got_arr = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            raise Incorrect(f"{what} should return numbers, returned {type(got).__name__}") from None
         want_arr = np.asarray(want, dtype=float)
+        got_arr = as_numeric_array(got, f"what {what} returned (trial {trial + 1})", allow_bool=True)
         if got_arr.shape != want_arr.shape:
             raise Incorrect(f"{what} returned shape {got_arr.shape}, expected shape {want_arr.shape} (trial {trial + 1})")
         if not np.allclose(got_arr, want_arr, atol=tol, rtol=0):
