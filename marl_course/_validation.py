@@ -366,3 +366,37 @@ def check_generator(rng, name: str = "rng") -> np.random.Generator:
         raise TypeError(f"{name} must be a numpy.random.Generator (e.g. numpy.random.default_rng(0)), "
                         f"got {type(rng).__name__}")
     return rng
+
+
+def checked_by(check):
+    """Decorator: call ``check(*args, **kwargs)`` (it raises on a bad input) before the function runs.
+
+    The decorated function keeps its name, docstring and source (``inspect.getsource`` unwraps it,
+    so a notebook's ``show_source`` still shows the algorithm, not the checks), and
+    ``function.unchecked`` is the bare function, for a package's own inner loops. A generator
+    function is checked when called, not at its first ``next``.
+
+    >>> def _check(x):
+    ...     check_real(x, "x", low=0)
+    >>> @checked_by(_check)
+    ... def root(x):
+    ...     return x ** 0.5
+    >>> root(4.0), root.unchecked(4.0)
+    (2.0, 2.0)
+    >>> root(-1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be in [0, inf], got -1.0
+    """
+    import functools
+
+    def decorate(function):
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            check(*args, **kwargs)
+            return function(*args, **kwargs)
+
+        checked.unchecked = function
+        return checked
+
+    return decorate

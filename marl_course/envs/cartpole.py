@@ -109,10 +109,6 @@ def cartpole_derivatives(state, force, params: CartPoleParams = CartPoleParams()
                          f"got shape {force.shape}") from None
     if not isinstance(params, CartPoleParams):
         raise TypeError(f"params must be a CartPoleParams, got {type(params).__name__}")
-    return _cartpole_derivatives(state, force, params)
-
-
-def _cartpole_derivatives(state: np.ndarray, force, params: CartPoleParams) -> np.ndarray:
     _, x_dot, theta, theta_dot = np.moveaxis(state, -1, 0)
     p = params
     total_mass = p.cart_mass + p.pole_mass
@@ -219,7 +215,7 @@ class CartPole:
         actions = as_actions(actions, (self.n_envs,), 2)
         active = ~self.done
         force = np.where(actions == 1, self.params.force, -self.params.force)
-        new_state = self.state + self.params.tau * _cartpole_derivatives(self.state, force, self.params)
+        new_state = self.state + self.params.tau * cartpole_derivatives(self.state, force, self.params)
         self.state = np.where(active[:, None], new_state, self.state)
         self.t += 1
         x, theta = self.state[:, 0], self.state[:, 2]

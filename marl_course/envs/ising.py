@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_real_array, as_rng, check_int, check_seed
+from marl_course._validation import as_real_array, as_rng, check_int, check_seed, checked_by
 
 CRITICAL_TEMPERATURE = 2.0 / np.log(1.0 + np.sqrt(2.0))
 """Onsager's critical temperature ``T_c = 2 / ln(1 + sqrt 2)`` of the square lattice (J = 1)."""
@@ -144,13 +144,9 @@ def lattice_mean_action(actions, n_actions: int = 2) -> np.ndarray:
     actions = _check_lattice(actions, "actions")
     if not np.issubdtype(actions.dtype, np.integer) or actions.min() < 0 or actions.max() >= n_actions:
         raise ValueError(f"actions must be integers in [0, {n_actions - 1}]")
-    return _lattice_mean_action(actions, n_actions)
-
-
-def _lattice_mean_action(actions: np.ndarray, n_actions: int) -> np.ndarray:
     one_hot = np.eye(n_actions)[actions]                      # (..., L, L, n_actions)
     one_hot = np.moveaxis(one_hot, -1, 0)                     # (n_actions, ..., L, L)
-    return np.moveaxis(_neighbour_sum(one_hot), 0, -1) / N_NEIGHBOURS
+    return np.moveaxis(neighbour_sum(one_hot), 0, -1) / N_NEIGHBOURS
 
 
 def order_parameter(spins) -> np.ndarray:
@@ -168,6 +164,25 @@ def _order_parameter(spins: np.ndarray) -> np.ndarray:
     return np.abs(spins.mean(axis=(-2, -1)))
 
 
+def _check_heat_bath_sweeps(spins, temperature, n_sweeps: int, seed=None) -> None:
+    """The input checks of :func:`heat_bath_sweeps`, run when it is called (not at its first ``next``)."""
+    spins = _check_spins(spins)
+    size = spins.shape[-1]
+    if size % 2:
+        raise ValueError(f"spins must have an even side L for the checkerboard update, got L = {size}")
+    temperature = as_real_array(temperature, "temperature")
+    if np.any(temperature <= 0):
+        raise ValueError("temperature must be positive")
+    try:
+        np.broadcast_to(temperature, spins.shape[:-2])
+    except ValueError:
+        raise ValueError(f"temperature must be one value or broadcastable to the chains' shape {spins.shape[:-2]}, "
+                         f"got shape {temperature.shape}") from None
+    check_int(n_sweeps, "n_sweeps", low=1)
+    check_seed(seed)
+
+
+@checked_by(_check_heat_bath_sweeps)
 def heat_bath_sweeps(spins, temperature, n_sweeps: int, seed=None):
     """Heat-bath Monte Carlo of ``E = -sum_<jk> s_j s_k``: yields the spins after every sweep.
 
@@ -196,31 +211,15 @@ def heat_bath_sweeps(spins, temperature, n_sweeps: int, seed=None):
     >>> order_parameter(last).round(1)
     array([1. , 0.1])
     """
-    spins = _check_spins(spins)
-    size = spins.shape[-1]
-    if size % 2:
-        raise ValueError(f"spins must have an even side L for the checkerboard update, got L = {size}")
-    temperature = as_real_array(temperature, "temperature")
-    if np.any(temperature <= 0):
-        raise ValueError("temperature must be positive")
-    try:
-        temperature = np.broadcast_to(temperature, spins.shape[:-2])
-    except ValueError:
-        raise ValueError(f"temperature must be one value or broadcastable to the chains' shape {spins.shape[:-2]}, "
-                         f"got shape {temperature.shape}") from None
-    n_sweeps = check_int(n_sweeps, "n_sweeps", low=1)
-    rng = as_rng(check_seed(seed))
-    # validation above runs at call time; the generator below only iterates
-    return _heat_bath_sweeps(spins.astype(int).copy(), temperature[..., None, None], n_sweeps, rng)
-
-
-def _heat_bath_sweeps(spins, temperature, n_sweeps, rng):
+    spins = np.asarray(spins).astype(int)
+    temperature = np.broadcast_to(np.asarray(temperature, dtype=float), spins.shape[:-2])[..., None, None]
+    rng = as_rng(seed)
     size = spins.shape[-1]
     rows, cols = np.indices((size, size))
     colours = [(rows + cols) % 2 == c for c in (0, 1)]
     for _ in range(n_sweeps):
         for colour in colours:
-            p_up = 1.0 / (1.0 + np.exp(-2.0 * _neighbour_sum(spins) / temperature))
+            p_up = 1.0 / (1.0 + np.exp(-2.0 * neighbour_sum(spins) / temperature))
             new = np.where(rng.random(spins.shape) < p_up, 1, -1)
             spins = np.where(colour, new, spins)
         yield spins

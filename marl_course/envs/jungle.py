@@ -71,11 +71,6 @@ def k_nearest_adjacency(positions, k: int) -> np.ndarray:
         raise ValueError(f"positions must have shape (..., n_agents, 2), got {positions.shape}")
     n = positions.shape[-2]
     k = check_int(k, "k", low=0, high=n - 1)
-    return _k_nearest_adjacency(positions, k)
-
-
-def _k_nearest_adjacency(positions: np.ndarray, k: int) -> np.ndarray:
-    n = positions.shape[-2]
     dist = np.linalg.norm(positions[..., :, None, :] - positions[..., None, :, :], axis=-1)
     dist = dist + np.eye(n) * -1.0  # self first
     order = np.argsort(dist, axis=-1, kind="stable")[..., : k + 1]  # (..., n_agents, k + 1)
@@ -181,7 +176,7 @@ class Jungle:
         return obs.astype(np.float32)
 
     def _info(self) -> dict:
-        return {"adjacency": _k_nearest_adjacency(self.agent_pos, self.k), "agent_pos": self.agent_pos.copy(),
+        return {"adjacency": k_nearest_adjacency(self.agent_pos, self.k), "agent_pos": self.agent_pos.copy(),
                 "food_pos": self.food_pos.copy(), "eating": self.eating()}
 
 

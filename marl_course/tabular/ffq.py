@@ -54,10 +54,6 @@ def friend_or_foe_value(stage_q, friends) -> tuple[float, np.ndarray]:
     friends = [check_bool(f, f"friends[{k}]") for k, f in enumerate(friends)]
     if len(friends) != stage_q.ndim - 1:
         raise ValueError(f"friends must label {stage_q.ndim - 1} other players, got {len(friends)}")
-    return _friend_or_foe_value(stage_q, friends)
-
-
-def _friend_or_foe_value(stage_q: np.ndarray, friends: list) -> tuple[float, np.ndarray]:
     team_axes = [0] + [k + 1 for k, f in enumerate(friends) if f]
     foe_axes = [k + 1 for k, f in enumerate(friends) if not f]
     team = stage_q.transpose(team_axes + foe_axes)
@@ -110,7 +106,7 @@ class FriendOrFoeQ(MinimaxQ):
         self.Q[state, action, opponent_action] = ((1 - self.alpha) * self.Q[state, action, opponent_action]
                                                   + self.alpha * (reward + self.discount * self.V[next_state]))
         # (step 2) V_i(s), pi_i(s) from the friend (max) or foe (maximin) value of the stage game
-        self.V[state], self.pi[state] = _friend_or_foe_value(self.Q[state], [self.friend])
+        self.V[state], self.pi[state] = friend_or_foe_value(self.Q[state], [self.friend])
         # (step 3) alpha <- alpha * decay
         self.alpha *= self.alpha_decay
 

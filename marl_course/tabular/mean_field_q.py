@@ -25,17 +25,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from marl_course._validation import as_real_array, as_rng, check_int, check_real, check_seed
+from marl_course._validation import as_real_array, as_rng, check_int, check_real, check_seed, checked_by
 from marl_course.envs.ising import (
     N_NEIGHBOURS,
     _ising_rewards,
-    _lattice_mean_action,
+    lattice_mean_action,
     _order_parameter,
     _spins_from_actions,
 )
 
 N_MEAN_ACTIONS = N_NEIGHBOURS + 1
 """The mean action of four neighbours takes five values: 0, 1/4, ..., 1 of them up."""
+
+
+def _check_beta(beta, q_shape) -> np.ndarray:
+    beta = as_real_array(beta, "beta")
+    rows = q_shape[:-1] + (1,)
+    # broadcastable without growing: right-aligned, each axis of beta is 1 or that of the rows
+    fits = beta.ndim <= len(rows) and all(b in (1, r) for b, r in zip(beta.shape[::-1], rows[::-1]))
+    if not fits:
+        raise ValueError(f"beta must be one inverse temperature or an array broadcastable to {rows} "
+                         f"(one per row of q), got shape {beta.shape}")
+    return beta
+
 
 
 def boltzmann_policy(q, beta) -> np.ndarray:
@@ -68,23 +80,6 @@ def boltzmann_policy(q, beta) -> np.ndarray:
     """
     q = as_real_array(q, "q", min_ndim=1)
     beta = _check_beta(beta, q.shape)
-    return _boltzmann_policy(q, beta)
-
-
-def _check_beta(beta, q_shape) -> np.ndarray:
-    beta = as_real_array(beta, "beta")
-    rows = q_shape[:-1] + (1,)
-    try:
-        fits = np.broadcast_shapes(beta.shape, rows) == rows
-    except ValueError:
-        fits = False
-    if not fits:
-        raise ValueError(f"beta must be one inverse temperature or an array broadcastable to {rows} "
-                         f"(one per row of q), got shape {beta.shape}")
-    return beta
-
-
-def _boltzmann_policy(q: np.ndarray, beta) -> np.ndarray:
     logits = beta * q
     logits = logits - logits.max(axis=-1, keepdims=True)
     weights = np.exp(logits)
@@ -100,12 +95,7 @@ def mean_field_value(q, beta) -> np.ndarray:
     0.824
     """
     q = as_real_array(q, "q", min_ndim=1)
-    beta = _check_beta(beta, q.shape)
-    return _mean_field_value(q, beta)
-
-
-def _mean_field_value(q: np.ndarray, beta) -> np.ndarray:
-    return (_boltzmann_policy(q, beta) * q).sum(axis=-1)
+    return (boltzmann_policy(q, beta) * q).sum(axis=-1)
 
 
 @dataclass(frozen=True)
@@ -122,6 +112,18 @@ class IsingMFQStep:
     """Every agent's table ``Q_j[a_j, k]``, shape ``(..., L, L, 2, 5)``, ``k`` = up-neighbours."""
 
 
+def _check_ising_mean_field_q(size: int, beta, n_steps: int, alpha: float = 0.1, gamma: float = 0.5,
+                              seed=None) -> None:
+    """The input checks of :func:`ising_mean_field_q`, run when it is called (not at its first ``next``)."""
+    check_int(size, "size", low=2)
+    as_real_array(beta, "beta")
+    check_int(n_steps, "n_steps", low=1)
+    check_real(alpha, "alpha", low=0, high=1, low_open=True)
+    check_real(gamma, "gamma", low=0, high=1, high_open=True)
+    check_seed(seed)
+
+
+@checked_by(_check_ising_mean_field_q)
 def ising_mean_field_q(size: int, beta, n_steps: int, alpha: float = 0.1, gamma: float = 0.5,
                        seed=None):
     """Run MF-Q (Yang et al. 2018, Algorithm 1) on an ``L x L`` Ising lattice; yield every step.
@@ -165,17 +167,9 @@ def ising_mean_field_q(size: int, beta, n_steps: int, alpha: float = 0.1, gamma:
     >>> bool(xi[0] > 0.9), bool(xi[1] < 0.4)
     (True, True)
     """
-    size = check_int(size, "size", low=2)
-    beta = as_real_array(beta, "beta")
-    n_steps = check_int(n_steps, "n_steps", low=1)
-    alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
-    gamma = check_real(gamma, "gamma", low=0, high=1, high_open=True)
-    rng = as_rng(check_seed(seed))
-    # validation above runs at call time; the generator below only iterates
-    return _ising_mean_field_q(size, beta, n_steps, alpha, gamma, rng)
-
-
-def _ising_mean_field_q(size, beta, n_steps, alpha, gamma, rng):
+    beta = np.asarray(beta, dtype=float)
+    alpha, gamma = float(alpha), float(gamma)
+    rng = as_rng(seed)
     batch = beta.shape
     beta_rows = beta[..., None, None, None]                        # (..., 1, 1, 1)
     q = np.zeros((*batch, size, size, 2, N_MEAN_ACTIONS))           # (..., L, L, n_actions, n_mean)
@@ -183,14 +177,14 @@ def _ising_mean_field_q(size, beta, n_steps, alpha, gamma, rng):
     up_neighbours = _up_neighbours(actions)                         # (..., L, L)
     for step in range(1, n_steps + 1):
         # 1. act on the previous step's mean action
-        policy = _boltzmann_policy(_rows(q, up_neighbours), beta_rows)   # (..., L, L, n_actions)
+        policy = boltzmann_policy(_rows(q, up_neighbours), beta_rows)   # (..., L, L, n_actions)
         actions = (rng.random((*batch, size, size)) < policy[..., 1]).astype(int)
         # 2. the new mean action and the stage game's rewards
         up_neighbours = _up_neighbours(actions)
         spins = _spins_from_actions(actions)
         rewards = _ising_rewards(spins)
         # 3. MF-Q backup with the mean-field value v_j under the Boltzmann policy
-        value = _mean_field_value(_rows(q, up_neighbours), beta_rows)     # (..., L, L)
+        value = mean_field_value(_rows(q, up_neighbours), beta_rows)     # (..., L, L)
         index = (actions * N_MEAN_ACTIONS + up_neighbours)[..., None]    # (..., L, L, 1)
         flat = q.reshape(*q.shape[:-2], -1)                              # (..., L, L, n_actions * n_mean)
         current = np.take_along_axis(flat, index, axis=-1)
@@ -201,7 +195,7 @@ def _ising_mean_field_q(size, beta, n_steps, alpha, gamma, rng):
 
 def _up_neighbours(actions: np.ndarray) -> np.ndarray:
     """The index ``k = 4 a-bar_j[up]`` of each agent's mean action (0..4 neighbours up)."""
-    return np.rint(N_NEIGHBOURS * _lattice_mean_action(actions, 2)[..., 1]).astype(int)
+    return np.rint(N_NEIGHBOURS * lattice_mean_action(actions)[..., 1]).astype(int)
 
 
 def _rows(q: np.ndarray, up_neighbours: np.ndarray) -> np.ndarray:

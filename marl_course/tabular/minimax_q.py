@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_rng, check_bool, check_finite, check_generator, check_index, check_int, check_real, check_seed
+from marl_course._validation import as_rng, check_bool, checked_by, check_finite, check_generator, check_index, check_int, check_real, check_seed
 from marl_course.envs.soccer import B, N_STATES, Soccer, hand_built_policy, play, uniform_policy
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
 from marl_course.tabular.q_learning import FixedPlayer, QLearner, _check_table, _sample_action
@@ -33,6 +33,26 @@ def decay_for(n_steps: int, final_alpha: float = 0.01) -> float:
     return float(check_real(final_alpha, "final_alpha", low=0, high=1, low_open=True) ** (1.0 / n_steps))
 
 
+def _check_minimax_q_update(Q: np.ndarray, V: np.ndarray, pi: np.ndarray, state: int, action: int,
+                            opponent_action: int, reward: float, next_state: int, alpha: float,
+                            discount: float) -> None:
+    """The input checks of :func:`minimax_q_update` (the tables are not copied: they are updated in place)."""
+    Q = _check_table(Q, "Q", 3)
+    n_states, n_actions, n_opponent_actions = Q.shape
+    V, pi = _check_table(V, "V", 1), _check_table(pi, "pi", 2)
+    if V.shape != (n_states,):
+        raise ValueError(f"V must have shape ({n_states},) (one value per state of Q), got {V.shape}")
+    if pi.shape != (n_states, n_actions):
+        raise ValueError(f"pi must have shape {(n_states, n_actions)} (a policy per state of Q), got {pi.shape}")
+    state, next_state = check_index(state, "state", n_states), check_index(next_state, "next_state", n_states)
+    action = check_index(action, "action", n_actions)
+    opponent_action = check_index(opponent_action, "opponent_action", n_opponent_actions)
+    check_finite(reward, "reward")
+    check_real(alpha, "alpha", low=0, high=1)
+    check_real(discount, "discount", low=0, high=1, high_open=True)
+
+
+@checked_by(_check_minimax_q_update)
 def minimax_q_update(Q: np.ndarray, V: np.ndarray, pi: np.ndarray, state: int, action: int, opponent_action: int,
                      reward: float, next_state: int, alpha: float, discount: float) -> None:
     """Littman's (1994) Figure 1 "Learn" step, in place on ``Q`` (S, m, o), ``V`` (S,) and ``pi`` (S, m).
@@ -48,23 +68,6 @@ def minimax_q_update(Q: np.ndarray, V: np.ndarray, pi: np.ndarray, state: int, a
     >>> pi.round(12).tolist(), round(float(V[0]), 12)
     ([[0.5, 0.5]], 0.0)
     """
-    Q = _check_table(Q, "Q", 3)
-    n_states, n_actions, n_opponent_actions = Q.shape
-    V, pi = _check_table(V, "V", 1), _check_table(pi, "pi", 2)
-    if V.shape != (n_states,):
-        raise ValueError(f"V must have shape ({n_states},) (one value per state of Q), got {V.shape}")
-    if pi.shape != (n_states, n_actions):
-        raise ValueError(f"pi must have shape {(n_states, n_actions)} (a policy per state of Q), got {pi.shape}")
-    state, next_state = check_index(state, "state", n_states), check_index(next_state, "next_state", n_states)
-    action = check_index(action, "action", n_actions)
-    opponent_action = check_index(opponent_action, "opponent_action", n_opponent_actions)
-    check_finite(reward, "reward")
-    check_real(alpha, "alpha", low=0, high=1)
-    check_real(discount, "discount", low=0, high=1, high_open=True)
-    _minimax_q_update(Q, V, pi, state, action, opponent_action, reward, next_state, alpha, discount)
-
-
-def _minimax_q_update(Q, V, pi, state, action, opponent_action, reward, next_state, alpha, discount) -> None:
     # (step 1) Q[s,a,o] := (1 - alpha) Q[s,a,o] + alpha (rew + gamma V[s'])
     Q[state, action, opponent_action] = ((1 - alpha) * Q[state, action, opponent_action]
                                          + alpha * (reward + discount * V[next_state]))
@@ -147,8 +150,8 @@ class MinimaxQ:
         self._update(state, action, opponent_action, reward, next_state)
 
     def _update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
-        _minimax_q_update(self.Q, self.V, self.pi, state, action, opponent_action, reward, next_state,
-                          self.alpha, self.discount)
+        minimax_q_update.unchecked(self.Q, self.V, self.pi, state, action, opponent_action, reward, next_state,
+                                   self.alpha, self.discount)
         self.alpha *= self.alpha_decay
 
 

@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from marl_course._validation import as_bimatrix, as_real_array, check_index, check_int, check_real
+from marl_course._validation import as_bimatrix, as_real_array, check_index, check_int, check_real, checked_by
 from marl_course.games.equilibria import DegenerateGameWarning, pure_nash_equilibria, support_enumeration
 from marl_course.tabular.q_learning import _check_table
 
@@ -60,32 +60,6 @@ def stage_nash(Q1, Q2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array([x @ Q1 @ y, x @ Q2 @ y]), x, y
 
 
-def nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1: int, action_2: int, rewards,
-                  next_state: int, discount: float) -> None:
-    """Hu & Wellman's (2003) Table 1 update, in place on ``Q`` (2, S, m_1, m_2) and visit ``counts`` (S, m_1, m_2).
-
-    Examples
-    --------
-    >>> Q, counts = np.zeros((2, 2, 2, 2)), np.zeros((2, 2, 2))
-    >>> Q[:, 1] = [[[2, 0], [0, 3]], [[3, 0], [0, 2]]]  # the next state's stage game
-    >>> nash_q_update(Q, counts, 0, 1, 1, [1.0, 0.0], 1, discount=0.5)
-    >>> Q[:, 0, 1, 1].tolist()  # alpha = 1 on the first visit: r + 0.5 * NashQ(s')
-    [2.0, 1.5]
-    """
-    Q = _check_table(Q, "Q", 4)
-    if Q.shape[0] != 2:
-        raise ValueError(f"Q must hold both players' tables, shape (2, S, m_1, m_2), got {Q.shape}")
-    counts = _check_table(counts, "counts", 3)
-    if counts.shape != Q.shape[1:]:
-        raise ValueError(f"counts must have shape {Q.shape[1:]} (S, m_1, m_2) like Q's tables, got {counts.shape}")
-    if counts.min() < 0:
-        raise ValueError("counts must be non-negative visit counts")
-    state, action_1, action_2, rewards, next_state = _check_transition(Q.shape[1:], state, action_1, action_2,
-                                                                       rewards, next_state)
-    discount = check_real(discount, "discount", low=0, high=1, high_open=True)
-    _nash_q_update(Q, counts, state, action_1, action_2, rewards, next_state, discount)
-
-
 def _check_rewards(rewards, name: str = "rewards") -> np.ndarray:
     """One finite reward per player: ``(r_1, r_2)``; a single number is refused, not broadcast."""
     if isinstance(rewards, (str, bytes)) or np.ndim(rewards) != 1 or len(rewards) != 2:
@@ -101,7 +75,34 @@ def _check_transition(shape, state, action_1, action_2, rewards, next_state):
             check_index(action_2, "action_2", m_2), rewards, check_index(next_state, "next_state", n_states))
 
 
-def _nash_q_update(Q, counts, state, action_1, action_2, rewards, next_state, discount) -> None:
+def _check_nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1: int, action_2: int, rewards,
+                         next_state: int, discount: float) -> None:
+    """The input checks of :func:`nash_q_update` (the tables are not copied: they are updated in place)."""
+    Q = _check_table(Q, "Q", 4)
+    if Q.shape[0] != 2:
+        raise ValueError(f"Q must hold both players' tables, shape (2, S, m_1, m_2), got {Q.shape}")
+    counts = _check_table(counts, "counts", 3)
+    if counts.shape != Q.shape[1:]:
+        raise ValueError(f"counts must have shape {Q.shape[1:]} (S, m_1, m_2) like Q's tables, got {counts.shape}")
+    if counts.min() < 0:
+        raise ValueError("counts must be non-negative visit counts")
+    _check_transition(Q.shape[1:], state, action_1, action_2, rewards, next_state)
+    check_real(discount, "discount", low=0, high=1, high_open=True)
+
+
+@checked_by(_check_nash_q_update)
+def nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1: int, action_2: int, rewards,
+                  next_state: int, discount: float) -> None:
+    """Hu & Wellman's (2003) Table 1 update, in place on ``Q`` (2, S, m_1, m_2) and visit ``counts`` (S, m_1, m_2).
+
+    Examples
+    --------
+    >>> Q, counts = np.zeros((2, 2, 2, 2)), np.zeros((2, 2, 2))
+    >>> Q[:, 1] = [[[2, 0], [0, 3]], [[3, 0], [0, 2]]]  # the next state's stage game
+    >>> nash_q_update(Q, counts, 0, 1, 1, [1.0, 0.0], 1, discount=0.5)
+    >>> Q[:, 0, 1, 1].tolist()  # alpha = 1 on the first visit: r + 0.5 * NashQ(s')
+    [2.0, 1.5]
+    """
     # (step 1) alpha_t = 1 / n_t(s, a_1, a_2)
     counts[state, action_1, action_2] += 1
     alpha = 1.0 / counts[state, action_1, action_2]
@@ -149,7 +150,7 @@ class NashQ:
         """:func:`nash_q_update` on the learner's tables."""
         state, action_1, action_2, rewards, next_state = _check_transition(self.counts.shape, state, action_1,
                                                                            action_2, rewards, next_state)
-        _nash_q_update(self.Q, self.counts, state, action_1, action_2, rewards, next_state, self.discount)
+        nash_q_update.unchecked(self.Q, self.counts, state, action_1, action_2, rewards, next_state, self.discount)
 
     def learn(self, transitions) -> NashQ:
         """:meth:`update` on every ``(s, a_1, a_2, (r_1, r_2), s')`` of ``transitions`` (e.g. Hu &

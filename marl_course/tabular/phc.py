@@ -38,6 +38,7 @@ from marl_course._validation import (
     as_real_array,
     as_rng,
     check_bool,
+    checked_by,
     check_generator,
     check_int,
     check_real,
@@ -165,6 +166,14 @@ def q_table_sizes(n_states: int, n_actions: int, n_agents: int) -> tuple[int, in
     return n_states * n_actions, n_states * n_actions ** n_agents
 
 
+def _check_update(learner, states, actions, rewards, next_states) -> None:
+    """The input checks of :meth:`PHC.update` and :meth:`WoLFPHC.update`: one transition per run."""
+    _check_run_indices(states, "states", learner.n_runs, learner.n_states)
+    _check_run_indices(actions, "actions", learner.n_runs, learner.n_actions)
+    _check_run_rewards(rewards, learner.n_runs)
+    _check_run_indices(next_states, "next_states", learner.n_runs, learner.n_states)
+
+
 class PHC:
     """Policy hill-climbing (Bowling & Veloso 2002, Table 1) for ``n_runs`` independent copies.
 
@@ -259,15 +268,9 @@ class PHC:
         self.policy[self._runs, states] = _hill_climb(self.policy[self._runs, states],
                                                       self.q_values[self._runs, states], delta)
 
+    @checked_by(_check_update)
     def update(self, states, actions, rewards, next_states) -> None:
         """Learn from one transition per run (arrays of shape ``(n_runs,)``)."""
-        _check_run_indices(states, "states", self.n_runs, self.n_states)
-        _check_run_indices(actions, "actions", self.n_runs, self.n_actions)
-        _check_run_rewards(rewards, self.n_runs)
-        _check_run_indices(next_states, "next_states", self.n_runs, self.n_states)
-        self._learn(states, actions, rewards, next_states)
-
-    def _learn(self, states, actions, rewards, next_states) -> None:
         self._q_learning(states, actions, rewards, next_states)   # (b)
         self._hill_climb(states, self.delta)                      # (c) of Table 1, (d) of Table 2
 
@@ -308,7 +311,9 @@ class WoLFPHC(PHC):
         self.average_policy = self.policy.copy()                                       # (n_runs, |S|, |A|)
         self.counts = np.zeros(self.q_values.shape[:2])                                # (n_runs, |S|)
 
-    def _learn(self, states, actions, rewards, next_states) -> None:
+    @checked_by(_check_update)
+    def update(self, states, actions, rewards, next_states) -> None:
+        """Learn from one transition per run (arrays of shape ``(n_runs,)``)."""
         runs = self._runs
         self._q_learning(states, actions, rewards, next_states)                        # (b)
         # step (c): C(s) <- C(s) + 1; pibar(s,.) <- pibar(s,.) + (pi(s,.) - pibar(s,.)) / C(s)
@@ -377,9 +382,11 @@ def _fast_methods(agent):
     :func:`play` feeds them the environment's own observations and their own actions, once per step.
     """
     cls = type(agent)
-    if (isinstance(agent, (PHC, FixedPolicy)) and cls.act in (PHC.act, FixedPolicy.act)
-            and cls.update in (PHC.update, FixedPolicy.update)):
-        return agent._act, agent._learn
+    if isinstance(agent, (PHC, FixedPolicy)) and cls.act in (PHC.act, FixedPolicy.act):
+        if cls.update in (PHC.update, WoLFPHC.update):
+            return agent._act, cls.update.unchecked.__get__(agent)
+        if cls.update is FixedPolicy.update:
+            return agent._act, agent._learn
     return agent.act, agent.update
 
 
