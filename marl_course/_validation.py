@@ -32,6 +32,8 @@ def as_finite_array(value, name: str, *, ndim: int | None = None, min_ndim: int 
     Raises ``TypeError`` for non-numeric input and ``ValueError`` for NaN/inf or a wrong rank;
     every message names ``name``.
     """
+    if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind in "USO" and _holds_text(value):
+        raise TypeError(f"{name} must be an array of numbers, not text")
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -45,6 +47,17 @@ def as_finite_array(value, name: str, *, ndim: int | None = None, min_ndim: int 
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
     return array
+
+
+def _holds_text(value) -> bool:
+    """Whether a (nested) sequence holds a string anywhere, which ``float()`` would parse silently."""
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "US" or (value.dtype.kind == "O" and any(_holds_text(v) for v in value.flat))
+    if isinstance(value, (list, tuple)):
+        return any(_holds_text(v) for v in value)
+    return False
 
 
 def as_probability_vector(value, name: str, *, size: int | None = None) -> np.ndarray:
@@ -156,7 +169,11 @@ def as_rng(seed_or_rng, name: str = "seed") -> np.random.Generator:
     """Return a ``numpy.random.Generator`` from an int seed, ``None`` or a Generator."""
     if isinstance(seed_or_rng, np.random.Generator):
         return seed_or_rng
-    if seed_or_rng is None or (isinstance(seed_or_rng, (Integral, np.integer)) and not isinstance(seed_or_rng, bool)):
+    if seed_or_rng is None:
+        return np.random.default_rng()
+    if isinstance(seed_or_rng, (Integral, np.integer)) and not isinstance(seed_or_rng, bool):
+        if seed_or_rng < 0:
+            raise ValueError(f"{name} must be a non-negative int, got {seed_or_rng}")
         return np.random.default_rng(seed_or_rng)
     raise TypeError(f"{name} must be an int, None or numpy.random.Generator, got {type(seed_or_rng).__name__}")
 

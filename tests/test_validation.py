@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marl_course._validation import (
+    as_finite_array,
     as_probability_rows,
     as_probability_vector,
     as_rng,
@@ -66,3 +67,14 @@ def test_actions_must_be_integers_of_the_shape_in_range():
         as_actions([[0, 1]], (1, 2), (2, 1))  # the second player has one action
     with pytest.raises(ValueError, match="actions must be in"):
         as_actions([[-1, 0]], (1, 2), 2)
+
+
+@pytest.mark.parametrize("value", ["0.5", ["1", 2], np.array(["1.0"]), [[1.0, "x"]], b"1"])
+def test_text_is_not_parsed_as_a_number(value):
+    with pytest.raises(TypeError, match="payoff"):
+        as_finite_array(value, "payoff")
+
+
+def test_a_negative_seed_is_named():
+    with pytest.raises(ValueError, match="seed"):
+        as_rng(-1)
