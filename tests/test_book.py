@@ -81,3 +81,32 @@ def test_offline_assets_without_npm_name_it(tmp_path, monkeypatch):
     monkeypatch.setattr(book.shutil, "which", lambda _: None)
     with pytest.raises(RuntimeError, match="npm"):
         book.fetch_offline_assets(tmp_path)
+
+
+PROCESS_WORDS = re.compile(r"\b(the issue|an issue|this session|the ticket|the CEO)\b", re.IGNORECASE)
+"""Words about how the project is run, which have no place in a chapter."""
+
+
+@pytest.mark.parametrize("chapter", COURSE.chapters, ids=lambda c: c.notebook)
+def test_notebooks_write_no_hard_coded_paths_and_speak_only_of_the_subject(chapter):
+    for i, cell in enumerate(json.loads((COURSE.notebooks / chapter.notebook).read_text())["cells"]):
+        source = "".join(cell["source"])
+        assert not re.search(r"[\"'](/tmp|/home|/root|/Users|C:\\\\)", source), f"cell {i} names a machine's path"
+        assert not PROCESS_WORDS.search(source), f"cell {i}: {PROCESS_WORDS.search(source).group(0)!r}"
+
+
+@pytest.mark.parametrize("chapter", COURSE.chapters, ids=lambda c: c.notebook)
+def test_sections_are_numbered_the_same_way_in_every_chapter(chapter):
+    """``## 1. Background`` ... in order, and ``### k.j`` subsections under section k, in order."""
+    section, sub = 0, 0
+    for cell in json.loads((COURSE.notebooks / chapter.notebook).read_text())["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for line in "".join(cell["source"]).splitlines():
+            if line.startswith("## "):
+                section, sub = section + 1, 0
+                assert line.startswith(f"## {section}. "), line
+            elif line.startswith("### "):
+                sub += 1
+                assert line.startswith(f"### {section}.{sub} "), line
+    assert section >= 10
