@@ -5,7 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import as_finite_array, check_int
+from marl_course._validation import as_finite_array, check_choice, check_int, check_real
+from marl_course.viz._checks import check_ax, check_axes, check_mapping, check_sequence, check_text
 
 
 def plot_littman_table(ours: dict, paper: dict, axes=None, label: str = "ours"):
@@ -24,6 +25,20 @@ def plot_littman_table(ours: dict, paper: dict, axes=None, label: str = "ours"):
     >>> axes[0].get_ylabel()
     '% of decided games won by A'
     """
+    check_mapping(ours, "ours")
+    check_mapping(paper, "paper")
+    for opponent, row in ours.items():
+        check_mapping(row, f"ours[{opponent!r}]")
+        if opponent not in paper:
+            raise ValueError(f"paper must have a row for every opponent of ours; {opponent!r} is missing")
+        check_mapping(paper[opponent], f"paper[{opponent!r}]")
+        for policy, percent in row.items():
+            check_real(percent, f"ours[{opponent!r}][{policy!r}]")
+            if policy not in paper[opponent]:
+                raise ValueError(f"paper[{opponent!r}] must have every policy of ours; {policy!r} is missing")
+            check_real(paper[opponent][policy], f"paper[{opponent!r}][{policy!r}]")
+    check_text(label, "label")
+    axes = check_axes(axes, "axes", len(ours))
     axes = np.atleast_1d(axes if axes is not None else
                          plt.subplots(1, len(ours), figsize=(3.4 * len(ours), 3.6), sharey=True)[1])
     for ax, opponent in zip(axes, ours):
@@ -52,6 +67,9 @@ def plot_value_gap(steps, gaps, ax=None):
     steps, gaps = as_finite_array(steps, "steps", ndim=1), as_finite_array(gaps, "gaps", ndim=1)
     if steps.shape != gaps.shape:
         raise ValueError(f"steps and gaps must have the same length, got {steps.shape} and {gaps.shape}")
+    check_ax(ax)
+    if np.any(gaps < 0):
+        raise ValueError("gaps must be non-negative (they are drawn on a log scale)")
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     ax.plot(steps, gaps, marker="o")
     ax.set_xlabel("training steps")
@@ -59,6 +77,18 @@ def plot_value_gap(steps, gaps, ax=None):
     ax.set_title("Minimax-Q's values approach Shapley's values")
     ax.set_yscale("log")
     return ax
+
+
+def _check_soccer_policy(policy, name: str) -> np.ndarray:
+    from marl_course.envs.soccer import ACTIONS, N_STATES
+
+    policy = as_finite_array(policy, name, ndim=2)
+    if policy.shape != (N_STATES, len(ACTIONS)):
+        raise ValueError(f"{name} must have shape ({N_STATES}, {len(ACTIONS)}), got {policy.shape}")
+    if np.any(policy < -1e-8) or np.any(np.abs(policy.sum(axis=1) - 1.0) > 1e-6):
+        raise ValueError(f"{name} must hold one probability distribution per state (rows non-negative, "
+                         f"summing to 1)")
+    return policy
 
 
 def draw_soccer_state(state: int, policy, ax=None):
@@ -77,7 +107,8 @@ def draw_soccer_state(state: int, policy, ax=None):
     from marl_course.envs.soccer import ACTIONS, COLS, GOAL_ROWS, N_STATES, ROWS, STATES
 
     state = check_int(state, "state", low=0, high=N_STATES - 1)
-    policy = as_finite_array(policy, "policy", ndim=2)
+    policy = _check_soccer_policy(policy, "policy")
+    check_axes(ax, "ax", 2, exact=True)
     axes = ax if ax is not None else plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw={"width_ratios": [1.6, 1]})[1]
     board, bars = axes
     cell_a, cell_b, ball = STATES[state]
@@ -118,17 +149,20 @@ def draw_soccer_position(policies: dict, name: str, cell_a: int, cell_b: int, ho
     """
     from marl_course.envs.soccer import STATE_INDEX
 
-    if name not in policies:
-        raise ValueError(f"name must be one of {sorted(policies)}, got {name!r}")
+    check_mapping(policies, "policies")
+    check_choice(name, "name", list(policies))
     if holder not in ("A", "B"):
         raise ValueError(f"holder must be 'A' or 'B', got {holder!r}")
     cell_a, cell_b = check_int(cell_a, "cell_a", low=0, high=19), check_int(cell_b, "cell_b", low=0, high=19)
     if cell_a == cell_b:
+        check_ax(ax)
+        _check_soccer_policy(policies[name], f"policies[{name!r}]")
         ax = ax if ax is not None else plt.subplots(figsize=(6, 2))[1]
         ax.text(0.5, 0.5, "A and B cannot stand on the same square", ha="center", va="center")
         ax.axis("off")
         return ax
-    return draw_soccer_state(int(STATE_INDEX[cell_a, cell_b, "AB".index(holder)]), policies[name], ax=ax)
+    policy = _check_soccer_policy(policies[name], f"policies[{name!r}]")
+    return draw_soccer_state(int(STATE_INDEX[cell_a, cell_b, "AB".index(holder)]), policy, ax=ax)
 
 
 def draw_grid_paths(paths: dict, axes=None):
@@ -146,6 +180,25 @@ def draw_grid_paths(paths: dict, axes=None):
     >>> axes[0].get_title()
     'Nash-Q: 4 steps'
     """
+    check_mapping(paths, "paths")
+    for name, entry in paths.items():
+        check_sequence(entry, f"paths[{name!r}]")
+        if len(entry) != 2:
+            raise ValueError(f"paths[{name!r}] must be a pair (path, goals), got {len(entry)} items")
+        path, goals = entry
+        check_sequence(path, f"paths[{name!r}] path")
+        for t, cells in enumerate(path):
+            check_sequence(cells, f"paths[{name!r}] path[{t}]")
+            if len(cells) != 2:
+                raise ValueError(f"paths[{name!r}] path[{t}] must be a pair of cells, got {len(cells)}")
+            for agent, cell in enumerate(cells):
+                check_int(cell, f"paths[{name!r}] path[{t}][{agent}]", low=0, high=8)
+        check_sequence(goals, f"paths[{name!r}] goals")
+        if len(goals) != 2:
+            raise ValueError(f"paths[{name!r}] goals must be a pair of cells, got {len(goals)}")
+        for agent, cell in enumerate(goals):
+            check_int(cell, f"paths[{name!r}] goals[{agent}]", low=0, high=8)
+    axes = check_axes(axes, "axes", len(paths))
     axes = np.atleast_1d(axes if axes is not None else plt.subplots(1, len(paths), figsize=(3.2 * len(paths), 3.6))[1])
     for panel, (name, (path, goals)) in zip(axes, paths.items()):
         for k in range(4):

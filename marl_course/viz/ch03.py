@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from marl_course._validation import check_int, check_real
+from marl_course._validation import as_probability_vector, check_choice, check_int, check_real, check_seed
 from marl_course.envs.matrix_games import make_matrix_game
 from marl_course.games import solve_zero_sum
 from marl_course.tabular.phc import Trajectory, distance_to_strategy, self_play
+from marl_course.viz._checks import check_ax, check_names, check_sequence, check_text
 from marl_course.viz.simplex import plot_simplex_trajectory, simplex_axes, simplex_to_xy
 
 EXPLORER_GAMES = ("matching_pennies", "rock_paper_scissors")
@@ -27,6 +28,24 @@ def _check_trajectories(trajectories) -> dict:
         if not isinstance(trajectory, Trajectory):
             raise TypeError(f"trajectories[{label!r}] must be a Trajectory, got {type(trajectory).__name__}")
     return trajectories
+
+
+def _check_indices(trajectories: dict, player: int | None = None, run: int | None = None,
+                   action: int | None = None, name: str = "trajectories"):
+    """Check ``player``, ``run`` and ``action`` index every trajectory (the smallest one bounds them)."""
+    policies = [t.policies for t in trajectories.values()]
+    if player is not None:
+        player = check_int(player, "player", low=0, high=min(len(p) for p in policies) - 1)
+    players = range(len(policies[0])) if player is None else [player]
+    if run is not None:
+        run = check_int(run, "run", low=0, high=min(p[i].shape[1] for p in policies for i in players) - 1)
+    if action is not None:
+        action = check_int(action, "action", low=0, high=min(p[i].shape[-1] for p in policies for i in players) - 1)
+    return player, run, action
+
+
+def _check_equilibrium_strategy(equilibrium, size: int, name: str = "equilibrium"):
+    return None if equilibrium is None else as_probability_vector(equilibrium, name, size=size)
 
 
 def plot_strategy_square(trajectories, run: int = 0, action: int = 0, equilibrium=None, ax=None,
@@ -55,6 +74,16 @@ def plot_strategy_square(trajectories, run: int = 0, action: int = 0, equilibriu
     'player 1: Pr(heads)'
     """
     trajectories = _check_trajectories(trajectories)
+    _, run, action = _check_indices(trajectories, run=run, action=action)
+    n_actions = next(iter(trajectories.values())).policies[0].shape[-1]
+    if equilibrium is not None:
+        check_sequence(equilibrium, "equilibrium")
+        if len(equilibrium) != 2:
+            raise ValueError(f"equilibrium must be a pair (x, y) of strategies, got {len(equilibrium)} items")
+        equilibrium = (as_probability_vector(equilibrium[0], "equilibrium[0]", size=n_actions),
+                       as_probability_vector(equilibrium[1], "equilibrium[1]", size=n_actions))
+    check_ax(ax)
+    check_text(action_name, "action_name")
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 4.4))
     for label, trajectory in trajectories.items():
@@ -89,7 +118,14 @@ def plot_simplex_trajectories(trajectories, player: int = 0, run: int = 0, equil
     True
     """
     trajectories = _check_trajectories(trajectories)
-    player = check_int(player, "player", low=0)
+    player, run, _ = _check_indices(trajectories, player=player, run=run)
+    for label, trajectory in trajectories.items():
+        if trajectory.policies[player].shape[-1] != 3:
+            raise ValueError(f"trajectories[{label!r}] must be of a three-action game for the simplex, "
+                             f"got {trajectory.policies[player].shape[-1]} actions")
+    equilibrium = _check_equilibrium_strategy(equilibrium, 3)
+    check_ax(ax)
+    labels = check_names(labels, "labels", 3)
     ax = simplex_axes(ax, labels=labels)
     for label, trajectory in trajectories.items():
         plot_simplex_trajectory(trajectory.policies[player][:, run, 0], ax=ax, label=label)
@@ -111,6 +147,10 @@ def plot_distance_to_equilibrium(trajectories, equilibrium, player: int = 0, ax=
     'distance to equilibrium ||pi - pi*||'
     """
     trajectories = _check_trajectories(trajectories)
+    player, _, _ = _check_indices(trajectories, player=player)
+    for label, trajectory in trajectories.items():
+        _check_equilibrium_strategy(equilibrium, trajectory.policies[player].shape[-1])
+    check_ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.4))
     for label, trajectory in trajectories.items():
@@ -138,6 +178,9 @@ def plot_action_probability(trajectories, action: int = 0, run: int = 0, ax=None
     ['WoLF-PHC, player 1', 'WoLF-PHC, player 2']
     """
     trajectories = _check_trajectories(trajectories)
+    _, run, action = _check_indices(trajectories, run=run, action=action)
+    check_ax(ax)
+    check_text(action_name, "action_name")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.4))
     for label, trajectory in trajectories.items():
@@ -160,10 +203,14 @@ def plot_policy_over_time(trajectory: Trajectory, player: int = 0, run: int = 0,
     >>> len(plot_policy_over_time(run, action_names=("rock", "paper", "scissors")).lines)
     3
     """
-    _check_trajectories({"trajectory": trajectory})
-    policies = trajectory.policies[check_int(player, "player", low=0)][:, run, 0]  # (K, |A|)
+    if not isinstance(trajectory, Trajectory):
+        raise TypeError(f"trajectory must be a Trajectory, got {type(trajectory).__name__}")
+    player, run, _ = _check_indices({"trajectory": trajectory}, player=player, run=run)
+    policies = trajectory.policies[player][:, run, 0]  # (K, |A|)
     if action_names is None:
         action_names = [f"action {a}" for a in range(policies.shape[1])]
+    action_names = check_names(action_names, "action_names", policies.shape[1])
+    check_ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.4))
     for a, name in enumerate(action_names):
@@ -193,11 +240,11 @@ def draw_self_play(game: str = "rock_paper_scissors", delta_w: float = 0.0005, d
     >>> len(fig.axes), int(run.steps[-1])
     (2, 1000)
     """
-    if game not in EXPLORER_GAMES:
-        raise ValueError(f"game must be one of {EXPLORER_GAMES}, got {game!r}")
+    check_choice(game, "game", EXPLORER_GAMES)
     delta_w = check_real(delta_w, "delta_w", low=0, high=1, low_open=True)
     delta_l = check_real(delta_l, "delta_l", low=0, high=1, low_open=True)
     n_steps = check_int(n_steps, "n_steps", low=100)
+    check_seed(seed)
     env = make_matrix_game(game)
     algorithm = "WoLF-PHC" if delta_l > delta_w else "PHC"
     trajectory = self_play(env, delta_w, max(delta_l, delta_w), n_steps, seed=seed, record_every=max(n_steps // 500, 1))
@@ -227,8 +274,7 @@ def explore_wolf(game: str = "rock_paper_scissors"):
     """
     import ipywidgets as widgets
 
-    if game not in EXPLORER_GAMES:
-        raise ValueError(f"game must be one of {EXPLORER_GAMES}, got {game!r}")
+    check_choice(game, "game", EXPLORER_GAMES)
     controls = dict(
         game=widgets.Dropdown(options=list(EXPLORER_GAMES), value=game, description="game"),
         delta_w=widgets.FloatLogSlider(value=0.0005, base=10, min=-4, max=-2, step=0.1, readout_format=".5f",

@@ -11,12 +11,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import as_finite_array, check_int, check_real
+from marl_course._validation import (as_finite_array, as_probability_rows, as_probability_vector, check_choice,
+                                     check_int, check_real, check_seed)
 from marl_course.dynamics.automata import learning_automata, normalise_payoffs, record
 from marl_course.dynamics.gradient import default_equilibrium_2x2, wolf_iga
 from marl_course.dynamics.lagging_anchor import lagging_anchor
 from marl_course.games import solve_zero_sum
 from marl_course.games.gallery import GALLERY
+from marl_course.viz._checks import check_ax, check_mapping, check_names, check_sequence, check_text
 from marl_course.viz.simplex import plot_simplex_trajectory, simplex_axes, simplex_to_xy
 
 METHODS = ("L_R-I", "L_R-P", "IGA", "WoLF-IGA", "Lagging Anchor")
@@ -80,14 +82,29 @@ def plot_phase_portrait(R_1, R_2, trajectories=(), alpha_min: float = 1.0, alpha
     >>> ax.get_xlabel()
     'p_1: P(player 1 plays its first action)'
     """
+    check_sequence(trajectories, "trajectories", allow_empty=True)
+    paths = []
+    for i, pair in enumerate(trajectories):
+        check_sequence(pair, f"trajectories[{i}]")
+        if len(pair) != 2:
+            raise ValueError(f"trajectories[{i}] must be a pair (p_1, q_1) of arrays, got {len(pair)} items")
+        path_p = as_finite_array(pair[0], f"trajectories[{i}][0]", ndim=1)
+        path_q = as_finite_array(pair[1], f"trajectories[{i}][1]", ndim=1)
+        if path_p.shape != path_q.shape:
+            raise ValueError(f"trajectories[{i}]: p_1 and q_1 must have the same length, "
+                             f"got {path_p.shape[0]} and {path_q.shape[0]}")
+        paths.append((path_p, path_q))
+    check_ax(ax)
+    check_text(title, "title")
+    labels = check_names(labels, "labels", 2)
+    p, q, dp, dq = gradient_field(R_1, R_2, alpha_min, alpha_max, equilibrium)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.8, 4.5))
-    p, q, dp, dq = gradient_field(R_1, R_2, alpha_min, alpha_max, equilibrium)
     speed = np.hypot(dp, dq)
     scale = np.where(speed > 0, speed, 1.0)
     ax.quiver(p, q, dp / scale, dq / scale, speed, cmap="Greys", alpha=0.7, angles="xy", pivot="mid",
               scale=25, width=0.004)
-    for i, (path_p, path_q) in enumerate(trajectories):
+    for i, (path_p, path_q) in enumerate(paths):
         line, = ax.plot(path_p, path_q, lw=1.3, label="trajectory" if i == 0 else None)
         ax.plot(path_p[0], path_q[0], "o", color=line.get_color(), ms=5)
         ax.plot(path_p[-1], path_q[-1], "s", color=line.get_color(), ms=5)
@@ -117,8 +134,15 @@ def plot_simplex_runs(strategies, ax=None, labels=("action 0", "action 1", "acti
     strategies = as_finite_array(strategies, "strategies", ndim=3)
     if strategies.shape[-1] != 3:
         raise ValueError(f"strategies must have shape (T, n_runs, 3), got {strategies.shape}")
+    strategies = as_probability_rows(strategies, "strategies")
+    if equilibrium is not None:
+        equilibrium = as_probability_vector(equilibrium, "equilibrium", size=3)
+    max_runs = check_int(max_runs, "max_runs", low=1)
+    check_ax(ax)
+    check_text(title, "title")
+    labels = check_names(labels, "labels", 3)
     ax = simplex_axes(ax, labels=labels)
-    for run in range(min(strategies.shape[1], check_int(max_runs, "max_runs", low=1))):
+    for run in range(min(strategies.shape[1], max_runs)):
         plot_simplex_trajectory(strategies[:, run], ax=ax, alpha=0.8)
     if equilibrium is not None:
         ax.plot(*simplex_to_xy(equilibrium), "*", color="crimson", ms=14, label="Nash equilibrium", zorder=5)
@@ -147,7 +171,14 @@ def convergence_fractions(final_points, targets: dict, tol: float) -> dict:
     """
     points = as_finite_array(final_points, "final_points", ndim=2)
     tol = check_real(tol, "tol", low=0, low_open=True)
-    near = {name: np.max(np.abs(points - np.asarray(t, dtype=float)), axis=1) <= tol for name, t in targets.items()}
+    check_mapping(targets, "targets")
+    target_points = {}
+    for name, t in targets.items():
+        target_points[name] = as_finite_array(t, f"targets[{name!r}]", ndim=1)
+        if target_points[name].shape[0] != points.shape[1]:
+            raise ValueError(f"targets[{name!r}] must have {points.shape[1]} entries (like each final point), "
+                             f"got {target_points[name].shape[0]}")
+    near = {name: np.max(np.abs(points - t), axis=1) <= tol for name, t in target_points.items()}
     fractions = {name: float(hit.mean()) for name, hit in near.items()}
     fractions["elsewhere"] = float(1.0 - np.any(np.array(list(near.values())), axis=0).mean())
     return fractions
@@ -162,6 +193,15 @@ def plot_convergence_fractions(fractions: dict, ax=None, title: str = "", colour
     >>> len(ax.patches)
     3
     """
+    check_mapping(fractions, "fractions")
+    for name, value in fractions.items():
+        check_real(value, f"fractions[{name!r}]", low=0, high=1)
+    check_ax(ax)
+    check_text(title, "title")
+    check_text(colour, "colour")
+    from matplotlib.colors import is_color_like
+    if not is_color_like(colour):
+        raise ValueError(f"colour must be a matplotlib colour, got {colour!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
     names = list(fractions)
@@ -195,13 +235,17 @@ def draw_explorer(game: str = "matching_pennies", method: str = "WoLF-IGA", eta:
     'IGA on Matching pennies (2 runs, 50 steps)'
     >>> plt.close(fig)
     """
-    if game not in EXPLORER_GAMES:
-        raise ValueError(f"game must be one of {EXPLORER_GAMES}, got {game!r}")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    check_choice(game, "game", EXPLORER_GAMES)
+    check_choice(method, "method", METHODS)
+    automaton = method in ("L_R-I", "L_R-P")
+    eta = check_real(eta, "eta", low=0, high=1 if automaton else None, low_open=True, high_open=automaton)
+    alpha_min = check_real(alpha_min, "alpha_min", low=0, low_open=True)
+    alpha_max = check_real(alpha_max, "alpha_max", low=0, low_open=True)
+    eta_d = check_real(eta_d, "eta_d", low=0)
     g = GALLERY[game]()
     n_runs = check_int(n_runs, "n_runs", low=1)
     n_steps = check_int(n_steps, "n_steps", low=2)
+    check_seed(seed)
     m = g.A.shape[0]
     rng = np.random.default_rng(seed)
     starts = [rng.dirichlet(np.ones(m), n_runs), rng.dirichlet(np.ones(m), n_runs)]

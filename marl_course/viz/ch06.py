@@ -9,7 +9,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import as_finite_array, check_int, check_real
+from marl_course._validation import as_finite_array, check_bool, check_int, check_real, check_seed
+from marl_course.viz._checks import check_ax, check_mapping, check_optional_real, check_sequence, check_text
 from marl_course.envs.cartpole import CartPole, markov_probe
 
 
@@ -42,12 +43,30 @@ def plot_learning_curves(curves: dict, ax=None, window: int = 5, baseline: float
     'environment steps'
     """
     window = check_int(window, "window", low=1)
-    ax = ax if ax is not None else plt.subplots(figsize=(6, 3.5))[1]
+    check_mapping(curves, "curves")
+    checked = {}
     for label, runs in curves.items():
+        check_sequence(runs, f"curves[{label!r}]")
+        checked[label] = []
+        for i, run in enumerate(runs):
+            name = f"curves[{label!r}][{i}]"
+            check_sequence(run, name)
+            if len(run) != 2:
+                raise ValueError(f"{name} must be a pair (steps, returns), got {len(run)} items")
+            steps = as_finite_array(run[0], f"{name} steps", ndim=1)
+            returns = as_finite_array(run[1], f"{name} returns", ndim=1)
+            if steps.shape != returns.shape:
+                raise ValueError(f"{name}: steps and returns must have the same length, "
+                                 f"got {steps.shape[0]} and {returns.shape[0]}")
+            checked[label].append((run[0], returns))
+    baseline = check_optional_real(baseline, "baseline")
+    check_ax(ax)
+    ax = ax if ax is not None else plt.subplots(figsize=(6, 3.5))[1]
+    for label, runs in checked.items():
         grid = np.linspace(0, min(max(s) for s, _ in runs), 50)
         smoothed = []
         for steps, returns in runs:
-            r = np.asarray(returns, dtype=float)
+            r = returns
             kernel = np.ones(min(window, len(r))) / min(window, len(r))
             smooth = np.convolve(np.pad(r, (len(kernel) - 1, 0), mode="edge"), kernel, mode="valid")
             smoothed.append(np.interp(grid, steps, smooth))
@@ -84,12 +103,19 @@ def plot_robustness(eval_flicker, results: dict, ax=None, title: str = "",
     ('evaluation flicker probability p', 'trained on full')
     """
     p = as_finite_array(eval_flicker, "eval_flicker", ndim=1)
-    ax = ax if ax is not None else plt.subplots(figsize=(5, 3.5))[1]
+    check_mapping(results, "results")
+    checked = {}
     for label, values in results.items():
         values = as_finite_array(values, f"results[{label!r}]", ndim=2)
         if values.shape[1] != len(p):
             raise ValueError(f"results[{label!r}] must have one column per flicker probability ({len(p)}), "
                              f"got shape {values.shape}")
+        checked[label] = values
+    check_ax(ax)
+    check_text(title, "title")
+    check_text(ylabel, "ylabel")
+    ax = ax if ax is not None else plt.subplots(figsize=(5, 3.5))[1]
+    for label, values in checked.items():
         line, = ax.plot(p, values.mean(axis=0), marker="o", label=f"{label} ({_seeds(len(values))})")
         ax.fill_between(p, values.min(axis=0), values.max(axis=0), color=line.get_color(), alpha=0.2)
     ax.set_xlabel("evaluation flicker probability p")
@@ -128,8 +154,28 @@ def plot_flicker_study(studies: dict, random_return: float | None = None):
     """
     from marl_course.deep.drqn import relative_scores
 
+    if not isinstance(studies, dict):
+        raise TypeError(f"studies must be a dict {{p_train: RobustnessResult}}, got {type(studies).__name__}")
     if not studies:
         raise ValueError("studies must map at least one training flicker probability to a RobustnessResult")
+    for p_train, study in studies.items():
+        check_real(p_train, f"studies key {p_train!r}", low=0, high=1)
+        if not (hasattr(study, "eval_flicker") and hasattr(study, "scores")):
+            raise TypeError(f"studies[{p_train!r}] must be a RobustnessResult (with eval_flicker and scores), "
+                            f"got {type(study).__name__}")
+        p = as_finite_array(study.eval_flicker, f"studies[{p_train!r}].eval_flicker", ndim=1)
+        if not np.any(np.isclose(p, p_train)):
+            raise ValueError(f"studies[{p_train!r}].eval_flicker must contain its training probability {p_train!r}")
+        check_mapping(study.scores, f"studies[{p_train!r}].scores")
+        for label, scores in study.scores.items():
+            scores = as_finite_array(scores, f"studies[{p_train!r}].scores[{label!r}]", ndim=2)
+            if scores.shape[1] != len(p):
+                raise ValueError(f"studies[{p_train!r}].scores[{label!r}] must have one column per flicker "
+                                 f"probability ({len(p)}), got shape {scores.shape}")
+            if np.any(scores[:, np.flatnonzero(np.isclose(p, p_train))[0]] == 0):
+                raise ValueError(f"studies[{p_train!r}].scores[{label!r}] must be non-zero at the training flicker "
+                                 f"{p_train!r} (the relative scores divide by it)")
+    random_return = check_optional_real(random_return, "random_return")
     fig, axes = plt.subplots(2, len(studies), figsize=(5.5 * len(studies), 7), squeeze=False, sharex=True)
     for column, (p_train, study) in enumerate(studies.items()):
         top, bottom = axes[:, column]
@@ -170,6 +216,8 @@ def draw_observations(flicker: float = 0.5, hide_velocity: bool = False, seed: i
     """
     flicker = check_real(flicker, "flicker", low=0, high=1)
     steps = check_int(steps, "steps", low=5)
+    hide_velocity = check_bool(hide_velocity, "hide_velocity")
+    check_seed(seed)
     env = CartPole(n_envs=1, flicker=flicker, hide_velocity=hide_velocity, max_steps=steps)
     obs = [env.reset(seed)]
     states = [env.state.copy()]

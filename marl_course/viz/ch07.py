@@ -11,7 +11,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import check_real
+from marl_course._validation import as_finite_array, check_choice, check_int, check_real
+from marl_course.viz._checks import (check_ax, check_mapping, check_names, check_optional_real, check_sequence,
+                                     check_text)
 from marl_course.envs.nonmonotonic import best_additive_fit, climbing_game, penalty_game
 from marl_course.envs.two_step import PAPER_Q_TOT, STATE_NAMES
 
@@ -25,7 +27,22 @@ def plot_table(ax, table, title: str, mark=None, action_names=None, vmin=None, v
     ['0.00', '1.00', '1.00', '8.00']
     >>> plt.close(fig)
     """
-    table = np.asarray(table, dtype=float)
+    check_ax(ax, optional=False)
+    table = as_finite_array(table, "table", ndim=2)
+    check_text(title, "title")
+    if mark is not None:
+        check_sequence(mark, "mark")
+        if len(mark) != 2:
+            raise ValueError(f"mark must be a cell (row, column), got {len(mark)} items")
+        mark = (check_int(mark[0], "mark[0]", low=0, high=table.shape[0] - 1),
+                check_int(mark[1], "mark[1]", low=0, high=table.shape[1] - 1))
+    if action_names is not None:
+        action_names = check_names(action_names, "action_names", max(table.shape), at_least=True)
+    vmin, vmax = check_optional_real(vmin, "vmin"), check_optional_real(vmax, "vmax")
+    if (vmin is None) != (vmax is None):
+        raise ValueError("vmin and vmax must be given together (or neither)")
+    if vmin is not None and vmin >= vmax:
+        raise ValueError(f"vmin must be smaller than vmax, got vmin={vmin}, vmax={vmax}")
     ax.imshow(table, cmap="viridis", vmin=vmin, vmax=vmax)
     mid = (np.nanmax(table) + np.nanmin(table)) / 2 if vmin is None else (vmin + vmax) / 2
     for (r, c), v in np.ndenumerate(table):
@@ -57,6 +74,21 @@ def plot_two_step_tables(ours: dict, paper: dict = PAPER_Q_TOT):
     12
     >>> plt.close(fig)
     """
+    check_mapping(ours, "ours")
+    check_mapping(paper, "paper")
+    for m in ours:
+        if m not in paper:
+            raise ValueError(f"paper must have tables for every method of ours; {m!r} is missing")
+        for who, tables in (("paper", paper[m]), ("ours", ours[m])):
+            check_mapping(tables, f"{who}[{m!r}]")
+            for state in STATE_NAMES:
+                if state not in tables:
+                    raise ValueError(f"{who}[{m!r}] must have a table for every state {STATE_NAMES}; "
+                                     f"{state!r} is missing")
+                table = as_finite_array(tables[state], f"{who}[{m!r}][{state!r}]", ndim=2)
+                if table.shape != (2, 2):
+                    raise ValueError(f"{who}[{m!r}][{state!r}] must be 2x2 (agent 1's action by agent 2's), "
+                                     f"got shape {table.shape}")
     rows = [(f"{m} ({who})", tables) for m in ours for who, tables in (("paper", paper[m]), ("ours", ours[m]))]
     fig, axes = plt.subplots(len(rows), 3, figsize=(8.5, 2.6 * len(rows)), squeeze=False)
     for (label, tables), row in zip(rows, axes):
@@ -84,11 +116,27 @@ def plot_learning_curves(results: dict, ax=None, ylabel: str = "greedy team retu
     [0.0, 2.0]
     >>> plt.close(ax.figure)
     """
+    check_mapping(results, "results")
+    checked = {}
+    for method, histories in results.items():
+        check_sequence(histories, f"results[{method!r}]")
+        for i, h in enumerate(histories):
+            if not (hasattr(h, "test_episodes") and hasattr(h, "test_return")):
+                raise TypeError(f"results[{method!r}][{i}] must be a History (with test_episodes and test_return), "
+                                f"got {type(h).__name__}")
+        x = as_finite_array(histories[0].test_episodes, f"results[{method!r}][0].test_episodes", ndim=1)
+        y = []
+        for i, h in enumerate(histories):
+            y.append(as_finite_array(h.test_return, f"results[{method!r}][{i}].test_return", ndim=1))
+            if y[-1].shape != x.shape:
+                raise ValueError(f"results[{method!r}][{i}].test_return must have one entry per evaluation "
+                                 f"({x.shape[0]}), got {y[-1].shape[0]}")
+        checked[method] = (np.asarray(histories[0].test_episodes), np.array(y), histories)
+    check_ax(ax)
+    check_text(ylabel, "ylabel")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
-    for method, histories in results.items():
-        x = np.asarray(histories[0].test_episodes)
-        y = np.array([h.test_return for h in histories])  # (n_seeds, n_tests)
+    for method, (x, y, histories) in checked.items():
         line, = ax.plot(x, y.mean(axis=0), label=f"{method} (mean of {len(histories)} seeds)")
         ax.fill_between(x, y.min(axis=0), y.max(axis=0), color=line.get_color(), alpha=0.2)
     ax.set_xlabel("training episodes")
@@ -104,6 +152,7 @@ def exploration_weights(n_actions: int, epsilon: float) -> np.ndarray:
     >>> exploration_weights(2, 1.0).tolist()
     [[0.25, 0.25], [0.25, 0.25]]
     """
+    n_actions = check_int(n_actions, "n_actions", low=1)
     epsilon = check_real(epsilon, "epsilon", low=0, high=1, low_open=True)
     policy = np.full(n_actions, epsilon / n_actions)
     policy[0] += 1 - epsilon
@@ -129,8 +178,9 @@ def draw_fit_explorer(game: str = "penalty", k: float = -50.0, epsilon: float = 
     True
     >>> plt.close(fig)
     """
-    if game not in ("penalty", "climbing"):
-        raise ValueError(f"game must be 'penalty' or 'climbing', got {game!r}")
+    check_choice(game, "game", ("penalty", "climbing"))
+    k = check_real(k, "k", high=0)
+    epsilon = check_real(epsilon, "epsilon", low=0, high=1, low_open=True)
     payoff = penalty_game(k) if game == "penalty" else climbing_game()
     fit, greedy = best_additive_fit(payoff, exploration_weights(len(payoff), epsilon))
     optimum = np.unravel_index(np.argmax(payoff), payoff.shape)

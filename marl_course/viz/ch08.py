@@ -9,7 +9,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import as_finite_array, check_int, check_real
+from marl_course._validation import as_finite_array, check_int, check_real, check_seed
+from marl_course.viz._checks import check_ax, check_mapping, check_text
 from marl_course.envs.ising import CRITICAL_TEMPERATURE
 from marl_course.tabular.mean_field_q import ising_mean_field_q
 
@@ -39,6 +40,7 @@ def plot_order_parameter_sweep(taus, xi_mean_field_q, xi_monte_carlo, ax=None):
     xi_mc = as_finite_array(xi_monte_carlo, "xi_monte_carlo", ndim=1)
     if not taus.shape == xi_mf.shape == xi_mc.shape:
         raise ValueError("taus, xi_mean_field_q and xi_monte_carlo must have the same length")
+    check_ax(ax)
     fig, ax = _axis(ax)
     ax.plot(taus, xi_mf, "o-", label="MF-Q agents")
     ax.plot(taus, xi_mc, "s--", label="heat-bath Monte Carlo at T = 2 tau")
@@ -62,6 +64,10 @@ def plot_lattice(actions, ax=None, title: str = "spins"):
     >>> plt.close(fig)
     """
     actions = as_finite_array(actions, "actions", ndim=2)
+    if not np.all((actions == 0) | (actions == 1)):
+        raise ValueError("actions must hold only 0 (spin down) and 1 (spin up)")
+    check_ax(ax)
+    check_text(title, "title")
     fig, ax = _axis(ax, figsize=(4, 4))
     ax.imshow(actions, cmap="coolwarm", vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks([])
@@ -87,8 +93,11 @@ def draw_ising_explorer(tau: float = 0.8, size: int = 20, beta_sign: int = 1, n_
     """
     tau = check_real(tau, "tau", low=0, low_open=True)
     size = check_int(size, "size", low=2)
+    beta_sign = check_int(beta_sign, "beta_sign")
     if beta_sign not in (1, -1):
         raise ValueError(f"beta_sign must be +1 or -1, got {beta_sign!r}")
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    check_seed(seed)
     steps = list(ising_mean_field_q(size, beta_sign / tau, n_steps, seed=seed))
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [1, 1.6]})
     sign = "+" if beta_sign > 0 else "-"
@@ -118,9 +127,18 @@ def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent"
     >>> plt.close(fig)
     """
     window = check_int(window, "window", low=1)
-    fig, ax = _axis(ax)
+    check_mapping(curves, "curves")
+    checked = {}
     for name, runs in curves.items():
-        runs = as_finite_array(runs, f"curves[{name!r}]", ndim=2)
+        checked[name] = as_finite_array(runs, f"curves[{name!r}]", ndim=2)
+        if checked[name].shape[1] < window:
+            raise ValueError(f"window ({window}) must not exceed the number of episodes of curves[{name!r}] "
+                             f"({checked[name].shape[1]})")
+    check_ax(ax)
+    check_text(ylabel, "ylabel")
+    check_text(title, "title")
+    fig, ax = _axis(ax)
+    for name, runs in checked.items():
         kernel = np.ones(window) / window
         smooth = np.array([np.convolve(r, kernel, mode="valid") for r in runs])
         episodes = np.arange(smooth.shape[1]) + window

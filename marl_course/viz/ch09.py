@@ -9,7 +9,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import as_finite_array, check_int
+from marl_course._validation import as_finite_array, check_choice, check_int
+from marl_course.viz._checks import check_ax, check_frame, check_mapping, check_sequence, check_text
 from marl_course.stats import standard_error
 from marl_course.viz.grid import style_grid_axes
 
@@ -27,12 +28,15 @@ def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent 
     >>> ax.get_xlabel()
     'episode'
     """
-    if band not in ("range", "se"):
-        raise ValueError(f"band must be 'range' or 'se', got {band!r}")
+    check_choice(band, "band", ("range", "se"))
+    check_mapping(curves, "curves")
+    checked = {name: as_finite_array(runs, f"curves[{name!r}]", ndim=2) for name, runs in curves.items()}
+    check_ax(ax)
+    check_text(ylabel, "ylabel")
+    check_text(title, "title")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
-    for name, runs in curves.items():
-        runs = as_finite_array(runs, f"curves[{name!r}]", ndim=2)
+    for name, runs in checked.items():
         episodes, mean = np.arange(1, runs.shape[1] + 1), runs.mean(0)
         if band == "range":
             low, high = runs.min(0), runs.max(0)
@@ -47,6 +51,40 @@ def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent 
     ax.legend()
     ax.grid(alpha=0.3)
     return ax
+
+
+def _check_cells(value, name: str, size: int, *, allow_empty: bool = False) -> np.ndarray:
+    """Grid cells ``(n, 2)`` of whole numbers in ``[0, size)``; returned as given (ints stay ints)."""
+    cells = np.asarray(value)
+    if allow_empty and cells.size == 0:
+        return cells.reshape(0, 2)
+    checked = as_finite_array(cells, name, ndim=2)
+    if checked.shape[1] != 2:
+        raise ValueError(f"{name} must have shape (n, 2) (row, column), got {checked.shape}")
+    if np.any(checked != np.round(checked)) or np.any(checked < 0) or np.any(checked >= size):
+        raise ValueError(f"{name} must hold whole-number cells in [0, {size})")
+    return cells
+
+
+def _check_square(value, name: str, n: int) -> np.ndarray:
+    array = as_finite_array(value, name, ndim=2)
+    if array.shape != (n, n):
+        raise ValueError(f"{name} must have shape ({n}, {n}) (one row and column per agent), got {array.shape}")
+    return array
+
+
+def _check_attention_frame(frame, size: int, name: str):
+    check_frame(frame, name, ("agent_pos", "food_pos", "adjacency", "attention"))
+    pos = _check_cells(frame["agent_pos"], f"{name}['agent_pos']", size)
+    food = _check_cells(frame["food_pos"], f"{name}['food_pos']", size, allow_empty=True)
+    n = len(pos)
+    attention = _check_square(frame["attention"], f"{name}['attention']", n)
+    adjacency = _check_square(frame["adjacency"], f"{name}['adjacency']", n).astype(bool)
+    if "eating" in frame:
+        eating = np.asarray(frame["eating"])
+        if eating.shape != (n,):
+            raise ValueError(f"{name}['eating'] must have shape ({n},) (one flag per agent), got {eating.shape}")
+    return pos, food, attention, adjacency
 
 
 def draw_attention_frame(frame: dict, size: int, agent: int = 0, ax=None):
@@ -67,12 +105,11 @@ def draw_attention_frame(frame: dict, size: int, agent: int = 0, ax=None):
     'agent 0 attends to its neighbourhood'
     """
     size = check_int(size, "size", low=1)
-    pos = np.asarray(frame["agent_pos"])
+    pos, food, attention, adjacency = _check_attention_frame(frame, size, "frame")
     agent = check_int(agent, "agent", low=0, high=len(pos) - 1)
-    attention, adjacency = np.asarray(frame["attention"]), np.asarray(frame["adjacency"], bool)
+    check_ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
-    food = np.asarray(frame["food_pos"])
     # grid coordinates: x = column, y = row (row 0 at the top)
     ax.scatter(food[:, 1], food[:, 0], marker="s", s=180, color="tab:green", label="food")
     eating = np.asarray(frame.get("eating", np.zeros(len(pos), dtype=bool)), dtype=bool)
@@ -100,6 +137,10 @@ def explore_attention(frames: list, size: int):
     """An ipywidgets explorer: a slider over the episode's steps and one over agents."""
     import ipywidgets as widgets
 
+    size = check_int(size, "size", low=1)
+    check_sequence(frames, "frames")
+    for t, frame in enumerate(frames):
+        _check_attention_frame(frame, size, f"frames[{t}]")
     n_agents = len(frames[0]["agent_pos"])
 
     def show(step, agent):

@@ -10,8 +10,32 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import check_int
+from marl_course._validation import as_finite_array, check_int
+from marl_course.viz._checks import check_ax, check_frame, check_sequence
 from marl_course.viz.grid import style_grid_axes
+
+
+def _check_graph_frame(frame, size: int, name: str):
+    check_frame(frame, name, ("predator_pos", "prey_pos", "hard", "weights"))
+    pos = as_finite_array(frame["predator_pos"], f"{name}['predator_pos']", ndim=2)
+    if pos.shape[1] != 2:
+        raise ValueError(f"{name}['predator_pos'] must have shape (n, 2) (row, column), got {pos.shape}")
+    prey = np.asarray(frame["prey_pos"])
+    checked_prey = as_finite_array(prey, f"{name}['prey_pos']", ndim=1)
+    if checked_prey.shape != (2,):
+        raise ValueError(f"{name}['prey_pos'] must be one cell (row, column), got shape {checked_prey.shape}")
+    for key, cells in (("predator_pos", pos), ("prey_pos", checked_prey)):
+        if np.any(cells < 0) or np.any(cells >= size):
+            raise ValueError(f"{name}[{key!r}] must hold cells in [0, {size})")
+    n = len(pos)
+    arrays = []
+    for key in ("hard", "weights"):
+        array = as_finite_array(frame[key], f"{name}[{key!r}]", ndim=2)
+        if array.shape != (n, n):
+            raise ValueError(f"{name}[{key!r}] must have shape ({n}, {n}) (one row and column per predator), "
+                             f"got {array.shape}")
+        arrays.append(np.asarray(frame[key]))
+    return pos, prey, arrays[0], arrays[1]
 
 
 def draw_graph_frame(frame: dict, size: int, ax=None):
@@ -30,8 +54,8 @@ def draw_graph_frame(frame: dict, size: int, ax=None):
     'edges kept by hard attention: 1 of 2'
     """
     size = check_int(size, "size", low=1)
-    pos = np.asarray(frame["predator_pos"], dtype=float)
-    hard, weights = np.asarray(frame["hard"]), np.asarray(frame["weights"])
+    pos, prey, hard, weights = _check_graph_frame(frame, size, "frame")
+    check_ax(ax)
     n = len(pos)
     # spread predators sharing a cell on a small circle
     angle = 2 * np.pi * np.arange(n) / n
@@ -39,7 +63,6 @@ def draw_graph_frame(frame: dict, size: int, ax=None):
         (pos[:, None] == pos[None]).all(-1).sum(-1) > 1)[:, None]
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
-    prey = np.asarray(frame["prey_pos"])
     ax.scatter(prey[1], prey[0], marker="*", s=500, color="tab:orange", label="prey", zorder=2)
     ax.scatter(shown[:, 1], shown[:, 0], s=260, color="tab:blue", label="predator", zorder=3)
     for i in range(n):
@@ -60,6 +83,11 @@ def draw_graph_frame(frame: dict, size: int, ax=None):
 def explore_graph(frames: list, size: int):
     """An ipywidgets explorer: a slider over the episode's steps, the kept edges drawn each step."""
     import ipywidgets as widgets
+
+    size = check_int(size, "size", low=1)
+    check_sequence(frames, "frames")
+    for t, frame in enumerate(frames):
+        _check_graph_frame(frame, size, f"frames[{t}]")
 
     def show(step):
         ax = draw_graph_frame(frames[step], size)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import as_bimatrix
+from marl_course._validation import as_bimatrix, check_choice
 from marl_course.games import classify_game
 from marl_course.games.gallery import GALLERY
 from marl_course.viz.games import plot_best_responses_2x2, plot_payoff_table
@@ -58,8 +58,7 @@ def explore_2x2(game: str = "battle_of_the_sexes"):
     from IPython.display import display
 
     two_by_two = {k: f() for k, f in GALLERY.items() if f().n_players == 2 and f().A.shape == (2, 2)}
-    if game not in two_by_two:
-        raise ValueError(f"game must be one of {sorted(two_by_two)}, got {game!r}")
+    check_choice(game, "game", sorted(two_by_two))
     menu = widgets.Dropdown(options=[(g.name, k) for k, g in two_by_two.items()], value=game, description="game")
     sliders = [widgets.FloatSlider(min=-10, max=10, step=0.5, description=f"{m}[{i},{j}]",
                                    continuous_update=False, layout=widgets.Layout(width="260px"))

@@ -13,7 +13,8 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import as_bimatrix
+from marl_course._validation import as_bimatrix, as_finite_array, check_real
+from marl_course.viz._checks import check_ax, check_axes, check_names, check_sequence, check_text
 from marl_course.games import DegenerateGameWarning, mixed_nash_2x2, pure_nash_equilibria
 
 
@@ -34,6 +35,8 @@ def best_response_curve(d0: float, d1: float) -> tuple[np.ndarray, np.ndarray]:
     >>> t.tolist(), prob.tolist()
     ([0.0, 0.5, 0.5, 1.0], [1.0, 1.0, 0.0, 0.0])
     """
+    d0, d1 = check_real(d0, "d0"), check_real(d1, "d1")
+
     def choice(d):
         return 1.0 if d > 0 else 0.0
     if d0 == d1:  # constant advantage: the whole square if indifferent
@@ -66,6 +69,8 @@ def plot_best_responses_2x2(A, B, ax=None, action_names=("action 0", "action 1")
     A, B = as_bimatrix(A, B)
     if A.shape != (2, 2):
         raise ValueError(f"A must be 2x2 for best-response curves, got shape {A.shape}")
+    check_ax(ax)
+    action_names = check_names(action_names, "action_names", 2)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.5))
     # row player's advantage of action 0 as a function of q
@@ -100,12 +105,22 @@ def plot_payoff_table(payoffs, ax=None, action_names=None, title=""):
     >>> sorted(t.get_text() for t in ax.texts)[:2]
     ['0, 5', '1, 1']
     """
+    if isinstance(payoffs, str) or not isinstance(payoffs, (list, tuple, np.ndarray)):
+        raise TypeError(f"payoffs must be a two-player game (A, B), got {type(payoffs).__name__}")
     if len(payoffs) != 2:
         raise ValueError(f"payoffs must be a two-player game (A, B) for a payoff table, got {len(payoffs)} players")
-    A, B = as_bimatrix(payoffs[0], payoffs[1])
+    A, B = as_bimatrix(payoffs[0], payoffs[1], names=("payoffs[0]", "payoffs[1]"))
     m, n = A.shape
+    check_ax(ax)
+    check_text(title, "title")
     if action_names is None:
         action_names = ([f"a{i}" for i in range(m)], [f"b{j}" for j in range(n)])
+    else:
+        check_sequence(action_names, "action_names")
+        if len(action_names) != 2:
+            raise ValueError(f"action_names must hold two lists (row and column actions), got {len(action_names)}")
+        action_names = (check_names(action_names[0], "action_names[0]", m),
+                        check_names(action_names[1], "action_names[1]", n))
     if ax is None:
         _, ax = plt.subplots(figsize=(1.2 + 1.3 * n, 0.9 + 0.7 * m))
     shade = np.zeros((m, n))
@@ -138,8 +153,17 @@ def plot_value_iteration(iterates, exact_values, discount: float, state_names=No
     discount : float
         ``gamma``.
     """
-    values = np.array([it.values for it in iterates])
-    exact = np.asarray(exact_values, dtype=float)
+    check_sequence(iterates, "iterates")
+    if not all(hasattr(it, "values") for it in iterates):
+        raise TypeError("iterates must be a list of ShapleyIterate (each with .values)")
+    values = as_finite_array([it.values for it in iterates], "iterates", ndim=2)
+    exact = as_finite_array(exact_values, "exact_values", ndim=1)
+    if exact.shape[0] != values.shape[1]:
+        raise ValueError(f"exact_values must have one value per state ({values.shape[1]}), got {exact.shape[0]}")
+    discount = check_real(discount, "discount", low=0, high=1, high_open=True)
+    if state_names is not None:
+        state_names = check_names(state_names, "state_names", values.shape[1])
+    axes = check_axes(axes, "axes", 2, exact=True)
     k = np.arange(1, len(values) + 1)
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.6))

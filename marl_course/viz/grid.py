@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from marl_course._validation import check_int
+from marl_course.viz._checks import check_ax
+
 
 def style_grid_axes(ax, size: int):
     """Square ``size`` x ``size`` cells, row 0 at the top, labelled axes, a light grid and the legend
@@ -14,6 +17,8 @@ def style_grid_axes(ax, size: int):
     >>> [float(y) for y in ax.get_ylim()], ax.get_xlabel()
     ([3.5, -0.5], 'column')
     """
+    check_ax(ax, optional=False)
+    size = check_int(size, "size", low=1)
     ax.set_xlim(-0.5, size - 0.5)
     ax.set_ylim(size - 0.5, -0.5)
     ax.set_xticks(range(size))

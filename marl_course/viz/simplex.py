@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from marl_course._validation import as_probability_rows
+from marl_course.viz._checks import check_ax, check_names
 
 CORNERS = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])
 """The triangle's corners, one per action."""
@@ -35,10 +36,10 @@ def simplex_axes(ax=None, labels=("action 0", "action 1", "action 2")):
     >>> len(ax.texts)
     3
     """
+    check_ax(ax)
+    labels = check_names(labels, "labels", 3)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4))
-    if len(labels) != 3:
-        raise ValueError(f"labels must name the 3 actions, got {len(labels)}")
     ax.plot(*np.vstack([CORNERS, CORNERS[:1]]).T, color="0.3", lw=1)
     offsets = [(-0.04, -0.05), (0.04, -0.05), (0.0, 0.04)]
     for corner, label, (dx, dy), ha in zip(CORNERS, labels, offsets, ("right", "left", "center")):
@@ -60,6 +61,8 @@ def plot_simplex_trajectory(probabilities, ax=None, labels=("action 0", "action 
     xy = simplex_to_xy(probabilities)
     if xy.ndim != 2:
         raise ValueError(f"probabilities must have shape (T, 3), got {np.shape(probabilities)}")
+    check_ax(ax)
+    labels = check_names(labels, "labels", 3)
     if ax is None:
         ax = simplex_axes(labels=labels)
     line, = ax.plot(xy[:, 0], xy[:, 1], lw=1.2, **line_kwargs)
