@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+import re
+
 import numpy as np
 import pytest
 
@@ -36,6 +38,8 @@ CASES = []
 
 def case(label: str, call, match: str) -> None:
     """A call that must raise ValueError or TypeError mentioning ``match``."""
+    # no memory addresses in an id: pytest-xdist workers must collect the same names
+    label = re.sub(r" at 0x[0-9a-fA-F]+", "", label)
     CASES.append(pytest.param(call, match, id=f"{label}-{len(CASES)}"))
 
 

@@ -130,9 +130,12 @@ def big_match(discount: float = 0.9) -> StochasticGame:
     In state ``play`` the row player chooses *stay* (0) or *quit* (1) and the column player *left*
     (0) or *right* (1). Staying pays the row player 1 on *right*, 0 on *left*, and play goes on.
     Quitting ends in an absorbing state that pays 1 per step forever on *left* (state ``won``) or
-    0 (state ``lost``) on *right*. For every discount the normalised value is 1/2 (Blackwell &
-    Ferguson 1968), so ``V(play) = 1 / (2 (1 - gamma))``; the row player quits with probability
-    ``(1 - gamma) / (2 - gamma)`` and the column player plays left with probability 1/2.
+    0 (state ``lost``) on *right*. For every discount the normalised value is 1/2, so
+    ``V(play) = 1 / (2 (1 - gamma))``, which solves Shapley's equation ``V = val[[V, 1 + gamma V],
+    [1 / (1 - gamma), 0]]``; the row player quits with probability ``(1 - gamma) / (2 - gamma)``
+    and the column player plays left with probability 1/2. The undiscounted (limiting-average)
+    game, Blackwell & Ferguson (1968), also has value 1/2, but no optimal strategy, and no
+    stationary strategy guarantees the row player more than 0.
 
     Examples
     --------
