@@ -87,3 +87,33 @@ def test_step_names_a_bad_action(bad):
     env.reset(seed=0)
     with pytest.raises((TypeError, ValueError), match="action_a"):
         env.step(bad, 0)
+
+
+@pytest.fixture(scope="module")
+def soccer_model_and_values():
+    from marl_course.games import shapley_values
+
+    game = Soccer().model()
+    return game, shapley_values(game, tol=1e-9)
+
+
+@pytest.mark.slow
+def test_minimax_policy_from_the_model_guarantees_the_equilibrium_value(soccer_model_and_values):
+    from marl_course.tabular.exploitability import best_response
+
+    game, exact = soccer_model_and_values
+    guaranteed = best_response(game, exact.row_policy).values
+    assert np.abs(guaranteed - exact.values).max() < 1e-6  # exploitability 0 in every state
+    guaranteed_b = best_response(game, exact.col_policy, player=1).values
+    assert np.abs(guaranteed_b + exact.values).max() < 1e-6
+
+
+@pytest.mark.slow
+def test_random_and_hand_built_players_are_exploitable(soccer_model_and_values):
+    from marl_course.tabular.exploitability import exploitability
+
+    game, exact = soccer_model_and_values
+    starts = list(START_STATES)
+    assert (exploitability(game, uniform_policy(), exact.values)[starts] > 0.5).all()
+    assert (exploitability(game, hand_built_policy(A), exact.values)[starts] > 0.3).all()
+    assert (exploitability(game, hand_built_policy(A), exact.values) > -1e-9).all()

@@ -176,13 +176,17 @@ def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: in
     -------
     dict
         ``results[opponent][name]`` = :class:`~marl_course.envs.soccer.MatchRecord` of ``n_test`` steps,
-        plus ``results["policies"][name]``, the frozen policies (760, 5).
+        plus ``results["policies"][name]``, the frozen policies (760, 5), and ``results["values"][name]``,
+        the values (760,) each learner holds at the end of training: ``V(s)`` for Minimax-Q,
+        ``max_a Q(s, a)`` for Q-learning.
 
     Examples
     --------
     >>> table = littman_table(n_train=300, n_challenger=300, n_test=300, seed=0)
     >>> sorted(table["challenger"])
     ['MM', 'MR', 'QQ', 'QR']
+    >>> table["values"]["MM"].shape
+    (760,)
     """
     n_train, n_challenger, n_test = (check_int(n, name, low=1) for n, name in
                                      ((n_train, "n_train"), (n_challenger, "n_challenger"), (n_test, "n_test")))
@@ -195,7 +199,7 @@ def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: in
         "random": lambda: FixedPlayer(uniform_policy()),
     }
     pairs = {"MR": ("minimax", "random"), "MM": ("minimax", "minimax"), "QR": ("q", "random"), "QQ": ("q", "q")}
-    results = {"random": {}, "hand-built": {}, "challenger": {}, "policies": {}}
+    results = {"random": {}, "hand-built": {}, "challenger": {}, "policies": {}, "values": {}}
     for name, (kind_a, kind_b) in pairs.items():
         env = Soccer()
         env.reset(seed=rng)
@@ -203,6 +207,7 @@ def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: in
         play(env, learner, make[kind_b](), n_train, seed=rng, progress=progress)
         frozen = FixedPlayer(learner.policy.copy())
         results["policies"][name] = frozen.policy
+        results["values"][name] = learner.V.copy() if kind_a == "minimax" else learner.Q.max(axis=1)
         challenger = QLearner(N_STATES, 5, alpha_decay=challenger_decay)
         env.reset(seed=rng)
         play(env, frozen, challenger, n_challenger, seed=rng)

@@ -22,6 +22,7 @@ import numpy as np
 
 from marl_course._validation import as_bimatrix, as_real_array, check_index, check_int, check_real, checked_by
 from marl_course.games.equilibria import DegenerateGameWarning, pure_nash_equilibria, support_enumeration
+from marl_course.games.stochastic import StochasticGame
 from marl_course.tabular.q_learning import _check_table
 
 
@@ -58,6 +59,63 @@ def stage_nash(Q1, Q2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             warnings.simplefilter("ignore", DegenerateGameWarning)
             x, y = support_enumeration(Q1, Q2)[0]
     return np.array([x @ Q1 @ y, x @ Q2 @ y]), x, y
+
+
+def nash_value_iteration(game: StochasticGame, tol: float = 1e-10,
+                         max_iter: int = 10_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nash-Q's backup run on the full model: value iteration with :func:`stage_nash`'s selection.
+
+    ``V_{k+1}^i(s) = NashQ^i`` of the stage game ``(Q_k^1(s), Q_k^2(s))``, with
+    ``Q_k^i(s, a_1, a_2) = R_i(s, a_1, a_2) + gamma sum_s' Tr(s, a, s') V_k^i(s')`` and ``V_0 = 0``
+    (Nash-Q's initial tables). It is the fixed point Nash-Q's tables approach when every stage game
+    it meets is backed up with the same selection rule, so it is the right reference for the
+    learned values. For general-sum games the map need not be a contraction; the iteration stops
+    once ``max_s,i |V_{k+1} - V_k| < tol * (1 + max |R|)`` and raises ``RuntimeError`` if that
+    does not happen in ``max_iter`` steps.
+
+    Parameters
+    ----------
+    game : StochasticGame
+        Two players.
+    tol : float
+        Positive, relative to ``1 + max |R|``.
+    max_iter : int
+        At least 1.
+
+    Returns
+    -------
+    values : numpy.ndarray, shape (2, S)
+    pi_1, pi_2 : numpy.ndarray, shapes (S, m_1), (S, m_2)
+        The selected stage equilibria of the last ``Q_k``.
+
+    Examples
+    --------
+    The prisoner's dilemma repeated with gamma = 0.5: mutual defection (1 a step for both in the
+    gallery's payoffs) is the only stage equilibrium, worth 1 / (1 - 0.5) = 2.
+
+    >>> from marl_course.games.gallery import prisoners_dilemma
+    >>> from marl_course.games.stochastic import repeated_game
+    >>> values, pi_1, pi_2 = nash_value_iteration(repeated_game(prisoners_dilemma(), 0.5))
+    >>> values.round(6).tolist(), pi_1.tolist()
+    ([[2.0], [2.0]], [[0.0, 1.0]])
+    """
+    if not isinstance(game, StochasticGame):
+        raise TypeError(f"game must be a StochasticGame, got {type(game).__name__}")
+    if game.n_players != 2:
+        raise ValueError(f"game must have two players, got {game.n_players}")
+    tol = check_real(tol, "tol", low=0, low_open=True)
+    max_iter = check_int(max_iter, "max_iter", low=1)
+    threshold = tol * (1.0 + np.abs(game.rewards).max())
+    values = np.zeros((2, game.n_states))
+    for _ in range(max_iter):
+        Q = game.rewards + game.discount * np.einsum("sabt,it->isab", game.transitions, values)
+        solved = [stage_nash(Q[0, s], Q[1, s]) for s in range(game.n_states)]
+        new_values = np.stack([v for v, _, _ in solved], axis=1)
+        delta = float(np.abs(new_values - values).max())
+        values = new_values
+        if delta < threshold:
+            return values, np.stack([x for _, x, _ in solved]), np.stack([y for _, _, y in solved])
+    raise RuntimeError(f"Nash value iteration did not settle to tol={tol:g} in {max_iter} steps (last change {delta:.3g})")
 
 
 def _check_rewards(rewards, name: str = "rewards") -> np.ndarray:
