@@ -229,3 +229,138 @@ def iga(R_1, R_2, eta: float, initial) -> Iterator[tuple[np.ndarray, np.ndarray]
     start = _check_start(initial)
     # with alpha_min = alpha_max the equilibrium is never consulted, so any point will do
     return _wolf_iga_iterates(R_1, R_2, eta, 1.0, 1.0, start, 0.5, 0.5)
+
+
+def _center_coefficients(R_1, R_2) -> tuple[float, float, float, float, float]:
+    """``u_1, u_2``, the interior equilibrium ``(p*, q*)`` and ``omega`` of a game whose IGA flow has a centre."""
+    R_1, R_2 = _check_2x2(R_1, R_2)
+    u_1 = float(R_1[0, 0] - R_1[0, 1] - R_1[1, 0] + R_1[1, 1])
+    u_2 = float(R_2[0, 0] - R_2[0, 1] - R_2[1, 0] + R_2[1, 1])
+    if not u_1 * u_2 < 0:
+        raise ValueError("R_1, R_2: the exact IGA flow is implemented for games whose interior equilibrium is a "
+                         f"centre (u_1 * u_2 < 0, e.g. matching pennies); got u_1 = {u_1:g}, u_2 = {u_2:g}. "
+                         "Use iga() (projected Euler steps) for other games")
+    p_star = -float(R_2[1, 0] - R_2[1, 1]) / u_2
+    q_star = -float(R_1[0, 1] - R_1[1, 1]) / u_1
+    if not (0 < p_star < 1 and 0 < q_star < 1):
+        raise ValueError(f"R_1, R_2: the game has no interior equilibrium (the gradient vanishes at "
+                         f"({p_star:g}, {q_star:g}), outside the open unit square)")
+    return u_1, u_2, p_star, q_star, float(np.sqrt(-u_1 * u_2))
+
+
+def iga_conserved_quantity(R_1, R_2, p_1, q_1) -> np.ndarray:
+    """The quantity ``H`` that the (unprojected) IGA flow keeps constant in a game with a centre.
+
+    In the interior of the square IGA is the linear ODE
+
+        dp_1/dt = u_1 (q_1 - q_1*),     dq_1/dt = u_2 (p_1 - p_1*),
+
+    (``u_i`` as in :func:`value_gradients_2x2`). When ``u_1 u_2 < 0`` and ``(p_1*, q_1*)`` is
+    interior, ``H = u_2 (p_1 - p_1*)^2 - u_1 (q_1 - q_1*)^2`` satisfies
+    ``dH/dt = 2 u_2 (p_1 - p_1*) u_1 (q_1 - q_1*) - 2 u_1 (q_1 - q_1*) u_2 (p_1 - p_1*) = 0``: the
+    orbits are the ellipses ``H = const`` around the equilibrium (circles in matching pennies).
+
+    Examples
+    --------
+    >>> from marl_course.games.gallery import matching_pennies
+    >>> g = matching_pennies()                      # u_1 = 4, u_2 = -4: H = -4 (distance to (1/2, 1/2))^2
+    >>> [round(float(h), 12) for h in iga_conserved_quantity(g.A, g.B, [0.9, 0.5], [0.5, 0.2])]
+    [-0.64, -0.36]
+    """
+    u_1, u_2, p_star, q_star, _ = _center_coefficients(R_1, R_2)
+    p, q = _broadcast_pq(p_1, q_1)
+    return u_2 * (p - p_star) ** 2 - u_1 * (q - q_star) ** 2
+
+
+def _check_times(times) -> np.ndarray:
+    t = as_real_array(times, "times", ndim=1)
+    if t.size == 0 or np.any(t < 0) or np.any(np.diff(t) < 0):
+        raise ValueError("times must be a non-empty, non-decreasing 1-D array of times >= 0")
+    return t
+
+
+def iga_flow(R_1, R_2, initial, times) -> tuple[np.ndarray, np.ndarray]:
+    """The exact IGA flow (the limit ``eta -> 0`` of :func:`iga`) at the given ``times``.
+
+    With ``x = (p_1 - p_1*, q_1 - q_1*)`` the interior dynamics are ``dx/dt = M x`` with
+    ``M = [[0, u_1], [u_2, 0]]``. For ``u_1 u_2 < 0`` put ``omega = sqrt(-u_1 u_2)``; then
+    ``M^2 = -omega^2 I`` and the matrix exponential is
+
+        exp(M t) = [[cos(omega t), (u_1/omega) sin(omega t)], [(u_2/omega) sin(omega t), cos(omega t)]],
+
+    so ``x(t) = exp(M t) x(0)``: a closed orbit of period ``2 pi / omega`` on which
+    :func:`iga_conserved_quantity` is constant. A step of :func:`iga` of size ``eta`` advances
+    the time by ``eta``.
+
+    Parameters
+    ----------
+    R_1, R_2 : array_like, shape (2, 2)
+        A game with an interior equilibrium that is a centre of the flow (``u_1 u_2 < 0``),
+        e.g. matching pennies; other games raise ``ValueError``.
+    initial : array_like, shape (2,) or (n_runs, 2)
+        Starting points ``(p_1(0), q_1(0))``. Each orbit must stay inside the unit square
+        (otherwise IGA's projection acts and this closed form no longer describes it).
+    times : array_like, shape (T,)
+        Non-decreasing times ``t >= 0``.
+
+    Returns
+    -------
+    p_1, q_1 : arrays of shape (T, n_runs)
+
+    Examples
+    --------
+    >>> from marl_course.games.gallery import matching_pennies
+    >>> g = matching_pennies()                               # omega = 4: period pi / 2
+    >>> p, q = iga_flow(g.A, g.B, [0.9, 0.5], [0.0, np.pi / 8, np.pi / 2])
+    >>> np.round(np.c_[p, q], 12).tolist()
+    [[0.9, 0.5], [0.5, 0.1], [0.9, 0.5]]
+    """
+    u_1, u_2, p_star, q_star, omega = _center_coefficients(R_1, R_2)
+    start = _check_start(initial)
+    t = _check_times(times)
+    x0, y0 = start[:, 0] - p_star, start[:, 1] - q_star
+    # semi-axes of the ellipse H = const through each start: |x| <= sqrt(H / u_2), |y| <= sqrt(-H / u_1)
+    h = u_2 * x0 ** 2 - u_1 * y0 ** 2
+    half_p, half_q = np.sqrt(np.abs(h / u_2)), np.sqrt(np.abs(h / u_1))
+    leaves = (p_star - half_p < 0) | (p_star + half_p > 1) | (q_star - half_q < 0) | (q_star + half_q > 1)
+    if np.any(leaves):
+        raise ValueError(f"initial: the orbit through {start[np.argmax(leaves)].tolist()} leaves the unit square, "
+                         "where IGA's projection acts; start closer to the equilibrium or use iga()")
+    c, s = np.cos(omega * t)[:, None], np.sin(omega * t)[:, None]
+    return p_star + c * x0 + (u_1 / omega) * s * y0, q_star + (u_2 / omega) * s * x0 + c * y0
+
+
+def iga_flow_time_average(R_1, R_2, initial, times) -> tuple[np.ndarray, np.ndarray]:
+    """The time average ``(1/T) int_0^T (p_1(t), q_1(t)) dt`` of :func:`iga_flow`, in closed form.
+
+    Integrating ``exp(M t)`` term by term (``int_0^T cos = sin(omega T)/omega``,
+    ``int_0^T sin = (1 - cos(omega T))/omega``) gives
+
+        average - (p_1*, q_1*) = (1 / (omega T)) [[sin, (u_1/omega)(1 - cos)], [(u_2/omega)(1 - cos), sin]] x(0),
+
+    whose size is at most ``2 |x(0)| max(1, |u_1|/omega, |u_2|/omega) / (omega T)``: the strategies
+    cycle for ever, but their time average converges to the equilibrium at rate ``1/T``
+    (Singh, Kearns & Mansour 2000). At ``T = 0`` the average is the start.
+
+    Returns
+    -------
+    p_1, q_1 : arrays of shape (T, n_runs)
+
+    Examples
+    --------
+    >>> from marl_course.games.gallery import matching_pennies
+    >>> g = matching_pennies()
+    >>> p, q = iga_flow_time_average(g.A, g.B, [0.9, 0.5], [0.0, np.pi / 2, 1000 * np.pi / 2])
+    >>> np.round(np.c_[p, q], 12).tolist()                  # after whole periods: exactly (1/2, 1/2)
+    [[0.9, 0.5], [0.5, 0.5], [0.5, 0.5]]
+    """
+    u_1, u_2, p_star, q_star, omega = _center_coefficients(R_1, R_2)
+    start = _check_start(initial)
+    iga_flow(R_1, R_2, start, [0.0])                         # the orbit must stay in the square
+    t = _check_times(times)[:, None]
+    x0, y0 = start[:, 0] - p_star, start[:, 1] - q_star
+    safe_t = np.where(t > 0, t, 1.0)
+    sin_part = np.where(t > 0, np.sin(omega * t) / (omega * safe_t), 1.0)
+    cos_part = np.where(t > 0, (1 - np.cos(omega * t)) / (omega * safe_t), 0.0)
+    return (p_star + sin_part * x0 + (u_1 / omega) * cos_part * y0,
+            q_star + (u_2 / omega) * cos_part * x0 + sin_part * y0)

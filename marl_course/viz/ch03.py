@@ -281,7 +281,7 @@ def explore_wolf(game: str = "rock_paper_scissors"):
                                        description="delta_w", continuous_update=False),
         delta_l=widgets.FloatLogSlider(value=0.0015, base=10, min=-4, max=-1.5, step=0.1, readout_format=".5f",
                                        description="delta_l", continuous_update=False),
-        n_steps=widgets.IntSlider(value=20_000, min=2_000, max=60_000, step=2_000, description="steps",
+        n_steps=widgets.IntSlider(value=10_000, min=2_000, max=60_000, step=2_000, description="steps",
                                   continuous_update=False),
     )
 
