@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import math
 
-import re
-
 import numpy as np
 import pytest
+from bad_input_table import CaseTable
 
 from marl_course.dynamics import automata, gradient, lagging_anchor
 from marl_course.games.gallery import matching_pennies, prisoners_dilemma, rock_paper_scissors
@@ -22,18 +21,8 @@ PENNIES = matching_pennies()
 UNIT_PENNIES = automata.normalise_payoffs(PENNIES.payoffs)
 SEED = ["0", 1.5, -1, [0]]
 
-CASES = []
-
-
-def case(label: str, call, match: str) -> None:
-    # no memory addresses in an id: pytest-xdist workers must collect the same names
-    label = re.sub(r" at 0x[0-9a-fA-F]+", "", label)
-    CASES.append(pytest.param(call, match, id=f"{label}-{len(CASES)}"))
-
-
-def kwarg_cases(label: str, factory, name: str, values, match: str | None = None) -> None:
-    for value in values:
-        case(f"{label}-{name}={value!r}", lambda value=value: factory(**{name: value}), match or name)
+CASES = CaseTable()
+case, kwarg_cases = CASES.case, CASES.kwarg_cases
 
 
 def _counter():

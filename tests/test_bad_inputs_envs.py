@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import math
 
-import re
-
 import numpy as np
 import pytest
+from bad_input_table import CaseTable
 
 from marl_course.envs import (
     battle_grid,
@@ -39,18 +38,8 @@ PROBABILITY = [-0.1, 1.5, NAN, INF, "0.5", None]
 BOOL = [1, 0, "no", "yes", None]
 SEED = ["0", 1.5, -1, [0], True]
 
-CASES = []
-
-
-def case(label: str, call, match: str) -> None:
-    # no memory addresses in an id: pytest-xdist workers must collect the same names
-    label = re.sub(r" at 0x[0-9a-fA-F]+", "", label)
-    CASES.append(pytest.param(call, match, id=f"{label}-{len(CASES)}"))
-
-
-def kwarg_cases(label: str, factory, name: str, values, match: str | None = None) -> None:
-    for value in values:
-        case(f"{label}-{name}={value!r}", lambda value=value: factory(**{name: value}), match or name)
+CASES = CaseTable()
+case, kwarg_cases = CASES.case, CASES.kwarg_cases
 
 
 def reset_cases(label: str, make) -> None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import math
 
-import re
-
 import numpy as np
 import pytest
+from bad_input_table import CaseTable
 
 from marl_course.envs.matrix_games import make_matrix_game
 from marl_course.games.gallery import rock_paper_scissors
@@ -33,24 +32,8 @@ BOOL = [1, 0, "no", "yes", None, 1.0]
 SEED = ["0", 1.5, -1, [0]]
 RNG = [0, None, "rng", np.random.RandomState(0)]
 
-CASES = []
-
-
-def case(label: str, call, match: str) -> None:
-    """A call that must raise ValueError or TypeError mentioning ``match``."""
-    # no memory addresses in an id: pytest-xdist workers must collect the same names
-    label = re.sub(r" at 0x[0-9a-fA-F]+", "", label)
-    CASES.append(pytest.param(call, match, id=f"{label}-{len(CASES)}"))
-
-
-def kwarg_cases(label: str, factory, name: str, values, match: str | None = None) -> None:
-    for value in values:
-        case(f"{label}-{name}={value!r}", lambda value=value: factory(**{name: value}), match or name)
-
-
-def arg_cases(label: str, call, values, match: str) -> None:
-    for value in values:
-        case(f"{label}={value!r}", lambda value=value: call(value), match)
+CASES = CaseTable()
+case, kwarg_cases, arg_cases = CASES.case, CASES.kwarg_cases, CASES.arg_cases
 
 
 # ---------------------------------------------------------------- q_learning

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_real_array, check_bool
+from marl_course._validation import as_real_array, check_bool, iter_transitions
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
 from marl_course.tabular.minimax_q import MinimaxQ
 from marl_course.tabular.nash_q import _check_rewards
@@ -130,14 +130,7 @@ def learn_pair(agents, transitions) -> list:
     for i, agent in enumerate(agents):
         if not callable(getattr(agent, "update", None)):
             raise TypeError(f"agents[{i}] must have an update(state, action, other, reward, next_state) method")
-    try:
-        transitions = iter(transitions)
-    except TypeError:
-        raise TypeError(f"transitions must be an iterable of (s, a_1, a_2, (r_1, r_2), s'), "
-                        f"got {type(transitions).__name__}") from None
-    for k, transition in enumerate(transitions):
-        if not isinstance(transition, (tuple, list)) or len(transition) != 5:
-            raise ValueError(f"transitions[{k}] must be (s, a_1, a_2, (r_1, r_2), s'), got {transition!r}")
+    for k, transition in enumerate(iter_transitions(transitions)):
         state, action_1, action_2, rewards, next_state = transition
         _check_rewards(rewards, f"transitions[{k}] rewards")
         agents[0].update(state, action_1, action_2, rewards[0], next_state)

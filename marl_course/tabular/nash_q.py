@@ -20,7 +20,8 @@ import warnings
 
 import numpy as np
 
-from marl_course._validation import as_bimatrix, as_real_array, check_index, check_int, check_real, checked_by
+from marl_course._validation import (as_bimatrix, as_real_array, check_index, check_int, check_real, checked_by,
+                                     iter_transitions)
 from marl_course.games.equilibria import DegenerateGameWarning, pure_nash_equilibria, support_enumeration
 from marl_course.games.stochastic import StochasticGame
 from marl_course.tabular.q_learning import _check_table
@@ -218,14 +219,7 @@ class NashQ:
         >>> NashQ(2, (2, 2)).learn([(0, 0, 1, [1.0, -1.0], 1)]).counts[0].tolist()
         [[0.0, 1.0], [0.0, 0.0]]
         """
-        try:
-            transitions = iter(transitions)
-        except TypeError:
-            raise TypeError(f"transitions must be an iterable of (s, a_1, a_2, (r_1, r_2), s'), "
-                            f"got {type(transitions).__name__}") from None
-        for k, transition in enumerate(transitions):
-            if not isinstance(transition, (tuple, list)) or len(transition) != 5:
-                raise ValueError(f"transitions[{k}] must be (s, a_1, a_2, (r_1, r_2), s'), got {transition!r}")
+        for transition in iter_transitions(transitions):
             self.update(*transition)
         return self
 

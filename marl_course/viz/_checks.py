@@ -108,6 +108,19 @@ def as_curve(x, y, x_name: str, y_name: str):
     return x, y
 
 
+def as_pair_of_series(pair, name: str, parts: tuple[str, str]):
+    """A pair ``(first, second)`` of 1-D finite arrays of one length; ``parts`` names them in errors."""
+    check_sequence(pair, name)
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be a pair ({parts[0]}, {parts[1]}), got {len(pair)} items")
+    first = as_finite_array(pair[0], f"{name} {parts[0]}", ndim=1)
+    second = as_finite_array(pair[1], f"{name} {parts[1]}", ndim=1)
+    if first.shape != second.shape:
+        raise ValueError(f"{name}: {parts[0]} and {parts[1]} must have the same length, "
+                         f"got {first.shape[0]} and {second.shape[0]}")
+    return first, second
+
+
 def check_frame(frame, name: str, keys):
     """``frame`` is a dict holding every key of ``keys``."""
     check_mapping(frame, name, allow_empty=True)

@@ -18,7 +18,7 @@ from marl_course.dynamics.gradient import default_equilibrium_2x2, wolf_iga
 from marl_course.dynamics.lagging_anchor import lagging_anchor
 from marl_course.games import solve_zero_sum
 from marl_course.games.gallery import GALLERY
-from marl_course.viz._checks import check_ax, check_mapping, check_names, check_sequence, check_text
+from marl_course.viz._checks import as_pair_of_series, check_ax, check_mapping, check_names, check_sequence, check_text
 from marl_course.viz.simplex import plot_simplex_trajectory, simplex_axes, simplex_to_xy
 
 METHODS = ("L_R-I", "L_R-P", "IGA", "WoLF-IGA", "Lagging Anchor")
@@ -85,15 +85,7 @@ def plot_phase_portrait(R_1, R_2, trajectories=(), alpha_min: float = 1.0, alpha
     check_sequence(trajectories, "trajectories", allow_empty=True)
     paths = []
     for i, pair in enumerate(trajectories):
-        check_sequence(pair, f"trajectories[{i}]")
-        if len(pair) != 2:
-            raise ValueError(f"trajectories[{i}] must be a pair (p_1, q_1) of arrays, got {len(pair)} items")
-        path_p = as_finite_array(pair[0], f"trajectories[{i}][0]", ndim=1)
-        path_q = as_finite_array(pair[1], f"trajectories[{i}][1]", ndim=1)
-        if path_p.shape != path_q.shape:
-            raise ValueError(f"trajectories[{i}]: p_1 and q_1 must have the same length, "
-                             f"got {path_p.shape[0]} and {path_q.shape[0]}")
-        paths.append((path_p, path_q))
+        paths.append(as_pair_of_series(pair, f"trajectories[{i}]", ("p_1", "q_1")))
     check_ax(ax)
     check_text(title, "title")
     labels = check_names(labels, "labels", 2)

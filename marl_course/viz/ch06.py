@@ -10,7 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from marl_course._validation import as_finite_array, check_bool, check_int, check_real, check_seed
-from marl_course.viz._checks import check_ax, check_mapping, check_optional_real, check_sequence, check_text
+from marl_course.viz._checks import (as_pair_of_series, check_ax, check_mapping, check_optional_real, check_sequence,
+                                     check_text)
 from marl_course.envs.cartpole import CartPole, markov_probe
 
 
@@ -50,14 +51,7 @@ def plot_learning_curves(curves: dict, ax=None, window: int = 5, baseline: float
         checked[label] = []
         for i, run in enumerate(runs):
             name = f"curves[{label!r}][{i}]"
-            check_sequence(run, name)
-            if len(run) != 2:
-                raise ValueError(f"{name} must be a pair (steps, returns), got {len(run)} items")
-            steps = as_finite_array(run[0], f"{name} steps", ndim=1)
-            returns = as_finite_array(run[1], f"{name} returns", ndim=1)
-            if steps.shape != returns.shape:
-                raise ValueError(f"{name}: steps and returns must have the same length, "
-                                 f"got {steps.shape[0]} and {returns.shape[0]}")
+            returns = as_pair_of_series(run, name, ("steps", "returns"))[1]
             checked[label].append((run[0], returns))
     baseline = check_optional_real(baseline, "baseline")
     check_ax(ax)
