@@ -14,6 +14,7 @@ from marl_course.envs.ising import (
     neighbour_sum,
     order_parameter,
     spins_from_actions,
+    stripe_states,
 )
 
 lattices = st.integers(2, 6).flatmap(
@@ -82,3 +83,28 @@ def test_heat_bath_is_seeded_and_does_not_modify_its_input():
 def test_bad_inputs_are_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_stripe_states_detects_straight_bands_only():
+    band = np.ones((2, 8, 8), dtype=int)
+    band[0, 2:6] = -1                                 # horizontal stripes
+    band[1, :, :4] = -1                               # vertical stripes
+    assert stripe_states(band).tolist() == [True, True]
+    noisy = band[0].copy()
+    noisy[0, 0] = -noisy[0, 0]                        # one flipped spin keeps it a stripe state
+    assert stripe_states(noisy)
+    ordered = np.ones((8, 8), dtype=int)
+    checkerboard = np.where(np.indices((8, 8)).sum(axis=0) % 2 == 0, 1, -1)
+    random = np.random.default_rng(0).choice([-1, 1], size=(8, 8))
+    assert not stripe_states(ordered) and not stripe_states(checkerboard) and not stripe_states(random)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"spins": [[0, 1], [1, 1]]}, "spins"),
+    ({"line_order": 0.0}, "line_order"),
+    ({"max_order": 1.5}, "max_order"),
+    ({"line_order": float("nan")}, "line_order"),
+])
+def test_stripe_states_bad_inputs_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        stripe_states(**{"spins": np.ones((4, 4), dtype=int), **kwargs})

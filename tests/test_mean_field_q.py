@@ -9,7 +9,9 @@ from hypothesis.extra.numpy import arrays
 from marl_course.envs.ising import CRITICAL_TEMPERATURE, monte_carlo_order_parameter
 from marl_course.tabular.mean_field_q import (
     boltzmann_policy,
+    fixed_point_gaps,
     ising_mean_field_q,
+    majority_oriented_gaps,
     mean_field_q_order_parameter,
     mean_field_value,
 )
@@ -98,3 +100,32 @@ def test_bad_inputs_are_named(kwargs, match):
     args = {"size": 4, "beta": 1.0, "n_steps": 2, **kwargs}
     with pytest.raises(ValueError, match=match):
         next(ising_mean_field_q(**args))
+
+
+def test_majority_oriented_gaps_mirror_a_down_lattice():
+    q = np.zeros((3, 3, 2, 5))
+    q[..., 1, :] = [-3.0, -1.0, 0.0, 2.0, 4.0]          # Q(up, k) - Q(down, k)
+    up, down = np.ones((3, 3), dtype=int), np.zeros((3, 3), dtype=int)
+    assert np.allclose(majority_oriented_gaps(q, up)[1, 1], [-3, -1, 0, 2, 4])
+    assert np.allclose(majority_oriented_gaps(q, down)[1, 1], [-4, -2, 0, 1, 3])
+    assert np.allclose(fixed_point_gaps(), [-4, -2, 0, 2, 4])
+
+
+def test_frequent_contexts_reach_the_fixed_point_rare_ones_lag():
+    """Ordered lattice: the all-majority context is at its fixed point, the all-minority one short of it."""
+    last = list(ising_mean_field_q(16, 1 / 1.15, 1000, seed=0))[-1]
+    gaps = majority_oriented_gaps(last.q, last.actions).mean(axis=(0, 1))
+    assert abs(gaps[4] - 4.0) < 0.3
+    assert -gaps[0] < 4.0 - 0.5
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"q": np.zeros((3, 3, 2, 4))}, "q"),
+    ({"actions": np.zeros((2, 2), dtype=int)}, "actions"),
+    ({"actions": np.full((3, 3), 2)}, "actions"),
+    ({"q": np.full((3, 3, 2, 5), np.nan)}, "q"),
+])
+def test_majority_oriented_gaps_bad_inputs_are_named(kwargs, match):
+    args = {"q": np.zeros((3, 3, 2, 5)), "actions": np.ones((3, 3), dtype=int), **kwargs}
+    with pytest.raises(ValueError, match=match):
+        majority_oriented_gaps(**args)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_real_array, as_rng, check_int, check_seed, checked_by
+from marl_course._validation import as_real_array, as_rng, check_int, check_real, check_seed, checked_by
 
 CRITICAL_TEMPERATURE = 2.0 / np.log(1.0 + np.sqrt(2.0))
 """Onsager's critical temperature ``T_c = 2 / ln(1 + sqrt 2)`` of the square lattice (J = 1)."""
@@ -262,3 +262,49 @@ def monte_carlo_order_parameter(size: int, temperatures, n_sweeps: int = 400, bu
     xi = [_order_parameter(s) for s in heat_bath_sweeps(start, temperatures, n_sweeps, seed)]
     return np.mean(xi[burn_in:], axis=0)
 
+
+
+def stripe_states(spins, line_order: float = 0.8, max_order: float = 0.5) -> np.ndarray:
+    """Which lattices are in a **stripe state**: straight bands of up and down spins around the torus.
+
+    A quench below ``T_c`` does not always end in one of the two ordered phases: on a torus, bands
+    whose domain walls run straight around it (along the rows or along the columns) have no
+    curvature to shrink them and can live for a very long time. A lattice counts as striped when
+    it is *not* ordered, ``xi = |mean(s)| < max_order``, while the lines along one axis are each
+    nearly uniform:
+
+    .. math::
+
+        \\max\\Big(\\frac1L\\sum_{r}\\Big|\\frac1L\\sum_{c} s_{rc}\\Big|,\\;
+                   \\frac1L\\sum_{c}\\Big|\\frac1L\\sum_{r} s_{rc}\\Big|\\Big) \\ge \\text{line\\_order}.
+
+    (Diagonal stripes, which also occur, are not detected.)
+
+    Parameters
+    ----------
+    spins : array_like of +-1, shape (..., L, L)
+    line_order : float in (0, 1]
+        The mean ``|magnetisation|`` of the rows (or of the columns) a stripe state reaches.
+    max_order : float in (0, 1]
+        Order parameter below which the lattice is not in an ordered phase.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape ``spins.shape[:-2]``
+
+    Examples
+    --------
+    >>> band = np.ones((4, 4), dtype=int)
+    >>> band[:2] = -1                                  # two rows down, two rows up
+    >>> bool(stripe_states(band)), bool(stripe_states(band.T)), bool(stripe_states(np.ones((4, 4), dtype=int)))
+    (True, True, False)
+    >>> checkerboard = np.where(np.indices((4, 4)).sum(axis=0) % 2 == 0, 1, -1)
+    >>> bool(stripe_states(checkerboard))
+    False
+    """
+    spins = _check_spins(spins)
+    line_order = check_real(line_order, "line_order", low=0, high=1, low_open=True)
+    max_order = check_real(max_order, "max_order", low=0, high=1, low_open=True)
+    rows = np.abs(spins.mean(axis=-1)).mean(axis=-1)
+    columns = np.abs(spins.mean(axis=-2)).mean(axis=-1)
+    return (_order_parameter(spins) < max_order) & (np.maximum(rows, columns) >= line_order)

@@ -239,3 +239,64 @@ def mean_field_q_order_parameter(size: int, taus, n_steps: int = 600, average_la
     steps = ising_mean_field_q(size, 1.0 / taus, n_steps, alpha, gamma, seed)
     xi = [s.order_parameter for s in steps]
     return np.mean(xi[-average_last:], axis=0)
+
+
+def majority_oriented_gaps(q, actions) -> np.ndarray:
+    """Each agent's learned preference ``Q_j(up, k) - Q_j(down, k)``, seen from the lattice's majority.
+
+    At the fixed point ``Q_j(a, k) = r(a, k) + gamma v_j(k)`` of MF-Q the value term cancels in the
+    difference, so the gap is the reward difference, the neighbours' spin sum
+    ``h = 2k - 4`` (see :func:`fixed_point_gaps`), and the policy's odds are ``exp(beta h)``.
+    To compare the two phases, every lattice whose majority is *down* is mirrored (spins
+    flipped): the returned index ``k`` counts the neighbours that play the **majority** spin,
+    and a positive gap favours the majority spin. Contexts ``k = 0, 1`` (an agent surrounded by
+    the minority) are rare in an ordered lattice; comparing their gaps with ``-4, -2`` shows how
+    far the tables there are from the fixed point.
+
+    Parameters
+    ----------
+    q : array_like, shape (..., L, L, 2, 5)
+        The tables ``Q_j[a_j, k]`` of :class:`IsingMFQStep`.
+    actions : array_like of 0/1, shape (..., L, L)
+        The lattice whose majority orients the gaps (ties count as up).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., L, L, 5)
+
+    Examples
+    --------
+    >>> h = fixed_point_gaps()
+    >>> q = np.zeros((2, 2, 2, 5))
+    >>> q[..., 1, :] = h                              # Q(up, k) - Q(down, k) = 2k - 4
+    >>> down = np.zeros((2, 2), dtype=int)            # a lattice whose majority is down
+    >>> majority_oriented_gaps(q, down)[0, 0]         # mirrored: the same fixed point
+    array([-4., -2.,  0.,  2.,  4.])
+    """
+    q = as_real_array(q, "q")
+    if q.ndim < 4 or q.shape[-2:] != (2, N_MEAN_ACTIONS) or q.shape[-4] != q.shape[-3]:
+        raise ValueError(f"q must have shape (..., L, L, 2, {N_MEAN_ACTIONS}), got {q.shape}")
+    actions = np.asarray(actions)
+    if actions.shape != q.shape[:-2]:
+        raise ValueError(f"actions must have shape {q.shape[:-2]} (that of q without its last two axes), "
+                         f"got {actions.shape}")
+    if not np.isin(actions, (0, 1)).all():
+        raise ValueError("actions must hold 0 (spin down) or 1 (spin up) only")
+    gaps = q[..., 1, :] - q[..., 0, :]
+    majority_up = (actions.mean(axis=(-2, -1)) >= 0.5)[..., None, None, None]
+    return np.where(majority_up, gaps, 0.0 - gaps[..., ::-1])
+
+
+def fixed_point_gaps() -> np.ndarray:
+    """The fixed point of ``Q(up, k) - Q(down, k)`` on the Ising lattice: ``h = 2k - 4``, k = 0..4.
+
+    With ``r(a, k) = s_a (k - 2)`` (``s_a = -1, +1``) and ``Q(a, k) = r(a, k) + gamma v(k)``:
+
+    .. math:: Q(\\uparrow, k) - Q(\\downarrow, k) = 2(k - 2) = h_j.
+
+    Examples
+    --------
+    >>> fixed_point_gaps()
+    array([-4., -2.,  0.,  2.,  4.])
+    """
+    return 2.0 * np.arange(N_MEAN_ACTIONS) - N_NEIGHBOURS
