@@ -55,6 +55,30 @@ def test_episode_limit_and_frozen_worlds():
     assert np.all(reward == 0) and done.all()
 
 
+def test_capture_is_terminal_and_the_time_limit_truncates():
+    env = placed([[1, 2], [3, 2]], [2, 2], episode_limit=1)
+    _, _, _, done, info = env.step([[CATCH, CATCH]])  # caught on the last allowed step: still terminal
+    assert done[0] and info["terminated"][0] and not info["truncated"][0]
+    env = placed([[1, 2], [3, 2]], [2, 2], episode_limit=2)
+    _, _, _, done, info = env.step([[0, 0]])
+    assert not done[0] and not info["terminated"][0] and not info["truncated"][0]
+    _, _, _, done, info = env.step([[0, 0]])  # time is up, no capture
+    assert done[0] and info["truncated"][0] and not info["terminated"][0]
+    _, _, _, done, info = env.step([[CATCH, CATCH]])  # frozen: the end stays a truncation
+    assert done[0] and info["truncated"][0] and not info["terminated"][0]
+
+
+def test_done_is_terminated_or_truncated():
+    env = CoordinationGrid(n_envs=64, size=3, episode_limit=6)
+    env.reset(seed=0)
+    rng = np.random.default_rng(0)
+    for _ in range(7):
+        _, _, _, done, info = env.step(rng.integers(len(MOVES), size=(64, 2)))
+        assert np.array_equal(done, info["terminated"] | info["truncated"])
+        assert not np.any(info["terminated"] & info["truncated"])
+    assert info["terminated"].any() and info["truncated"].any()
+
+
 def test_same_seed_same_worlds():
     def roll(seed):
         env = CoordinationGrid(n_envs=5)

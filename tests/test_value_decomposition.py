@@ -91,10 +91,56 @@ def test_episodes_are_masked_after_they_end():
     env = CoordinationGrid(n_envs=6, size=3, episode_limit=8)
     learner = Learner(env, Config(mixer="iql"))
     episodes = run_episodes(learner, env, epsilon=1.0, rng=np.random.default_rng(2))
-    filled, done = episodes["filled"], episodes["done"]
-    assert done.sum(axis=1).tolist() == [1] * 6  # exactly one terminal step per episode
+    filled, done, terminated = episodes["filled"], episodes["done"], episodes["terminated"]
+    assert done.sum(axis=1).tolist() == [1] * 6  # exactly one final step per episode
     last = filled.sum(axis=1) - 1
     assert np.all(done[np.arange(6), last]) and np.all(episodes["reward"][~filled] == 0)
+    # terminal only where the prey was caught; an episode that ran out of time is truncated
+    caught = episodes["reward"][np.arange(6), last] == env.capture_reward
+    assert np.all(terminated <= done) and np.array_equal(terminated[np.arange(6), last], caught)
+
+
+def _truncation_batch(env, terminated):
+    """Two identical one-step episodes, both cut after step 0; ``terminated`` says which ended for real."""
+    torch.manual_seed(1)
+    n, E = env.n_agents, 2
+    obs = torch.rand(1, 2, n, env.obs_dim).expand(E, -1, -1, -1).clone()
+    state = torch.rand(1, 2, env.state_dim).expand(E, -1, -1).clone()
+    return {"obs": obs, "state": state, "actions": torch.zeros(E, 1, n, dtype=torch.long),
+            "reward": torch.ones(E, 1), "done": torch.ones(E, 1, dtype=torch.bool),
+            "terminated": torch.tensor(terminated).reshape(E, 1), "filled": torch.ones(E, 1, dtype=torch.bool)}
+
+
+@pytest.mark.parametrize("name", ["vdn", "qmix"])
+def test_truncated_step_bootstraps_and_terminal_step_does_not(name):
+    # hand-built batch: episode 0 is cut by the time limit (truncated), episode 1 ends for real
+    env = CoordinationGrid(n_envs=2, episode_limit=1)
+    torch.manual_seed(0)
+    learner = Learner(env, Config(mixer=name, gamma=0.9))
+    batch = _truncation_batch(env, [False, True])
+    with torch.no_grad():
+        q = learner.agent.unroll(batch["obs"], batch["actions"])  # (2, 2, n, m)
+        chosen = q[:, 0].gather(-1, batch["actions"][:, 0].unsqueeze(-1)).squeeze(-1)  # (2, n)
+        q_tot = learner.mixer(chosen, batch["state"][:, 0]).squeeze(-1)  # (2,)
+        next_max = learner.target_agent.unroll(batch["obs"], batch["actions"])[:, 1].max(-1).values
+        next_tot = learner.target_mixer(next_max, batch["state"][:, 1]).squeeze(-1)  # (2,)
+    assert abs(float(next_tot[0])) > 1e-3  # the bootstrap term is visible
+    y = torch.tensor([1.0 + 0.9 * float(next_tot[0]), 1.0])  # truncated: r + gamma Q_tot(s'); terminal: r
+    expected = float(((q_tot - y) ** 2).mean())
+    assert float(learner.td_loss(batch).detach()) == pytest.approx(expected, rel=1e-5)
+    # behaviourally: the terminal episode ignores what follows, the truncated one does not
+    def per_episode_loss(b):
+        return [float(learner.td_loss({k: v[i:i + 1] for k, v in b.items()}).detach()) for i in range(2)]
+    before = per_episode_loss(batch)
+    moved = dict(batch, obs=batch["obs"].clone(), state=batch["state"].clone())
+    moved["obs"][:, 1] += 1.0
+    moved["state"][:, 1] += 1.0
+    after = per_episode_loss(moved)
+    assert after[1] == pytest.approx(before[1], rel=1e-6) and after[0] != pytest.approx(before[0], rel=1e-3)
+    # and the ``done`` flag alone (a time-limit end) does not stop the bootstrap
+    both_truncated = per_episode_loss(_truncation_batch(env, [False, False]))
+    assert both_truncated[0] == pytest.approx(both_truncated[1], rel=1e-6)
+    assert both_truncated[1] != pytest.approx(before[1], rel=1e-3)
 
 
 # seeding: same seed, same run; a different seed, a different run (stored values: test_training_regressions.py)

@@ -15,8 +15,11 @@ QMIX       ``Q_tot = w_2(s)^T ELU(W_1(s)^T Q + b_1(s)) + V(s)``,       :class:`Q
 
 The loss, for a batch of ``b`` episodes from the episode replay, is
 ``L(theta) = sum (y^tot - Q_tot(tau, a, s; theta))^2`` with
-``y^tot = r + gamma max_{a'} Qbar_tot(tau', a', s'; thetabar)`` (target networks ``thetabar``,
-copied every ``target_update_episodes``). Because the mixers are monotone
+``y^tot = r + gamma (1 - terminated) max_{a'} Qbar_tot(tau', a', s'; thetabar)`` (target networks
+``thetabar``, copied every ``target_update_episodes``). Only a true terminal step (``terminated``)
+drops the bootstrap; a step cut by the time limit (``truncated``) still bootstraps from ``s'``,
+like :func:`marl_course.deep.drqn.td_target` (the QMIX authors' runner stores
+``terminated != episode_limit`` for the same reason). Because the mixers are monotone
 (``dQ_tot/dQ_i >= 0``), ``max_{a'}`` is taken per agent: ``argmax_a Q_tot = (argmax_{a_1} Q_1, ...,
 argmax_{a_n} Q_n)``, linear instead of exponential in ``n``.
 
@@ -255,8 +258,19 @@ class Learner(nn.Module):
         self.target_mixer.load_state_dict(self.mixer.state_dict())
 
     def td_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        """Masked mean of ``(y^tot - Q_tot)^2`` over a batch of episodes (shapes in :func:`run_episodes`)."""
-        missing = {"obs", "state", "actions", "reward", "done", "filled"} - set(batch)
+        """Masked mean of ``(y^tot - Q_tot)^2`` over a batch of episodes (shapes in :func:`run_episodes`).
+
+        ``y^tot_t = r_t + gamma (1 - terminated_t) max_{a'} Qbar_tot(tau_{t+1}, a', s_{t+1})``: a
+        time-limit end (``done`` but not ``terminated``) bootstraps, a true terminal step does not.
+
+        >>> from marl_course.envs.two_step import TwoStepGame
+        >>> env = TwoStepGame(n_envs=4)
+        >>> learner = Learner(env, Config())
+        >>> batch = {k: torch.as_tensor(v) for k, v in run_episodes(learner, env, 1.0, np.random.default_rng(0)).items()}
+        >>> float(learner.td_loss(batch).detach()) >= 0
+        True
+        """
+        missing = {"obs", "state", "actions", "reward", "terminated", "filled"} - set(batch)
         if missing:
             raise ValueError(f"batch is missing the fields {sorted(missing)}")
         gamma = self.config.gamma
@@ -267,7 +281,7 @@ class Learner(nn.Module):
         with torch.no_grad():
             next_max = self.target_agent.unroll(batch["obs"], actions)[:, 1:].max(-1).values  # (b, T, n_agents)
             next_tot = self.target_mixer(next_max, batch["state"][:, 1:])
-            y = batch["reward"].unsqueeze(-1) + gamma * (1 - batch["done"].float().unsqueeze(-1)) * next_tot
+            y = batch["reward"].unsqueeze(-1) + gamma * (1 - batch["terminated"].float().unsqueeze(-1)) * next_tot
         mask = batch["filled"].float().unsqueeze(-1)  # (b, T, 1)
         return (((q_tot - y) * mask) ** 2).sum() / (mask.sum() * q_tot.shape[-1])
 
@@ -278,16 +292,25 @@ def run_episodes(learner: Learner, env, epsilon: float, rng: np.random.Generator
 
     Returns a dict of arrays (``E = env.n_envs``): ``obs (E, T + 1, n_agents, obs_dim)``,
     ``state (E, T + 1, state_dim)``, ``actions (E, T, n_agents)``, ``reward (E, T)``,
-    ``done (E, T)`` (terminal after step ``t``; the time limit counts as terminal) and
-    ``filled (E, T)`` (the step happened).
+    ``done (E, T)`` (the episode ended after step ``t``, by termination or by the time limit),
+    ``terminated (E, T)`` (it ended in a true terminal state: the TD target does not bootstrap
+    there; a time-limit end does) and ``filled (E, T)`` (the step happened). An environment
+    reports the two ends apart in ``info["terminated"]`` (as :class:`CoordinationGrid
+    <marl_course.envs.coordination_grid.CoordinationGrid>` does); without that key every end
+    counts as terminal (the two-step and one-step games end only for real).
 
     Examples
     --------
     >>> from marl_course.envs.two_step import TwoStepGame
     >>> env = TwoStepGame(n_envs=3)
     >>> episodes = run_episodes(Learner(env, Config()), env, epsilon=1.0, rng=np.random.default_rng(0))
-    >>> episodes["obs"].shape, bool(episodes["filled"].all()), episodes["done"][:, -1].tolist()
+    >>> episodes["obs"].shape, bool(episodes["filled"].all()), episodes["terminated"][:, -1].tolist()
     ((3, 3, 2, 3), True, [True, True, True])
+    >>> from marl_course.envs.coordination_grid import CoordinationGrid
+    >>> env = CoordinationGrid(n_envs=2, episode_limit=1)
+    >>> episodes = run_episodes(Learner(env, Config()), env, epsilon=1.0, rng=np.random.default_rng(0))
+    >>> bool(episodes["done"][:, 0].all()), bool((episodes["terminated"] <= episodes["done"]).all())
+    (True, True)
     """
     check_instance(learner, "learner", Learner)
     check_env(env, ("reset", "step", "n_envs", "episode_limit", "n_agents", "obs_dim", "state_dim", "n_actions"))
@@ -298,7 +321,7 @@ def run_episodes(learner: Learner, env, epsilon: float, rng: np.random.Generator
     obs, state = env.reset(seed=int(rng.integers(2**31)))
     out = {"obs": np.zeros((E, T + 1, n, env.obs_dim), np.float32), "state": np.zeros((E, T + 1, env.state_dim), np.float32),
            "actions": np.zeros((E, T, n), np.int64), "reward": np.zeros((E, T), np.float32),
-           "done": np.zeros((E, T), bool), "filled": np.zeros((E, T), bool)}
+           "done": np.zeros((E, T), bool), "terminated": np.zeros((E, T), bool), "filled": np.zeros((E, T), bool)}
     out["obs"][:, 0], out["state"][:, 0] = obs, state
     hidden = learner.agent.initial_hidden(E)
     last = torch.full((E, n), -1)
@@ -308,10 +331,12 @@ def run_episodes(learner: Learner, env, epsilon: float, rng: np.random.Generator
         greedy = q.argmax(-1).numpy()
         explore = rng.random((E, n)) < epsilon
         actions = np.where(explore, rng.integers(env.n_actions, size=(E, n)), greedy)
-        obs, state, reward, done, _ = env.step(actions)
+        obs, state, reward, done, info = env.step(actions)
+        terminated = np.asarray(info.get("terminated", done), dtype=bool)
         out["obs"][:, t + 1], out["state"][:, t + 1] = obs, state
         out["actions"][:, t], out["reward"][:, t] = actions, reward
         out["filled"][:, t], out["done"][:, t] = ~finished, done & ~finished
+        out["terminated"][:, t] = terminated & ~finished
         finished = finished | done
         last = torch.as_tensor(actions)
         if finished.all():

@@ -8,7 +8,11 @@ catch attempt that fails (the prey out of reach, or a partner not catching) cost
 ``miscoordination_penalty``: one predator alone cannot catch, and trying alone is punished, so
 the agents must coordinate (the relative-overgeneralisation trap of Böhmer et al. 2020).
 Otherwise the prey moves to a random neighbouring cell with probability ``prey_move_prob`` and
-the team pays ``step_cost``. Episodes also end after ``episode_limit`` steps.
+the team pays ``step_cost``. Episodes also end after ``episode_limit`` steps: that end is a
+**truncation** (a time limit the agents do not observe), not a terminal state, so ``step``
+reports the two apart: ``info["terminated"]`` (the prey was caught: nothing follows) and
+``info["truncated"]`` (cut by the time limit: a learner should still bootstrap from the last
+state), with ``done = terminated | truncated``.
 
 Partial observability: a predator sees its own position, and the prey's and the other
 predators' offsets only when they are within ``sight`` cells (Chebyshev distance).
@@ -20,7 +24,9 @@ Layout (a batch of ``n_envs`` worlds stepped in lockstep; ``n = n_agents``, ``L 
   shape ``(n_envs, n, obs_dim)``;
 - state ``s`` (``state_dim = 2 n + 2``): every predator's ``(row, col)`` then the prey's, divided
   by ``L - 1``; shape ``(n_envs, state_dim)``;
-- reward ``r``: ``(n_envs,)``; done ``(n_envs,)``; finished worlds stay frozen and pay 0.
+- reward ``r``: ``(n_envs,)``; done ``(n_envs,)``; finished worlds stay frozen and pay 0;
+  ``info``: ``"caught"`` (caught at this step), ``"terminated"`` and ``"truncated"`` (how each
+  finished world ended, kept while it stays frozen), all ``(n_envs,)`` bools.
 
 References
 ----------
@@ -54,6 +60,11 @@ class CoordinationGrid:
     >>> obs, state, reward, done, info = env.step(np.zeros((3, 2), dtype=int))
     >>> reward.shape, done.dtype
     ((3,), dtype('bool'))
+    >>> env = CoordinationGrid(n_envs=2, episode_limit=1)  # one step, then the time limit cuts
+    >>> _ = env.reset(seed=0)
+    >>> _, _, _, done, info = env.step(np.zeros((2, 2), dtype=int))  # both stay: no capture
+    >>> done.tolist(), info["terminated"].tolist(), info["truncated"].tolist()
+    ([True, True], [False, False], [True, True])
     """
 
     n_actions = len(MOVES)
@@ -81,6 +92,7 @@ class CoordinationGrid:
         self._prey = np.zeros((self.n_envs, 2), dtype=int)  # (n_envs, 2)
         self._t = 0
         self._done = np.zeros(self.n_envs, dtype=bool)
+        self._terminated = np.zeros(self.n_envs, dtype=bool)
 
     def _observe(self):
         scale = self.size - 1
@@ -112,10 +124,16 @@ class CoordinationGrid:
         self._pred, self._prey = coords[:, : self.n_agents].copy(), coords[:, self.n_agents].copy()
         self._t = 0
         self._done[:] = False
+        self._terminated[:] = False
         return self._observe()
 
     def step(self, actions):
-        """Move predators by ``actions`` ``(n_envs, n_agents)``, check the capture, move the prey."""
+        """Move predators by ``actions`` ``(n_envs, n_agents)``, check the capture, move the prey.
+
+        Returns ``(obs, state, reward, done, info)``; ``done = terminated | truncated`` where
+        ``info["terminated"]`` marks worlds whose prey was caught (a true terminal state) and
+        ``info["truncated"]`` worlds stopped by ``episode_limit`` without a capture.
+        """
         actions = as_actions(actions, (self.n_envs, self.n_agents), self.n_actions)
         live = ~self._done
         moved = np.clip(self._pred + MOVES[actions], 0, self.size - 1)
@@ -130,6 +148,8 @@ class CoordinationGrid:
         reward = np.where(caught, self.capture_reward, np.where(live, -self.step_cost, 0.0))
         reward = reward - self.miscoordination_penalty * failed
         self._t += 1
+        self._terminated = self._terminated | caught
         self._done = self._done | caught | (self._t >= self.episode_limit)
         obs, state = self._observe()
-        return obs, state, reward, self._done.copy(), {"caught": caught}
+        info = {"caught": caught, "terminated": self._terminated.copy(), "truncated": self._done & ~self._terminated}
+        return obs, state, reward, self._done.copy(), info
