@@ -106,11 +106,13 @@ def test_mean_field_learners_beat_random_soldiers(algorithm):
 @pytest.mark.slow
 def test_mean_field_q_beats_independent_learners_when_the_mean_action_is_the_news():
     """Soldiers that see only their own cell: the neighbours' mean action tells MF-Q where the
-    fight is, IQL has no such signal. Measured here (seeds 0-2, 60 episodes): MF-Q 1.9-2.2
-    against IQL 1.2-1.6 training return over the last 10 episodes."""
+    fight is, IQL has no such signal. Training return over the last 10 of 60 episodes, paired over
+    seeds 0-5: the mean gap MF-Q - IQL must exceed 0.15. Measured: 0.59 +- 0.06 (s.e.) with this
+    machine's AVX2 kernels, 0.46 +- 0.11 with the "portable" kernel setting of
+    training_regressions.py, where seeds 0 and 1 alone gave gaps of only 0.04 and 0.22."""
     env = BattleGrid(size=12, n_agents=16, view=0, mean_radius=2)
-    late = {}
-    for algorithm in ("iql", "mfq"):
-        runs = [train(env, MeanFieldConfig(algorithm, n_episodes=60), seed=s, progress=False) for s in (0, 1)]
-        late[algorithm] = np.mean([np.mean(r.mean_return[-10:]) for r in runs])
-    assert late["mfq"] > late["iql"] + 0.2
+    late = {algorithm: np.array([np.mean(train(env, MeanFieldConfig(algorithm, n_episodes=60), seed=s,
+                                               progress=False).mean_return[-10:]) for s in range(6)])
+            for algorithm in ("iql", "mfq")}
+    gap = late["mfq"] - late["iql"]
+    assert gap.mean() > 0.15, gap
