@@ -34,6 +34,8 @@ def as_finite_array(value, name: str, *, ndim: int | None = None, min_ndim: int 
     """
     if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind in "USO" and _holds_text(value):
         raise TypeError(f"{name} must be an array of numbers, not text")
+    if isinstance(value, np.ndarray) and value.dtype.kind in "VMmc":
+        raise TypeError(f"{name} must be an array of real numbers, got {value.dtype.type.__name__} entries")
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -169,13 +171,7 @@ def as_rng(seed_or_rng, name: str = "seed") -> np.random.Generator:
     """Return a ``numpy.random.Generator`` from an int seed, ``None`` or a Generator."""
     if isinstance(seed_or_rng, np.random.Generator):
         return seed_or_rng
-    if seed_or_rng is None:
-        return np.random.default_rng()
-    if isinstance(seed_or_rng, (Integral, np.integer)) and not isinstance(seed_or_rng, bool):
-        if seed_or_rng < 0:
-            raise ValueError(f"{name} must be a non-negative int, got {seed_or_rng}")
-        return np.random.default_rng(seed_or_rng)
-    raise TypeError(f"{name} must be an int, None or numpy.random.Generator, got {type(seed_or_rng).__name__}")
+    return np.random.default_rng(check_seed(seed_or_rng, name))
 
 
 def as_payoff_arrays(payoffs, name: str = "payoffs") -> list[np.ndarray]:
@@ -325,28 +321,6 @@ def check_finite(value, name: str):
         return value
     check_real(value, name)
     return value
-
-
-def as_real_array(value, name: str, *, ndim: int | None = None, min_ndim: int | None = None) -> np.ndarray:
-    """:func:`as_finite_array`, but text is refused instead of parsed (``"0.5"`` is not a number here).
-
-    >>> as_real_array([1, 2], "payoff")
-    array([1., 2.])
-    >>> as_real_array(["1", "2"], "payoff")
-    Traceback (most recent call last):
-    ...
-    TypeError: payoff must be an array of numbers, got str_ entries
-    """
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
-    if not isinstance(value, np.ndarray):
-        try:
-            value = np.asarray(value)
-        except (TypeError, ValueError):
-            pass  # ragged input: as_finite_array names it below
-    if isinstance(value, np.ndarray) and value.dtype.kind in "USVMmc":
-        raise TypeError(f"{name} must be an array of numbers, got {value.dtype.type.__name__} entries")
-    return as_finite_array(value, name, ndim=ndim, min_ndim=min_ndim)
 
 
 def check_seed(seed, name: str = "seed"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_real_array, check_int
+from marl_course._validation import as_finite_array, check_int
 
 
 def standard_error(values, axis: int = 0) -> np.ndarray | float:
@@ -21,7 +21,7 @@ def standard_error(values, axis: int = 0) -> np.ndarray | float:
     >>> standard_error([[0.0, 1.0], [2.0, 1.0]]).tolist()   # (n_seeds, n_points): one error per point
     [1.0, 0.0]
     """
-    values = as_real_array(values, "values", min_ndim=1)
+    values = as_finite_array(values, "values", min_ndim=1)
     axis = check_int(axis, "axis", low=-values.ndim, high=values.ndim - 1)
     n = values.shape[axis]
     if n == 1:

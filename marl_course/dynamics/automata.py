@@ -28,15 +28,8 @@ from itertools import islice
 
 import numpy as np
 
-from marl_course._validation import (
-    as_payoff_arrays,
-    as_probability_rows,
-    as_real_array,
-    as_rng,
-    check_int,
-    check_real,
-    check_seed,
-)
+from marl_course._validation import (as_finite_array, as_payoff_arrays, as_probability_rows, as_rng, check_int,
+                                     check_real, check_seed)
 
 
 def record(iterates: Iterator, n_steps: int, every: int = 1):
@@ -120,7 +113,7 @@ def automaton_step(policy, action, reward, eta_1: float, eta_2: float = 0.0) -> 
     >>> automaton_step([0.5, 0.5], action=0, reward=0.0, eta_1=0.1, eta_2=0.05)
     array([0.475, 0.525])
     """
-    policy = as_probability_rows(as_real_array(policy, "policy"), "policy")
+    policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
     eta_1, eta_2 = _check_rates(eta_1, eta_2)
     m = policy.shape[-1]
     if m < 2:
@@ -128,7 +121,7 @@ def automaton_step(policy, action, reward, eta_1: float, eta_2: float = 0.0) -> 
     action = np.asarray(action)
     if not np.issubdtype(action.dtype, np.integer) or np.any((action < 0) | (action >= m)):
         raise ValueError(f"action must hold integers in [0, {m - 1}]")
-    reward = as_real_array(reward, "reward")
+    reward = as_finite_array(reward, "reward")
     if np.any((reward < 0) | (reward > 1)):
         raise ValueError("reward must lie in [0, 1] (normalise the payoffs first)")
     shapes = action.shape, reward.shape
@@ -163,10 +156,10 @@ def _check_rates(eta_1, eta_2) -> tuple[float, float]:
 def _as_payoffs(payoffs) -> list[np.ndarray]:
     """:func:`as_payoff_arrays`, with text refused rather than parsed as numbers."""
     if isinstance(payoffs, np.ndarray) and payoffs.ndim >= 2:
-        as_real_array(payoffs, "payoffs")
+        as_finite_array(payoffs, "payoffs")
     elif isinstance(payoffs, (list, tuple)):
         for i, p in enumerate(payoffs):
-            as_real_array(p, f"payoffs[{i}]")
+            as_finite_array(p, f"payoffs[{i}]")
     return as_payoff_arrays(payoffs)
 
 
@@ -190,7 +183,7 @@ def _initial_policies(initial_policies, shape: tuple[int, ...], n_runs: int) -> 
         raise ValueError(f"initial_policies must hold one policy per player ({len(shape)}), got {len(initial_policies)}")
     policies = []
     for i, (p, m) in enumerate(zip(initial_policies, shape)):
-        p = as_probability_rows(as_real_array(p, f"initial_policies[{i}]"), f"initial_policies[{i}]")
+        p = as_probability_rows(as_finite_array(p, f"initial_policies[{i}]"), f"initial_policies[{i}]")
         if p.shape not in {(m,), (n_runs, m)}:
             raise ValueError(f"initial_policies[{i}] must have shape ({m},) or ({n_runs}, {m}), got {p.shape}")
         policies.append(np.broadcast_to(p, (n_runs, m)).copy())

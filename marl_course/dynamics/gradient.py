@@ -29,19 +29,19 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from marl_course._validation import as_bimatrix, as_real_array, check_real
+from marl_course._validation import as_bimatrix, as_finite_array, check_real
 from marl_course.games import mixed_nash_2x2
 
 
 def _check_2x2(R_1, R_2) -> tuple[np.ndarray, np.ndarray]:
-    R_1, R_2 = as_bimatrix(as_real_array(R_1, "R_1"), as_real_array(R_2, "R_2"), names=("R_1", "R_2"))
+    R_1, R_2 = as_bimatrix(as_finite_array(R_1, "R_1"), as_finite_array(R_2, "R_2"), names=("R_1", "R_2"))
     if R_1.shape != (2, 2):
         raise ValueError(f"R_1 and R_2 must be 2x2 (IGA and WoLF-IGA are two-action methods), got shape {R_1.shape}")
     return R_1, R_2
 
 
 def _check_unit_interval(value, name: str) -> np.ndarray:
-    array = as_real_array(value, name)
+    array = as_finite_array(value, name)
     if np.any((array < 0) | (array > 1)):
         raise ValueError(f"{name} must lie in [0, 1] (a probability)")
     return array
@@ -273,7 +273,7 @@ def iga_conserved_quantity(R_1, R_2, p_1, q_1) -> np.ndarray:
 
 
 def _check_times(times) -> np.ndarray:
-    t = as_real_array(times, "times", ndim=1)
+    t = as_finite_array(times, "times", ndim=1)
     if t.size == 0 or np.any(t < 0) or np.any(np.diff(t) < 0):
         raise ValueError("times must be a non-empty, non-decreasing 1-D array of times >= 0")
     return t

@@ -34,16 +34,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from marl_course._validation import (
-    as_bimatrix,
-    as_probability_rows,
-    as_real_array,
-    as_rng,
-    check_bool,
-    check_int,
-    check_real,
-    check_seed,
-)
+from marl_course._validation import (as_bimatrix, as_finite_array, as_probability_rows, as_rng, check_bool,
+                                     check_int, check_real, check_seed)
 
 
 class AnchorState(NamedTuple):
@@ -81,7 +73,7 @@ def project_to_simplex(points) -> np.ndarray:
            [1. , 0. ],
            [0.5, 0.5]])
     """
-    return _project_to_simplex(as_real_array(points, "points", min_ndim=1))
+    return _project_to_simplex(as_finite_array(points, "points", min_ndim=1))
 
 
 def _project_to_simplex(x: np.ndarray) -> np.ndarray:
@@ -136,7 +128,7 @@ def lagging_anchor(R_1, R_2=None, eta: float = 0.01, eta_d: float = 1.0, initial
     >>> bool(np.abs(path.v[-1] - 1 / 3).max() < 0.01)
     True
     """
-    R_1, R_2 = as_bimatrix(as_real_array(R_1, "R_1"), None if R_2 is None else as_real_array(R_2, "R_2"),
+    R_1, R_2 = as_bimatrix(as_finite_array(R_1, "R_1"), None if R_2 is None else as_finite_array(R_2, "R_2"),
                            names=("R_1", "R_2"))
     eta = check_real(eta, "eta", low=0, low_open=True)
     eta_d = check_real(eta_d, "eta_d", low=0)
@@ -154,7 +146,7 @@ def lagging_anchor(R_1, R_2=None, eta: float = 0.01, eta_d: float = 1.0, initial
 
 
 def _start(strategy, name: str, m: int, n_runs: int) -> np.ndarray:
-    s = as_probability_rows(as_real_array(strategy, name), name)
+    s = as_probability_rows(as_finite_array(strategy, name), name)
     if s.shape not in {(m,), (n_runs, m)}:
         raise ValueError(f"{name} must have shape ({m},) or ({n_runs}, {m}), got {s.shape}")
     return np.broadcast_to(s, (n_runs, m)).copy()

@@ -34,16 +34,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import (
-    as_actions,
-    as_real_array,
-    as_rng,
-    check_bool,
-    check_generator,
-    check_int,
-    check_real,
-    check_seed,
-)
+from marl_course._validation import (as_actions, as_finite_array, as_rng, check_bool, check_generator, check_int,
+                                     check_real, check_seed)
 
 MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1], [0, 0]])
 """Row/column displacement of actions 0 stay, 1 up, 2 down, 3 left, 4 right, 5 attack."""
@@ -61,7 +53,7 @@ def box_sum(grids: np.ndarray, radius: int) -> np.ndarray:
            [2., 3., 2.],
            [1., 2., 2.]])
     """
-    grids = as_real_array(grids, "grids", min_ndim=2)
+    grids = as_finite_array(grids, "grids", min_ndim=2)
     radius = check_int(radius, "radius", low=0)
     return _box_sum(grids, radius)
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_real_array, as_rng, check_bool, check_int, check_real, check_seed
+from marl_course._validation import as_actions, as_finite_array, as_rng, check_bool, check_int, check_real, check_seed
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,10 @@ def cartpole_derivatives(state, force, params: CartPoleParams = CartPoleParams()
     >>> cartpole_derivatives([0.0, 0.0, 0.0, 0.0], 0.0).tolist()  # upright and still: equilibrium
     [0.0, 0.0, 0.0, 0.0]
     """
-    state = as_real_array(state, "state")
+    state = as_finite_array(state, "state")
     if state.shape[-1:] != (4,):
         raise ValueError(f"state must have 4 entries (x, x_dot, theta, theta_dot) on its last axis, got shape {state.shape}")
-    force = as_real_array(force, "force")
+    force = as_finite_array(force, "force")
     try:
         np.broadcast_shapes(force.shape, state.shape[:-1])
     except ValueError:
@@ -188,7 +188,7 @@ class CartPole:
         then append the visibility flag if asked.
 
         ``state`` has shape ``(n_envs, 4)``; one uniform number per world is drawn for the flicker."""
-        state = as_real_array(state, "state", ndim=2)
+        state = as_finite_array(state, "state", ndim=2)
         if state.shape != (self.n_envs, 4):
             raise ValueError(f"state must have shape ({self.n_envs}, 4) (one cart-pole state per world), "
                              f"got {state.shape}")
@@ -278,7 +278,7 @@ def markov_prediction_error(observations, actions, history: int = 1) -> float:
     >>> markov_prediction_error(o, a, history=1) > 0.3 > 0.1 > markov_prediction_error(o, a, history=2)
     True
     """
-    obs = as_real_array(observations, "observations", ndim=3)
+    obs = as_finite_array(observations, "observations", ndim=3)
     if obs.shape[1] < 2:
         raise ValueError(f"observations must hold at least two steps (n_episodes, T + 1, obs_dim), got {obs.shape}")
     acts = np.asarray(actions)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_real_array, as_rng, check_int, check_real, check_seed, checked_by
+from marl_course._validation import as_finite_array, as_rng, check_int, check_real, check_seed, checked_by
 
 CRITICAL_TEMPERATURE = 2.0 / np.log(1.0 + np.sqrt(2.0))
 """Onsager's critical temperature ``T_c = 2 / ln(1 + sqrt 2)`` of the square lattice (J = 1)."""
@@ -170,7 +170,7 @@ def _check_heat_bath_sweeps(spins, temperature, n_sweeps: int, seed=None) -> Non
     size = spins.shape[-1]
     if size % 2:
         raise ValueError(f"spins must have an even side L for the checkerboard update, got L = {size}")
-    temperature = as_real_array(temperature, "temperature")
+    temperature = as_finite_array(temperature, "temperature")
     if np.any(temperature <= 0):
         raise ValueError("temperature must be positive")
     try:
@@ -253,7 +253,7 @@ def monte_carlo_order_parameter(size: int, temperatures, n_sweeps: int = 400, bu
     size = check_int(size, "size", low=2)
     if size % 2:
         raise ValueError(f"size must be even (the checkerboard update), got {size}")
-    temperatures = as_real_array(temperatures, "temperatures", ndim=1)
+    temperatures = as_finite_array(temperatures, "temperatures", ndim=1)
     if np.any(temperatures <= 0):
         raise ValueError("temperatures must be positive")
     n_sweeps = check_int(n_sweeps, "n_sweeps", low=1)

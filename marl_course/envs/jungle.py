@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_real_array, as_rng, check_int, check_real, check_seed
+from marl_course._validation import as_actions, as_finite_array, as_rng, check_int, check_real, check_seed
 
 MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1]])
 """Row/column displacement of actions 0 stay, 1 up, 2 down, 3 left, 4 right."""
@@ -66,7 +66,7 @@ def k_nearest_adjacency(positions, k: int) -> np.ndarray:
            [1, 1, 0],
            [0, 1, 1]])
     """
-    positions = as_real_array(positions, "positions", min_ndim=2)
+    positions = as_finite_array(positions, "positions", min_ndim=2)
     if positions.shape[-1] != 2:
         raise ValueError(f"positions must have shape (..., n_agents, 2), got {positions.shape}")
     n = positions.shape[-2]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_real_array, check_int, check_real, check_seed
+from marl_course._validation import as_actions, as_finite_array, check_int, check_real, check_seed
 
 
 def climbing_game() -> np.ndarray:
@@ -79,12 +79,12 @@ def best_additive_fit(payoff, weights=None) -> tuple[np.ndarray, np.ndarray]:
     >>> np.round(fit, 9).tolist(), greedy.tolist()
     ([[-1.5, 2.5], [2.5, 6.5]], [1, 1])
     """
-    R = as_real_array(payoff, "payoff", ndim=2)
+    R = as_finite_array(payoff, "payoff", ndim=2)
     m1, m2 = R.shape
     if weights is None:
         w = np.full(R.shape, 1.0 / R.size)
     else:
-        w = as_real_array(weights, "weights", ndim=2)
+        w = as_finite_array(weights, "weights", ndim=2)
         if w.shape != R.shape or np.any(w < 0) or w.sum() <= 0:
             raise ValueError(f"weights must be non-negative with shape {R.shape} and a positive sum")
         w = w / w.sum()
@@ -123,7 +123,7 @@ class OneStepTeamGame:
     episode_limit = 1
 
     def __init__(self, payoff, n_envs: int = 1):
-        self.payoff = as_real_array(payoff, "payoff", ndim=2)
+        self.payoff = as_finite_array(payoff, "payoff", ndim=2)
         if self.payoff.shape[0] != self.payoff.shape[1]:
             raise ValueError(f"payoff must be square (both agents share an action set), got shape {self.payoff.shape}")
         self.n_actions = self.payoff.shape[0]

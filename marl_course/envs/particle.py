@@ -39,7 +39,7 @@ from itertools import permutations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_real_array, as_rng, check_generator, check_int, check_real
+from marl_course._validation import as_actions, as_finite_array, as_rng, check_generator, check_int, check_real
 
 DT = 0.1
 """Integration time step."""
@@ -162,7 +162,7 @@ def pairwise_offsets(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_positions(pos, name: str) -> np.ndarray:
-    pos = as_real_array(pos, name, ndim=3)
+    pos = as_finite_array(pos, name, ndim=3)
     if pos.shape[-1] != 2:
         raise ValueError(f"{name} must have shape (B, n, 2) (2-D positions), got {pos.shape}")
     return pos
@@ -384,7 +384,7 @@ def scripted_navigation_actions(obs, rng: np.random.Generator | None = None, gai
     >>> scripted_navigation_actions(obs).shape
     (8, 3)
     """
-    obs = as_real_array(obs, "obs", ndim=3)
+    obs = as_finite_array(obs, "obs", ndim=3)
     gain = check_real(gain, "gain", low=0)
     damping = check_real(damping, "damping", low=0)
     dead_zone = check_real(dead_zone, "dead_zone", low=0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_real_array, check_bool, iter_transitions
+from marl_course._validation import as_finite_array, check_bool, iter_transitions
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
 from marl_course.tabular.minimax_q import MinimaxQ
 from marl_course.tabular.nash_q import _check_rewards
@@ -48,7 +48,7 @@ def friend_or_foe_value(stage_q, friends) -> tuple[float, np.ndarray]:
     >>> friend_or_foe_value([[1, 5], [2, 0]], [True])  # Friend-Q: the best joint action
     (5.0, array([1., 0.]))
     """
-    stage_q = as_real_array(stage_q, "stage_q", min_ndim=2)
+    stage_q = as_finite_array(stage_q, "stage_q", min_ndim=2)
     if not isinstance(friends, (list, tuple, np.ndarray)):
         raise TypeError(f"friends must be a sequence of bools (one per other player), got {type(friends).__name__}")
     friends = [check_bool(f, f"friends[{k}]") for k, f in enumerate(friends)]

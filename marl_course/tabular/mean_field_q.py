@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from marl_course._validation import as_real_array, as_rng, check_int, check_real, check_seed, checked_by
+from marl_course._validation import as_finite_array, as_rng, check_int, check_real, check_seed, checked_by
 from marl_course.envs.ising import (
     N_NEIGHBOURS,
     _ising_rewards,
@@ -39,7 +39,7 @@ N_MEAN_ACTIONS = N_NEIGHBOURS + 1
 
 
 def _check_beta(beta, q_shape) -> np.ndarray:
-    beta = as_real_array(beta, "beta")
+    beta = as_finite_array(beta, "beta")
     rows = q_shape[:-1] + (1,)
     # broadcastable without growing: right-aligned, each axis of beta is 1 or that of the rows
     fits = beta.ndim <= len(rows) and all(b in (1, r) for b, r in zip(beta.shape[::-1], rows[::-1]))
@@ -78,7 +78,7 @@ def boltzmann_policy(q, beta) -> np.ndarray:
     >>> boltzmann_policy([0.0, np.log(3.0)], beta=-1.0)
     array([0.75, 0.25])
     """
-    q = as_real_array(q, "q", min_ndim=1)
+    q = as_finite_array(q, "q", min_ndim=1)
     beta = _check_beta(beta, q.shape)
     logits = beta * q
     logits = logits - logits.max(axis=-1, keepdims=True)
@@ -94,7 +94,7 @@ def mean_field_value(q, beta) -> np.ndarray:
     >>> float(mean_field_value([0.0, np.log(3.0)], beta=1.0).round(4))
     0.824
     """
-    q = as_real_array(q, "q", min_ndim=1)
+    q = as_finite_array(q, "q", min_ndim=1)
     return (boltzmann_policy(q, beta) * q).sum(axis=-1)
 
 
@@ -116,7 +116,7 @@ def _check_ising_mean_field_q(size: int, beta, n_steps: int, alpha: float = 0.1,
                               seed=None) -> None:
     """The input checks of :func:`ising_mean_field_q`, run when it is called (not at its first ``next``)."""
     check_int(size, "size", low=2)
-    as_real_array(beta, "beta")
+    as_finite_array(beta, "beta")
     check_int(n_steps, "n_steps", low=1)
     check_real(alpha, "alpha", low=0, high=1, low_open=True)
     check_real(gamma, "gamma", low=0, high=1, high_open=True)
@@ -231,7 +231,7 @@ def mean_field_q_order_parameter(size: int, taus, n_steps: int = 600, average_la
     >>> bool(xi[0] > 0.9), bool(xi[1] < 0.4)
     (True, True)
     """
-    taus = as_real_array(taus, "taus", ndim=1)
+    taus = as_finite_array(taus, "taus", ndim=1)
     if np.any(taus <= 0):
         raise ValueError("taus must be positive temperatures")
     n_steps = check_int(n_steps, "n_steps", low=1)
@@ -273,7 +273,7 @@ def majority_oriented_gaps(q, actions) -> np.ndarray:
     >>> majority_oriented_gaps(q, down)[0, 0]         # mirrored: the same fixed point
     array([-4., -2.,  0.,  2.,  4.])
     """
-    q = as_real_array(q, "q")
+    q = as_finite_array(q, "q")
     if q.ndim < 4 or q.shape[-2:] != (2, N_MEAN_ACTIONS) or q.shape[-4] != q.shape[-3]:
         raise ValueError(f"q must have shape (..., L, L, 2, {N_MEAN_ACTIONS}), got {q.shape}")
     actions = np.asarray(actions)

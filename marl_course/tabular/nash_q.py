@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from marl_course._validation import (as_bimatrix, as_real_array, check_index, check_int, check_real, checked_by,
+from marl_course._validation import (as_bimatrix, as_finite_array, check_index, check_int, check_real, checked_by,
                                      iter_transitions)
 from marl_course.games.equilibria import DegenerateGameWarning, pure_nash_equilibria, support_enumeration
 from marl_course.games.stochastic import StochasticGame
@@ -49,7 +49,7 @@ def stage_nash(Q1, Q2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> values.tolist(), x.tolist(), y.tolist()
     ([2.0, 3.0], [1.0, 0.0], [1.0, 0.0])
     """
-    Q1, Q2 = as_bimatrix(as_real_array(Q1, "Q1"), as_real_array(Q2, "Q2"), names=("Q1", "Q2"))
+    Q1, Q2 = as_bimatrix(as_finite_array(Q1, "Q1"), as_finite_array(Q2, "Q2"), names=("Q1", "Q2"))
     pure = pure_nash_equilibria([Q1, Q2])
     if pure:
         totals = [Q1[a] + Q2[a] for a in pure]
@@ -123,7 +123,7 @@ def _check_rewards(rewards, name: str = "rewards") -> np.ndarray:
     """One finite reward per player: ``(r_1, r_2)``; a single number is refused, not broadcast."""
     if isinstance(rewards, (str, bytes)) or np.ndim(rewards) != 1 or len(rewards) != 2:
         raise ValueError(f"{name} must hold one reward per player, (r_1, r_2), got {rewards!r}")
-    return as_real_array(rewards, name, ndim=1)
+    return as_finite_array(rewards, name, ndim=1)
 
 
 def _check_transition(shape, state, action_1, action_2, rewards, next_state):

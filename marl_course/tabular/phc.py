@@ -33,17 +33,8 @@ from itertools import islice
 
 import numpy as np
 
-from marl_course._validation import (
-    as_probability_rows,
-    as_real_array,
-    as_rng,
-    check_bool,
-    checked_by,
-    check_generator,
-    check_int,
-    check_real,
-    check_seed,
-)
+from marl_course._validation import (as_finite_array, as_probability_rows, as_rng, check_bool, check_generator,
+                                     check_int, check_real, check_seed, checked_by)
 
 
 def hill_climb(policy, q_values, delta) -> np.ndarray:
@@ -78,13 +69,13 @@ def hill_climb(policy, q_values, delta) -> np.ndarray:
     >>> hill_climb([0.05, 0.95], [0.0, 1.0], delta=0.1)   # cannot take more than is there
     array([0., 1.])
     """
-    policy = as_probability_rows(as_real_array(policy, "policy"), "policy")
+    policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
     if policy.shape[-1] < 2:
         raise ValueError(f"policy must have at least 2 actions on its last axis, got shape {policy.shape}")
-    q_values = as_real_array(q_values, "q_values")
+    q_values = as_finite_array(q_values, "q_values")
     if q_values.shape != policy.shape:
         raise ValueError(f"q_values must have the shape of policy {policy.shape}, got {q_values.shape}")
-    delta = as_real_array(delta, "delta")
+    delta = as_finite_array(delta, "delta")
     if np.any(delta < 0) or np.any(delta > 1):
         raise ValueError("delta must be in [0, 1]")
     try:
@@ -130,9 +121,9 @@ def wolf_step_size(policy, average_policy, q_values, delta_w: float, delta_l: fl
     >>> wolf_step_size([[0.9, 0.1], [0.2, 0.8]], [[0.5, 0.5], [0.5, 0.5]], [q, q], 0.01, 0.04)
     array([0.01, 0.04])
     """
-    policy = as_probability_rows(as_real_array(policy, "policy"), "policy")
-    average_policy = as_probability_rows(as_real_array(average_policy, "average_policy"), "average_policy")
-    q_values = as_real_array(q_values, "q_values")
+    policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
+    average_policy = as_probability_rows(as_finite_array(average_policy, "average_policy"), "average_policy")
+    q_values = as_finite_array(q_values, "q_values")
     if not policy.shape == average_policy.shape == q_values.shape:
         raise ValueError(f"policy, average_policy and q_values must share a shape, got "
                          f"{policy.shape}, {average_policy.shape}, {q_values.shape}")
@@ -228,7 +219,7 @@ class PHC:
         self.epsilon = check_real(epsilon, "epsilon", low=0, high=1)
         if initial_policy is None:
             initial_policy = np.full(n_actions, 1.0 / n_actions)
-        start = as_probability_rows(as_real_array(initial_policy, "initial_policy"), "initial_policy")
+        start = as_probability_rows(as_finite_array(initial_policy, "initial_policy"), "initial_policy")
         if start.shape != (n_actions,):
             raise ValueError(f"initial_policy must have shape ({n_actions},), got {start.shape}")
         self.q_values = np.zeros((self.n_runs, n_states, n_actions))                   # (n_runs, |S|, |A|)
@@ -335,7 +326,7 @@ class FixedPolicy:
     """
 
     def __init__(self, strategy, n_runs: int = 1, n_states: int = 1):
-        strategy = as_probability_rows(as_real_array(strategy, "strategy"), "strategy")
+        strategy = as_probability_rows(as_finite_array(strategy, "strategy"), "strategy")
         if strategy.ndim != 1:
             raise ValueError(f"strategy must be one distribution (1-D), got shape {strategy.shape}")
         self.n_runs = check_int(n_runs, "n_runs", low=1)
@@ -371,7 +362,7 @@ def _check_run_indices(values, name: str, n_runs: int, size: int) -> None:
 
 
 def _check_run_rewards(rewards, n_runs: int) -> None:
-    array = as_real_array(rewards, "rewards")
+    array = as_finite_array(rewards, "rewards")
     if array.shape not in ((), (n_runs,)):
         raise ValueError(f"rewards must have shape ({n_runs},) (one per run), got shape {array.shape}")
 
@@ -592,7 +583,7 @@ def self_play(env, delta_w: float, delta_l: float, n_steps: int, seed=None, alph
         raise ValueError(f"initial_policies must hold one policy per player ({len(counts)}), got {len(initial_policies)}")
     for i, (policy, m) in enumerate(zip(initial_policies, counts)):
         name = f"initial_policies[{i}]"
-        if as_probability_rows(as_real_array(policy, name), name).shape != (m,):
+        if as_probability_rows(as_finite_array(policy, name), name).shape != (m,):
             raise ValueError(f"{name} must be one distribution over player {i}'s {m} actions, got {policy!r}")
     common = dict(n_states=env.n_states, n_runs=env.n_envs, alpha=alpha, epsilon=epsilon)
     if delta_l > delta_w:
@@ -611,8 +602,8 @@ def distance_to_strategy(policies, strategy) -> np.ndarray:
     >>> distance_to_strategy([[0.5, 0.5], [1.0, 0.0]], [0.5, 0.5]).round(4)
     array([0.    , 0.7071])
     """
-    policies = as_probability_rows(as_real_array(policies, "policies"), "policies")
-    strategy = as_probability_rows(as_real_array(strategy, "strategy"), "strategy")
+    policies = as_probability_rows(as_finite_array(policies, "policies"), "policies")
+    strategy = as_probability_rows(as_finite_array(strategy, "strategy"), "strategy")
     if strategy.shape != policies.shape[-1:]:
         raise ValueError(f"strategy must have shape {policies.shape[-1:]}, got {strategy.shape}")
     return np.linalg.norm(policies - strategy, axis=-1)

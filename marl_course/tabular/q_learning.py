@@ -10,17 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import (
-    as_probability_rows,
-    as_real_array,
-    as_rng,
-    check_finite,
-    check_generator,
-    check_index,
-    check_int,
-    check_real,
-    check_seed,
-)
+from marl_course._validation import (as_finite_array, as_probability_rows, as_rng, check_finite, check_generator,
+                                     check_index, check_int, check_real, check_seed)
 
 
 def sample_action(probabilities: np.ndarray, rng: np.random.Generator) -> int:
@@ -51,7 +42,7 @@ def _check_distribution(probabilities, name: str) -> None:
         entries = probabilities.tolist()  # a short vector: Python's min and sum beat two numpy reductions
         if min(entries) >= -1e-8 and abs(sum(entries) - 1.0) <= 1e-8:
             return  # (a NaN or inf makes the sum fail, and the long way below names it)
-    array = as_real_array(probabilities, name, ndim=1)
+    array = as_finite_array(probabilities, name, ndim=1)
     if array.min() < -1e-8 or abs(array.sum() - 1.0) > 1e-8:
         raise ValueError(f"{name} must be a probability vector (non-negative, summing to 1), got {array}")
 
@@ -183,7 +174,7 @@ class FixedPlayer:
     """
 
     def __init__(self, policy):
-        self.policy = as_probability_rows(as_real_array(policy, "policy"), "policy")
+        self.policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
         if self.policy.ndim != 2:
             raise ValueError(f"policy must have shape (S, m), got {self.policy.shape}")
 
@@ -237,7 +228,7 @@ def play_repeated(payoffs_row, player_row, player_col, n_steps: int, seed=None) 
     >>> int(learner.Q[0].argmax()), bool(rewards[-100:].mean() > 0.8)
     (1, True)
     """
-    payoffs = as_real_array(payoffs_row, "payoffs_row", ndim=2)
+    payoffs = as_finite_array(payoffs_row, "payoffs_row", ndim=2)
     _check_player(player_row, "player_row")
     _check_player(player_col, "player_col")
     for player, name, count in ((player_row, "player_row", payoffs.shape[0]), (player_col, "player_col", payoffs.shape[1])):
