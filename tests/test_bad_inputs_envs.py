@@ -211,11 +211,18 @@ for name, values in [("n_worlds", POSITIVE_INT), ("max_steps", POSITIVE_INT), ("
     kwarg_cases("CooperativeNavigation", lambda **kw: particle.CooperativeNavigation(**kw), name, values)
 for name, values in [("n_good", POSITIVE_INT), ("n_worlds", [0]), ("max_steps", [-1])]:
     kwarg_cases("PhysicalDeception", lambda **kw: particle.PhysicalDeception(**kw), name, values)
-for make in (particle.CooperativeNavigation, particle.PhysicalDeception):
+for name, values in [("n_worlds", POSITIVE_INT), ("max_steps", POSITIVE_INT)]:
+    kwarg_cases("SpeakerListener", lambda **kw: particle.SpeakerListener(**kw), name, values)
+for make in (particle.CooperativeNavigation, particle.PhysicalDeception, particle.SpeakerListener):
     for seed in ["0", 1.5, -1, None, True]:
         case(f"{make.__name__}.reset-seed={seed!r}", lambda make=make, seed=seed: make().reset(seed), "seed")
 step_cases("CooperativeNavigation", lambda: particle.CooperativeNavigation(n_worlds=2), (2, 3), 5)
 step_cases("PhysicalDeception", lambda: particle.PhysicalDeception(n_worlds=2), (2, 3), 5)
+step_cases("SpeakerListener", lambda: particle.SpeakerListener(n_worlds=2), (2, 2), 5)
+case("SpeakerListener.step-word-3",  # a move the listener may make is no word of the speaker's
+     lambda: _reset_then_step(particle.SpeakerListener(n_worlds=2), np.array([[3, 0], [0, 0]])), "actions")
+case("SpeakerListener.step-before-reset",
+     lambda: particle.SpeakerListener().step(np.zeros((1, 2), dtype=int)), "reset")
 case("CooperativeNavigation.step-before-reset",
      lambda: particle.CooperativeNavigation().step(np.zeros((1, 3), dtype=int)), "reset")
 

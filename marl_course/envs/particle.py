@@ -1,14 +1,16 @@
 """Particle worlds of the multi-agent particle environment, vectorised over B parallel worlds.
 
-Two tasks with the physics of the ``mpe2`` package (the maintained multi-agent particle
+Three tasks with the physics of the ``mpe2`` package (the maintained multi-agent particle
 environment of Lowe et al. 2017):
 
 * :class:`CooperativeNavigation` -- ``simple_spread_v3`` (N agents cover N landmarks without
   colliding; rewards mix a shared coverage term and a local collision term);
 * :class:`PhysicalDeception` -- ``simple_adversary_v3`` (two good agents know which of two
-  landmarks is the goal, one adversary does not; the mixed cooperative-competitive task).
+  landmarks is the goal, one adversary does not; the mixed cooperative-competitive task);
+* :class:`SpeakerListener` -- ``simple_speaker_listener_v4`` (cooperative communication: an
+  immobile speaker sees the goal's colour and says one of 3 words, a listener hears it and moves).
 
-Physics (both tasks), per world and agent, with time step ``dt = 0.1``, damping 0.25, mass 1:
+Physics (all tasks), per world and moving agent, with time step ``dt = 0.1``, damping 0.25, mass 1:
 
     p <- p + v dt ;  v <- (1 - damping) v + (f_action + f_contact) dt / mass
 
@@ -17,13 +19,14 @@ and the soft contact force between colliding agents i, j of sizes s_i, s_j is
 
     f_ij = 100 * (p_i - p_j) / d_ij * k log(1 + exp(-(d_ij - s_i - s_j) / k)),   k = 1e-3.
 
-One call to ``step`` advances all ``B`` worlds; actions are ``(B, n_agents)`` integers.
+One call to ``step`` advances all ``B`` worlds; actions are ``(B, n_agents)`` integers, agent
+``i``'s in ``0 .. n_actions[i] - 1`` (5 moves for a moving agent; the speaker has 3 words).
 World ``b`` of ``reset(seed)`` is placed by ``numpy.random.default_rng(seed + b)`` exactly as
 ``mpe2`` places its world after ``reset(seed=seed + b)``.
 
 Observations are returned as one array ``(B, n_agents, obs_dim)``; when agents observe
-different amounts (physical deception), agent ``i`` reads the first ``obs_dims[i]`` entries
-and the rest is zero padding.
+different amounts (physical deception, speaker-listener), agent ``i`` reads the first
+``obs_dims[i]`` entries and the rest is zero padding.
 
 References
 ----------
@@ -54,6 +57,10 @@ CONTACT_MARGIN = 1e-3
 ACTION_DIRECTIONS = np.array([[0.0, 0.0], [-1.0, 0.0], [1.0, 0.0], [0.0, -1.0], [0.0, 1.0]])
 """Unit force direction of the discrete actions: no-op, -x, +x, -y, +y."""
 N_ACTIONS = len(ACTION_DIRECTIONS)
+LANDMARK_COLOURS = np.array([[0.65, 0.15, 0.15], [0.15, 0.65, 0.15], [0.15, 0.15, 0.65]])
+"""RGB colours of the speaker-listener landmarks; the speaker observes the goal's."""
+N_WORDS = len(LANDMARK_COLOURS)
+"""Size of the speaker's vocabulary (mpe2's communication dimension, one word per landmark)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,11 @@ class ParticleWorld:
         """Length of the (padded) observation vector."""
         return max(self.obs_dims)
 
+    @property
+    def n_actions(self) -> tuple[int, ...]:
+        """Number of discrete actions of each agent (the 5 moves for all, unless a task says otherwise)."""
+        return (N_ACTIONS,) * self.n_agents
+
     def reset(self, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """Place every world at random; world ``b`` uses ``default_rng(seed + b)``.
 
@@ -121,11 +133,11 @@ class ParticleWorld:
         return obs, obs.reshape(B, -1)
 
     def step(self, actions) -> StepResult:
-        """Advance all worlds by one step with the joint actions ``(B, n_agents)`` in 0..4."""
+        """Advance all worlds by one step with the joint actions ``(B, n_agents)``, agent i's in 0..n_actions[i]-1."""
         if self.agent_pos is None:
             raise ValueError("call reset(seed) before step(actions)")
-        actions = as_actions(actions, (self.n_worlds, self.n_agents), N_ACTIONS)
-        self._integrate(ACTION_FORCE * ACTION_DIRECTIONS[actions])
+        actions = as_actions(actions, (self.n_worlds, self.n_agents), self.n_actions)
+        self._integrate(self._act(actions))
         self.t += 1
         obs = self.observations()
         done = np.full(self.n_worlds, self.t >= self.max_steps)
@@ -137,6 +149,10 @@ class ParticleWorld:
             force = force + _contact_forces(self.agent_pos, self.agent_size)
         self.agent_pos = self.agent_pos + self.agent_vel * DT  # old velocity first, as mpe2
         self.agent_vel = self.agent_vel * (1.0 - DAMPING) + force * DT
+
+    def _act(self, actions: np.ndarray) -> np.ndarray:
+        """Action forces ``(B, n_agents, 2)`` of valid actions; a task whose actions do more (speak) records it here."""
+        return ACTION_FORCE * ACTION_DIRECTIONS[actions]
 
     def _reset_extra(self) -> None:
         """Allocate task-specific state before placement (none by default)."""
@@ -333,6 +349,102 @@ class PhysicalDeception(ParticleWorld):
         obs = np.zeros((B, n, self.obs_dim))
         obs[:, 0, : self.obs_dims[0]] = np.concatenate([landmarks[:, 0], others[:, 0]], axis=1)
         obs[:, 1:] = np.concatenate([goal[:, None] - pos[:, 1:], landmarks[:, 1:], others[:, 1:]], axis=2)
+        return obs
+
+
+class SpeakerListener(ParticleWorld):
+    """Cooperative communication (mpe2 ``simple_speaker_listener_v4``) in ``n_worlds`` parallel worlds.
+
+    Agent 0, the speaker, cannot move; agent 1, the listener, cannot speak. There are 3
+    landmarks q_0, q_1, q_2 of fixed colours c_0 = (0.65, 0.15, 0.15), c_1 = (0.15, 0.65, 0.15),
+    c_2 = (0.15, 0.15, 0.65); one of them, g, is the goal (drawn first at reset). Nobody collides.
+
+    Actions: the speaker says word ``m`` in {0, 1, 2} (3 actions), sent as the one-hot message
+    ``e_m`` and heard from the next observation on (all zeros before its first word); the
+    listener has the 5 moves (its force is ``5 e(a)``, damping 0.25, as in every task), so
+    ``n_actions = (3, 5)``. The speaker keeps its placed position with zero velocity.
+
+    Shared reward (both agents, p_1 the listener's position):
+
+        r_0 = r_1 = -||p_1 - q_g||^2
+
+    Observations (``obs_dims = (3, 11)``, padded to 11):
+
+    * speaker: ``[c_g]`` (the goal's colour), then 8 zeros of padding;
+    * listener: ``[v_1, q_0 - p_1, q_1 - p_1, q_2 - p_1, e_m]`` (velocity, landmark offsets, the
+      speaker's last message).
+
+    Only the speaker knows the goal and only the listener can reach it, so the return depends
+    on the listener decoding words the speaker must learn to choose.
+
+    Parameters
+    ----------
+    n_worlds : int
+        B, the number of worlds stepped together.
+    max_steps : int
+        Episode length (25).
+
+    References
+    ----------
+    Lowe et al. (2017), section 5 (cooperative communication); mpe2 ``simple_speaker_listener_v4``.
+
+    Examples
+    --------
+    >>> env = SpeakerListener(n_worlds=2)
+    >>> obs, state = env.reset(seed=0)
+    >>> env.obs_dims, env.n_actions, obs.shape, state.shape
+    ((3, 11), (3, 5), (2, 2, 11), (2, 22))
+    >>> bool(np.array_equal(obs[:, 0, :3], LANDMARK_COLOURS[env.goal]))   # the speaker sees the goal's colour
+    True
+    >>> out = env.step(np.stack([env.goal, np.zeros(2, dtype=int)], axis=1))   # the speaker names the goal
+    >>> bool(np.array_equal(out.obs[:, 1, 8:], np.eye(3)[env.goal]))   # the listener hears it
+    True
+    >>> bool(np.array_equal(out.rewards[:, 0], out.rewards[:, 1]))   # one shared reward
+    True
+    >>> random = np.random.default_rng(0).integers(0, env.n_actions, size=(2, 2))   # per-agent action counts
+    >>> env.step(random).rewards.shape
+    (2, 2)
+    """
+
+    n_actions = (N_WORDS, N_ACTIONS)
+    agent_size = 0.075
+    landmark_size = 0.04
+    collide = False
+
+    def __init__(self, n_worlds: int = 1, max_steps: int = 25):
+        super().__init__(n_worlds, max_steps)
+        self.n_agents, self.n_landmarks = 2, len(LANDMARK_COLOURS)
+        self.obs_dims = (LANDMARK_COLOURS.shape[1], 2 + 2 * self.n_landmarks + N_WORDS)
+
+    def _reset_extra(self):
+        self.goal = np.zeros(self.n_worlds, dtype=int)
+        self.message = np.zeros((self.n_worlds, N_WORDS))
+
+    def _place(self, b, rng):
+        self.goal[b] = rng.integers(self.n_landmarks)
+        self.agent_pos[b] = rng.uniform(-1, 1, (self.n_agents, 2))
+        self.landmark_pos[b] = rng.uniform(-1, 1, (self.n_landmarks, 2))
+
+    def _act(self, actions):
+        self.message = np.eye(N_WORDS)[actions[:, 0]]  # the speaker's word, heard after this step
+        force = np.zeros((self.n_worlds, self.n_agents, 2))  # the speaker never moves
+        force[:, 1] = ACTION_FORCE * ACTION_DIRECTIONS[actions[:, 1]]
+        return force
+
+    def goal_distance_squared(self) -> np.ndarray:
+        """``||p_1 - q_g||^2``, the listener's squared distance to the goal, shape ``(B,)``."""
+        goal = self.landmark_pos[np.arange(self.n_worlds), self.goal]  # (B, 2)
+        return np.sum((self.agent_pos[:, 1] - goal) ** 2, axis=-1)
+
+    def rewards(self) -> np.ndarray:
+        return np.repeat(-self.goal_distance_squared()[:, None], self.n_agents, axis=1)
+
+    def observations(self) -> np.ndarray:
+        B = self.n_worlds
+        obs = np.zeros((B, self.n_agents, self.obs_dim))
+        obs[:, 0, : self.obs_dims[0]] = LANDMARK_COLOURS[self.goal]
+        landmarks = (self.landmark_pos - self.agent_pos[:, 1:2]).reshape(B, -1)
+        obs[:, 1] = np.concatenate([self.agent_vel[:, 1], landmarks, self.message], axis=1)
         return obs
 
 
