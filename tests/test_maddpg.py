@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from marl_course.deep.maddpg import MADDPG, MADDPGConfig, evaluate, gumbel_softmax, train
-from marl_course.envs.particle import CooperativeNavigation, PhysicalDeception, episode_returns, noop_actions
+from marl_course.envs.particle import (CooperativeNavigation, PhysicalDeception, SpeakerListener, episode_returns,
+                                      noop_actions)
 
 torch.set_num_threads(1)
 
@@ -55,6 +56,47 @@ def test_heterogeneous_observations_use_each_agents_length():
     assert agents.critic_input_dim(1) == 28 + 15
     assert agents.actors[0][0][0].in_features == 8
     assert agents.act(np.zeros((5, 3, 10))).shape == (5, 3)
+
+
+
+@pytest.mark.parametrize("centralised", [True, False])
+def test_critic_input_dimension_is_observation_plus_action_lengths(centralised):
+    """Centralised: sum_j d_j + sum_j m_j; independent: d_i + m_i; the padding of a 3-word action is cut."""
+    obs_dims, n_actions = (3, 11), (3, 5)
+    agents = MADDPG(obs_dims, MADDPGConfig(centralised=centralised, approximate_policies=True), n_actions=n_actions)
+    rng = np.random.default_rng(0)
+    obs = torch.as_tensor(rng.normal(size=(8, 2, 11)), dtype=torch.float32)
+    actions = torch.zeros(8, 2, 5)  # padded to the widest agent
+    actions[:, 0, :3] = torch.as_tensor(np.eye(3)[rng.integers(0, 3, 8)])
+    actions[:, 1] = torch.as_tensor(np.eye(5)[rng.integers(0, 5, 8)])
+    for i in range(2):
+        expected = sum(obs_dims) + sum(n_actions) if centralised else obs_dims[i] + n_actions[i]
+        assert agents.critic_input_dim(i) == expected == agents.critics[i][0].in_features
+        assert agents.critic_input(i, obs, actions).shape == (8, expected)
+        assert agents.actors[i][0][-1].out_features == n_actions[i]
+        assert agents.approx[1 - i][i][-1].out_features == n_actions[i]
+    garbage = actions.clone()
+    garbage[:, 0, 3:] = 7.0  # whatever sits in the speaker's padding is never read
+    assert torch.equal(agents.critic_input(0, obs, actions), agents.critic_input(0, obs, garbage))
+    with pytest.raises(ValueError, match="n_actions"):
+        MADDPG(obs_dims, MADDPGConfig(), n_actions=(3,))
+
+
+@pytest.mark.parametrize("centralised", [True, False])
+def test_speaker_listener_trains_with_three_words_and_five_moves(centralised):
+    env = SpeakerListener(n_worlds=4)
+    cfg = MADDPGConfig(centralised=centralised, approximate_policies=True, **TINY)
+    history = train(env, cfg, seed=0, progress=False)
+    agents = history.agents
+    assert agents.n_actions == (3, 5) and agents.max_actions == 5
+    obs, _ = env.reset(seed=1)
+    speaker_logits = agents.actors[0][0](torch.as_tensor(obs[:, 0, :3], dtype=torch.float32))
+    assert speaker_logits.shape == (4, 3)  # the speaker's actor has 3 logits, one per word
+    assert agents.actors[1][0](torch.as_tensor(obs[:, 1], dtype=torch.float32)).shape == (4, 5)
+    acted = agents.act(np.repeat(obs, 50, axis=0))  # explore: Gumbel samples
+    assert acted.shape == (200, 2) and set(acted[:, 0]) <= {0, 1, 2} and set(acted[:, 1]) <= set(range(5))
+    assert len(history.eval_return) == 1 and np.isfinite(history.eval_return).all()
+    assert np.isfinite(history.critic_loss).all()
 
 
 def test_critic_update_fits_a_fixed_target():

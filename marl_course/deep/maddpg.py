@@ -12,7 +12,10 @@ code. Per sampled batch from the replay D of (x, x', a_1..a_n, r_1..r_n):
     theta' <- tau theta + (1 - tau) theta'                                   (Polyak)
 
 Discrete actions pass through the Gumbel-softmax (straight-through): a one-hot sample in the
-forward pass, the gradient of softmax((logits + g) / T) in the backward pass.
+forward pass, the gradient of softmax((logits + g) / T) in the backward pass. Agents may have
+different action counts m_i (``env.n_actions``, e.g. a speaker's 3 words and a listener's 5
+moves): one-hot actions are stored zero-padded to max_i m_i and cut back to m_j wherever a
+network reads agent j's action.
 
 Extensions (section 4.2 and 4.3 of the paper):
 
@@ -143,15 +146,18 @@ class MADDPG(nn.Module):
     obs_dims : tuple of int
         d_i, the observation length of each agent (agent i reads ``obs[..., :d_i]``).
     config : MADDPGConfig
+    n_actions : tuple of int, optional
+        m_i, the action count of each agent (``env.n_actions``; default 5 each, the moves).
 
     Attributes
     ----------
     actors : ModuleList
-        ``actors[i][k]`` is mu_i^(k): ``(batch, d_i) -> (batch, n_actions)`` logits.
+        ``actors[i][k]`` is mu_i^(k): ``(batch, d_i) -> (batch, m_i)`` logits.
     critics : ModuleList
         ``critics[i]``: ``(batch, critic_in_i) -> (batch, 1)``.
     approx : ModuleList or None
-        ``approx[i][j]`` is mu_hat_i^j (``approx[i][i]`` unused, the agent's own actor is known).
+        ``approx[i][j]`` is mu_hat_i^j: ``(batch, d_j) -> (batch, m_j)`` (``approx[i][i]`` unused, the
+        agent's own actor is known).
 
     Examples
     --------
@@ -160,17 +166,26 @@ class MADDPG(nn.Module):
     (69, 23)
     >>> agents.act(np.zeros((2, 3, 18)), explore=False).shape   # (B, n_agents)
     (2, 3)
+    >>> speaker_listener = MADDPG((3, 11), MADDPGConfig(), n_actions=(3, 5))   # 3 words, 5 moves
+    >>> speaker_listener.actors[0][0][-1].out_features, speaker_listener.critic_input_dim(0)
+    (3, 22)
     """
 
-    def __init__(self, obs_dims, config: MADDPGConfig):
+    def __init__(self, obs_dims, config: MADDPGConfig, n_actions=None):
         super().__init__()
         check_instance(config, "config", MADDPGConfig)
         self.obs_dims = check_int_sequence(tuple(obs_dims) if isinstance(obs_dims, np.ndarray) else obs_dims,
                                            "obs_dims", low=1, allow_empty=False)
         self.n_agents = len(self.obs_dims)
+        self.n_actions = check_int_sequence((N_ACTIONS,) * self.n_agents if n_actions is None else n_actions,
+                                            "n_actions", low=1)
+        if len(self.n_actions) != self.n_agents:
+            raise ValueError(f"n_actions must give one count per agent ({self.n_agents}), got {self.n_actions}")
+        self.max_actions = max(self.n_actions)  # stored one-hot actions are padded to this width
         self.config = config
         K, h = config.n_sub_policies, config.hidden
-        self.actors = nn.ModuleList(nn.ModuleList(mlp(d, h, N_ACTIONS) for _ in range(K)) for d in self.obs_dims)
+        self.actors = nn.ModuleList(nn.ModuleList(mlp(d, h, m) for _ in range(K))
+                                    for d, m in zip(self.obs_dims, self.n_actions))
         self.critics = nn.ModuleList(mlp(self.critic_input_dim(i), h, 1) for i in range(self.n_agents))
         self.target_actors = copy.deepcopy(self.actors)
         self.target_critics = copy.deepcopy(self.critics)
@@ -178,34 +193,40 @@ class MADDPG(nn.Module):
         self.critic_optimisers = [torch.optim.Adam(c.parameters(), lr=config.lr_critic) for c in self.critics]
         self.approx = self.target_approx = None
         if config.approximate_policies:
-            self.approx = nn.ModuleList(nn.ModuleList(mlp(d, h, N_ACTIONS) for d in self.obs_dims)
+            self.approx = nn.ModuleList(nn.ModuleList(mlp(d, h, m) for d, m in zip(self.obs_dims, self.n_actions))
                                         for _ in range(self.n_agents))
             self.target_approx = copy.deepcopy(self.approx)
             self.approx_optimisers = [torch.optim.Adam(a.parameters(), lr=config.lr_actor) for a in self.approx]
 
     def critic_input_dim(self, i: int) -> int:
-        """``sum_j d_j + n * n_actions`` (centralised) or ``d_i + n_actions`` (independent)."""
+        """``sum_j d_j + sum_j m_j`` (centralised) or ``d_i + m_i`` (independent)."""
         check_int(i, "i", low=0, high=self.n_agents - 1)
         if self.config.centralised:
-            return sum(self.obs_dims) + self.n_agents * N_ACTIONS
-        return self.obs_dims[i] + N_ACTIONS
+            return sum(self.obs_dims) + sum(self.n_actions)
+        return self.obs_dims[i] + self.n_actions[i]
 
     def _own(self, obs: torch.Tensor, i: int) -> torch.Tensor:
         return obs[:, i, : self.obs_dims[i]]  # (batch, d_i)
 
+    def _own_action(self, actions: torch.Tensor, j: int) -> torch.Tensor:
+        return actions[:, j, : self.n_actions[j]]  # (batch, m_j), the padding cut off
+
+    def _pad(self, action: torch.Tensor) -> torch.Tensor:
+        return F.pad(action, (0, self.max_actions - action.shape[-1]))  # (batch, max_j m_j)
+
     def critic_input(self, i: int, obs: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-        """What critic i sees: (x, a_1..a_n) or (o_i, a_i); obs (batch, n, d), actions (batch, n, n_actions)."""
+        """What critic i sees: (x, a_1..a_n) or (o_i, a_i); obs (batch, n, d), actions (batch, n, max_j m_j)."""
         if self.config.centralised:
-            joint_obs = torch.cat([self._own(obs, j) for j in range(self.n_agents)], dim=1)
-            return torch.cat([joint_obs, actions.flatten(1)], dim=1)
-        return torch.cat([self._own(obs, i), actions[:, i]], dim=1)
+            joint_obs = [self._own(obs, j) for j in range(self.n_agents)]
+            return torch.cat(joint_obs + [self._own_action(actions, j) for j in range(self.n_agents)], dim=1)
+        return torch.cat([self._own(obs, i), self._own_action(actions, i)], dim=1)
 
     def _logits(self, nets: nn.ModuleList, i: int, obs: torch.Tensor, sub_policy: torch.Tensor) -> torch.Tensor:
-        """Logits of agent i under the sub-policy each row played, ``(batch, n_actions)``."""
+        """Logits of agent i under the sub-policy each row played, ``(batch, m_i)``."""
         o = self._own(obs, i)
         if len(nets[i]) == 1:
             return nets[i][0](o)
-        every = torch.stack([net(o) for net in nets[i]], dim=1)  # (batch, K, n_actions)
+        every = torch.stack([net(o) for net in nets[i]], dim=1)  # (batch, K, m_i)
         return every[torch.arange(len(o)), sub_policy[:, i]]
 
     @torch.no_grad()
@@ -228,14 +249,14 @@ class MADDPG(nn.Module):
         return torch.stack(actions, dim=1).numpy()
 
     def _target_actions(self, i: int, next_obs: torch.Tensor, sub_policy: torch.Tensor) -> torch.Tensor:
-        """a'_j = mu'_j(o'_j), or mu_hat'_i^j(o'_j) for j != i with approximate policies; (batch, n, n_actions)."""
+        """a'_j = mu'_j(o'_j), or mu_hat'_i^j(o'_j) for j != i with approximate policies; (batch, n, max_j m_j)."""
         actions = []
         for j in range(self.n_agents):
             if self.target_approx is not None and j != i:
                 logits = self.target_approx[i][j](self._own(next_obs, j))
             else:
                 logits = self._logits(self.target_actors, j, next_obs, sub_policy)
-            actions.append(gumbel_softmax(logits, self.config.temperature))
+            actions.append(self._pad(gumbel_softmax(logits, self.config.temperature)))
         return torch.stack(actions, dim=1)
 
     def fit_approximations(self, i: int, batch: dict[str, torch.Tensor]) -> float:
@@ -247,9 +268,9 @@ class MADDPG(nn.Module):
         for j in range(self.n_agents):
             if j == i:
                 continue
-            log_p = F.log_softmax(self.approx[i][j](self._own(batch["obs"], j)), dim=1)  # (batch, n_actions)
+            log_p = F.log_softmax(self.approx[i][j](self._own(batch["obs"], j)), dim=1)  # (batch, m_j)
             entropy = -(log_p.exp() * log_p).sum(1)
-            log_likelihood = (log_p * batch["actions"][:, j]).sum(1)
+            log_likelihood = (log_p * self._own_action(batch["actions"], j)).sum(1)
             loss = loss - (log_likelihood + self.config.entropy_weight * entropy).mean()
         self.approx_optimisers[i].zero_grad()
         loss.backward()
@@ -264,7 +285,7 @@ class MADDPG(nn.Module):
         if missing:
             raise ValueError(f"batch is missing the fields {sorted(missing)}")
         cfg = self.config
-        obs, actions, next_obs = batch["obs"], batch["actions"], batch["next_obs"]  # (batch, n, d), (batch, n, n_actions)
+        obs, actions, next_obs = batch["obs"], batch["actions"], batch["next_obs"]  # (batch, n, d), (batch, n, max m)
         sub_policy = batch["sub_policy"]  # (batch, n)
         if self.approx is not None:
             self.fit_approximations(i, batch)
@@ -279,8 +300,8 @@ class MADDPG(nn.Module):
         critic_loss.backward()
         self.critic_optimisers[i].step()
         # deterministic policy gradient through the Gumbel-softmax: replace a_i by mu_i^(k)(o_i)
-        logits = self.actors[i][k](self._own(obs, i))  # (batch, n_actions)
-        own = gumbel_softmax(logits, cfg.temperature)
+        logits = self.actors[i][k](self._own(obs, i))  # (batch, m_i)
+        own = self._pad(gumbel_softmax(logits, cfg.temperature))
         mixed = torch.cat([actions[:, :i], own[:, None], actions[:, i + 1 :]], dim=1)
         actor_loss = -self.critics[i](self.critic_input(i, obs, mixed)).mean() + cfg.logit_penalty * (logits**2).mean()
         self.actor_optimisers[i][k].zero_grad()
@@ -373,20 +394,20 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, seed: int = 0,
     config = MADDPGConfig() if config is None else check_instance(config, "config", MADDPGConfig)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
-    check_env(env, ("reset", "step", "obs_dims", "n_agents", "n_worlds"))
+    check_env(env, ("reset", "step", "obs_dims", "n_actions", "n_agents", "n_worlds"))
     if eval_env is not None:
         check_env(eval_env, ("reset", "step", "n_worlds"), "eval_env")
     rng = seed_everything(seed)
     if eval_env is None:
         eval_env = copy.copy(env)
         eval_env.n_worlds = config.eval_worlds
-    agents = MADDPG(env.obs_dims, config)
+    agents = MADDPG(env.obs_dims, config, env.n_actions)
     n, K, B = env.n_agents, config.n_sub_policies, env.n_worlds
     # one replay D_i^(k) per agent and sub-policy; with K = 1 all agents share one
     shared = [ReplayBuffer(config.buffer_capacity) for _ in range(K)]
     buffers = [shared] * n if K == 1 else [[ReplayBuffer(config.buffer_capacity) for _ in range(K)] for _ in range(n)]
     history = History(agents=agents)
-    eye = np.eye(N_ACTIONS, dtype=np.float32)
+    eye = np.eye(agents.max_actions, dtype=np.float32)  # one-hot actions, padded to the widest agent
     for r in tqdm(range(config.n_rounds), desc="MADDPG" if config.centralised else "DDPG", disable=not progress):
         obs, _ = env.reset(seed=seed * 1_000_003 + r * B)
         sub_policy = rng.integers(K, size=(B, n))  # (B, n_agents): mu_i^(k) played this episode
