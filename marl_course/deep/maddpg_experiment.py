@@ -18,8 +18,6 @@ Per learner and seed the file holds the exploring return of every block of ``blo
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import sys
 import time
 from dataclasses import asdict, replace
@@ -29,9 +27,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from marl_course._validation import check_bool, check_instance, check_int, check_real
+from marl_course._validation import check_bool, check_instance, check_int
 from marl_course.deep.maddpg import MADDPG, MADDPGConfig, train
 from marl_course.envs.particle import CooperativeNavigation, navigation_metrics
+from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
 from marl_course.stats import standard_error
 
 RESULTS_PATH = Path(__file__).with_name("maddpg_long_run.json")
@@ -76,7 +75,7 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
     ([8, 16], 2, ['collisions', 'distance', 'return'])
     """
     check_instance(config, "config", MADDPGConfig)
-    seeds = _check_seeds(seeds)
+    seeds = check_seeds(seeds)
     block = check_int(block, "block", low=1, high=config.n_rounds)
     eval_seed = check_int(eval_seed, "eval_seed", low=0)
     check_bool(progress, "progress")
@@ -93,15 +92,6 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
             final.append(greedy_metrics(history.agents, eval_env, eval_seed))
         summary["learners"][name] = {"curves": curves, "final": final}
     return summary
-
-
-def _check_seeds(seeds) -> list[int]:
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a sequence of ints, got {type(seeds).__name__}")
-    seeds = [check_int(s, "seeds", low=0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed")
-    return seeds
 
 
 def _greedy_actions(agents, obs, rng=None):
@@ -155,13 +145,7 @@ def save_results(summary: dict, config: MADDPGConfig, seeds, command: str, cpu_s
     if not isinstance(summary, dict) or {"episodes", "learners"} - set(summary):
         raise ValueError("summary must be the dict compare() returns, with 'episodes' and 'learners'")
     check_instance(config, "config", MADDPGConfig)
-    seeds = _check_seeds(seeds)
-    check_instance(command, "command", str)
-    cpu_seconds = check_real(cpu_seconds, "cpu_seconds", low=0)
-    provenance = {"command": command, "config": asdict(config), "seeds": list(seeds),
-                  "cpu_seconds": round(cpu_seconds, 1), "torch": torch.__version__, "numpy": np.__version__,
-                  "python": platform.python_version()}
-    Path(path).write_text(json.dumps({"format": FORMAT, "provenance": provenance, **summary}, indent=1) + "\n")
+    write_results(path, FORMAT, provenance(command, asdict(config), seeds, cpu_seconds), summary)
 
 
 def load_results(path=RESULTS_PATH) -> dict:
@@ -173,15 +157,7 @@ def load_results(path=RESULTS_PATH) -> dict:
     >>> sorted(results["learners"]) == sorted(LEARNERS)
     True
     """
-    try:
-        results = json.loads(Path(path).read_text())
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"path must be a JSON results file written by save_results, got {path}") from exc
-    if not isinstance(results, dict):
-        raise ValueError(f"path must be a results file of format {FORMAT!r}, got {type(results).__name__} JSON")
-    if results.get("format") != FORMAT:
-        raise ValueError(f"path must be a results file of format {FORMAT!r}, got {results.get('format')!r}")
-    return results
+    return read_results(path, FORMAT)
 
 
 def main(argv=None) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_rng, check_bool, checked_by, check_finite, check_generator, check_index, check_int, check_real, check_seed
+from marl_course._validation import as_rng, check_bool, check_choice, checked_by, check_finite, check_generator, check_index, check_int, check_real, check_seed
 from marl_course.envs.soccer import B, N_STATES, Soccer, hand_built_policy, play, uniform_policy
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
 from marl_course.tabular.q_learning import FixedPlayer, QLearner, _check_table, _sample_action
@@ -163,6 +163,39 @@ LITTMAN_TABLE_1 = {
 }
 
 
+POLICY_PAIRS = {"MR": ("minimax", "random"), "MM": ("minimax", "minimax"), "QR": ("q", "random"), "QQ": ("q", "q")}
+"""Littman's four training set-ups: name of A's policy -> (A's learner, B's learner during training)."""
+
+
+def train_soccer_policy(name: str, n_train: int, seed=0, progress: bool = False):
+    """Train player A's learner of Littman's set-up ``name`` (MR, MM, QR or QQ) for ``n_train`` soccer steps.
+
+    A is a Minimax-Q learner (M) or a Q-learner (Q); B, during training, is a random player (R)
+    or a learner of A's kind. The learning rate decays from 1 to 0.01 over the run
+    (:func:`decay_for`); exploration 0.2 and discount 0.9 as in Littman (1994). ``seed`` is an
+    int or a ``numpy.random.Generator`` (drawn from, so runs can share one stream). Returns A's
+    learner: its ``policy`` (760, 5) and its values (``V`` for Minimax-Q, ``Q`` for Q-learning).
+
+    Examples
+    --------
+    >>> learner = train_soccer_policy("MM", n_train=500, seed=0)
+    >>> learner.policy.shape, bool(np.allclose(learner.policy.sum(axis=1), 1))
+    ((760, 5), True)
+    """
+    kind_a, kind_b = POLICY_PAIRS[check_choice(name, "name", POLICY_PAIRS)]
+    n_train = check_int(n_train, "n_train", low=1)
+    rng = as_rng(check_seed(seed))
+    decay = decay_for(n_train)
+    make = {"minimax": lambda: MinimaxQ(N_STATES, 5, 5, alpha_decay=decay),
+            "q": lambda: QLearner(N_STATES, 5, alpha_decay=decay),
+            "random": lambda: FixedPlayer(uniform_policy())}
+    env = Soccer()
+    env.reset(seed=rng)
+    learner = make[kind_a]()
+    play(env, learner, make[kind_b](), n_train, seed=rng, progress=check_bool(progress, "progress"))
+    return learner
+
+
 def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: int = 20_000, seed: int = 0,
                   progress: bool = False) -> dict:
     """Littman's (1994) Table 1 experiment on soccer, at a chosen scale (paper: 10^6, 10^5 and 10^5 steps).
@@ -192,23 +225,15 @@ def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: in
                                      ((n_train, "n_train"), (n_challenger, "n_challenger"), (n_test, "n_test")))
     rng = as_rng(check_seed(seed))
     progress = check_bool(progress, "progress")
-    train_decay, challenger_decay = decay_for(n_train), decay_for(n_challenger)
-    make = {
-        "minimax": lambda: MinimaxQ(N_STATES, 5, 5, alpha_decay=train_decay),
-        "q": lambda: QLearner(N_STATES, 5, alpha_decay=train_decay),
-        "random": lambda: FixedPlayer(uniform_policy()),
-    }
-    pairs = {"MR": ("minimax", "random"), "MM": ("minimax", "minimax"), "QR": ("q", "random"), "QQ": ("q", "q")}
+    challenger_decay = decay_for(n_challenger)
     results = {"random": {}, "hand-built": {}, "challenger": {}, "policies": {}, "values": {}}
-    for name, (kind_a, kind_b) in pairs.items():
-        env = Soccer()
-        env.reset(seed=rng)
-        learner = make[kind_a]()
-        play(env, learner, make[kind_b](), n_train, seed=rng, progress=progress)
+    for name, (kind_a, _) in POLICY_PAIRS.items():
+        learner = train_soccer_policy(name, n_train, seed=rng, progress=progress)
         frozen = FixedPlayer(learner.policy.copy())
         results["policies"][name] = frozen.policy
         results["values"][name] = learner.V.copy() if kind_a == "minimax" else learner.Q.max(axis=1)
         challenger = QLearner(N_STATES, 5, alpha_decay=challenger_decay)
+        env = Soccer()
         env.reset(seed=rng)
         play(env, frozen, challenger, n_challenger, seed=rng)
         challenger.explore = 0.0
