@@ -1,0 +1,49 @@
+"""Littman's Table 1 at the paper's lengths: the command writes the shipped format, and the shipped file is complete."""
+
+import numpy as np
+
+from marl_course.envs.soccer import N_STATES
+from marl_course.experiments.littman import FORMAT, OPPONENTS, RESULTS_PATH, load_results, main
+from marl_course.experiments.provenance import read_results
+from marl_course.tabular.minimax_q import POLICY_PAIRS, littman_table, train_soccer_policy
+
+
+def _check_layout(results):
+    assert set(results["provenance"]) >= {"command", "config", "seeds", "cpu_seconds", "numpy", "python"}
+    assert results["provenance"]["command"].startswith("python -m marl_course.experiments.littman")
+    for opponent in OPPONENTS:
+        assert set(results[opponent]) == set(POLICY_PAIRS)
+    for name in POLICY_PAIRS:
+        policy = results["policies"][name]
+        assert policy.shape == (N_STATES, 5) and np.allclose(policy.sum(axis=1), 1) and policy.min() >= 0
+        assert results["values"][name].shape == (N_STATES,)
+
+
+def test_command_regenerates_the_table_it_is_given(tmp_path):
+    out = tmp_path / "short.json"
+    main(["--n-train", "400", "--n-challenger", "300", "--n-test", "200", "--seed", "3", "--quiet", "--out", str(out)])
+    assert read_results(out, FORMAT)["provenance"]["config"] == {"n_train": 400, "n_challenger": 300, "n_test": 200}
+    results = load_results(out)
+    _check_layout(results)
+    direct = littman_table(n_train=400, n_challenger=300, n_test=200, seed=3)
+    for name in POLICY_PAIRS:
+        np.testing.assert_array_equal(results["policies"][name], direct["policies"][name])
+        np.testing.assert_array_equal(results["values"][name], direct["values"][name])
+        for opponent in OPPONENTS:
+            assert results[opponent][name] == direct[opponent][name]
+
+
+def test_train_soccer_policy_is_the_tables_first_step():
+    """The table's first policy (MR) is train_soccer_policy's on the same stream."""
+    learner = train_soccer_policy("MR", 300, seed=np.random.default_rng(5))
+    direct = littman_table(n_train=300, n_challenger=1, n_test=1, seed=5)
+    np.testing.assert_array_equal(learner.policy, direct["policies"]["MR"])
+
+
+def test_shipped_file_is_complete_and_at_the_papers_lengths():
+    results = load_results(RESULTS_PATH)
+    _check_layout(results)
+    assert results["provenance"]["config"] == {"n_train": 10**6, "n_challenger": 10**5, "n_test": 10**5}
+    for opponent in OPPONENTS:
+        for record in results[opponent].values():
+            assert record.steps == 10**5
