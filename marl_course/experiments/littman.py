@@ -1,9 +1,8 @@
 """Littman's (1994) Table 1 on soccer at the paper's lengths, run once and shipped with the course.
 
-Chapter 2 trains the four policies (MR, MM, QR, QQ) live at a reduced scale; at Littman's lengths
-(10^6 training steps, 10^5 challenger steps, 10^5 test steps) the experiment takes many
-CPU-minutes (the file records them), so this module runs it from the command line and writes a JSON file the notebook
-reads::
+At Littman's lengths (10^6 training steps, 10^5 challenger steps, 10^5 test steps) the experiment
+takes many CPU-minutes (the file records them), more than chapter 2's budget, so this module runs it
+from the command line and writes a JSON file the notebook reads::
 
     python -m marl_course.experiments.littman --n-train 1000000 --n-challenger 100000 --n-test 100000 --seed 0
 
