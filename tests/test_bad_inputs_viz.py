@@ -15,12 +15,18 @@ from marl_course.envs.soccer import uniform_policy
 from marl_course.games.gallery import matching_pennies
 from marl_course.source import SourceCode, show_source, source_of
 from marl_course.tabular.phc import Trajectory
-from marl_course.viz import ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, explorer_2x2, games, grid, simplex
+from marl_course.viz import ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, explorer_2x2, explorers, games, grid, simplex
 
-VIZ_MODULES = ("ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "explorer_2x2", "games",
-               "grid", "simplex")
+VIZ_MODULES = ("ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "explorer_2x2", "explorers",
+               "games", "grid", "simplex")
 
 AX = Figure().add_subplot()  # a real Axes outside pyplot: nothing to close
+
+
+def _slider():
+    import ipywidgets as widgets
+
+    return widgets.FloatSlider(value=1.0)
 NAN = [[1.0, np.nan], [0.0, 1.0]]
 EYE = np.eye(2)
 MP = matching_pennies()
@@ -422,6 +428,15 @@ BAD_INPUTS = [
     (ch10.explore_graph, dict(frames=[], size=4), "frames"),
     (ch10.explore_graph, dict(frames=[GRAPH, {"hard": 1}], size=4), "frames"),
     (ch10.explore_graph, dict(frames=[GRAPH], size=0), "size"),
+    (explorers.explorer, dict(draw=None, controls={}), "draw"),
+    (explorers.explorer, dict(draw=print, controls=[1]), "controls"),
+    (explorers.explorer, dict(draw=print, controls={}), "controls"),
+    (explorers.explorer, dict(draw=print, controls={"x": 1.0}), "controls"),
+    (explorers.explorer, dict(draw=lambda x: AX, controls={"x": _slider()}, rows=[["y"]]), "rows"),
+    (explorers.explorer, dict(draw=lambda x: 1.0, controls={"x": _slider()}), "draw must return"),
+    (explorers.figure_output, dict(figure=AX), "figure"),
+    (explorers.figure_output, dict(figure=None), "figure"),
+    (explorers.figure_output, dict(figure="fig"), "figure"),
 ]
 
 EXEMPT = {("marl_course.viz.ch06", "explore_observations")}

@@ -2,8 +2,8 @@
 
 Starts ``jupyter lab`` from this environment on a free loopback port with a token, opens each
 chapter notebook, runs all cells, waits for the kernel to finish, and checks that no cell shows
-an error and that the explorers render as widgets. For chapter 1 it also moves a slider and
-checks that the figure changes. Screenshots go to ``_build/browser-screenshots/``. The server is
+an error and that the explorers render as widgets; in every chapter it moves an explorer's slider
+and checks that the figure changes. Screenshots go to ``_build/browser-screenshots/``. The server is
 always stopped. Skipped when Playwright or Chromium is missing (``.ci/run`` installs both).
 """
 
@@ -107,7 +107,7 @@ ALL_CELLS_RAN_OR_FAILED = """() => {
     const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
     if (prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent))) return true;
     return [...document.querySelectorAll('.jp-OutputArea-output')].some(
-        e => e.innerText.includes('Traceback (most recent call last)') || e.innerText.trimStart().startsWith('----------'));
+        e => e.textContent.includes('Traceback (most recent call last)') || e.textContent.trimStart().startsWith('----------'));
 }"""
 
 
@@ -134,12 +134,18 @@ def _open_and_run_all(browser, lab, notebook: str, timeout_s: float):
     except playwright_api.TimeoutError:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"timeout_{Path(notebook).stem}.png"))
-        raise
+        pending = page.eval_on_selector_all(
+            ".jp-CodeCell", "cells => cells.map((c, i) => [i, c.querySelector('.jp-InputPrompt')?.textContent || '',"
+            " (c.querySelector('.jp-InputArea-editor')?.textContent || '').slice(0, 80)])"
+            ".filter(([i, p]) => !/\\[\\d+\\]/.test(p))")
+        raise AssertionError(f"{notebook}: not finished after {timeout_s:.0f} s; code cells without an execution "
+                             f"count (index, prompt, first characters): {pending[:5]}") from None
     return page
 
 
 def _errors(page) -> list[str]:
-    texts = page.eval_on_selector_all(".jp-OutputArea-output", "els => els.map(e => e.innerText)")
+    # textContent, not innerText: JupyterLab skips rendering off-screen cells, whose innerText is empty
+    texts = page.eval_on_selector_all(".jp-OutputArea-output", "els => els.map(e => e.textContent)")
     return [t[:300] for t in texts if "Traceback (most recent call last)" in t or t.lstrip().startswith("----------")]
 
 
@@ -179,6 +185,28 @@ def test_chapter_1_runs_and_its_explorer_responds(browser, lab):
         page.close()
 
 
+def _explorer_redraws(page, chapter: int) -> None:
+    """Move the first slider of the chapter's last explorer to its minimum (its maximum if it is there)
+    and wait until the explorer's figure changes; screenshots before and after."""
+    explorer = page.locator(".jp-OutputArea-output .widget-vbox:has(.widget-output img)").last
+    explorer.scroll_into_view_if_needed()
+    figure = explorer.locator(".widget-output img").first
+    before = figure.get_attribute("src")
+    slider = explorer.locator(".widget-slider").first
+    handle = slider.locator(".noUi-handle").first
+    low, high, now = (float(handle.get_attribute(f"aria-value{a}")) for a in ("min", "max", "now"))
+    readout = slider.locator(".widget-readout").first
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(f"{low if now != low else high:g}")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "([el, old]) => { const img = el.querySelector('.widget-output img'); return img && img.src !== old; }",
+        arg=[explorer.element_handle(), before], timeout=60_000)
+    explorer.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"ch{chapter:02d}_explorer_after.png"))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", [pytest.param(c, marks=pytest.mark.runs_notebook(c.notebook), id=f"ch{c.number:02d}")
                                      for c in COURSE.chapters[1:]])
@@ -189,5 +217,7 @@ def test_every_chapter_runs_in_jupyterlab(browser, lab, chapter):
         page.screenshot(path=str(SCREENSHOTS / f"ch{chapter.number:02d}_after_run_all.png"))
         assert _errors(page) == []
         assert _widgets_render(page), "the explorer did not render as widgets"
+        _explorer_redraws(page, chapter.number)  # times out unless the figure changes
+        assert _errors(page) == []
     finally:
         page.close()

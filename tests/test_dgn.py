@@ -201,7 +201,10 @@ def test_attention_drawing_and_explorer_headless():
     assert ax.get_xlabel() == "column" and ax.get_ylabel() == "row"
     with pytest.raises(ValueError, match="agent"):
         draw_attention_frame(frames[0], size=env.size, agent=env.n_agents)
-    assert isinstance(explore_attention(frames, env.size), widgets.interactive)
+    box = explore_attention(frames, env.size)
+    first = box.children[2].outputs[0]["data"]["image/png"]
+    box.children[0].children[0].children[0].value = 1  # the step slider: a new figure
+    assert box.redraw_count == 2 and box.children[2].outputs[0]["data"]["image/png"] != first
     ax = plot_learning_curves({"a": [[1, 2], [2, 3]], "b": [[0, 1], [1, 1]]})
     assert len(ax.get_legend().get_texts()) == 2
     # the standard-error band of [[1, 2], [2, 3]] is mean +- 0.5 at each episode

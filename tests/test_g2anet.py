@@ -131,7 +131,9 @@ def test_graph_drawing_and_explorer_headless():
     arrows = [t for t in ax.texts if t.arrow_patch is not None]
     assert len(arrows) == 3  # one per kept edge
     assert ax.get_title() == "edges kept by hard attention: 3 of 6"
-    assert isinstance(explore_graph([frame, frame], size=5), widgets.interactive)
+    box = explore_graph([frame, frame], size=5)
+    box.children[0].children[0].value = 1
+    assert box.redraw_count == 2 and len(box.children[2].outputs) == 1
     plt.close("all")
 
 

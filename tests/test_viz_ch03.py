@@ -45,7 +45,10 @@ def test_explorer_validates_and_builds():
     with pytest.raises(ValueError, match="delta_w"):
         draw_self_play("matching_pennies", delta_w=0.0)
     widget = explore_wolf("matching_pennies")
-    assert len(widget.children) == 3
+    controls, _, output = widget.children
+    assert len(output.outputs) == 1 and widget.redraw_count == 1
+    controls.children[0].children[1].value = 4_000  # the steps slider redraws
+    assert widget.redraw_count == 2
     plt.close("all")
 
 

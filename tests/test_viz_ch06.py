@@ -53,7 +53,10 @@ def test_learning_curves_average_over_seeds():
 
 def test_explorer_builds():
     widget = explore_observations()
-    assert len(widget.children) == 2
+    controls, _, output = widget.children
+    assert len(output.outputs) == 1
+    controls.children[0].children[2].value = 3  # the seed slider redraws
+    assert widget.redraw_count == 2
     plt.close("all")
 
 

@@ -16,6 +16,7 @@ from marl_course.games import solve_zero_sum
 from marl_course.tabular.phc import Trajectory, distance_to_strategy, self_play
 from marl_course.viz._checks import check_ax, check_names, check_sequence, check_text
 from marl_course.viz.simplex import plot_simplex_trajectory, simplex_axes, simplex_to_xy
+from marl_course.viz.explorers import explorer
 
 EXPLORER_GAMES = ("matching_pennies", "rock_paper_scissors")
 """The games of the explorer: zero-sum, each with a unique fully mixed equilibrium."""
@@ -270,7 +271,8 @@ def draw_self_play(game: str = "rock_paper_scissors", delta_w: float = 0.0005, d
 def explore_wolf(game: str = "rock_paper_scissors"):
     """An ipywidgets explorer: the game, ``delta_w``, ``delta_l`` and the number of steps.
 
-    Redraws :func:`draw_self_play` when a slider is released (``continuous_update=False``).
+    Redraws :func:`draw_self_play` when a slider is released (``continuous_update=False``), through
+    :func:`~marl_course.viz.explorers.explorer`.
     """
     import ipywidgets as widgets
 
@@ -285,11 +287,4 @@ def explore_wolf(game: str = "rock_paper_scissors"):
                                   continuous_update=False),
     )
 
-    def draw(**kwargs):
-        fig, _ = draw_self_play(**kwargs)
-        plt.show()
-        plt.close(fig)
-
-    output = widgets.interactive_output(draw, controls)
-    return widgets.VBox([widgets.HBox([controls["game"], controls["n_steps"]]),
-                         widgets.HBox([controls["delta_w"], controls["delta_l"]]), output])
+    return explorer(draw_self_play, controls, rows=[["game", "n_steps"], ["delta_w", "delta_l"]])

@@ -13,6 +13,7 @@ from marl_course._validation import as_finite_array, check_bool, check_int, chec
 from marl_course.viz._checks import (as_pair_of_series, check_ax, check_mapping, check_optional_real, check_sequence,
                                      check_text)
 from marl_course.envs.cartpole import CartPole, markov_probe
+from marl_course.viz.explorers import explorer
 
 
 def _seeds(n: int) -> str:
@@ -251,15 +252,10 @@ def explore_observations():
     """An ipywidgets explorer around :func:`draw_observations`: flicker p, hidden velocities, seed."""
     import ipywidgets as widgets
 
-    def show(flicker, hide_velocity, seed):
-        fig, _ = draw_observations(flicker, hide_velocity, seed)
-        plt.show()
-
     controls = {
         "flicker": widgets.FloatSlider(value=0.5, min=0.0, max=0.9, step=0.1, description="flicker p",
                                        continuous_update=False),
         "hide_velocity": widgets.Checkbox(value=False, description="hide velocities"),
         "seed": widgets.IntSlider(value=0, min=0, max=20, description="seed", continuous_update=False),
     }
-    output = widgets.interactive_output(show, controls)
-    return widgets.VBox([widgets.HBox(list(controls.values())), output])
+    return explorer(draw_observations, controls, rows=[list(controls)])

@@ -13,6 +13,7 @@ from marl_course._validation import as_finite_array, check_choice, check_int
 from marl_course.viz._checks import check_ax, check_frame, check_mapping, check_sequence, check_text
 from marl_course.stats import standard_error
 from marl_course.viz.grid import style_grid_axes
+from marl_course.viz.explorers import explorer
 
 
 def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent per episode",
@@ -146,7 +147,7 @@ def explore_attention(frames: list, size: int):
     def show(step, agent):
         ax = draw_attention_frame(frames[step], size, agent)
         ax.set_title(f"step {step}: agent {agent}'s attention (last layer, mean over heads)")
-        plt.show()
+        return ax
 
-    return widgets.interactive(show, step=widgets.IntSlider(0, 0, len(frames) - 1, description="step"),
-                               agent=widgets.IntSlider(0, 0, n_agents - 1, description="agent"))
+    return explorer(show, {"step": widgets.IntSlider(0, 0, len(frames) - 1, description="step"),
+                           "agent": widgets.IntSlider(0, 0, n_agents - 1, description="agent")}, rows=[["step", "agent"]])

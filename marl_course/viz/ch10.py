@@ -13,6 +13,7 @@ import numpy as np
 from marl_course._validation import as_finite_array, check_int
 from marl_course.viz._checks import check_ax, check_frame, check_sequence
 from marl_course.viz.grid import style_grid_axes
+from marl_course.viz.explorers import explorer
 
 
 def _check_graph_frame(frame, size: int, name: str):
@@ -92,6 +93,6 @@ def explore_graph(frames: list, size: int):
     def show(step):
         ax = draw_graph_frame(frames[step], size)
         ax.set_title(f"step {step}: {ax.get_title()}")
-        plt.show()
+        return ax
 
-    return widgets.interactive(show, step=widgets.IntSlider(0, 0, len(frames) - 1, description="step"))
+    return explorer(show, {"step": widgets.IntSlider(0, 0, len(frames) - 1, description="step")})
