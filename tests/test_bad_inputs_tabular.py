@@ -146,6 +146,10 @@ for name, values in [("n_train", [0, -1, "5"]), ("n_challenger", [0, 2.5]), ("n_
                 lambda **kw: minimax_q.littman_table(**{"n_train": 1, "n_challenger": 1, "n_test": 1, **kw}),
                 name, values)
 
+for name, values in [("name", ["XY", "mm", 3, None]), ("n_train", [0, -1, 2.5]), ("seed", SEED), ("progress", BOOL)]:
+    kwarg_cases("train_soccer_policy", lambda **kw: minimax_q.train_soccer_policy(**{"name": "QR", "n_train": 1, **kw}),
+                name, values)
+
 # ---------------------------------------------------------------- nash_q
 
 for name, values in [("Q1", [[1.0, 2.0], [[NAN, 0.0], [0.0, 1.0]], [["a", "b"], ["c", "d"]]]),

@@ -187,7 +187,6 @@ def test_dgn_beats_independent_dqn_where_only_neighbours_know_the_food():
 
 
 def test_attention_drawing_and_explorer_headless():
-    import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
     from marl_course.viz.ch09 import draw_attention_frame, explore_attention, plot_learning_curves

@@ -119,7 +119,6 @@ def test_ga_comm_learns_to_capture():
 
 
 def test_graph_drawing_and_explorer_headless():
-    import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
     from marl_course.viz.ch10 import draw_graph_frame, explore_graph
