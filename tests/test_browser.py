@@ -187,7 +187,7 @@ def test_chapter_1_runs_and_its_explorer_responds(browser, lab):
 
 def _explorer_redraws(page, chapter: int) -> None:
     """Move the first slider of the chapter's last explorer to its minimum (its maximum if it is there)
-    and wait until the explorer's figure changes; screenshots before and after."""
+    and wait until the explorer's figure changes; a screenshot after."""
     explorer = page.locator(".jp-OutputArea-output .widget-vbox:has(.widget-output img)").last
     explorer.scroll_into_view_if_needed()
     figure = explorer.locator(".widget-output img").first
