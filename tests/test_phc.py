@@ -15,6 +15,7 @@ from marl_course.tabular.phc import (
     distance_to_strategy,
     hill_climb,
     learn,
+    off_equilibrium_start,
     play,
     q_table_sizes,
     self_play,
@@ -118,6 +119,35 @@ def test_same_seed_same_result():
     second = self_play(env, 0.001, 0.003, 500, seed=11)
     for a, b in zip(first.policies, second.policies):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("game", ["matching_pennies", "rock_paper_scissors", "battle_of_the_sexes"])
+@pytest.mark.parametrize("delta_w, delta_l", [(0.001, 0.003), (0.002, 0.002), (0.05, 0.2)])
+def test_one_run_fast_path_is_identical_to_the_batched_learners(game, delta_w, delta_l):
+    """self_play on one run uses plain floats; the batched learners must give the same trajectory, bit for bit."""
+    env = make_matrix_game(game)
+    fast = self_play(env, delta_w, delta_l, 3000, seed=5, record_every=700, alpha=0.3, epsilon=0.1)
+    starts = [off_equilibrium_start(m, i) for i, m in enumerate(env.action_counts)]
+    if delta_l > delta_w:
+        agents = [WoLFPHC(m, alpha=0.3, epsilon=0.1, delta_w=delta_w, delta_l=delta_l, initial_policy=p)
+                  for m, p in zip(env.action_counts, starts)]
+    else:
+        agents = [PHC(m, alpha=0.3, epsilon=0.1, delta=delta_w, initial_policy=p)
+                  for m, p in zip(env.action_counts, starts)]
+    batched = learn(env, agents, 3000, seed=5, record_every=700)
+    np.testing.assert_array_equal(fast.steps, batched.steps)
+    for a, b in zip(fast.policies, batched.policies):
+        assert a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(fast.mean_rewards, batched.mean_rewards)
+
+
+def test_one_run_fast_path_validates_like_the_batched_one():
+    env = make_matrix_game("matching_pennies")
+    for bad, name in (({"n_steps": 0}, "n_steps"), ({"record_every": 0}, "record_every"), ({"progress": "yes"}, "progress")):
+        kwargs = dict(n_steps=100, record_every=10) | bad
+        with pytest.raises((ValueError, TypeError), match=name):
+            self_play(env, 0.001, 0.002, seed=0, **kwargs)
 
 
 @pytest.mark.parametrize("delta_l, row, column, reward", [

@@ -35,6 +35,7 @@ import numpy as np
 
 from marl_course._validation import (as_finite_array, as_probability_rows, as_rng, check_bool, check_generator,
                                      check_int, check_real, check_seed, checked_by)
+from marl_course.envs.matrix_games import RepeatedMatrixGame
 
 
 def hill_climb(policy, q_values, delta) -> np.ndarray:
@@ -591,7 +592,85 @@ def self_play(env, delta_w: float, delta_l: float, n_steps: int, seed=None, alph
                   for m, p in zip(counts, initial_policies)]
     else:
         agents = [PHC(m, delta=delta_w, initial_policy=p, **common) for m, p in zip(counts, initial_policies)]
+    if type(env) is RepeatedMatrixGame and env.n_envs == 1:
+        n_steps = check_int(n_steps, "n_steps", low=1)
+        record_every = check_int(record_every, "record_every", low=1)
+        progress = check_bool(progress, "progress")
+        return _self_play_one_run(env, agents, n_steps, as_rng(check_seed(seed)), record_every, progress)
     return learn(env, agents, n_steps, seed=seed, record_every=record_every, progress=progress)
+
+
+def _self_play_one_run(env, agents, n_steps, rng, record_every, progress) -> Trajectory:
+    """:func:`learn` for one run of a repeated matrix game, in plain Python floats.
+
+    The same steps (b)-(d), the same random draws in the same order and the same floating-point
+    operations as the batched learners, so the :class:`Trajectory` is identical (tested); without
+    numpy's per-call overhead on arrays of two or three numbers it runs about ten times faster, which
+    keeps chapter 3's explorer interactive (``benchmarks/bench_phc_one_run.py``).
+    """
+    payoffs = env.model.rewards[:, 0].tolist()                     # R_i(a_1, ..., a_n), nested lists
+    players = range(len(agents))
+    counts = [agent.n_actions for agent in agents]
+    wolf = isinstance(agents[0], WoLFPHC)
+    policies = [agent.policy[0, 0].tolist() for agent in agents]   # pi_i(s, .)
+    averages = [list(p) for p in policies]                         # pibar_i(s, .)
+    q_values = [[0.0] * m for m in counts]                         # Q_i(s, .)
+    visits = [0.0 for _ in players]                                # C_i(s)
+    alpha, gamma, epsilon = agents[0].alpha, agents[0].gamma, agents[0].epsilon
+    records = [[p[:] for p in policies]]
+    recorded_steps, reward_sums, done_steps = [0], [0.0 for _ in players], 0
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=n_steps, desc="learning", unit="step")
+    while done_steps < n_steps:
+        chunk = min(record_every, n_steps - done_steps)
+        draws = rng.random(chunk * len(agents)).tolist()           # one uniform per player and step
+        for t in range(chunk):
+            actions = []
+            for i in players:                                      # (a) act: (1 - eps) pi + eps / |A|
+                m, cumulative, total = counts[i], [], 0.0
+                for p in policies[i]:
+                    total += (1 - epsilon) * p + epsilon / m
+                    cumulative.append(total)
+                draw = draws[t * len(agents) + i] * total
+                actions.append(min(sum(draw >= c for c in cumulative), m - 1))
+            for i in players:
+                reward = payoffs[i]
+                for a in actions:
+                    reward = reward[a]
+                reward_sums[i] += reward
+                q, pi, a, m = q_values[i], policies[i], actions[i], counts[i]
+                q[a] += alpha * ((reward + gamma * max(q)) - q[a])                      # (b)
+                delta = agents[i].delta
+                if wolf:                                                                # (c)
+                    visits[i] += 1
+                    pibar = averages[i]
+                    for b in range(m):
+                        pibar[b] = pibar[b] + (pi[b] - pibar[b]) / visits[i]
+                    winning = _dot(pi, q) > _dot(pibar, q)
+                    delta = agents[i].delta_w if winning else agents[i].delta_l
+                greedy, step = q.index(max(q)), delta / (m - 1)                         # (d)
+                taken = [0.0 if b == greedy else min(pi[b], step) for b in range(m)]
+                moved = _dot(taken, [1.0] * m)
+                policies[i] = [pi[b] + moved if b == greedy else pi[b] - taken[b] for b in range(m)]
+        done_steps += chunk
+        recorded_steps.append(done_steps)
+        records.append([p[:] for p in policies])
+        if bar is not None:
+            bar.update(chunk)
+    if bar is not None:
+        bar.close()
+    stacked = [np.array([record[i] for record in records])[:, None, None, :] for i in players]
+    return Trajectory(np.array(recorded_steps), stacked, np.array(reward_sums) / n_steps)
+
+
+def _dot(x, y) -> float:
+    """``sum_a x_a y_a`` summed left to right, as numpy sums a row of fewer than eight numbers."""
+    total = 0.0
+    for a, b in zip(x, y):
+        total += a * b
+    return total
 
 
 def distance_to_strategy(policies, strategy) -> np.ndarray:
