@@ -5,7 +5,6 @@ import re
 import subprocess
 import tomllib
 import venv
-from pathlib import Path
 
 import yaml
 
