@@ -298,6 +298,10 @@ BAD_INPUTS = [
     (ch05.metrics_table, dict(finals={"A": [METRICS]}, baselines={"no-op": {"return": 1.0}}), "baselines"),
     (ch05.metrics_table, dict(finals={"A": [METRICS]}, baselines=[METRICS]), "baselines"),
     # --- ch06.py
+    (ch06.plot_architecture, dict(n_frames=0), "n_frames"),
+    (ch06.plot_architecture, dict(hidden=2.5), "hidden"),
+    (ch06.plot_architecture, dict(obs_dim="4"), "obs_dim"),
+    (ch06.plot_architecture, dict(n_actions=0), "n_actions"),
     (ch06.plot_learning_curves, dict(curves={}), "curves"),
     (ch06.plot_learning_curves, dict(curves={"DQN": []}), "curves"),
     (ch06.plot_learning_curves, dict(curves={"DQN": [([10, 20], [1.0])]}), "curves"),

@@ -166,3 +166,20 @@ def test_learning_beats_the_random_policy(recurrent, flicker, update, steps):
     baseline = random_policy_return(CartPole(n_envs=64, max_steps=100))
     assert baseline < 25
     assert np.mean(scores) > 1.4 * baseline, (scores, baseline)
+
+
+def test_architecture_diagram_is_read_from_the_networks():
+    """The chapter's diagram shows the layers the networks have: DRQN's LSTM where DQN has its second dense layer."""
+    import matplotlib.pyplot as plt
+
+    from marl_course.viz.ch06 import _layer_boxes, plot_architecture
+
+    dqn = _layer_boxes(FrameStackQNet(obs_dim=4, n_actions=2, n_frames=3, hidden=8))
+    drqn = _layer_boxes(RecurrentQNet(obs_dim=4, n_actions=2, hidden=8))
+    assert [k for k, _ in dqn] == ["dense", "dense", "head"] and [k for k, _ in drqn] == ["dense", "lstm", "head"]
+    assert dqn[0][1] == "dense 12 -> 8, ReLU" and drqn[0][1] == "dense 4 -> 8, ReLU"
+    assert drqn[1][1].startswith("LSTM 8 -> 8") and dqn[2][1] == drqn[2][1] == "Q head 8 -> 2"
+    fig = plot_architecture(n_frames=3, hidden=8)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "dense 12 -> 8, ReLU" in texts and any(t.startswith("LSTM 8 -> 8") for t in texts)
+    plt.close(fig)

@@ -259,3 +259,81 @@ def explore_observations():
         "seed": widgets.IntSlider(value=0, min=0, max=20, description="seed", continuous_update=False),
     }
     return explorer(draw_observations, controls, rows=[list(controls)])
+
+
+def _layer_boxes(net) -> list[tuple[str, str]]:
+    """``(kind, label)`` of each layer of a chapter-6 Q-network, in the order ``forward`` applies them."""
+    from torch import nn
+
+    boxes, modules = [], [m for m in net.modules() if isinstance(m, (nn.Linear, nn.LSTM, nn.ReLU))]
+    for i, module in enumerate(modules):
+        if isinstance(module, nn.ReLU):
+            continue
+        relu = i + 1 < len(modules) and isinstance(modules[i + 1], nn.ReLU)
+        if isinstance(module, nn.LSTM):
+            boxes.append(("lstm", f"LSTM {module.input_size} -> {module.hidden_size}\n(h_t, c_t) carried to t+1"))
+        else:
+            boxes.append(("dense", f"dense {module.in_features} -> {module.out_features}" + (", ReLU" if relu else "")))
+    boxes[-1] = ("head", boxes[-1][1].replace("dense", "Q head"))
+    return boxes
+
+
+def plot_architecture(n_frames: int = 4, hidden: int = 64, obs_dim: int = 4, n_actions: int = 2):
+    """DQN on ``n_frames`` stacked observations next to DRQN, drawn from the networks themselves.
+
+    The boxes are read from :class:`~marl_course.deep.drqn.FrameStackQNet` and
+    :class:`~marl_course.deep.drqn.RecurrentQNet` as built with these sizes, so the diagram is the
+    code's. DRQN (Hausknecht & Stone 2015) keeps DQN's shape but puts an LSTM where DQN has its
+    second dense layer (in the paper: the first fully connected layer after the convolutions), and
+    reads one frame ``o_t`` per step instead of the window ``o_{t-k+1..t}``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_architecture(n_frames=4, hidden=64)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['DQN: 4 stacked frames', 'DRQN: one frame per step']
+    >>> plt.close(fig)
+    """
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    from marl_course.deep.drqn import FrameStackQNet, RecurrentQNet
+
+    n_frames = check_int(n_frames, "n_frames", low=1)
+    hidden = check_int(hidden, "hidden", low=1)
+    obs_dim = check_int(obs_dim, "obs_dim", low=1)
+    n_actions = check_int(n_actions, "n_actions", low=1)
+    columns = {
+        f"DQN: {n_frames} stacked frames": (
+            f"input: o_(t-{n_frames - 1}) ... o_t\n{n_frames} x {obs_dim} = {n_frames * obs_dim} numbers",
+            _layer_boxes(FrameStackQNet(obs_dim, n_actions, n_frames=n_frames, hidden=hidden))),
+        "DRQN: one frame per step": (
+            f"input: o_t\n{obs_dim} numbers",
+            _layer_boxes(RecurrentQNet(obs_dim, n_actions, hidden=hidden))),
+    }
+    colours = {"input": "#f2f2f2", "dense": "#cfe2f3", "lstm": "#f9cb9c", "head": "#d9ead3"}
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.6))
+    for ax, (title, (inputs, layers)) in zip(axes, columns.items()):
+        boxes = [("input", inputs)] + layers + [("output", f"Q(., a) for {n_actions} actions")]
+        ys = np.linspace(0.9, 0.08, len(boxes))
+        for y, (kind, label) in zip(ys, boxes):
+            ax.add_patch(FancyBboxPatch((0.15, y - 0.06), 0.7, 0.12, boxstyle="round,pad=0.01",
+                                        facecolor=colours.get(kind, "white"), edgecolor="k", lw=1))
+            ax.text(0.5, y, label, ha="center", va="center", fontsize=9)
+            if kind == "lstm":
+                ax.add_patch(FancyArrowPatch((0.85, y + 0.03), (0.85, y - 0.03), connectionstyle="arc3,rad=-2.2",
+                                             arrowstyle="-|>", mutation_scale=12, color="tab:red", lw=1.5))
+        for upper, lower in zip(ys[:-1], ys[1:]):
+            ax.annotate("", xy=(0.5, lower + 0.065), xytext=(0.5, upper - 0.065),
+                        arrowprops=dict(arrowstyle="-|>", color="k"))
+        ax.set_xlim(0, 1.05)
+        ax.set_ylim(0, 1)
+        ax.axis("off")
+        ax.set_title(title)
+    fig.text(0.5, 0.01, "orange: the LSTM that replaces DQN's second dense layer (red arrow: memory from "
+             "step t to t+1); green: the Q head", ha="center", fontsize=8)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
