@@ -177,6 +177,35 @@ def test_save_and_load_roundtrip(tmp_path):
     assert evaluate(agents, env, seed=0) == evaluate(other, env, seed=0)
 
 
+@pytest.mark.parametrize("approximate", [False, True])
+def test_gradient_clipping_bounds_every_tensors_gradient_norm_at_each_step(approximate):
+    """grad_clip clips each parameter tensor's gradient (the original code's tf.clip_by_norm per variable)."""
+    torch.manual_seed(0)
+    clip = 0.05
+    agents = MADDPG((6, 6), MADDPGConfig(grad_clip=clip, approximate_policies=approximate))
+    plain = MADDPG((6, 6), MADDPGConfig(approximate_policies=approximate))
+    seen = {"clipped": [], "plain": []}
+
+    def record(key):
+        def hook(optimiser, args, kwargs):
+            seen[key].extend(float(p.grad.norm()) for g in optimiser.param_groups for p in g["params"]
+                             if p.grad is not None)
+        return hook
+
+    for key, learner in (("clipped", agents), ("plain", plain)):
+        optimisers = list(learner.critic_optimisers) + [o for ens in learner.actor_optimisers for o in ens]
+        optimisers += list(learner.approx_optimisers) if approximate else []
+        for optimiser in optimisers:
+            optimiser.register_step_pre_hook(record(key))
+        batch = _batch(learner, size=128)
+        batch["rewards"] = batch["rewards"] * 100.0  # large targets: large gradients
+        for _ in range(3):
+            learner.update(0, 0, batch)
+    assert max(seen["plain"]) > 10 * clip            # without clipping some tensor's gradient is large ...
+    assert max(seen["clipped"]) <= clip * (1 + 1e-5)  # ... with it, none exceeds the bound
+    assert min(n for n in seen["clipped"] if n > 0) < clip  # tensors under the bound are left alone
+
+
 def test_config_validation():
     with pytest.raises(ValueError, match="gamma"):
         MADDPGConfig(gamma=1.0)
@@ -184,6 +213,10 @@ def test_config_validation():
         MADDPGConfig(n_sub_policies=0)
     with pytest.raises(ValueError, match="tau"):
         MADDPGConfig(tau=0.0)
+    with pytest.raises(ValueError, match="grad_clip"):
+        MADDPGConfig(grad_clip=0.0)
+    with pytest.raises(TypeError, match="grad_clip"):
+        MADDPGConfig(grad_clip="0.5")
 
 
 @pytest.mark.slow

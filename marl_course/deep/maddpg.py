@@ -97,6 +97,9 @@ class MADDPGConfig:
     """Rounds between greedy evaluations."""
     eval_worlds: int = 64
     """Worlds (one episode each) per greedy evaluation."""
+    grad_clip: float | None = None
+    """Clip each parameter tensor's gradient to this norm before the Adam step (``None``: no clipping;
+    the original code clips every tensor at 0.5, ``tf.clip_by_norm`` per variable)."""
 
     def __post_init__(self):
         for name in ("n_rounds", "n_worlds", "updates_per_round", "batch_size", "buffer_capacity",
@@ -115,6 +118,8 @@ class MADDPGConfig:
         check_real(self.tau, "tau", low=0, high=1, low_open=True)
         check_real(self.logit_penalty, "logit_penalty", low=0)
         check_real(self.entropy_weight, "entropy_weight", low=0)
+        if self.grad_clip is not None:
+            check_real(self.grad_clip, "grad_clip", low=0, low_open=True)
 
 
 def gumbel_softmax(logits: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
@@ -272,9 +277,7 @@ class MADDPG(nn.Module):
             entropy = -(log_p.exp() * log_p).sum(1)
             log_likelihood = (log_p * self._own_action(batch["actions"], j)).sum(1)
             loss = loss - (log_likelihood + self.config.entropy_weight * entropy).mean()
-        self.approx_optimisers[i].zero_grad()
-        loss.backward()
-        self.approx_optimisers[i].step()
+        self._descend(self.approx_optimisers[i], loss)
         return loss.item()
 
     def update(self, i: int, k: int, batch: dict[str, torch.Tensor]) -> tuple[float, float]:
@@ -296,22 +299,29 @@ class MADDPG(nn.Module):
             # original code does); cutting it at the limit would make Q depend on a time it cannot see
             y = batch["rewards"][:, i : i + 1] + cfg.gamma * next_q  # (batch, 1)
         critic_loss = F.mse_loss(self.critics[i](self.critic_input(i, obs, actions)), y)
-        self.critic_optimisers[i].zero_grad()
-        critic_loss.backward()
-        self.critic_optimisers[i].step()
+        self._descend(self.critic_optimisers[i], critic_loss)
         # deterministic policy gradient through the Gumbel-softmax: replace a_i by mu_i^(k)(o_i)
         logits = self.actors[i][k](self._own(obs, i))  # (batch, m_i)
         own = self._pad(gumbel_softmax(logits, cfg.temperature))
         mixed = torch.cat([actions[:, :i], own[:, None], actions[:, i + 1 :]], dim=1)
         actor_loss = -self.critics[i](self.critic_input(i, obs, mixed)).mean() + cfg.logit_penalty * (logits**2).mean()
-        self.actor_optimisers[i][k].zero_grad()
-        actor_loss.backward()
-        self.actor_optimisers[i][k].step()
+        self._descend(self.actor_optimisers[i][k], actor_loss)
         soft_update(self.target_critics[i], self.critics[i], cfg.tau)
         soft_update(self.target_actors[i][k], self.actors[i][k], cfg.tau)
         if self.approx is not None:
             soft_update(self.target_approx[i], self.approx[i], cfg.tau)
         return critic_loss.item(), actor_loss.item()
+
+    def _descend(self, optimiser: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+        """One Adam step on ``loss``, each parameter tensor's gradient clipped to ``config.grad_clip`` first."""
+        optimiser.zero_grad()
+        loss.backward()
+        if self.config.grad_clip is not None:
+            for group in optimiser.param_groups:
+                for parameter in group["params"]:
+                    if parameter.grad is not None:
+                        nn.utils.clip_grad_norm_([parameter], self.config.grad_clip)
+        optimiser.step()
 
     def save(self, path) -> None:
         """Save all weights (state dict) to ``path``."""
