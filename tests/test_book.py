@@ -1,11 +1,13 @@
 """The manifest, the notebooks folder and the README agree; notebooks are stored clean; the book builds."""
 
+import dataclasses
 import json
 import re
 
 import pytest
 
-from marl_course.book import ROOT, build_book, glossary_rows, load_manifest
+from marl_course import book
+from marl_course.book import ROOT, glossary_rows, load_manifest
 
 COURSE = load_manifest()
 
@@ -46,38 +48,129 @@ def test_manifest_rejects_gaps(tmp_path):
         load_manifest(bad)
 
 
-def test_book_builds_chapter_one(tmp_path):
-    index = build_book(tmp_path, chapters=[1])
-    page = tmp_path / COURSE.chapters[0].page
-    assert index.exists() and page.exists() and (tmp_path / "glossary.html").exists()
-    text = page.read_text(encoding="utf-8")
-    assert 'href="index.html"' in text and "Shapley" in text and "data:image/png;base64" in text
-    if len(COURSE.chapters) > 1:
-        assert f'href="{COURSE.chapters[1].page}"' in text
-    assert "application/vnd.jupyter.widget-state+json" in text  # the explorer's widgets are stored
-    toc = index.read_text(encoding="utf-8")
-    for c in COURSE.chapters:
-        assert f'href="{c.page}"' in toc
-    assert "纳什均衡" in (tmp_path / "glossary.html").read_text(encoding="utf-8")
+def test_manifest_rejects_a_bad_run_time(tmp_path):
+    bad = tmp_path / "book.toml"
+    bad.write_text('[[chapters]]\nnumber=1\ntitle="t"\nnotebook="a.ipynb"\nsource="s"\npapers=[]\nrun_seconds=-3\n')
+    with pytest.raises(ValueError, match="run_seconds"):
+        load_manifest(bad)
 
 
-def test_slides_for_chapter_one_offline(tmp_path):
-    from marl_course.book import OFFLINE_ASSETS, build_slides
+@pytest.mark.parametrize("chapters, error", [([99], ValueError), ([], ValueError), ("1", TypeError), ([1.0], TypeError)],
+                         ids=["unknown", "empty", "string", "float"])
+def test_bad_chapter_selections_name_the_parameter(chapters, error):
+    with pytest.raises(error, match="chapters"):
+        book.select_chapters(COURSE, chapters)
 
-    for name in OFFLINE_ASSETS:  # already fetched: the build must not need npm or the network
-        (tmp_path / "vendor" / name).mkdir(parents=True)
-    [deck] = build_slides(tmp_path, chapters=[1], offline=True)
+
+CDN = re.compile(r"cdn\.jsdelivr|cdnjs\.cloudflare|unpkg\.com|googleapis|<script[^>]+src=\"https?://"
+                 r"|<link[^>]+rel=\"stylesheet\"[^>]+href=\"https?://")
+
+
+def test_book_builds_chapter_one_offline_and_reuses_the_cache(tmp_path, monkeypatch):
+    chapter = COURSE.chapters[0]
+    first = book.build_book(tmp_path / "a", chapters=[1], cache_dir=tmp_path / "cache", source_dir=tmp_path / "a-src",
+                            record_run_times=False)
+    assert first.executed == (1,) and first.run_seconds[1] > 0
+    out = tmp_path / "a"
+    page = (out / chapter.page).read_text(encoding="utf-8")
+    assert f"<title>Chapter 1 — {chapter.title}" in page  # the chapter's own title, not "Notebook"
+    assert (out / "search.html").exists() and (out / "searchindex.js").exists()
+    assert re.search(r'class="left-prev"[^>]*href="index.html"|href="index.html"[^>]*class="left-prev"', page)
+    assert re.search(r'href="glossary.html"[^>]*class="right-next"|class="right-next"[^>]*href="glossary.html"', page)
+    assert f"_sources/{chapter.notebook}" in page  # the download-.ipynb button
+    assert "mybinder.org/v2/gh/" in page and "colab.research.google.com/github/" in page
+    assert "_static/mathjax/tex-chtml.js" in page and (out / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert f"_static/vendor/{book.HTML_MANAGER_DIST}/embed-amd.js" in page
+    assert (out / "_static" / "vendor" / book.HTML_MANAGER_DIST / "embed-amd.js").is_file()
+    assert "application/vnd.jupyter.widget-view+json" in page  # the explorer's widgets are stored
+    assert "static-explorer" in page and book.STATIC_EXPLORER_NOTE in page
+    assert "Shapley" in page and "_images/" in page
+    for html in out.glob("*.html"):
+        assert not CDN.search(html.read_text(encoding="utf-8")), f"{html.name} loads {CDN.search(html.read_text()).group(0)}"
+    assert f'href="{chapter.page}"' in (out / "index.html").read_text(encoding="utf-8")
+    assert "纳什均衡" in (out / "glossary.html").read_text(encoding="utf-8")
+
+    # a fresh Sphinx project on the same cache executes nothing; neither do the slides
+    second = book.build_book(tmp_path / "b", chapters=[1], cache_dir=tmp_path / "cache", source_dir=tmp_path / "b-src",
+                             record_run_times=False)
+    assert second.executed == () and second.run_seconds == first.run_seconds
+
+    def no_execution(*args, **kwargs):
+        raise AssertionError("the slides executed a notebook the cache holds")
+
+    monkeypatch.setattr("jupyter_cache.executors.utils.single_nb_execution", no_execution)
+    [deck] = book.build_slides(tmp_path / "slides", chapters=[1], cache_dir=tmp_path / "cache")
     text = deck.read_text(encoding="utf-8")
     assert text.count("<section") > 10 and "data:image/png;base64" in text
-    for local in ("vendor/reveal.js/dist/reveal.js", "vendor/mathjax/MathJax.js", "vendor/requirejs/require.js",
-                  "vendor/html-manager/dist/embed-amd.js"):
-        assert local in text
-    assert "unpkg.com/reveal.js" not in text and "cdnjs.cloudflare.com/ajax/libs/mathjax" not in text
+    for local in ("vendor/reveal.js/dist/reveal.js", "vendor/mathjax/tex-chtml.js", "vendor/require.js"):
+        assert local in text and (deck.parent / local).is_file()
+    assert not CDN.search(text)
+    assert "show_source(" not in text  # source listings stay in the book
+
+
+def test_slides_cut_what_does_not_fit_and_skip_listings():
+    import nbformat
+
+    table = "| English | 中文 |\n|---|---|\n" + "\n".join(f"| term {i} | 术语 |" for i in range(60))
+    code = "\n".join(f"x{i} = {i}" for i in range(120))
+    widget = nbformat.v4.new_output("display_data", data={book.WIDGET_VIEW: {"model_id": "m"}, "text/plain": "VBox()"})
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## 9. Glossary\n\n" + table),
+        nbformat.v4.new_code_cell("show_source(f)", outputs=[nbformat.v4.new_output("stream", text="def f(): ...")]),
+        nbformat.v4.new_code_cell(code),
+        nbformat.v4.new_code_cell("explore()", outputs=[widget])])
+    deck = book.slide_notebook(nb)
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in deck.cells]
+    assert kinds[0] == "slide" and kinds.count("subslide") >= 3
+    tables = [c.source for c in deck.cells if "| term" in c.source]
+    assert len(tables) >= 2 and all("| English | 中文 |" in t for t in tables)  # the header on every piece
+    pieces = [c.source for c in deck.cells if c.cell_type == "code" and c.source.startswith("x")]
+    assert len(pieces) >= 2 and "\n".join(pieces) == code  # the long cell cut in order, nothing lost
+    assert not any("show_source" in c.source for c in deck.cells)
+    assert "Interactive explorer" in deck.cells[-1].source and "widgets" not in deck.metadata
+    with pytest.raises(TypeError, match="nb"):
+        book.slide_notebook({"cells": []})
+
+
+def test_run_time_line_rounds_and_needs_a_measurement():
+    chapter = COURSE.chapters[0]
+    assert book.run_time_line(dataclasses.replace(chapter, run_seconds=3)) == (
+        "**Run All:** about 5 s on a 2-core laptop (measured by `make book`).")
+    assert "about 2 min on" in book.run_time_line(dataclasses.replace(chapter, run_seconds=121))
+    with pytest.raises(ValueError, match="run_seconds"):
+        book.run_time_line(dataclasses.replace(chapter, run_seconds=None))
+    with pytest.raises(TypeError, match="chapter"):
+        book.run_time_line(1)
+
+
+def test_run_seconds_are_written_into_the_manifest_and_the_first_cell(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    manifest = tmp_path / "book.toml"
+    manifest.write_text((ROOT / "book.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    chapter = COURSE.chapters[0]
+    nb = json.loads((COURSE.notebooks / chapter.notebook).read_text(encoding="utf-8"))
+    nb["cells"][0]["source"][-1] += "\n"
+    nb["cells"][0]["source"] += ["\n", "**Run All:** about 1 h on a 2-core laptop (measured by `make book`).\n", "\n",
+                                 "last line"]
+    original = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    (tmp_path / "notebooks" / chapter.notebook).write_text(original, encoding="utf-8")
+
+    assert book.write_run_seconds(manifest, {1: 78.4, 2: 0.2})
+    text = manifest.read_text(encoding="utf-8")
+    assert "# The public GitHub repository" in text  # comments stay
+    course = load_manifest(manifest)
+    assert [c.run_seconds for c in course.chapters[:2]] == [78, 1]
+    assert not book.write_run_seconds(manifest, {1: 78.1})  # unchanged
+    assert book.write_run_seconds(manifest, {1: 90}) and load_manifest(manifest).chapters[0].run_seconds == 90
+
+    assert book.sync_run_times(load_manifest(manifest)) == [chapter.notebook]
+    after = (tmp_path / "notebooks" / chapter.notebook).read_text(encoding="utf-8")
+    line = "**Run All:** about 1 min 30 s on a 2-core laptop (measured by `make book`)."
+    assert after == original.replace("**Run All:** about 1 h on a 2-core laptop (measured by `make book`).", line)
+    assert book.sync_run_times(load_manifest(manifest)) == []
 
 
 def test_offline_assets_without_npm_name_it(tmp_path, monkeypatch):
-    import marl_course.book as book
-
     monkeypatch.setattr(book.shutil, "which", lambda _: None)
     with pytest.raises(RuntimeError, match="npm"):
         book.fetch_offline_assets(tmp_path)
