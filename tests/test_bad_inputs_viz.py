@@ -16,9 +16,10 @@ from marl_course.games.gallery import matching_pennies
 from marl_course.source import SourceCode, show_source, source_of
 from marl_course.tabular.phc import Trajectory
 from marl_course.viz import ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, explorer_2x2, explorers, games, grid, simplex
+from test_animation import BAD_INPUTS as ANIMATION_BAD_INPUTS
 
-VIZ_MODULES = ("ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "explorer_2x2", "explorers",
-               "games", "grid", "simplex")
+VIZ_MODULES = ("animation", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "explorer_2x2",
+               "explorers", "games", "grid", "simplex")
 
 AX = Figure().add_subplot()  # a real Axes outside pyplot: nothing to close
 
@@ -441,7 +442,7 @@ BAD_INPUTS = [
     (explorers.figure_output, dict(figure=AX), "figure"),
     (explorers.figure_output, dict(figure=None), "figure"),
     (explorers.figure_output, dict(figure="fig"), "figure"),
-]
+] + ANIMATION_BAD_INPUTS  # marl_course.viz.animation's rows live beside its other tests
 
 EXEMPT = {("marl_course.viz.ch06", "explore_observations")}
 """Public callables that take no arguments, so there is nothing to refuse."""

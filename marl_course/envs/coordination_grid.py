@@ -94,6 +94,22 @@ class CoordinationGrid:
         self._done = np.zeros(self.n_envs, dtype=bool)
         self._terminated = np.zeros(self.n_envs, dtype=bool)
 
+    @property
+    def predator_pos(self) -> np.ndarray:
+        """A copy of the predators' cells (row, column), shape ``(n_envs, n_agents, 2)`` (read only).
+
+        >>> env = CoordinationGrid(n_envs=1, size=4)
+        >>> _ = env.reset(seed=0)
+        >>> env.predator_pos.shape, env.prey_pos.shape
+        ((1, 2, 2), (1, 2))
+        """
+        return self._pred.copy()
+
+    @property
+    def prey_pos(self) -> np.ndarray:
+        """A copy of the prey's cell (row, column), shape ``(n_envs, 2)`` (read only)."""
+        return self._prey.copy()
+
     def _observe(self):
         scale = self.size - 1
         pred, prey = self._pred, self._prey
