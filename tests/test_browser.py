@@ -3,8 +3,11 @@
 Starts ``jupyter lab`` from this environment on a free loopback port with a token, opens each
 chapter notebook, runs all cells, waits for the kernel to finish, and checks that no cell shows
 an error and that the explorers render as widgets; in every chapter it moves an explorer's slider
-and checks that the figure changes. Screenshots go to ``_build/browser-screenshots/``. The server is
-always stopped. Skipped when Playwright or Chromium is missing (``.ci/run`` installs both).
+and checks that the figure changes. Then it saves the executed notebook (in the served copy, never
+the repository's), builds the chapter's reveal.js deck from it (``marl_course.book.write_deck``: no
+second execution) and checks in the same browser that every slide fits the slide's height and that
+no code line is cut. Screenshots go to ``_build/browser-screenshots/``. The server is always stopped.
+Skipped when Playwright or Chromium is missing (``.ci/run`` installs both).
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from marl_course import book
 from marl_course.book import ROOT, load_manifest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -36,6 +41,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 COURSE = load_manifest()
 
 
+@dataclass(frozen=True)
+class Lab:
+    """A running JupyterLab server: its base URL, its token and the folder it serves."""
+
+    base: str
+    token: str
+    served: Path
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,7 +58,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A running JupyterLab server: yields its base URL and token; always stopped afterwards."""
+    """A running JupyterLab server on a copy of the notebooks: yields a :class:`Lab`; always stopped afterwards."""
     home = tmp_path_factory.mktemp("jupyter")
     settings = home / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
@@ -78,7 +92,7 @@ def lab(tmp_path_factory):
                 time.sleep(0.5)
         else:
             raise RuntimeError("jupyter lab did not start within 60 s")
-        yield base, token
+        yield Lab(base, token, served)
     finally:
         server.terminate()
         try:
@@ -112,7 +126,7 @@ ALL_CELLS_RAN_OR_FAILED = """() => {
 
 
 def _open_and_run_all(browser, lab, notebook: str, timeout_s: float):
-    base, token = lab
+    base, token = lab.base, lab.token
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     # ?reset: a clean workspace, so only this notebook is open (no tabs restored from earlier tests)
     page.goto(f"{base}/lab/tree/notebooks/{notebook}?reset&token={token}", timeout=60_000)
@@ -156,8 +170,76 @@ def _widgets_render(page) -> bool:
         and not as_text
 
 
+# every slide of a reveal.js deck, shown in turn: its laid-out height (slide pixels, before reveal.js
+# scales the slide to the window) and how many <pre> blocks are wider than their box (a cut code line)
+MEASURE_SLIDES = """async () => {
+    await MathJax.startup.promise;
+    const out = [];
+    const columns = Reveal.getHorizontalSlides();
+    for (let h = 0; h < columns.length; h++) {
+        const stack = columns[h].querySelectorAll(':scope > section');
+        for (let v = 0; v < Math.max(stack.length, 1); v++) {
+            Reveal.slide(h, v);
+            await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+            const slide = Reveal.getCurrentSlide();
+            out.push({slide: `${h + 1}.${v + 1}`, height: slide.offsetHeight,
+                      cut: [...slide.querySelectorAll('pre')].filter(p => p.scrollWidth > p.clientWidth + 1).length,
+                      text: slide.textContent.trim().slice(0, 60)});
+        }
+    }
+    return {height: Reveal.getConfig().height, slides: out};
+}"""
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory):
+    """A folder for the decks built from the notebooks the browser ran (vendor files copied once)."""
+    return tmp_path_factory.mktemp("decks")
+
+
+def _save_and_check_slides(page, browser, lab, chapter, decks) -> None:
+    """Save the executed notebook in the served copy, build its deck from it and check that every
+    slide fits: no slide taller than the slide height, no code line cut, nothing fetched from the network."""
+    import nbformat
+
+    saved = lab.served / "notebooks" / chapter.notebook
+    before = saved.stat().st_mtime_ns
+    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    for _ in range(120):
+        if saved.stat().st_mtime_ns != before:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"{chapter.notebook}: JupyterLab did not save the executed notebook within 60 s")
+    nb = nbformat.read(saved, as_version=4)
+    assert any(cell.get("outputs") for cell in nb.cells), "the saved notebook has no outputs"
+    deck = book.write_deck(nb, chapter, decks)
+    slides = browser.new_page(viewport={"width": book.SLIDE_WIDTH, "height": book.SLIDE_HEIGHT})
+    remote = []
+    slides.on("request", lambda r: remote.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    try:
+        slides.goto(deck.as_uri())
+        slides.wait_for_function("() => window.Reveal && Reveal.isReady() && window.MathJax && MathJax.startup",
+                                 timeout=60_000)
+        measured = slides.evaluate(MEASURE_SLIDES)
+        tallest = max(measured["slides"], key=lambda s: s["height"])
+        h, v = (int(i) - 1 for i in tallest["slide"].split("."))
+        slides.evaluate(f"Reveal.slide({h}, {v})")
+        slides.wait_for_timeout(500)
+        slides.screenshot(path=str(SCREENSHOTS / f"ch{chapter.number:02d}_tallest_slide.png"))
+    finally:
+        slides.close()
+    too_tall = [s for s in measured["slides"] if s["height"] > measured["height"]]
+    cut = [s for s in measured["slides"] if s["cut"]]
+    assert len(measured["slides"]) > 5
+    assert not too_tall, f"{deck.name}: slides taller than {measured['height']} px: {too_tall}"
+    assert not cut, f"{deck.name}: slides with a code line cut: {cut}"
+    assert not remote, f"{deck.name} fetched from the network: {remote[:5]}"
+
+
 @pytest.mark.runs_notebook(COURSE.chapters[0].notebook)
-def test_chapter_1_runs_and_its_explorer_responds(browser, lab):
+def test_chapter_1_runs_and_its_explorer_responds(browser, lab, decks):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = _open_and_run_all(browser, lab, COURSE.chapters[0].notebook, timeout_s=120)
     try:
@@ -181,6 +263,7 @@ def test_chapter_1_runs_and_its_explorer_responds(browser, lab):
         explorer.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "ch01_explorer_after.png"))
         assert figure.get_attribute("src") != before
+        _save_and_check_slides(page, browser, lab, COURSE.chapters[0], decks)
     finally:
         page.close()
 
@@ -210,7 +293,7 @@ def _explorer_redraws(page, chapter: int) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", [pytest.param(c, marks=pytest.mark.runs_notebook(c.notebook), id=f"ch{c.number:02d}")
                                      for c in COURSE.chapters[1:]])
-def test_every_chapter_runs_in_jupyterlab(browser, lab, chapter):
+def test_every_chapter_runs_in_jupyterlab(browser, lab, chapter, decks):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = _open_and_run_all(browser, lab, chapter.notebook, timeout_s=420)  # a hang guard, not the 90 s budget
     try:
@@ -219,5 +302,6 @@ def test_every_chapter_runs_in_jupyterlab(browser, lab, chapter):
         assert _widgets_render(page), "the explorer did not render as widgets"
         _explorer_redraws(page, chapter.number)  # times out unless the figure changes
         assert _errors(page) == []
+        _save_and_check_slides(page, browser, lab, chapter, decks)
     finally:
         page.close()
