@@ -108,7 +108,7 @@ def test_every_frame_is_embedded_in_the_html(world):
     animation = animate_episodes(before, after, draw, titles=("before", "after"), dpi=32)
     html = to_html(animation)
     assert _embedded(html) == 3  # the longer recording sets the length; the shorter one holds its last frame
-    assert not plt.get_fignums()  # the figure is closed: only the player is shown
+    assert not plt.get_fignums()  # the figure is outside pyplot: a notebook shows only the player
 
 
 def test_frames_show_titles_steps_returns_and_a_legend():

@@ -44,6 +44,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
 
 from marl_course._validation import as_finite_array, as_probability_rows, check_int, check_real
 from marl_course.envs.battle_grid import BattleGrid
@@ -422,7 +423,9 @@ def animate_episodes(frames_left, frames_right, draw_frame, titles=("untrained (
     figsize = tuple(check_real(v, f"figsize[{i}]", low=0.5, high=30) for i, v in enumerate(figsize))
     dpi = check_int(dpi, "dpi", low=20, high=300)
     n_frames = max(len(f) for f in frames)
-    fig, axes = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
+    # a Figure outside pyplot: the notebook shows only the player, and its canvas draws only when a frame is saved
+    fig = Figure(figsize=figsize, dpi=dpi)
+    axes = fig.subplots(1, 2)
 
     # a text above each panel instead of a title (an axes title re-lays out the axes at every draw: slow)
     headers = [ax.text(0.5, 1.01, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=10) for ax in axes]
@@ -458,8 +461,7 @@ def animate_episodes(frames_left, frames_right, draw_frame, titles=("untrained (
 def to_html(animation, embed_limit_mb: float = 4.0):
     """The animation as inline JavaScript (its frames embedded as PNG), ready to display in a notebook.
 
-    The figure is closed, so the notebook shows the player only. Raises ``ValueError`` when the
-    frames do not fit in ``embed_limit_mb`` megabytes (matplotlib would drop the rest).
+    Raises ``ValueError`` when the frames do not fit in ``embed_limit_mb`` megabytes (matplotlib would drop the rest).
 
     Returns
     -------
@@ -480,11 +482,8 @@ def to_html(animation, embed_limit_mb: float = 4.0):
                         f"got {type(animation).__name__}")
     embed_limit_mb = check_real(embed_limit_mb, "embed_limit_mb", low=0.01, high=50)
     n_frames = len(list(animation.new_saved_frame_seq()))
-    try:
-        with plt.rc_context({"animation.embed_limit": embed_limit_mb}):
-            html = animation.to_jshtml(default_mode="loop")
-    finally:
-        plt.close(animation._fig)
+    with plt.rc_context({"animation.embed_limit": embed_limit_mb}):
+        html = animation.to_jshtml(default_mode="loop")
     embedded = len(re.findall(r"frames\[\d+\] = ", html))
     if embedded != n_frames:
         raise ValueError(f"embed_limit_mb = {embed_limit_mb} holds {embedded} of the {n_frames} frames: "
