@@ -256,10 +256,25 @@ OFFLINE_ASSETS = {
     "reveal.js": "reveal.js@4.0.2",
     "requirejs": "requirejs@2.3.7",
     "html-manager": "@jupyter-widgets/html-manager@1.0.11",
+    "font-awesome": "font-awesome@4.7.0",
 }
 """The npm packages the pages need (folder name -> package spec): reveal.js for the slides,
 require.js and the widget renderer (html-manager 1.0 renders ipywidgets 8's state) for the
-book's explorers. MathJax comes from PyPI instead (:func:`mathjax_dir`)."""
+book's explorers, and Font Awesome 4 for the buttons of matplotlib's HTML animations (which link
+it from a CDN; :func:`localise_html` points them here). MathJax comes from PyPI instead
+(:func:`mathjax_dir`)."""
+
+FONT_AWESOME_CDN = re.compile(r"https?://[^\"' ]+/font-awesome/[0-9.]+/css/font-awesome(?:\.min)?\.css")
+
+
+def localise_html(html: str, vendor: str) -> str:
+    """An HTML output with its Font Awesome stylesheet loaded from ``vendor`` (relative to the
+    page) instead of a CDN.
+
+    >>> localise_html('<link href="https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/font-awesome.min.css">', "v/")
+    '<link href="v/font-awesome/css/font-awesome.min.css">'
+    """
+    return FONT_AWESOME_CDN.sub(f"{vendor}font-awesome/css/font-awesome.min.css", html)
 
 
 def fetch_offline_assets(vendor_dir=VENDOR) -> Path:
@@ -450,6 +465,7 @@ def write_sphinx_project(course: Course, chapters, source_dir, cache_dir=CACHE, 
     (static / "vendor").mkdir(parents=True, exist_ok=True)
     vendor = fetch_offline_assets(vendor_dir)
     _write_if_changed(static / "vendor" / "require.js", (vendor / "requirejs" / "require.js").read_bytes())
+    _copy_font_awesome(vendor, static / "vendor")
     (static / "vendor" / HTML_MANAGER_DIST).mkdir(parents=True, exist_ok=True)
     for src in (vendor / "html-manager" / "dist").iterdir():
         if src.name == "embed-amd.js" or src.suffix in {".woff", ".woff2", ".ttf", ".eot", ".svg"}:
@@ -468,6 +484,14 @@ def write_sphinx_project(course: Course, chapters, source_dir, cache_dir=CACHE, 
     for chapter in chapters:
         _write_if_changed(source_dir / chapter.notebook, (course.notebooks / chapter.notebook).read_bytes())
     return source_dir
+
+
+def _copy_font_awesome(vendor: Path, target: Path) -> None:
+    for part in ("css", "fonts"):
+        (target / "font-awesome" / part).mkdir(parents=True, exist_ok=True)
+        for src in (vendor / "font-awesome" / part).iterdir():
+            if not src.name.endswith((".map", ".otf")):
+                _write_if_changed(target / "font-awesome" / part / src.name, src.read_bytes())
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -516,18 +540,22 @@ def build_book(out_dir=BUILD / "book", chapters=None, manifest=ROOT / "book.toml
                      if (record := _cache_record(cache, course.notebooks / c.notebook)) is not None
                      and record.pk not in before)
     seconds = measured_run_seconds(course, selected, cache_dir)
-    if record_run_times and write_run_seconds(manifest, seconds):
+    if record_run_times:
+        write_run_seconds(manifest, seconds)
         for name in sync_run_times(load_manifest(manifest)):
             print(f"run time updated in {name}")
     return BookBuild(out_dir / "index.html", executed, seconds)
 
 
 def _note_static_explorers(app, doctree, docname) -> None:
-    """Put :data:`STATIC_EXPLORER_NOTE` above every widget output of a page (a doctree-resolved hook)."""
+    """Put :data:`STATIC_EXPLORER_NOTE` above every widget output of a page, and point HTML
+    outputs' Font Awesome at the book's copy (:func:`localise_html`); a doctree-resolved hook."""
     from docutils import nodes
 
     for raw in list(doctree.findall(nodes.raw)):
-        if f'type="{WIDGET_VIEW}"' in raw.astext():
+        if FONT_AWESOME_CDN.search(raw.astext()):
+            raw.parent.replace(raw, nodes.raw("", localise_html(raw.astext(), "_static/vendor/"), format=raw["format"]))
+        elif f'type="{WIDGET_VIEW}"' in raw.astext():
             note = nodes.admonition("", nodes.title(text="Static page"), nodes.paragraph(text=STATIC_EXPLORER_NOTE),
                                     classes=["note", "static-explorer"])
             raw.parent.insert(raw.parent.index(raw), note)
@@ -622,9 +650,9 @@ def _markdown_height(text: str) -> float:
     in_math = False
     for row in text.split("\n"):
         stripped = row.strip()
-        if stripped.startswith("$$") or in_math:
-            in_math = (stripped.count("$$") % 2 == 1) != in_math
-            height += 20 if in_math or stripped != "$$" else 40
+        if stripped.startswith("$$") or in_math:  # display math: a one-line equation, or a line of a longer one
+            height += 56 if stripped.startswith("$$") and stripped.count("$$") >= 2 else 16 if stripped == "$$" else 30
+            in_math = in_math != (stripped.count("$$") % 2 == 1)
         elif re.match(r"#{1,3} ", stripped):
             height += {1: 64, 2: 56, 3: 48}[len(stripped.split(" ")[0])] * max(1, math.ceil(len(stripped) / 60))
         elif stripped.startswith("|"):
@@ -654,6 +682,7 @@ def _output_blocks(cell, output) -> list[_Block]:
         return nbformat.v4.new_code_cell(source=cell.source, outputs=[out],
                                          metadata={"tags": ["slides-hide-input"]})
 
+    output = copy.deepcopy(output)
     data = output.get("data", {})
     if WIDGET_VIEW in data:
         note = ("> **Interactive explorer.** Run this chapter in JupyterLab (`make lab`) to move its controls; "
@@ -665,7 +694,7 @@ def _output_blocks(cell, output) -> list[_Block]:
     if "text/markdown" in data:
         return [_Block(holder(output), _markdown_height(data["text/markdown"]))]
     if "text/html" in data:
-        html = data["text/html"]
+        html = data["text/html"] = localise_html(data["text/html"], "vendor/")
         rows = html.count("<tr")
         words = re.sub(r"<[^>]+>", "", html)
         return [_Block(holder(output), 34 * rows + _text_height(words, TEXT_LINE, TEXT_CHARS) * (rows == 0) + 12)]
@@ -805,7 +834,7 @@ def slide_notebook(nb):
 
 
 def _deck_vendor(out_dir: Path, vendor_dir) -> None:
-    """Copy reveal.js, require.js and MathJax into ``out_dir/vendor`` (once)."""
+    """Copy reveal.js, require.js, MathJax and Font Awesome into ``out_dir/vendor``."""
     vendor = fetch_offline_assets(vendor_dir)
     target = out_dir / "vendor"
     for src, name in ((vendor / "reveal.js", "reveal.js"), (mathjax_dir(), "mathjax")):
@@ -813,6 +842,7 @@ def _deck_vendor(out_dir: Path, vendor_dir) -> None:
             shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("*.map", "*.ts", "test", "examples"))
     target.mkdir(parents=True, exist_ok=True)
     _write_if_changed(target / "require.js", (vendor / "requirejs" / "require.js").read_bytes())
+    _copy_font_awesome(vendor, target)
 
 
 def write_deck(nb, chapter: Chapter, out_dir, vendor_dir=VENDOR) -> Path:
