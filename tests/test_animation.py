@@ -108,6 +108,7 @@ def test_every_frame_is_embedded_in_the_html(world):
     animation = animate_episodes(before, after, draw, titles=("before", "after"), dpi=32)
     html = to_html(animation)
     assert _embedded(html) == 3  # the longer recording sets the length; the shorter one holds its last frame
+    assert "http" not in html.data and 'class="fa' not in html.data  # plays offline: no CDN, no icon font
     assert not plt.get_fignums()  # the figure is outside pyplot: a notebook shows only the player
 
 

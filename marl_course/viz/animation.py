@@ -58,6 +58,12 @@ from marl_course.viz._checks import check_ax, check_frame, check_names, check_se
 FRAME_KEYS = ("step", "return", "note")
 """Keys every recorded frame holds, besides what its ``draw_*`` function needs."""
 
+_ICONS = {"fa fa-play fa-flip-horizontal": "\u25c0", "fa fa-play": "\u25b6", "fa fa-pause": "||",
+          "fa fa-step-backward": "\u25c1", "fa fa-step-forward": "\u25b7", "fa fa-fast-backward": "\u21e4",
+          "fa fa-fast-forward": "\u21e5", "fa fa-minus": "\u2212", "fa fa-plus": "+"}
+"""The player's Font Awesome button icons (loaded from a CDN) as characters common fonts have, so it works offline."""
+_ICON_CSS = re.compile(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">')
+
 
 # ---- recording -----------------------------------------------------------------------------
 
@@ -461,6 +467,9 @@ def animate_episodes(frames_left, frames_right, draw_frame, titles=("untrained (
 def to_html(animation, embed_limit_mb: float = 4.0):
     """The animation as inline JavaScript (its frames embedded as PNG), ready to display in a notebook.
 
+    The page needs nothing from the network: the player's buttons show plain characters instead of
+    the icon font matplotlib's player loads from a CDN.
+
     Raises ``ValueError`` when the frames do not fit in ``embed_limit_mb`` megabytes (matplotlib would drop the rest).
 
     Returns
@@ -483,7 +492,9 @@ def to_html(animation, embed_limit_mb: float = 4.0):
     embed_limit_mb = check_real(embed_limit_mb, "embed_limit_mb", low=0.01, high=50)
     n_frames = len(list(animation.new_saved_frame_seq()))
     with plt.rc_context({"animation.embed_limit": embed_limit_mb}):
-        html = animation.to_jshtml(default_mode="loop")
+        html = _ICON_CSS.sub("", animation.to_jshtml(default_mode="loop"))
+    for icon, character in _ICONS.items():
+        html = html.replace(f'<i class="{icon}"></i>', character)
     embedded = len(re.findall(r"frames\[\d+\] = ", html))
     if embedded != n_frames:
         raise ValueError(f"embed_limit_mb = {embed_limit_mb} holds {embedded} of the {n_frames} frames: "
