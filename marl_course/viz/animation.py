@@ -383,7 +383,7 @@ def animate_episodes(frames_left, frames_right, draw_frame, titles=("untrained (
 
     Each panel is drawn by ``draw_frame(frame, ax)`` (the previous frame's artists removed first) and titled with its
     title, the step, the return so far and the frame's note. When one episode is shorter, its
-    last frame stays, marked "episode over". One legend, from the first frames, sits under
+    last frame stays (its note kept), marked "episode over". One legend, from the first frames, sits under
     both panels. Render it with :func:`to_html`.
 
     Parameters
@@ -445,7 +445,7 @@ def animate_episodes(frames_left, frames_right, draw_frame, titles=("untrained (
             before = set(ax.get_children())
             draw_frame(frame, ax)
             drawn[k] = [artist for artist in ax.get_children() if artist not in before]
-            status = "episode over" if i >= len(episode) else frame["note"]
+            status = ", ".join(filter(None, (frame["note"], "episode over" if i >= len(episode) else "")))
             headers[k].set_text(f"{title}\nstep {frame['step']}, {return_label} {frame['return']:+.2f}\n{status}")
         return headers
 
@@ -624,7 +624,7 @@ def draw_coordination_grid(frame: dict, ax):
     _check_draw(frame, ax, ("predator_pos", "prey_pos", "size"))
     size = check_int(frame["size"], "frame['size']", low=2)
     prey = np.asarray(frame["prey_pos"])
-    ax.scatter(prey[1], prey[0], marker="*", s=(1.1 * _cell_points(ax, size)) ** 2, color="tab:orange",
+    ax.scatter(prey[1], prey[0], marker="*", s=(0.9 * _cell_points(ax, size)) ** 2, color="tab:orange",
                edgecolors="k", linewidths=0.6, zorder=2, label="prey")
     _numbered(ax, frame["predator_pos"], "tab:blue", size, "predator")
     _grid_axes(ax, size)
@@ -708,7 +708,7 @@ def draw_predator_prey(frame: dict, ax):
     _check_draw(frame, ax, ("predator_pos", "prey_pos", "size"))
     size = check_int(frame["size"], "frame['size']", low=2)
     prey = np.asarray(frame["prey_pos"])
-    ax.scatter(prey[1], prey[0], marker="*", s=(1.1 * _cell_points(ax, size)) ** 2, color="tab:orange",
+    ax.scatter(prey[1], prey[0], marker="*", s=(0.9 * _cell_points(ax, size)) ** 2, color="tab:orange",
                edgecolors="k", linewidths=0.6, zorder=2, label="prey")
     _numbered(ax, frame["predator_pos"], "tab:blue", size, "predator")
     _grid_axes(ax, size)
