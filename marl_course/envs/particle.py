@@ -635,6 +635,57 @@ def navigation_metrics(env: CooperativeNavigation, policy, seed: int = 0) -> dic
     return {"distance": distance / steps, "collisions": collisions, "return": total}
 
 
+def communication_metrics(env: SpeakerListener, policy, seed: int = 0) -> dict[str, np.ndarray]:
+    """Does the speaker say where to go, and does the listener go there? Per world, over one episode.
+
+    Plays one episode of T steps in every world and measures
+
+        return     = sum_t r(t)                          (the shared reward; r = -||p_1 - q_g||^2)
+        distance   = ||p_1(T) - q_g||                    (the listener's final distance to the goal)
+        reached    = 1[q_g is the landmark nearest to p_1(T)]   (chance: 1/3 for a listener that ignores words)
+        words      = the speaker's word m(t) at every step, shape (B, T)
+
+    and ``goals`` (B,), so that the information the words carry about the goal,
+    ``I(G; M)`` (:func:`~marl_course.stats.mutual_information`, at most log2 3 = 1.58 bits), can
+    be computed over many worlds: 0 bits means the speaker says nothing about the goal.
+
+    Parameters
+    ----------
+    env : SpeakerListener
+    policy : callable
+        ``policy(obs (B, 2, d), rng) -> actions (B, 2)`` (the speaker's word, the listener's move).
+    seed : int
+        Seeds the worlds' placement and the policy's ``rng``.
+
+    Returns
+    -------
+    dict
+        ``"return"``, ``"distance"``, ``"reached"`` (B,), ``"goals"`` (B,) and ``"words"`` (B, T).
+
+    Examples
+    --------
+    >>> def honest(obs, rng):   # says the goal's index (its colour's brightest channel), does not move
+    ...     return np.stack([obs[:, 0, :3].argmax(axis=1), np.zeros(len(obs), dtype=int)], axis=1)
+    >>> m = communication_metrics(SpeakerListener(n_worlds=300), honest, seed=0)
+    >>> sorted(m), m["words"].shape
+    (['distance', 'goals', 'reached', 'return', 'words'], (300, 25))
+    >>> bool(np.all(m["words"] == m["goals"][:, None]))   # every word names the goal
+    True
+    """
+    if not isinstance(env, SpeakerListener):
+        raise TypeError(f"env must be a SpeakerListener, got {type(env).__name__}")
+    _check_episode_args(env, policy, seed)
+    total, words = 0.0, []
+    for out in play_episode(env, policy, seed):
+        total = total + out.rewards[:, 0]
+        words.append(env.message.argmax(axis=1))
+    goal = env.landmark_pos[np.arange(env.n_worlds), env.goal]  # (B, 2)
+    to_landmarks = np.linalg.norm(env.landmark_pos - env.agent_pos[:, 1:2], axis=-1)  # (B, L)
+    return {"return": total, "distance": np.linalg.norm(env.agent_pos[:, 1] - goal, axis=-1),
+            "reached": (to_landmarks.argmin(axis=1) == env.goal).astype(float), "goals": env.goal.copy(),
+            "words": np.stack(words, axis=1)}
+
+
 def record_episode(env: ParticleWorld, policy, seed: int = 0) -> dict[str, np.ndarray]:
     """Play one episode in world 0 of ``env`` and record where everything was.
 
