@@ -86,7 +86,7 @@ def test_the_return_adds_up_the_rewards_of_world_zero():
 
 
 def test_coordination_grid_frames_show_a_capture():
-    env = CoordinationGrid(n_envs=1, size=2, n_agents=1, prey_move_prob=0.0)  # on a 2 x 2 grid the prey is always in reach
+    env = CoordinationGrid(n_envs=1, size=2, n_agents=1, prey_move_prob=0.0)  # on 2 x 2 cells the prey is in reach
     frames = record_frames(env, lambda obs, rng: np.full((1, 1), CATCH), seed=0)
     assert len(frames) == 2 and frames[-1]["note"] == "prey caught" and frames[-1]["return"] == env.capture_reward
 
@@ -146,7 +146,8 @@ def _learner_and_env(name):
         return vd.Learner(env, vd.Config(mixer="qmix", hidden_dim=8, embed_dim=4)), env
     if name == "MF-Q":
         env = BattleGrid(size=8, n_agents=4, max_steps=6)
-        return mean_field.MeanFieldAgent(env.obs_dim, env.n_actions, mean_field.MeanFieldConfig("mfq", hidden=(8,))), env
+        config = mean_field.MeanFieldConfig("mfq", hidden=(8,))
+        return mean_field.MeanFieldAgent(env.obs_dim, env.n_actions, config), env
     if name == "DGN":
         env = Jungle(n_envs=1, n_agents=4, k=2, episode_length=6)
         return dgn.DGN(env.obs_dim, env.n_actions, dgn.DGNConfig(hidden=8)), env

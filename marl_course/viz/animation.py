@@ -299,7 +299,8 @@ class _RecurrentGreedy:
 
 
 class _GACommSampler:
-    """GA-Comm's actions (chapter 10): hard attention by argmax (eval mode), actions sampled from ``pi`` with ``rng``."""
+    """GA-Comm's actions (chapter 10): hard attention by argmax (eval mode), actions sampled from ``pi``
+    with ``rng``."""
 
     def __init__(self, net):
         self.net = net
