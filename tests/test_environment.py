@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import tomllib
 import venv
@@ -51,7 +52,12 @@ def test_postbuild_installs_the_course_and_its_data_without_dependencies(tmp_pat
     bin_dir = env_dir / "bin"
     environ = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", PIP_DISABLE_PIP_VERSION_CHECK="1")
     environ.pop("VIRTUAL_ENV", None)
-    subprocess.run(["bash", str(script)], cwd=ROOT, env=environ, check=True, capture_output=True, timeout=300)
+    # a copy of what the install reads, so the build leaves nothing in the repository
+    source = tmp_path / "repository"
+    shutil.copytree(ROOT / "marl_course", source / "marl_course", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE", "postBuild"):
+        shutil.copy2(ROOT / name, source / name)
+    subprocess.run(["bash", "postBuild"], cwd=source, env=environ, check=True, capture_output=True, timeout=300)
     listing = subprocess.run([str(bin_dir / "python"), "-m", "pip", "list", "--format=freeze"], env=environ,
                              check=True, capture_output=True, text=True).stdout
     installed = {_name(line.split("==")[0]) for line in listing.splitlines()}
