@@ -265,6 +265,13 @@ BAD_INPUTS = [
     (ch04.draw_explorer, dict(n_steps=1), "n_steps"),
     (ch04.draw_explorer, dict(seed=-3), "seed"),
     # --- ch05.py
+    (ch05.plot_communication_study, dict(results={"episodes": [1]}), "learners"),
+    (ch05.plot_communication_study, dict(results={"episodes": [1, 2], "learners": {"A": {"curves": [[1.0]], "final": []}}}), "curves"),
+    (ch05.plot_communication_study, dict(results={"episodes": [1], "learners": {"A": {"curves": [[1.0]], "final": [{"return": 1.0}]}}}), "information"),
+    (ch05.plot_communication_study, dict(results={"episodes": [1], "learners": {
+        "A": {"curves": [[1.0]], "final": [{"return": 1.0, "information": 0.0}]},
+        "B": {"curves": [[1.0]], "final": [{"return": 1.0, "information": 0.0}] * 2}}}), "same seeds"),
+    (ch05.metrics_table, dict(finals={"A": [{"return": 1.0}]}, columns=(("return", 2),)), "columns"),
     (ch05.plot_learning_curves, dict(curves={}), "curves"),
     (ch05.plot_learning_curves, dict(curves={"A": ([1, 2],)}), "curves"),
     (ch05.plot_learning_curves, dict(curves={"A": ([1, 2], [[1.0, 2.0, 3.0]])}), "curves"),

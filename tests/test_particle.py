@@ -6,7 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marl_course.envs.particle import (
-    ACTION_DIRECTIONS,
     ACTION_FORCE,
     DAMPING,
     DT,
@@ -237,30 +236,13 @@ def test_navigation_metrics_match_a_hand_rolled_episode_and_the_reward():
         navigation_metrics(PhysicalDeception(), random_actions)
 
 
-def _honest_speaker(listener):
-    """A scripted pair: the speaker names the goal (its colour's brightest channel); ``listener(obs)`` moves."""
-    def policy(obs, rng):
-        return np.stack([obs[:, 0, :3].argmax(axis=1), listener(obs)], axis=1)
-    return policy
-
-
-def _towards_heard_landmark(obs):
-    """The listener steers towards the landmark named by the last word (none heard yet: stays)."""
-    offsets = obs[:, 1, 2:8].reshape(-1, 3, 2)
-    heard = obs[:, 1, 8:11]
-    target = offsets[np.arange(len(obs)), heard.argmax(axis=1)] * heard.any(axis=1)[:, None]
-    command = 2.0 * target - 0.6 * obs[:, 1, :2]        # a PD steer: towards the landmark, against the speed
-    best = np.argmax(command @ ACTION_DIRECTIONS[1:].T, axis=1) + 1
-    return np.where(np.linalg.norm(command, axis=1) < 0.1, 0, best)
-
-
 def test_communication_metrics_score_a_code_and_its_absence():
     """An honest speaker with a listener that obeys carries log2(3) bits and reaches the goal; a silent one carries none."""
-    from marl_course.envs.particle import communication_metrics
+    from marl_course.envs.particle import communication_metrics, scripted_communication_actions
     from marl_course.stats import mutual_information
 
     env = SpeakerListener(n_worlds=600)
-    honest = communication_metrics(env, _honest_speaker(_towards_heard_landmark), seed=3)
+    honest = communication_metrics(env, scripted_communication_actions, seed=3)
     goals = np.repeat(honest["goals"][:, None], honest["words"].shape[1], axis=1)
     assert np.all(honest["words"] == goals)
     p = np.bincount(honest["goals"], minlength=3) / len(honest["goals"])
@@ -268,14 +250,16 @@ def test_communication_metrics_score_a_code_and_its_absence():
     assert honest["reached"].mean() > 0.9
 
     def silent(obs, rng):   # always word 0; the listener follows it to landmark 0
-        return np.stack([np.zeros(len(obs), dtype=int), _towards_heard_landmark(obs)], axis=1)
+        obs = obs.copy()
+        obs[:, 0, :3] = LANDMARK_COLOURS[0]
+        return scripted_communication_actions(obs)
 
     mute = communication_metrics(env, silent, seed=3)
     assert mutual_information(goals.ravel(), mute["words"].ravel()) == 0.0
     assert abs(mute["reached"].mean() - 1 / 3) < 0.08   # chance: the goal is landmark 0 in a third of the worlds
     assert honest["return"].mean() > mute["return"].mean() + 5
     # the return is the sum of the shared reward over the episode
-    np.testing.assert_allclose(honest["return"], episode_returns(env, _honest_speaker(_towards_heard_landmark), seed=3)[:, 0])
+    np.testing.assert_allclose(honest["return"], episode_returns(env, scripted_communication_actions, seed=3)[:, 0])
 
 
 def test_communication_metrics_refuse_another_task():
@@ -285,3 +269,12 @@ def test_communication_metrics_refuse_another_task():
         communication_metrics(CooperativeNavigation(n_worlds=2), noop_actions)
     with pytest.raises(TypeError, match="policy"):
         communication_metrics(SpeakerListener(n_worlds=2), "north")
+
+
+def test_scripted_communication_refuses_other_observations():
+    from marl_course.envs.particle import scripted_communication_actions
+
+    with pytest.raises(ValueError, match="obs"):
+        scripted_communication_actions(np.zeros((2, 3, 18)))
+    with pytest.raises(ValueError, match="gain"):
+        scripted_communication_actions(np.zeros((2, 2, 11)), gain=-1.0)

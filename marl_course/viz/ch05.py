@@ -13,6 +13,7 @@ import numpy as np
 from marl_course._validation import as_finite_array, check_int, check_real
 from marl_course.viz._checks import check_ax, check_frame, check_mapping, check_sequence, check_text
 from marl_course.envs.particle import CooperativeNavigation, record_episode, scripted_navigation_actions
+from marl_course.stats import standard_error
 
 
 def plot_learning_curves(curves: dict, baselines: dict | None = None, ax=None,
@@ -162,10 +163,18 @@ def _check_metrics(metrics, name: str, columns) -> None:
         check_real(metrics[key], f"{name}[{key!r}]")
 
 
-def metrics_table(finals: dict, baselines: dict | None = None):
-    """A Markdown table of greedy ``return``, ``distance`` and ``collisions``: mean +- std over
-    seeds for each learner of ``finals`` (name -> list of metric dicts, one per seed), then one
-    row per baseline of ``baselines`` (name -> metric dict).
+NAVIGATION_COLUMNS = (("return", 2, "return"), ("distance", 3, "distance"), ("collisions", 2, "collisions per episode"))
+"""Cooperative navigation's table: key, decimals, header."""
+COMMUNICATION_COLUMNS = (("return", 2, "return"), ("reached", 2, "goal reached (share of worlds)"),
+                         ("information", 2, "I(goal; word), bits"))
+"""Cooperative communication's table: key, decimals, header."""
+
+
+def metrics_table(finals: dict, baselines: dict | None = None, columns=NAVIGATION_COLUMNS):
+    """A Markdown table of greedy metrics: mean +- std over seeds for each learner of ``finals``
+    (name -> list of metric dicts, one per seed), then one row per baseline of ``baselines``
+    (name -> metric dict). ``columns`` lists ``(key, decimals, header)``: cooperative navigation's
+    return, distance and collisions by default, :data:`COMMUNICATION_COLUMNS` for the speaker and listener.
 
     Examples
     --------
@@ -175,20 +184,97 @@ def metrics_table(finals: dict, baselines: dict | None = None):
     """
     from IPython.display import Markdown
 
-    columns = (("return", 2), ("distance", 3), ("collisions", 2))
+    check_sequence(columns, "columns")
+    if not columns or any(not isinstance(c, tuple) or len(c) != 3 for c in columns):
+        raise ValueError("columns must be a non-empty sequence of (key, decimals, header) triples")
+    pairs = [(key, digits) for key, digits, _ in columns]
     check_mapping(finals, "finals")
     for name, per_seed in finals.items():
         check_sequence(per_seed, f"finals[{name!r}]")
         for i, metrics in enumerate(per_seed):
-            _check_metrics(metrics, f"finals[{name!r}][{i}]", columns)
+            _check_metrics(metrics, f"finals[{name!r}][{i}]", pairs)
     check_mapping(baselines or {}, "baselines", allow_empty=True)
     for name, metrics in (baselines or {}).items():
-        _check_metrics(metrics, f"baselines[{name!r}]", columns)
+        _check_metrics(metrics, f"baselines[{name!r}]", pairs)
     rows = []
     for name, per_seed in finals.items():
         cells = [f"{np.mean([f[key] for f in per_seed]):.{d}f} ± {np.std([f[key] for f in per_seed]):.{d}f}"
-                 for key, d in columns]
+                 for key, d in pairs]
         rows.append(f"| {name} (greedy, {len(per_seed)} seeds) | " + " | ".join(cells) + " |")
-    rows += [f"| {name} | " + " | ".join(f"{m[key]:.{d}f}" for key, d in columns) + " |"
+    rows += [f"| {name} | " + " | ".join(f"{m[key]:.{d}f}" for key, d in pairs) + " |"
              for name, m in (baselines or {}).items()]
-    return Markdown("| policy | return | distance | collisions per episode |\n|---|---|---|---|\n" + "\n".join(rows))
+    header = "| policy | " + " | ".join(h for _, _, h in columns) + " |\n|" + "---|" * (len(columns) + 1) + "\n"
+    return Markdown(header + "\n".join(rows))
+
+
+def plot_communication_study(results: dict, baselines: dict | None = None):
+    """Cooperative communication, MADDPG against independent DDPG over paired seeds: the learning
+    curves (left) and, per seed, the bits the speaker's words carry about the goal against the
+    greedy return (right), the two learners of one seed joined by a grey line.
+
+    Parameters
+    ----------
+    results : dict
+        A results file of :mod:`marl_course.deep.maddpg_experiment` (``episodes`` and, per learner,
+        ``curves`` (n_seeds, n_blocks) and ``final``, a list of metric dicts with ``return`` and
+        ``information``), e.g. ``load_results(RESULTS_PATHS["speaker_listener"])``.
+    baselines : dict, optional
+        ``name -> mean return`` drawn as dashed lines on both panels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> results = {"episodes": [10, 20], "learners": {
+    ...     "MADDPG": {"curves": [[-30, -20], [-28, -18]], "final": [{"return": -15, "information": 1.2}] * 2},
+    ...     "independent DDPG": {"curves": [[-30, -25], [-29, -26]], "final": [{"return": -18, "information": 0.1}] * 2}}}
+    >>> fig = plot_communication_study(results, {"listener stays": -40.0})
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['episodes played (all worlds)', 'I(goal; word) of the greedy speaker (bits)']
+    >>> plt.close(fig)
+    """
+    check_frame(results, "results", ["episodes", "learners"])
+    learners = check_mapping(results["learners"], "results['learners']")
+    episodes = as_finite_array(results["episodes"], "results['episodes']", ndim=1)
+    finals = {}
+    for name, learner in learners.items():
+        check_frame(learner, f"results['learners'][{name!r}]", ["curves", "final"])
+        curves = as_finite_array(learner["curves"], f"results['learners'][{name!r}]['curves']", ndim=2)
+        if curves.shape[1] != len(episodes):
+            raise ValueError(f"results['learners'][{name!r}]['curves'] must have one column per episode count "
+                             f"({len(episodes)}), got shape {curves.shape}")
+        check_sequence(learner["final"], f"results['learners'][{name!r}]['final']")
+        for i, metrics in enumerate(learner["final"]):
+            _check_metrics(metrics, f"results['learners'][{name!r}]['final'][{i}]", [("return", 2), ("information", 2)])
+        finals[name] = (curves, np.array([[m["information"], m["return"]] for m in learner["final"]]))
+    if len({len(points) for _, points in finals.values()}) != 1:
+        raise ValueError("results must hold the same seeds for every learner")
+    check_mapping(baselines or {}, "baselines", allow_empty=True)
+    for name, value in (baselines or {}).items():
+        check_real(value, f"baselines[{name!r}]")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for name, (curves, points) in finals.items():
+        mean, se = curves.mean(axis=0), standard_error(curves)
+        line, = left.plot(episodes, mean, label=f"{name} ({len(curves)} seeds)")
+        left.fill_between(episodes, mean - se, mean + se, color=line.get_color(), alpha=0.25)
+        right.scatter(points[:, 0], points[:, 1], color=line.get_color(), label=name, zorder=3)
+    paired = np.stack([points for _, points in finals.values()], axis=1)  # (n_seeds, n_learners, 2)
+    for seed_points in paired:
+        right.plot(seed_points[:, 0], seed_points[:, 1], color="0.75", lw=0.8, zorder=1)
+    for (name, value), style in zip((baselines or {}).items(), ["--", ":", "-."] * 3):
+        for ax in (left, right):
+            ax.axhline(value, color="grey", linestyle=style, label=f"{name}: {value:.1f}")
+    left.set_xlabel("episodes played (all worlds)")
+    left.set_ylabel("return per episode (exploring policy)")
+    left.set_title("learning curves (mean +/- s.e. over seeds)")
+    right.axvline(np.log2(3), color="k", lw=0.6, label="log2 3 bits: every word names the goal")
+    right.set_xlim(-0.08, 1.7)
+    right.set_xlabel("I(goal; word) of the greedy speaker (bits)")
+    right.set_ylabel("greedy return per episode")
+    right.set_title("per seed (grey line: the same seed)")
+    for ax in (left, right):
+        ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
