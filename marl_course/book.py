@@ -13,8 +13,8 @@ into ``book.toml`` (``run_seconds``) and into the "**Run All:**" line of each no
 cell, where that line is present.
 
 Everything a page needs is served from the build, never from a CDN: MathJax 3 from the
-``sphinx-mathjax-offline`` package on PyPI; require.js, the Jupyter widget renderer and reveal.js
-from the npm registry, fetched once (``npm pack``) into ``_build/vendor/``.
+``sphinx-mathjax-offline`` package on PyPI; require.js, the Jupyter widget renderer, reveal.js and
+Font Awesome from the npm registry, fetched once (``npm pack``) into ``_build/vendor/``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import sys
 import tarfile
 import tempfile
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -394,7 +394,7 @@ var require = {baseUrl: document.currentScript.src.replace(/widgets-path\\.js.*$
 
 def _front_page(course: Course, chapters) -> str:
     """The book's front page (MyST): the chapter table and the hidden tables of contents."""
-    header = "* - #\n  - Chapter\n  - Source article\n  - Papers\n  - Run All\n"
+    header = "* - Ch.\n  - Chapter\n  - Source article\n  - Papers\n  - Run All\n"
     rows = "".join(f"* - {c.number}\n  - [{c.title}]({c.notebook})\n  - {c.source}\n  - {'; '.join(c.papers)}\n"
                    f"  - {_duration(c.run_seconds) if c.run_seconds else '—'}\n" for c in chapters)
     toc = "\n".join(c.docname for c in chapters)
@@ -536,10 +536,11 @@ def build_book(out_dir=BUILD / "book", chapters=None, manifest=ROOT / "book.toml
     app.build()
     if app.statuscode != 0:
         raise RuntimeError(f"the Sphinx build of the book failed (status {app.statuscode}); see the log above")
+    built = replace(course, notebooks=source_dir)  # the copies Sphinx read, if the notebooks moved on
     executed = tuple(c.number for c in selected
-                     if (record := _cache_record(cache, course.notebooks / c.notebook)) is not None
+                     if (record := _cache_record(cache, built.notebooks / c.notebook)) is not None
                      and record.pk not in before)
-    seconds = measured_run_seconds(course, selected, cache_dir)
+    seconds = measured_run_seconds(built, selected, cache_dir)
     if record_run_times:
         write_run_seconds(manifest, seconds)
         for name in sync_run_times(load_manifest(manifest)):
@@ -547,15 +548,37 @@ def build_book(out_dir=BUILD / "book", chapters=None, manifest=ROOT / "book.toml
     return BookBuild(out_dir / "index.html", executed, seconds)
 
 
+def is_progress_bar(model_id: str, state: dict) -> bool:
+    """Whether the widget ``model_id`` of a notebook's widget ``state`` is a progress bar (as
+    tqdm shows one: a box holding a progress model), not an explorer.
+
+    >>> state = {"b": {"model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_p"]}},
+    ...          "p": {"model_name": "FloatProgressModel", "state": {}}}
+    >>> is_progress_bar("b", state), is_progress_bar("p", state), is_progress_bar("x", state)
+    (True, True, False)
+    """
+    model = state.get(model_id)
+    if model is None:
+        return False
+    children = [ref.removeprefix("IPY_MODEL_") for ref in model.get("state", {}).get("children", [])]
+    return model.get("model_name", "").endswith("ProgressModel") or (
+        model.get("model_name") == "HBoxModel"
+        and any(state.get(c, {}).get("model_name", "").endswith("ProgressModel") for c in children))
+
+
 def _note_static_explorers(app, doctree, docname) -> None:
-    """Put :data:`STATIC_EXPLORER_NOTE` above every widget output of a page, and point HTML
-    outputs' Font Awesome at the book's copy (:func:`localise_html`); a doctree-resolved hook."""
+    """Put :data:`STATIC_EXPLORER_NOTE` above every widget output of a page but progress bars,
+    and point HTML outputs' Font Awesome at the book's copy (:func:`localise_html`); a
+    doctree-resolved hook."""
     from docutils import nodes
 
+    state_js = getattr(app.env, "nb_metadata", {}).get(docname, {}).get("js_files", {}).get("ipywidgets_state")
+    state = json.loads(state_js[1]["body"]).get("state", {}) if state_js else {}
     for raw in list(doctree.findall(nodes.raw)):
+        view = re.search(f'<script type="{re.escape(WIDGET_VIEW)}">(.*)</script>', raw.astext(), flags=re.DOTALL)
         if FONT_AWESOME_CDN.search(raw.astext()):
             raw.parent.replace(raw, nodes.raw("", localise_html(raw.astext(), "_static/vendor/"), format=raw["format"]))
-        elif f'type="{WIDGET_VIEW}"' in raw.astext():
+        elif view and not is_progress_bar(json.loads(view.group(1)).get("model_id", ""), state):
             note = nodes.admonition("", nodes.title(text="Static page"), nodes.paragraph(text=STATIC_EXPLORER_NOTE),
                                     classes=["note", "static-explorer"])
             raw.parent.insert(raw.parent.index(raw), note)
@@ -674,6 +697,10 @@ def _stream_text(output) -> str:
     return "\n".join(row.split("\r")[-1] for row in text.rstrip("\n").split("\n"))
 
 
+PROGRESS_TEXT = re.compile(r"\d+%\|")
+"""How a progress bar's widget output reads as text (tqdm's ``  0%|          | 0/60``)."""
+
+
 def _output_blocks(cell, output) -> list[_Block]:
     """One output as blocks: a figure, markdown, or text cut into pieces that fit a slide."""
     import nbformat
@@ -684,6 +711,8 @@ def _output_blocks(cell, output) -> list[_Block]:
 
     output = copy.deepcopy(output)
     data = output.get("data", {})
+    if WIDGET_VIEW in data and PROGRESS_TEXT.search(data.get("text/plain", "")):
+        return []  # a progress bar: its final state is not in the output
     if WIDGET_VIEW in data:
         note = ("> **Interactive explorer.** Run this chapter in JupyterLab (`make lab`) to move its controls; "
                 "a slide shows no live widgets.")

@@ -62,6 +62,14 @@ def test_bad_chapter_selections_name_the_parameter(chapters, error):
         book.select_chapters(COURSE, chapters)
 
 
+def test_builders_refuse_unknown_chapters_before_building(tmp_path):
+    with pytest.raises(ValueError, match="chapters"):
+        book.build_book(tmp_path / "book", chapters=[0], cache_dir=tmp_path / "cache", source_dir=tmp_path / "src")
+    with pytest.raises(ValueError, match="chapters"):
+        book.build_slides(tmp_path / "slides", chapters=[11], cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "src").exists() and not (tmp_path / "slides").exists()
+
+
 CDN = re.compile(r"cdn\.jsdelivr|cdnjs\.cloudflare|unpkg\.com|googleapis|<script[^>]+src=\"https?://"
                  r"|<link[^>]+rel=\"stylesheet\"[^>]+href=\"https?://")
 
