@@ -224,6 +224,14 @@ for _draw, _frame, _bad in (
     BAD_INPUTS += [(_draw, dict(frame=dict(_frame, **_bad), ax=_AX), f"frame\\['{_key}'\\]"),
                    (_draw, dict(frame={k: v for k, v in _frame.items() if k != _key}, ax=_AX), "frame"),
                    (_draw, dict(frame=_frame, ax=None), "ax")]
+BAD_INPUTS += [
+    (draw_coordination_grid, dict(frame={"predator_pos": [[0, 0]], "prey_pos": [4, 1], "size": 4}, ax=_AX),
+     r"frame\['prey_pos'\]"),
+    (draw_predator_prey, dict(frame={"predator_pos": [[0.5, 0]], "prey_pos": [1, 1], "size": 4}, ax=_AX),
+     r"frame\['predator_pos'\]"),
+    (draw_jungle, dict(frame={"agent_pos": [[0, 0]], "food_pos": [[1, 1, 1]], "eating": [True], "size": 4}, ax=_AX),
+     r"frame\['food_pos'\]"),
+]
 
 
 @pytest.mark.parametrize("function, kwargs, match", BAD_INPUTS,

@@ -382,10 +382,10 @@ def animate_episodes(frames_left, frames_right, draw_frame, titles=("untrained (
                      dpi: int = 64) -> FuncAnimation:
     """Animate two recorded episodes side by side, one frame per step.
 
-    Each panel is drawn by ``draw_frame(frame, ax)`` (the previous frame's artists removed first) and titled with its
-    title, the step, the return so far and the frame's note. When one episode is shorter, its
-    last frame stays (its note kept), marked "episode over". One legend, from the first frames, sits under
-    both panels. Render it with :func:`to_html`.
+    Each panel is drawn by ``draw_frame(frame, ax)`` (the previous frame's artists removed first)
+    and headed with its title, the step, the return so far and the frame's note. When one episode
+    is shorter, its last frame stays (its note kept), marked "episode over". One legend, from the
+    first frames, sits under both panels. Render it with :func:`to_html`.
 
     Parameters
     ----------
@@ -433,6 +433,7 @@ def animate_episodes(frames_left, frames_right, draw_frame, titles=("untrained (
     # a Figure outside pyplot: the notebook shows only the player, and its canvas draws only when a frame is saved
     fig = Figure(figsize=figsize, dpi=dpi)
     axes = fig.subplots(1, 2)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.15, top=0.83, wspace=0.08)  # before drawing: sizes follow it
 
     # a text above each panel instead of a title (an axes title re-lays out the axes at every draw: slow)
     headers = [ax.text(0.5, 1.01, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=10) for ax in axes]
@@ -460,7 +461,6 @@ def animate_episodes(frames_left, frames_right, draw_frame, titles=("untrained (
     for handle in legend.legend_handles:  # one marker size in the legend, whatever the size on the board
         if isinstance(handle, PathCollection):
             handle.set_sizes([80])
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.15, top=0.83, wspace=0.08)
     return FuncAnimation(fig, show, frames=n_frames, interval=interval_ms, blit=False, repeat=False,
                          cache_frame_data=False)
 
@@ -529,17 +529,27 @@ def _cell_points(ax, size: int) -> float:
     return 72 * min(width, height) / size
 
 
-def _numbered(ax, cells, colors, size: int, label: str = "_nolegend_", numbers: bool = True):
-    """Agents at ``cells`` (row, column) as discs of ``colors`` (one, or one per agent), numbered unless not
-    ``numbers``; agents sharing a cell are spread on a small circle so that every one stays visible."""
-    cells = np.asarray(cells, dtype=float).reshape(-1, 2)
+def _cells(value, name: str, size: int, shape=None) -> np.ndarray:
+    """Grid cells (row, column) in ``[0, size)``: shape ``(n, 2)``, or ``shape`` when given."""
+    cells = np.asarray(value)
+    wanted = (len(cells), 2) if shape is None else shape
+    if cells.shape != wanted or not np.issubdtype(cells.dtype, np.integer) or np.any((cells < 0) | (cells >= size)):
+        raise ValueError(f"{name} must hold whole-number cells (row, column) in [0, {size}) with shape "
+                         f"{'(n, 2)' if shape is None else shape}, got {cells.dtype} array of shape {cells.shape}")
+    return cells
+
+
+def _numbered(ax, cells, colors, size: int, label: str = "_nolegend_"):
+    """Numbered agents at ``cells`` (row, column), discs of ``colors`` (one, or one per agent); agents sharing a
+    cell are spread on a small circle so that every one stays visible."""
+    cells = cells.astype(float)
     n = len(cells)
     shared = (cells[:, None] == cells[None]).all(-1).sum(-1) > 1
     angle = 2 * np.pi * np.arange(n) / max(n, 1)
     shown = cells + 0.22 * shared[:, None] * np.stack([np.sin(angle), np.cos(angle)], axis=-1)
     ax.scatter(shown[:, 1], shown[:, 0], s=(0.6 * _cell_points(ax, size)) ** 2, c=colors, edgecolors="k",
                linewidths=0.6, zorder=3, label=label)
-    for i, (r, c) in enumerate(shown if numbers else ()):
+    for i, (r, c) in enumerate(shown):
         ax.text(c, r, str(i), color="white", ha="center", va="center", fontsize=9, fontweight="bold", zorder=4)
 
 
@@ -624,10 +634,11 @@ def draw_coordination_grid(frame: dict, ax):
     """
     _check_draw(frame, ax, ("predator_pos", "prey_pos", "size"))
     size = check_int(frame["size"], "frame['size']", low=2)
-    prey = np.asarray(frame["prey_pos"])
+    predators = _cells(frame["predator_pos"], "frame['predator_pos']", size)
+    prey = _cells(frame["prey_pos"], "frame['prey_pos']", size, shape=(2,))
     ax.scatter(prey[1], prey[0], marker="*", s=(0.9 * _cell_points(ax, size)) ** 2, color="tab:orange",
                edgecolors="k", linewidths=0.6, zorder=2, label="prey")
-    _numbered(ax, frame["predator_pos"], "tab:blue", size, "predator")
+    _numbered(ax, predators, "tab:blue", size, "predator")
     _grid_axes(ax, size)
     return ax
 
@@ -648,10 +659,11 @@ def draw_battle(frame: dict, ax):
     _check_draw(frame, ax, ("positions", "team", "hit_points", "hp", "size"))
     size = check_int(frame["size"], "frame['size']", low=1)
     hp = check_int(frame["hp"], "frame['hp']", low=1)
-    positions, team, hit_points = (np.asarray(frame[key]) for key in ("positions", "team", "hit_points"))
-    if positions.shape != (len(team), 2) or hit_points.shape != team.shape:
-        raise ValueError(f"frame['positions'] must have shape (n, 2) and frame['hit_points'] shape (n,) for the "
-                         f"{len(team)} soldiers of frame['team'], got {positions.shape} and {hit_points.shape}")
+    team, hit_points = np.asarray(frame["team"]), np.asarray(frame["hit_points"])
+    positions = _cells(frame["positions"], "frame['positions']", size, shape=(len(team), 2))
+    if hit_points.shape != team.shape:
+        raise ValueError(f"frame['hit_points'] must hold one value per soldier of frame['team'] ({len(team)}), "
+                         f"got shape {hit_points.shape}")
     for side, (name, color) in enumerate((("red (learners)", "tab:red"), ("blue (scripted)", "tab:blue"))):
         alive = (team == side) & (hit_points > 0)
         shade = np.zeros((int(alive.sum()), 4))
@@ -680,7 +692,7 @@ def draw_jungle(frame: dict, ax):
     """
     _check_draw(frame, ax, ("agent_pos", "food_pos", "eating", "size"))
     size = check_int(frame["size"], "frame['size']", low=1)
-    agents, food = (np.asarray(frame[key]).reshape(-1, 2) for key in ("agent_pos", "food_pos"))
+    agents, food = (_cells(frame[key], f"frame['{key}']", size) for key in ("agent_pos", "food_pos"))
     eating = np.asarray(frame["eating"], dtype=bool)
     if eating.shape != (len(agents),):
         raise ValueError(f"frame['eating'] must hold one flag per agent ({len(agents)}), got shape {eating.shape}")
@@ -708,9 +720,10 @@ def draw_predator_prey(frame: dict, ax):
     """
     _check_draw(frame, ax, ("predator_pos", "prey_pos", "size"))
     size = check_int(frame["size"], "frame['size']", low=2)
-    prey = np.asarray(frame["prey_pos"])
+    predators = _cells(frame["predator_pos"], "frame['predator_pos']", size)
+    prey = _cells(frame["prey_pos"], "frame['prey_pos']", size, shape=(2,))
     ax.scatter(prey[1], prey[0], marker="*", s=(0.9 * _cell_points(ax, size)) ** 2, color="tab:orange",
                edgecolors="k", linewidths=0.6, zorder=2, label="prey")
-    _numbered(ax, frame["predator_pos"], "tab:blue", size, "predator")
+    _numbered(ax, predators, "tab:blue", size, "predator")
     _grid_axes(ax, size)
     return ax
