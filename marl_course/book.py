@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import hashlib
 import importlib.util
 import json
 import math
@@ -586,9 +587,11 @@ def _note_static_explorers(app, doctree, docname) -> None:
 
 def setup(app) -> dict:
     """The Sphinx extension part of this module (the generated ``conf.py`` loads it): the
-    static-explorer notes."""
+    static-explorer notes. Its environment version is a hash of this file, so a change to the
+    builder rereads every page (from the execution cache)."""
     app.connect("doctree-resolved", _note_static_explorers)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    version = int(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12], 16)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": version}
 
 
 # ---------------------------------------------------------------------------------------------
