@@ -603,6 +603,8 @@ SLIDE_BUDGET = 600
 """Estimated content height a slide is filled to; the rest is a margin for the estimate."""
 FIGURE_MAX_HEIGHT = 540
 """A figure is scaled to the slide's width, but no taller than this."""
+ANIMATION_HEIGHT = 460
+"""The frame height of matplotlib's HTML animations on a slide (their controls go below)."""
 TEXT_LINE, TEXT_CHARS = 31, 100  # markdown at 20 px: line height, characters per line
 CODE_LINE, CODE_CHARS = 21, 120  # code and text output at 15 px
 
@@ -625,6 +627,8 @@ DECK_CSS = f"""
 .reveal .slides .jp-RenderedImage img {{
   display: block; width: 100%; height: auto; max-height: {FIGURE_MAX_HEIGHT}px; object-fit: contain; margin: 0; }}
 mjx-container[display="true"] {{ margin: 6px 0 !important; }}
+.reveal .slides .animation {{ text-align: center; }}
+.reveal .slides .animation img {{ height: {ANIMATION_HEIGHT}px; width: auto; max-width: 100%; margin: 0 auto; }}
 """
 
 DECK_TEMPLATE = """{%- extends 'index.html.j2' -%}
@@ -727,6 +731,8 @@ def _output_blocks(cell, output) -> list[_Block]:
         return [_Block(holder(output), _markdown_height(data["text/markdown"]))]
     if "text/html" in data:
         html = data["text/html"] = localise_html(data["text/html"], "vendor/")
+        if 'class="animation"' in html:
+            return [_Block(holder(output), ANIMATION_HEIGHT + 130)]
         rows = html.count("<tr")
         words = re.sub(r"<[^>]+>", "", html)
         return [_Block(holder(output), 34 * rows + _text_height(words, TEXT_LINE, TEXT_CHARS) * (rows == 0) + 12)]
