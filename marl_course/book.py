@@ -627,7 +627,7 @@ DECK_CSS = f"""
 .reveal .slides .jp-RenderedImage img {{
   display: block; width: 100%; height: auto; max-height: {FIGURE_MAX_HEIGHT}px; object-fit: contain; margin: 0; }}
 mjx-container[display="true"] {{ margin: 6px 0 !important; }}
-.reveal .slides .animation {{ text-align: center; }}
+.reveal .slides .animation {{ width: fit-content; margin: 0 auto; text-align: center; }}
 .reveal .slides .animation img {{ height: {ANIMATION_HEIGHT}px; width: auto; max-width: 100%; margin: 0 auto; }}
 """
 
