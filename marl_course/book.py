@@ -695,7 +695,8 @@ def _markdown_height(text: str) -> float:
 
 
 def _png_size(data: str) -> tuple[int, int]:
-    head = base64.b64decode(data[:44])
+    """Width and height of a base64 PNG, from its header."""
+    head = base64.b64decode("".join(data[:200].split())[:44])
     return struct.unpack(">II", head[16:24])
 
 
