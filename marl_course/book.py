@@ -297,7 +297,14 @@ def fetch_offline_assets(vendor_dir=VENDOR) -> Path:
                 raise RuntimeError(f"npm pack {spec} failed: {done.stderr.strip()}")
             with tarfile.open(Path(tmp) / done.stdout.split()[-1]) as tar:
                 tar.extractall(tmp, filter="data")
-            shutil.move(Path(tmp) / "package", vendor_dir / name)
+            # unpacked beside the target, then renamed: a build running at the same time keeps its copy
+            staged = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=vendor_dir))
+            shutil.move(Path(tmp) / "package", staged / "package")
+            try:
+                (staged / "package").rename(vendor_dir / name)
+            except OSError:  # the other build was first
+                pass
+            shutil.rmtree(staged)
     return vendor_dir
 
 
