@@ -59,8 +59,8 @@ def _bad_values(field: dataclasses.Field) -> list:
     if kind == "int":
         bad = [-1, 2.5, "3", True, None, float("nan")]
         return bad if name in INT_MAY_BE_ZERO else [0, *bad]
-    if kind == "float":
-        bad = ["0.1", float("nan"), float("inf"), float("-inf"), True, None]
+    if kind in ("float", "float | None"):  # an optional float: None is valid (e.g. grad_clip=None, no clipping)
+        bad = ["0.1", float("nan"), float("inf"), float("-inf"), True] + ([None] if kind == "float" else [])
         if name not in NEGATIVE_FLOAT_OK:
             bad.append(-1.0)
         if name in UPPER_ONE:

@@ -11,7 +11,7 @@ from marl_course.deep.maddpg import MADDPGConfig
 from marl_course.deep.maddpg_experiment import (
     FORMAT,
     LEARNERS,
-    RESULTS_PATH,
+    RESULTS_PATHS,
     load_results,
     main,
 )
@@ -19,7 +19,7 @@ from marl_course.deep.maddpg_experiment import (
 torch.set_num_threads(1)
 
 
-def _check_layout(results, n_seeds):
+def _check_layout(results, n_seeds, task="cooperative_navigation"):
     assert results["format"] == FORMAT
     provenance = results["provenance"]
     assert provenance["command"].startswith("python -m marl_course.deep.maddpg_experiment")
@@ -34,8 +34,13 @@ def _check_layout(results, n_seeds):
         assert np.shape(learner["curves"]) == (n_seeds, len(results["episodes"]))
         assert len(learner["final"]) == n_seeds
         for final in learner["final"]:
-            # the identity of navigation_metrics (local ratio 1/2, N = 3, T = 25) ties the three numbers together
-            assert final["return"] == pytest.approx(-12.5 * final["distance"] - final["collisions"] / 3, abs=1e-9)
+            if task == "cooperative_navigation":
+                # the identity of navigation_metrics (local ratio 1/2, N = 3, T = 25) ties the three numbers together
+                assert final["return"] == pytest.approx(-12.5 * final["distance"] - final["collisions"] / 3, abs=1e-9)
+            else:
+                assert set(final) == {"return", "distance", "reached", "information"}
+                assert final["return"] < 0 and 0 <= final["reached"] <= 1
+                assert -1e-12 <= final["information"] <= np.log2(3) + 1e-12
 
 
 def test_command_regenerates_a_short_results_file(tmp_path):
@@ -48,11 +53,19 @@ def test_command_regenerates_a_short_results_file(tmp_path):
     # its final returns are a stored regression value: tests/test_training_regressions.py
 
 
-def test_shipped_results_file_is_complete_and_from_the_default_config():
-    results = load_results(RESULTS_PATH)
+def test_command_runs_cooperative_communication(tmp_path):
+    out = tmp_path / "speaker.json"
+    main(["--task", "speaker_listener", "--rounds", "4", "--seeds", "0", "1", "--block", "2", "--quiet", "--out", str(out)])
+    _check_layout(load_results(out), n_seeds=2, task="speaker_listener")
+
+
+@pytest.mark.parametrize("task", sorted(RESULTS_PATHS))
+def test_shipped_results_file_is_complete_and_from_the_default_config(task):
+    results = load_results(RESULTS_PATHS[task])
     n_seeds = len(results["provenance"]["seeds"])
-    assert n_seeds >= 3
-    _check_layout(results, n_seeds)
+    assert n_seeds >= (3 if task == "cooperative_navigation" else 10)
+    assert (f"--task {task}" in results["provenance"]["command"]) == (task != "cooperative_navigation")
+    _check_layout(results, n_seeds, task)
     config = results["provenance"]["config"]
     default = asdict(MADDPGConfig(n_rounds=config["n_rounds"]))
     assert config == json.loads(json.dumps(default))  # the shipped run used today's defaults

@@ -278,3 +278,15 @@ def test_scripted_communication_refuses_other_observations():
         scripted_communication_actions(np.zeros((2, 3, 18)))
     with pytest.raises(ValueError, match="gain"):
         scripted_communication_actions(np.zeros((2, 2, 11)), gain=-1.0)
+
+
+def test_random_actions_draw_each_agents_own_action_count():
+    obs, _ = SpeakerListener(n_worlds=3000).reset(seed=0)
+    actions = random_actions(obs, np.random.default_rng(1), n_actions=SpeakerListener.n_actions)
+    for agent, count in enumerate(SpeakerListener.n_actions):
+        frequencies = np.bincount(actions[:, agent], minlength=count) / len(actions)
+        assert len(frequencies) == count and np.abs(frequencies - 1 / count).max() < 0.03
+    with pytest.raises(ValueError, match="n_actions"):
+        random_actions(obs, np.random.default_rng(1), n_actions=(3, 5, 5))
+    with pytest.raises(ValueError, match="n_actions"):
+        random_actions(obs, np.random.default_rng(1), n_actions=0)

@@ -99,7 +99,8 @@ class MADDPGConfig:
     """Worlds (one episode each) per greedy evaluation."""
     grad_clip: float | None = None
     """Clip each parameter tensor's gradient to this norm before the Adam step (``None``: no clipping;
-    the original code clips every tensor at 0.5, ``tf.clip_by_norm`` per variable)."""
+    the original code clips every tensor at 0.5, ``tf.clip_by_norm`` per variable; on cooperative
+    communication, 150 rounds, seeds 0-2, 0.5 moved MADDPG's mean greedy return from -15.09 to -14.78)."""
 
     def __post_init__(self):
         for name in ("n_rounds", "n_worlds", "updates_per_round", "batch_size", "buffer_capacity",

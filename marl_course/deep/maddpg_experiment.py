@@ -1,18 +1,22 @@
 """Chapter 5's comparison, MADDPG against independent DDPG, run longer than a notebook can afford.
 
 The notebook trains both learners for a short live run. This module runs the same comparison
-for more rounds, from the command line, and writes a small JSON file of learning curves and
-final scores that the notebook plots beside the live run::
+for more rounds and seeds, from the command line, on one of two tasks, and writes a small JSON
+file of learning curves and final scores that the notebook shows beside the live run::
 
     python -m marl_course.deep.maddpg_experiment --rounds 300 --seeds 0 1 2 3 4 5 --quiet
+    python -m marl_course.deep.maddpg_experiment --task speaker_listener --rounds 300 --seeds 0 1 2 3 4 5 6 7 8 9 --quiet
 
-The shipped file :data:`RESULTS_PATH` was written by exactly that command, in about 6 CPU-minutes;
-its ``provenance`` entry records the command, the configuration, the library versions and the
-CPU time. ``tests/test_maddpg_experiment.py`` regenerates a short version and checks its format.
+The shipped files :data:`RESULTS_PATHS` were written by exactly those commands; each file's
+``provenance`` entry records the command, the configuration, the seeds, the library versions and
+the CPU time. ``tests/test_maddpg_experiment.py`` regenerates short versions and checks their format.
 
-Per learner and seed the file holds the exploring return of every block of ``block`` rounds
-(the learning curve) and, at the end of training, the greedy policy's
-:func:`~marl_course.envs.particle.navigation_metrics` on ``eval_worlds`` fresh worlds.
+Per learner and seed a file holds the exploring return of every block of ``block`` rounds (the
+learning curve) and, at the end of training, the greedy policy's scores on ``eval_worlds`` fresh
+worlds (:func:`greedy_metrics`): for cooperative navigation the paper's coverage distance and
+collisions (:func:`~marl_course.envs.particle.navigation_metrics`); for cooperative communication
+whether the listener reaches the goal and how many bits the speaker's words carry about it
+(:func:`~marl_course.envs.particle.communication_metrics`).
 """
 
 from __future__ import annotations
@@ -27,14 +31,20 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from marl_course._validation import check_bool, check_instance, check_int
+from marl_course._validation import check_bool, check_choice, check_instance, check_int
 from marl_course.deep.maddpg import MADDPG, MADDPGConfig, train
-from marl_course.envs.particle import CooperativeNavigation, navigation_metrics
+from marl_course.envs.particle import (CooperativeNavigation, SpeakerListener, communication_metrics,
+                                      navigation_metrics)
 from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
-from marl_course.stats import standard_error
+from marl_course.stats import mutual_information, paired_difference
 
-RESULTS_PATH = Path(__file__).with_name("maddpg_long_run.json")
-"""The shipped results of the long run."""
+TASKS = {"cooperative_navigation": CooperativeNavigation, "speaker_listener": SpeakerListener}
+"""Task name -> environment class."""
+RESULTS_PATHS = {"cooperative_navigation": Path(__file__).with_name("maddpg_long_run.json"),
+                 "speaker_listener": Path(__file__).with_name("maddpg_speaker_listener.json")}
+"""The shipped results of each task's long run."""
+RESULTS_PATH = RESULTS_PATHS["cooperative_navigation"]
+"""The shipped results of the cooperative-navigation run (the default of :func:`load_results`)."""
 LEARNERS = {"MADDPG": True, "independent DDPG": False}
 """Display name -> ``MADDPGConfig.centralised``."""
 FORMAT = "marl_course.maddpg_experiment/1"
@@ -42,7 +52,7 @@ FORMAT = "marl_course.maddpg_experiment/1"
 
 
 def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds: int = 500,
-            eval_seed: int = 123, progress: bool = True) -> dict:
+            eval_seed: int = 123, progress: bool = True, task: str = "cooperative_navigation") -> dict:
     """Train MADDPG and independent DDPG with ``config`` (only ``centralised`` differs) and summarise.
 
     Parameters
@@ -58,14 +68,16 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
         placed from ``eval_seed``, the same worlds for every run.
     progress : bool
         Show tqdm progress bars.
+    task : {"cooperative_navigation", "speaker_listener"}
+        The particle world (:data:`TASKS`).
 
     Returns
     -------
     dict
         ``episodes`` (the episode count at the end of each block) and, per learner,
         ``curves`` ``(n_seeds, n_blocks)`` of mean exploring return per block and ``final``,
-        a list (one per seed) of the greedy ``distance``, ``collisions`` and ``return``
-        averaged over the evaluation worlds. Plain lists and floats, ready for JSON.
+        a list (one per seed) of the :func:`greedy_metrics` of the trained agents. Plain lists
+        and floats, ready for JSON.
 
     Examples
     --------
@@ -79,13 +91,14 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
     block = check_int(block, "block", low=1, high=config.n_rounds)
     eval_seed = check_int(eval_seed, "eval_seed", low=0)
     check_bool(progress, "progress")
-    eval_env = CooperativeNavigation(n_worlds=check_int(eval_worlds, "eval_worlds", low=1))
+    make_env = TASKS[check_choice(task, "task", TASKS)]
+    eval_env = make_env(n_worlds=check_int(eval_worlds, "eval_worlds", low=1))
     n_blocks = config.n_rounds // block
     summary = {"episodes": [(b + 1) * block * config.n_worlds for b in range(n_blocks)], "learners": {}}
     for name, centralised in LEARNERS.items():
         curves, final = [], []
         for seed in seeds:
-            history = train(CooperativeNavigation(n_worlds=config.n_worlds), replace(config, centralised=centralised),
+            history = train(make_env(n_worlds=config.n_worlds), replace(config, centralised=centralised),
                             seed=seed, progress=progress)
             returns = np.asarray(history.train_return[: n_blocks * block]).reshape(n_blocks, block)
             curves.append(returns.mean(axis=1).tolist())
@@ -95,13 +108,20 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
 
 
 def _greedy_actions(agents, obs, rng=None):
-    """The argmax actions ``(B, n_agents)`` of ``agents`` (a policy for ``navigation_metrics``)."""
+    """The argmax actions ``(B, n_agents)`` of ``agents`` (a policy for the metrics functions)."""
     return agents.act(obs, explore=False)
 
 
-def greedy_metrics(agents, eval_env: CooperativeNavigation, eval_seed: int = 123) -> dict[str, float]:
-    """The greedy policy's ``distance``, ``collisions`` and ``return``, each averaged over the
-    worlds of ``eval_env`` (one episode per world, placed from ``eval_seed``).
+def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
+    """The greedy policy's scores, each averaged over the worlds of ``eval_env`` (one episode per
+    world, placed from ``eval_seed``).
+
+    Cooperative navigation: ``distance``, ``collisions`` and ``return``
+    (:func:`~marl_course.envs.particle.navigation_metrics`). Cooperative communication:
+    ``return``, the listener's final ``distance`` to the goal, ``reached`` (the share of worlds
+    where the goal is the landmark nearest to the listener; 1/3 by chance) and ``information``,
+    ``I(G; M)`` in bits between the goal and the speaker's words over all steps and worlds
+    (:func:`~marl_course.envs.particle.communication_metrics`).
 
     Examples
     --------
@@ -109,19 +129,29 @@ def greedy_metrics(agents, eval_env: CooperativeNavigation, eval_seed: int = 123
     >>> scores = greedy_metrics(MADDPG((18,) * 3, MADDPGConfig()), CooperativeNavigation(n_worlds=4))
     >>> sorted(scores), bool(scores["return"] < 0)
     (['collisions', 'distance', 'return'], True)
+    >>> scores = greedy_metrics(MADDPG((3, 11), MADDPGConfig(), n_actions=(3, 5)), SpeakerListener(n_worlds=4))
+    >>> sorted(scores)
+    ['distance', 'information', 'reached', 'return']
     """
     check_instance(agents, "agents", MADDPG)
     check_int(eval_seed, "eval_seed", low=0)
-    scores = navigation_metrics(eval_env, partial(_greedy_actions, agents), eval_seed)
+    policy = partial(_greedy_actions, agents)
+    if isinstance(eval_env, SpeakerListener):
+        scores = communication_metrics(eval_env, policy, eval_seed)
+        goals = np.repeat(scores.pop("goals")[:, None], scores["words"].shape[1], axis=1)
+        information = mutual_information(goals.ravel(), scores.pop("words").ravel())
+        return {**{key: float(value.mean()) for key, value in scores.items()}, "information": information}
+    scores = navigation_metrics(eval_env, policy, eval_seed)
     return {key: float(value.mean()) for key, value in scores.items()}
 
 
 def gap_in_returns(finals: dict) -> tuple[float, float]:
-    """MADDPG's mean greedy return minus independent DDPG's, and the standard error of that gap.
+    """MADDPG's mean greedy return minus independent DDPG's over paired seeds, and its standard error.
 
-    ``finals`` maps each name of :data:`LEARNERS` to a list (one entry per seed) of metric
-    dicts. With n seeds per learner and sample variances s_M^2, s_D^2, the standard error is
-    sqrt((s_M^2 + s_D^2) / n).
+    ``finals`` maps each name of :data:`LEARNERS` to a list (one entry per seed, the same seeds
+    in the same order) of metric dicts. The gap is the mean of the per-seed differences
+    ``d_k = R_MADDPG(k) - R_DDPG(k)`` and its error ``s_d / sqrt(n)``
+    (:func:`~marl_course.stats.paired_difference`).
 
     Examples
     --------
@@ -134,10 +164,10 @@ def gap_in_returns(finals: dict) -> tuple[float, float]:
         raise ValueError(f"finals must be a dict with the keys {sorted(LEARNERS)}")
     if any(not isinstance(f, dict) or "return" not in f for name in LEARNERS for f in finals[name]):
         raise ValueError("finals must hold, per learner, a list of metric dicts each with a 'return'")
-    returns = [np.array([f["return"] for f in finals[name]]) for name in LEARNERS]
+    returns = [[f["return"] for f in finals[name]] for name in LEARNERS]
     if any(len(r) < 2 for r in returns) or len(returns[0]) != len(returns[1]):
         raise ValueError("finals must hold the same number (at least 2) of seeds for both learners")
-    return float(returns[0].mean() - returns[1].mean()), float(np.hypot(*map(standard_error, returns)))
+    return paired_difference(*returns)
 
 
 def save_results(summary: dict, config: MADDPGConfig, seeds, command: str, cpu_seconds: float, path) -> None:
@@ -156,6 +186,8 @@ def load_results(path=RESULTS_PATH) -> dict:
     >>> results = load_results()
     >>> sorted(results["learners"]) == sorted(LEARNERS)
     True
+    >>> "--task speaker_listener" in load_results(RESULTS_PATHS["speaker_listener"])["provenance"]["command"]
+    True
     """
     return read_results(path, FORMAT)
 
@@ -164,18 +196,20 @@ def main(argv=None) -> None:
     """Command line: run :func:`compare` and write the results file (see the module docstring)."""
     parser = argparse.ArgumentParser(prog="python -m marl_course.deep.maddpg_experiment",
                                      description=__doc__.split("\n")[0])
+    parser.add_argument("--task", choices=sorted(TASKS), default="cooperative_navigation")
     parser.add_argument("--rounds", type=int, default=300, help="training rounds per run (notebook: 60)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--block", type=int, default=10, help="rounds per point of the learning curve")
-    parser.add_argument("--out", type=Path, default=RESULTS_PATH)
+    parser.add_argument("--out", type=Path, default=None, help="default: the task's shipped file (RESULTS_PATHS)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     config = MADDPGConfig(n_rounds=args.rounds)
     start = time.process_time()
-    summary = compare(config, args.seeds, block=args.block, progress=not args.quiet)
+    summary = compare(config, args.seeds, block=args.block, progress=not args.quiet, task=args.task)
     command = "python -m marl_course.deep.maddpg_experiment " + " ".join(argv if argv is not None else sys.argv[1:])
-    save_results(summary, config, args.seeds, command.strip(), time.process_time() - start, args.out)
+    out = RESULTS_PATHS[args.task] if args.out is None else args.out
+    save_results(summary, config, args.seeds, command.strip(), time.process_time() - start, out)
 
 
 if __name__ == "__main__":

@@ -456,10 +456,21 @@ def noop_actions(obs: np.ndarray, rng: np.random.Generator | None = None) -> np.
     return np.zeros(_observation_batch(obs), dtype=int)
 
 
-def random_actions(obs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The uniform random policy over the 5 actions, ``(B, n_agents)``."""
+def random_actions(obs: np.ndarray, rng: np.random.Generator, n_actions=N_ACTIONS) -> np.ndarray:
+    """The uniform random policy, ``(B, n_agents)``: over the 5 moves, or over ``n_actions``, one
+    count for every agent or one per agent (``SpeakerListener.n_actions = (3, 5)``).
+
+    >>> obs, _ = SpeakerListener(n_worlds=1000).reset(seed=0)
+    >>> actions = random_actions(obs, np.random.default_rng(0), n_actions=SpeakerListener.n_actions)
+    >>> actions.max(axis=0).tolist()   # the speaker's 3 words, the listener's 5 moves
+    [2, 4]
+    """
     shape = _observation_batch(obs)
-    return check_generator(rng).integers(0, N_ACTIONS, size=shape)
+    counts = np.asarray(n_actions)
+    if (not np.issubdtype(counts.dtype, np.integer) or counts.ndim > 1 or counts.size == 0 or counts.min() < 1
+            or counts.ndim == 1 and counts.shape != shape[1:]):
+        raise ValueError(f"n_actions must be a positive action count or one per agent ({shape[1]}), got {n_actions!r}")
+    return check_generator(rng).integers(0, counts, size=shape)
 
 
 def _observation_batch(obs) -> tuple[int, int]:

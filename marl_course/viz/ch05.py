@@ -263,9 +263,11 @@ def plot_communication_study(results: dict, baselines: dict | None = None):
     paired = np.stack([points for _, points in finals.values()], axis=1)  # (n_seeds, n_learners, 2)
     for seed_points in paired:
         right.plot(seed_points[:, 0], seed_points[:, 1], color="0.75", lw=0.8, zorder=1)
+    lowest = paired[..., 1].min()
     for (name, value), style in zip((baselines or {}).items(), ["--", ":", "-."] * 3):
-        for ax in (left, right):
-            ax.axhline(value, color="grey", linestyle=style, label=f"{name}: {value:.1f}")
+        left.axhline(value, color="grey", linestyle=style, label=f"{name}: {value:.1f}")
+        if value > lowest - 0.25 * (paired[..., 1].max() - lowest + 1):  # only the baselines near the seeds' points
+            right.axhline(value, color="grey", linestyle=style, label=f"{name}: {value:.1f}")
     left.set_xlabel("episodes played (all worlds)")
     left.set_ylabel("return per episode (exploring policy)")
     left.set_title("learning curves (mean +/- s.e. over seeds)")
@@ -274,7 +276,7 @@ def plot_communication_study(results: dict, baselines: dict | None = None):
     right.set_xlabel("I(goal; word) of the greedy speaker (bits)")
     right.set_ylabel("greedy return per episode")
     right.set_title("per seed (grey line: the same seed)")
-    for ax in (left, right):
-        ax.legend(fontsize=8, loc="lower right")
+    left.legend(fontsize=8, loc="lower right")
+    right.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     return fig
