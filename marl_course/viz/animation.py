@@ -620,6 +620,19 @@ def draw_particles(frame: dict, ax):
     return ax
 
 
+def _draw_predators_and_prey(frame: dict, ax):
+    """Numbered predators (blue) and the prey (orange star) on a square grid: the two predator tasks' frames."""
+    _check_draw(frame, ax, ("predator_pos", "prey_pos", "size"))
+    size = check_int(frame["size"], "frame['size']", low=2)
+    predators = _cells(frame["predator_pos"], "frame['predator_pos']", size)
+    prey = _cells(frame["prey_pos"], "frame['prey_pos']", size, shape=(2,))
+    ax.scatter(prey[1], prey[0], marker="*", s=(0.9 * _cell_points(ax, size)) ** 2, color="tab:orange",
+               edgecolors="k", linewidths=0.6, zorder=2, label="prey")
+    _numbered(ax, predators, "tab:blue", size, "predator")
+    _grid_axes(ax, size)
+    return ax
+
+
 def draw_coordination_grid(frame: dict, ax):
     """The coordination grid: numbered predators (blue) and the prey (orange star); the prey is
     caught when both predators stand on or next to it and choose *catch* together.
@@ -632,15 +645,7 @@ def draw_coordination_grid(frame: dict, ax):
     ['prey', 'predator']
     >>> plt.close(fig)
     """
-    _check_draw(frame, ax, ("predator_pos", "prey_pos", "size"))
-    size = check_int(frame["size"], "frame['size']", low=2)
-    predators = _cells(frame["predator_pos"], "frame['predator_pos']", size)
-    prey = _cells(frame["prey_pos"], "frame['prey_pos']", size, shape=(2,))
-    ax.scatter(prey[1], prey[0], marker="*", s=(0.9 * _cell_points(ax, size)) ** 2, color="tab:orange",
-               edgecolors="k", linewidths=0.6, zorder=2, label="prey")
-    _numbered(ax, predators, "tab:blue", size, "predator")
-    _grid_axes(ax, size)
-    return ax
+    return _draw_predators_and_prey(frame, ax)
 
 
 def draw_battle(frame: dict, ax):
@@ -718,12 +723,4 @@ def draw_predator_prey(frame: dict, ax):
     ['prey', 'predator']
     >>> plt.close(fig)
     """
-    _check_draw(frame, ax, ("predator_pos", "prey_pos", "size"))
-    size = check_int(frame["size"], "frame['size']", low=2)
-    predators = _cells(frame["predator_pos"], "frame['predator_pos']", size)
-    prey = _cells(frame["prey_pos"], "frame['prey_pos']", size, shape=(2,))
-    ax.scatter(prey[1], prey[0], marker="*", s=(0.9 * _cell_points(ax, size)) ** 2, color="tab:orange",
-               edgecolors="k", linewidths=0.6, zorder=2, label="prey")
-    _numbered(ax, predators, "tab:blue", size, "predator")
-    _grid_axes(ax, size)
-    return ax
+    return _draw_predators_and_prey(frame, ax)
