@@ -529,31 +529,41 @@ def build_book(out_dir=BUILD / "book", chapters=None, manifest=ROOT / "book.toml
         Where the npm packages are kept between builds (see :func:`fetch_offline_assets`).
     record_run_times : bool
         Write the measured run times into the manifest (``run_seconds``) and into the notebooks'
-        "**Run All:**" lines (:func:`write_run_seconds`, :func:`sync_run_times`).
+        "**Run All:**" lines (:func:`write_run_seconds`, :func:`sync_run_times`), then update the
+        pages that show them.
     """
-    from sphinx.application import Sphinx
-
     course = load_manifest(manifest)
     selected = select_chapters(course, chapters)
     out_dir, source_dir = Path(out_dir), Path(source_dir)
     cache = _get_cache(cache_dir)
     before = {record.pk for record in cache.list_cache_records()}
     write_sphinx_project(course, selected, source_dir, cache_dir, vendor_dir)
-    app = Sphinx(str(source_dir), str(source_dir), str(out_dir), str(source_dir / ".doctrees"), "html",
-                 status=sys.stdout, warning=sys.stderr)
-    app.build()
-    if app.statuscode != 0:
-        raise RuntimeError(f"the Sphinx build of the book failed (status {app.statuscode}); see the log above")
+    _sphinx_build(source_dir, out_dir)
     built = replace(course, notebooks=source_dir)  # the copies Sphinx read, if the notebooks moved on
     executed = tuple(c.number for c in selected
                      if (record := _cache_record(cache, built.notebooks / c.notebook)) is not None
                      and record.pk not in before)
     seconds = measured_run_seconds(built, selected, cache_dir)
     if record_run_times:
-        write_run_seconds(manifest, seconds)
+        changed = write_run_seconds(manifest, seconds)
         for name in sync_run_times(load_manifest(manifest)):
             print(f"run time updated in {name}")
+            changed = True
+        if changed:  # the front page's and the first cells' run times: an incremental pass, from the cache
+            course = load_manifest(manifest)
+            write_sphinx_project(course, select_chapters(course, chapters), source_dir, cache_dir, vendor_dir)
+            _sphinx_build(source_dir, out_dir)
     return BookBuild(out_dir / "index.html", executed, seconds)
+
+
+def _sphinx_build(source_dir: Path, out_dir: Path) -> None:
+    from sphinx.application import Sphinx
+
+    app = Sphinx(str(source_dir), str(source_dir), str(out_dir), str(source_dir / ".doctrees"), "html",
+                 status=sys.stdout, warning=sys.stderr)
+    app.build()
+    if app.statuscode != 0:
+        raise RuntimeError(f"the Sphinx build of the book failed (status {app.statuscode}); see the log above")
 
 
 def is_progress_bar(model_id: str, state: dict) -> bool:
