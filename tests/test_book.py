@@ -7,7 +7,7 @@ import re
 import pytest
 
 from marl_course import book
-from marl_course.book import ROOT, glossary_rows, load_manifest
+from marl_course.book import ROOT, glossary_rows, load_manifest, run_time_line
 
 COURSE = load_manifest()
 
@@ -34,6 +34,14 @@ def test_readme_chapter_table_matches_the_manifest():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (\d+) \| \[(.+?)\]\(notebooks/(.+?)\) \|", readme, flags=re.MULTILINE)
     assert [(int(n), t, nb) for n, t, nb in rows] == [(c.number, c.title, c.notebook) for c in COURSE.chapters]
+
+
+def test_every_first_cell_says_how_long_run_all_takes_from_the_manifest():
+    """The "**Run All:**" line of each chapter's first cell is the manifest's measured run time (make book keeps both)."""
+    for c in COURSE.chapters:
+        first = json.loads((COURSE.notebooks / c.notebook).read_text(encoding="utf-8"))["cells"][0]
+        lines = [line for line in "".join(first["source"]).splitlines() if line.startswith("**Run All:**")]
+        assert lines == [run_time_line(c)], f"{c.notebook}: run `make book` to measure and sync the run time"
 
 
 def test_every_chapter_has_a_glossary():
@@ -157,7 +165,10 @@ def test_run_seconds_are_written_into_the_manifest_and_the_first_cell(tmp_path):
     manifest.write_text((ROOT / "book.toml").read_text(encoding="utf-8"), encoding="utf-8")
     chapter = COURSE.chapters[0]
     nb = json.loads((COURSE.notebooks / chapter.notebook).read_text(encoding="utf-8"))
-    nb["cells"][0]["source"][-1] += "\n"
+    source = [line for line in nb["cells"][0]["source"] if not line.startswith("**Run All:**")]
+    while not source[-1].strip():  # the blank line before the chapter's own run-time line
+        source.pop()
+    nb["cells"][0]["source"] = source[:-1] + [source[-1].rstrip("\n") + "\n"]
     nb["cells"][0]["source"] += ["\n", "**Run All:** about 1 h on a 2-core laptop (measured by `make book`).\n", "\n",
                                  "last line"]
     original = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
