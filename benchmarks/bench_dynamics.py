@@ -3,7 +3,7 @@
 Runs L_R-I on the prisoner's dilemma (rewards normalised to [0, 1]) for ``N_RUNS`` runs of
 ``N_STEPS`` steps, (a) as one call with ``n_runs=N_RUNS`` and (b) as ``N_RUNS`` calls with
 ``n_runs=1`` in a Python loop, both in this run, and prints the time of each, the speed ratio,
-and the projected time of the issue's target (1,000 runs x 10,000 steps). It also checks that
+and the projected time of the target size (1,000 runs x 10,000 steps). It also checks that
 the two give the same share of runs at the equilibrium (defect, defect). Run by hand:
 ``.venv/bin/python benchmarks/bench_dynamics.py``.
 """

@@ -1,8 +1,8 @@
 """Time our VDN and QMIX on the QMIX paper's two-step game (run by hand: python benchmarks/bench_qmix_two_step.py).
 
-"Solved" means what the issue asks: the greedy return is 8 at every test after it first reaches 8
+"Solved" means: the greedy return is 8 at every test after it first reaches 8
 (tests every 250 episodes, paper setting: epsilon 1 throughout, gamma 0.99, at most 5,000 episodes).
-The peer (the reference PyMARL framework, about 45 s for QMIX and 29 s for VDN on this machine per the issue)
+The peer (the reference PyMARL framework, reported at about 45 s for QMIX and 29 s for VDN on a machine like this one)
 is not installable here, so its figure is quoted, not measured in the same run; the ratio printed
 is against that quoted figure. VDN never solves the game (it settles for 7), so its time is the full budget.
 """
