@@ -33,10 +33,9 @@ import torch
 
 from marl_course._validation import check_bool, check_choice, check_instance, check_int
 from marl_course.deep.maddpg import MADDPG, MADDPGConfig, train
-from marl_course.envs.particle import (CooperativeNavigation, SpeakerListener, communication_metrics,
-                                      navigation_metrics)
+from marl_course.envs.particle import CooperativeNavigation, SpeakerListener, communication_scores, navigation_metrics
 from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
-from marl_course.stats import mutual_information, paired_difference
+from marl_course.stats import paired_difference
 
 TASKS = {"cooperative_navigation": CooperativeNavigation, "speaker_listener": SpeakerListener}
 """Task name -> environment class."""
@@ -121,7 +120,7 @@ def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
     ``return``, the listener's final ``distance`` to the goal, ``reached`` (the share of worlds
     where the goal is the landmark nearest to the listener; 1/3 by chance) and ``information``,
     ``I(G; M)`` in bits between the goal and the speaker's words over all steps and worlds
-    (:func:`~marl_course.envs.particle.communication_metrics`).
+    (:func:`~marl_course.envs.particle.communication_scores`).
 
     Examples
     --------
@@ -137,10 +136,7 @@ def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
     check_int(eval_seed, "eval_seed", low=0)
     policy = partial(_greedy_actions, agents)
     if isinstance(eval_env, SpeakerListener):
-        scores = communication_metrics(eval_env, policy, eval_seed)
-        goals = np.repeat(scores.pop("goals")[:, None], scores["words"].shape[1], axis=1)
-        information = mutual_information(goals.ravel(), scores.pop("words").ravel())
-        return {**{key: float(value.mean()) for key, value in scores.items()}, "information": information}
+        return communication_scores(eval_env, policy, eval_seed)
     scores = navigation_metrics(eval_env, policy, eval_seed)
     return {key: float(value.mean()) for key, value in scores.items()}
 

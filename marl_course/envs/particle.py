@@ -43,6 +43,7 @@ from itertools import permutations
 import numpy as np
 
 from marl_course._validation import as_actions, as_finite_array, as_rng, check_generator, check_int, check_real
+from marl_course.stats import mutual_information
 
 DT = 0.1
 """Integration time step."""
@@ -739,6 +740,23 @@ def communication_metrics(env: SpeakerListener, policy, seed: int = 0) -> dict[s
     return {"return": total, "distance": np.linalg.norm(env.agent_pos[:, 1] - goal, axis=-1),
             "reached": (to_landmarks.argmin(axis=1) == env.goal).astype(float), "goals": env.goal.copy(),
             "words": np.stack(words, axis=1)}
+
+
+def communication_scores(env: SpeakerListener, policy, seed: int = 0) -> dict[str, float]:
+    """:func:`communication_metrics` summarised over the worlds: the mean ``return``, ``distance``
+    and ``reached``, and ``information``, the plug-in ``I(G; M)`` in bits between the goal and the
+    speaker's word over every step of every world (:func:`~marl_course.stats.mutual_information`).
+
+    Examples
+    --------
+    >>> scores = communication_scores(SpeakerListener(n_worlds=300), scripted_communication_actions, seed=0)
+    >>> sorted(scores), scores["reached"] > 0.9, bool(abs(scores["information"] - np.log2(3)) < 0.01)
+    (['distance', 'information', 'reached', 'return'], True, True)
+    """
+    metrics = communication_metrics(env, policy, seed)
+    goals = np.repeat(metrics.pop("goals")[:, None], metrics["words"].shape[1], axis=1)  # (B, T): G at each step
+    information = mutual_information(goals.ravel(), metrics.pop("words").ravel())
+    return {**{key: float(value.mean()) for key, value in metrics.items()}, "information": information}
 
 
 def record_episode(env: ParticleWorld, policy, seed: int = 0) -> dict[str, np.ndarray]:

@@ -497,10 +497,7 @@ def learn(env, agents: Sequence, n_steps: int, seed=None, record_every: int = 10
     steps = play(env, agents, seed)
     records = [[agent.policy.copy()] for agent in agents]
     recorded_steps, reward_sum, done_steps = [0], 0.0, 0
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=n_steps, desc="learning", unit="step")
+    bar = _progress_bar(n_steps, progress)
     while done_steps < n_steps:
         chunk = min(record_every, n_steps - done_steps)
         for rewards in islice(steps, chunk):
@@ -509,11 +506,16 @@ def learn(env, agents: Sequence, n_steps: int, seed=None, record_every: int = 10
         recorded_steps.append(done_steps)
         for record, agent in zip(records, agents):
             record.append(agent.policy.copy())
-        if bar is not None:
-            bar.update(chunk)
-    if bar is not None:
-        bar.close()
+        bar.update(chunk)
+    bar.close()
     return Trajectory(np.array(recorded_steps), [np.stack(r) for r in records], np.asarray(reward_sum) / n_steps)
+
+
+def _progress_bar(n_steps: int, progress: bool):
+    """A tqdm bar over ``n_steps`` steps, silent (updates do nothing) unless ``progress``."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=n_steps, desc="learning", unit="step", disable=not progress)
 
 
 def off_equilibrium_start(n_actions: int, player: int, weight: float = 0.7) -> np.ndarray:
@@ -605,8 +607,8 @@ def _self_play_one_run(env, agents, n_steps, rng, record_every, progress) -> Tra
 
     The same steps (b)-(d), the same random draws in the same order and the same floating-point
     operations as the batched learners, so the :class:`Trajectory` is identical (tested); without
-    numpy's per-call overhead on arrays of two or three numbers it runs about ten times faster, which
-    keeps chapter 3's explorer interactive (``benchmarks/bench_phc_one_run.py``).
+    numpy's per-call overhead on arrays of two or three numbers it runs many times faster, which
+    keeps chapter 3's explorer interactive (the ratio: ``benchmarks/bench_phc_one_run.py``).
     """
     payoffs = env.model.rewards[:, 0].tolist()                     # R_i(a_1, ..., a_n), nested lists
     players = range(len(agents))
@@ -619,10 +621,7 @@ def _self_play_one_run(env, agents, n_steps, rng, record_every, progress) -> Tra
     alpha, gamma, epsilon = agents[0].alpha, agents[0].gamma, agents[0].epsilon
     records = [[p[:] for p in policies]]
     recorded_steps, reward_sums, done_steps = [0], [0.0 for _ in players], 0
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=n_steps, desc="learning", unit="step")
+    bar = _progress_bar(n_steps, progress)
     while done_steps < n_steps:
         chunk = min(record_every, n_steps - done_steps)
         draws = rng.random(chunk * len(agents)).tolist()           # one uniform per player and step
@@ -657,10 +656,8 @@ def _self_play_one_run(env, agents, n_steps, rng, record_every, progress) -> Tra
         done_steps += chunk
         recorded_steps.append(done_steps)
         records.append([p[:] for p in policies])
-        if bar is not None:
-            bar.update(chunk)
-    if bar is not None:
-        bar.close()
+        bar.update(chunk)
+    bar.close()
     stacked = [np.array([record[i] for record in records])[:, None, None, :] for i in players]
     return Trajectory(np.array(recorded_steps), stacked, np.array(reward_sums) / n_steps)
 

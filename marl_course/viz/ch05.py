@@ -219,7 +219,8 @@ def plot_communication_study(results: dict, baselines: dict | None = None):
         ``curves`` (n_seeds, n_blocks) and ``final``, a list of metric dicts with ``return`` and
         ``information``), e.g. ``load_results(RESULTS_PATHS["speaker_listener"])``.
     baselines : dict, optional
-        ``name -> mean return`` drawn as dashed lines on both panels.
+        ``name -> mean return`` drawn as dashed lines on the curves, and on the per-seed panel where
+        they fall near the seeds' points (far-off baselines would squeeze the seeds together).
 
     Returns
     -------
