@@ -47,13 +47,6 @@ for name, values in [("n_states", POSITIVE_INT), ("n_actions", POSITIVE_INT), ("
                      ("initial_q", [NAN, INF, "1", None])]:
     kwarg_cases("QLearner", _q_learner, name, values)
 
-for bad in [[0.0, 0.0], [NAN, 1.0], [1.0, NAN], [-0.5, 1.5], [INF, 0.0], [0.5, 0.5, 0.5], [[0.5, 0.5]],
-            ["0.5", "0.5"], [], "ab", 0.5]:
-    case(f"sample_action-probabilities={bad!r}",
-         lambda bad=bad: q_learning.sample_action(np.asarray(bad) if isinstance(bad, list) else bad,
-                                                  np.random.default_rng(0)), "probabilities")
-arg_cases("sample_action-rng", lambda rng: q_learning.sample_action(np.array([0.5, 0.5]), rng), RNG, "rng")
-
 
 def _q_update(**kwargs):
     args = {"Q": np.zeros((2, 3)), "state": 0, "action": 1, "reward": 1.0, "next_state": 1, "alpha": 0.5,
@@ -369,7 +362,6 @@ def test_edge_values_still_work():
     learner = q_learning.QLearner(1, 2, discount=0.0, explore=0.0, alpha=1.0, alpha_decay=1.0, initial_q=0.0)
     learner.update(0, 1, None, 3, 0)                       # an int reward is a number
     assert learner.act(np.int64(0), rng) == 1               # numpy integers are indices
-    assert q_learning.sample_action(np.array([0.0, 1.0]), rng) == 1
     minimax = minimax_q.MinimaxQ(1, 2, 2, discount=0.0, explore=1.0, alpha=1.0, alpha_decay=1.0)
     minimax.update(0, 0, 1, np.float64(-1.0), 0)
     assert minimax.act(0, rng) in (0, 1)

@@ -5,11 +5,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
+from marl_course._random import sample_categorical
 from marl_course.games import big_match, shapley_values
 from marl_course.games.gallery import rock_paper_scissors
 from marl_course.games.zero_sum import maximin_value_linprog, solve_zero_sum_unchecked
 from marl_course.tabular.minimax_q import MinimaxQ, decay_for, littman_table, minimax_q_update
-from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated, sample_action
+from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated
 
 
 @settings(max_examples=60, deadline=None)
@@ -22,7 +23,7 @@ def test_unchecked_solver_matches_linprog_and_gives_strategies(A):
 
 
 def sample_next(game, s, a, o, rng):
-    return sample_action(game.transitions[s, a, o], rng)
+    return sample_categorical(game.transitions[s, a, o], rng)
 
 
 def test_values_converge_to_shapley_on_the_big_match():

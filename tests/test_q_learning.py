@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
 
 from marl_course.games.gallery import rock_paper_scissors
-from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated, q_learning_update, sample_action
+from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated, q_learning_update
 
 
 def test_backup_matches_the_formula():
@@ -30,14 +29,6 @@ def test_seeded_regression():
                                                  FixedPlayer([[0.2, 0.5, 0.3]]), 200, seed=7))
     assert learner.Q.round(6).tolist() == again.Q.round(6).tolist()
     assert int(learner.Q[0].argmax()) == 2  # scissors beats the paper-heavy opponent
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.lists(st.floats(0, 1), min_size=2, max_size=6).filter(lambda p: sum(p) > 0.1), st.integers(0, 1000))
-def test_sampled_actions_are_in_the_support(weights, seed):
-    p = np.array(weights) / sum(weights)
-    action = sample_action(p, np.random.default_rng(seed))
-    assert 0 <= action < len(p) and p[action] > 0
 
 
 def test_greedy_policy_is_on_the_simplex():

@@ -28,6 +28,7 @@ from itertools import islice
 
 import numpy as np
 
+from marl_course._random import sample_categorical
 from marl_course._validation import (as_finite_array, as_payoff_arrays, as_probability_rows, as_rng, check_int,
                                      check_real, check_seed)
 
@@ -231,13 +232,10 @@ def learning_automata(payoffs, eta_1: float, eta_2: float = 0.0, initial_policie
 
 
 def _automata_iterates(arrays, eta_1, eta_2, policies, rng):
-    shape, n_runs = arrays[0].shape, policies[0].shape[0]
     while True:
         yield tuple(p.copy() for p in policies)
-        # sample a^i ~ p^i in every run: count how many cumulative sums lie below a uniform draw
-        u = rng.random((len(shape), n_runs))
-        actions = tuple(np.minimum((p.cumsum(axis=1) < u[i, :, None]).sum(axis=1), m - 1)
-                        for i, (p, m) in enumerate(zip(policies, shape)))
+        # sample a^i ~ p^i in every run, player by player
+        actions = tuple(sample_categorical.unchecked(p, rng) for p in policies)
         policies = [_update(p, actions[i], arrays[i][actions], eta_1, eta_2) for i, p in enumerate(policies)]
 
 

@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from marl_course._random import sample_categorical
 from marl_course._validation import (as_bimatrix, as_finite_array, as_probability_rows, as_rng, check_bool,
                                      check_int, check_real, check_seed)
 
@@ -152,22 +153,15 @@ def _start(strategy, name: str, m: int, n_runs: int) -> np.ndarray:
     return np.broadcast_to(s, (n_runs, m)).copy()
 
 
-def _sample_one_hot(strategies: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One-hot of an action sampled from each row of ``strategies`` (n_runs, m)."""
-    n_runs, m = strategies.shape
-    u = rng.random((n_runs, 1))
-    actions = np.minimum((strategies.cumsum(axis=1) < u).sum(axis=1), m - 1)   # (n_runs,)
-    return (np.arange(m) == actions[:, None]).astype(float)                     # (n_runs, m)
-
-
 def _anchor_iterates(R_1, R_2, eta, eta_d, v, w, sampled, rng):
     """R_1 is (m_1, m_2) and R_2 is (m_2, m_1): each player's own actions index the rows."""
     P_1, P_2 = centering_matrix(R_1.shape[0]), centering_matrix(R_2.shape[0])
+    I_1, I_2 = np.eye(R_1.shape[0]), np.eye(R_2.shape[0])                   # one-hot rows of the actions
     v_bar, w_bar = v.copy(), w.copy()
     while True:
         yield AnchorState(v.copy(), w.copy(), v_bar.copy(), w_bar.copy())
-        X = _sample_one_hot(v, rng) if sampled else v                         # (n_runs, m_1)
-        Y = _sample_one_hot(w, rng) if sampled else w                         # (n_runs, m_2)
+        X = I_1[sample_categorical.unchecked(v, rng)] if sampled else v        # (n_runs, m_1)
+        Y = I_2[sample_categorical.unchecked(w, rng)] if sampled else w        # (n_runs, m_2)
         grad_v = Y @ R_1.T @ P_1                                              # rows of P_1 R_1 Y
         grad_w = X @ R_2.T @ P_2                                              # rows of P_2 R_2 X
         v, v_bar = (_project_to_simplex(v + eta * grad_v + eta * eta_d * (v_bar - v)),

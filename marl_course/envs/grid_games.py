@@ -28,6 +28,7 @@ import itertools
 
 import numpy as np
 
+from marl_course._random import sample_categorical
 from marl_course._validation import as_rng, check_int, check_real, check_seed
 from marl_course.games.stochastic import StochasticGame
 
@@ -151,7 +152,7 @@ class GridGame:
         action_1 = check_int(action_1, "action_1", low=0, high=len(ACTIONS) - 1)
         action_2 = check_int(action_2, "action_2", low=0, high=len(ACTIONS) - 1)
         outcomes = list(_outcomes(self.game, self.state, action_1, action_2))
-        pick = 0 if len(outcomes) == 1 else int(self.rng.choice(len(outcomes), p=[o[0] for o in outcomes]))
+        pick = 0 if len(outcomes) == 1 else sample_categorical.unchecked([o[0] for o in outcomes], self.rng)
         _, self.state, rewards, self.cells = outcomes[pick]
         return self.state, rewards, self.state == TERMINAL
 

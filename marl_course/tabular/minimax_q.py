@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from marl_course._random import sample_categorical
 from marl_course._validation import as_rng, check_bool, check_choice, checked_by, check_finite, check_generator, check_index, check_int, check_real, check_seed
 from marl_course.envs.soccer import B, N_STATES, Soccer, hand_built_policy, play, uniform_policy
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
-from marl_course.tabular.q_learning import FixedPlayer, QLearner, _check_table, _sample_action
+from marl_course.tabular.q_learning import FixedPlayer, QLearner, _check_table
 
 
 def decay_for(n_steps: int, final_alpha: float = 0.01) -> float:
@@ -133,7 +134,7 @@ class MinimaxQ:
     def _act(self, state: int, rng: np.random.Generator) -> int:
         if rng.random() < self.explore:
             return int(rng.integers(self.n_actions))
-        return _sample_action(self.pi[state], rng)
+        return sample_categorical.unchecked(self.pi[state], rng)
 
     def _check_step(self, state, action, opponent_action, reward, next_state) -> tuple[int, int, int, int]:
         """The light checks of one transition (scalars only: :meth:`update` runs once per step)."""

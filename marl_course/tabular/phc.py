@@ -33,6 +33,7 @@ from itertools import islice
 
 import numpy as np
 
+from marl_course._random import sample_categorical
 from marl_course._validation import (as_finite_array, as_probability_rows, as_rng, check_bool, check_generator,
                                      check_int, check_real, check_seed, checked_by)
 from marl_course.envs.matrix_games import RepeatedMatrixGame
@@ -246,9 +247,7 @@ class PHC:
     def _act(self, states, rng) -> np.ndarray:
         probabilities = self.policy[self._runs, states]                                # (n_runs, |A|)
         probabilities = (1 - self.epsilon) * probabilities + self.epsilon / self.n_actions
-        cumulative = np.cumsum(probabilities, axis=1)
-        draws = rng.random((self.n_runs, 1)) * cumulative[:, -1:]
-        return np.minimum((draws >= cumulative).sum(axis=1), self.n_actions - 1)
+        return sample_categorical.unchecked(probabilities, rng)
 
     def _q_learning(self, states, actions, rewards, next_states):
         # step (b): Q(s,a) <- (1 - alpha) Q(s,a) + alpha (r + gamma max_a' Q(s',a'))
@@ -333,7 +332,7 @@ class FixedPolicy:
         self.n_runs = check_int(n_runs, "n_runs", low=1)
         n_states = check_int(n_states, "n_states", low=1)
         self.policy = np.broadcast_to(strategy, (self.n_runs, n_states, strategy.size)).copy()
-        self._cumulative = np.cumsum(strategy)
+        self._runs = np.arange(self.n_runs)
 
     def act(self, states, rng) -> np.ndarray:
         """Sample one action per run from the fixed strategy; shape ``(n_runs,)``."""
@@ -342,8 +341,7 @@ class FixedPolicy:
         return self._act(states, rng)
 
     def _act(self, states, rng) -> np.ndarray:
-        draws = rng.random((self.n_runs, 1)) * self._cumulative[-1]
-        return np.minimum((draws >= self._cumulative).sum(axis=1), self._cumulative.size - 1)
+        return sample_categorical.unchecked(self.policy[self._runs, states], rng)
 
     def update(self, states, actions, rewards, next_states) -> None:
         """A fixed policy does not learn (its arguments are ignored)."""
@@ -627,13 +625,13 @@ def _self_play_one_run(env, agents, n_steps, rng, record_every, progress) -> Tra
         draws = rng.random(chunk * len(agents)).tolist()           # one uniform per player and step
         for t in range(chunk):
             actions = []
-            for i in players:                                      # (a) act: (1 - eps) pi + eps / |A|
+            for i in players:      # (a) act: (1 - eps) pi + eps / |A|, sample_categorical's rule
                 m, cumulative, total = counts[i], [], 0.0
                 for p in policies[i]:
                     total += (1 - epsilon) * p + epsilon / m
                     cumulative.append(total)
                 draw = draws[t * len(agents) + i] * total
-                actions.append(min(sum(draw >= c for c in cumulative), m - 1))
+                actions.append(sum(draw >= c for c in cumulative))
             for i in players:
                 reward = payoffs[i]
                 for a in actions:

@@ -2,49 +2,17 @@
 
 ``Q(s, a) <- (1 - alpha) Q(s, a) + alpha (r + gamma max_a' Q(s', a'))``, acting epsilon-greedily.
 Its greedy policy is deterministic, which is exactly what a challenger exploits in Littman's
-soccer (chapter 2). The module also holds the two helpers every tabular player shares: sampling
-an action from a distribution and a fixed (non-learning) player.
+soccer (chapter 2). The module also holds a fixed (non-learning) player; actions are drawn by
+:mod:`marl_course._random`, as by every learner of the package.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from marl_course._random import epsilon_greedy, sample_categorical
 from marl_course._validation import (as_finite_array, as_probability_rows, as_rng, check_finite, check_generator,
                                      check_index, check_int, check_real, check_seed)
-
-
-def sample_action(probabilities: np.ndarray, rng: np.random.Generator) -> int:
-    """Draw an index from a probability vector with one uniform number (inverse CDF).
-
-    ``probabilities`` must be a distribution (non-negative, summing to 1): an all-zero, NaN or
-    negative vector is refused rather than sampled.
-
-    Examples
-    --------
-    >>> sample_action(np.array([0.0, 1.0, 0.0]), np.random.default_rng(0))
-    1
-    """
-    _check_distribution(probabilities, "probabilities")
-    check_generator(rng)
-    return _sample_action(np.asarray(probabilities), rng)
-
-
-def _sample_action(probabilities: np.ndarray, rng: np.random.Generator) -> int:
-    index = int(np.searchsorted(np.cumsum(probabilities), rng.random() * probabilities.sum(), side="right"))
-    return min(index, len(probabilities) - 1)
-
-
-def _check_distribution(probabilities, name: str) -> None:
-    """Check a probability vector without copying it (it may be a row of a learner's table)."""
-    if type(probabilities) is np.ndarray and probabilities.dtype == np.float64 and 0 < probabilities.size <= 64 \
-            and probabilities.ndim == 1:
-        entries = probabilities.tolist()  # a short vector: Python's min and sum beat two numpy reductions
-        if min(entries) >= -1e-8 and abs(sum(entries) - 1.0) <= 1e-8:
-            return  # (a NaN or inf makes the sum fail, and the long way below names it)
-    array = as_finite_array(probabilities, name, ndim=1)
-    if array.min() < -1e-8 or abs(array.sum() - 1.0) > 1e-8:
-        raise ValueError(f"{name} must be a probability vector (non-negative, summing to 1), got {array}")
 
 
 def _check_table(array, name: str, ndim: int) -> np.ndarray:
@@ -136,14 +104,12 @@ class QLearner:
         return np.eye(self.n_actions)[self.Q.argmax(axis=1)]
 
     def act(self, state: int, rng: np.random.Generator) -> int:
-        """Epsilon-greedy: a random action with probability ``explore``, else the greedy one."""
+        """:func:`~marl_course._random.epsilon_greedy` on ``Q(s, .)`` with ``explore`` (ties: lowest index)."""
         state = check_index(state, "state", self.Q.shape[0])
         return self._act(state, check_generator(rng))
 
     def _act(self, state: int, rng: np.random.Generator) -> int:
-        if rng.random() < self.explore:
-            return int(rng.integers(self.n_actions))
-        return int(self.Q[state].argmax())
+        return epsilon_greedy.unchecked(self.Q[state], self.explore, rng)
 
     def update(self, state: int, action: int, opponent_action, reward: float, next_state: int) -> None:
         """Back up ``Q(s, a)`` (the opponent's action is ignored: it is part of the world)."""
@@ -179,12 +145,12 @@ class FixedPlayer:
             raise ValueError(f"policy must have shape (S, m), got {self.policy.shape}")
 
     def act(self, state: int, rng: np.random.Generator) -> int:
-        """Sample an action from ``policy[state]``."""
+        """Sample an action from ``policy[state]`` (:func:`~marl_course._random.sample_categorical`)."""
         state = check_index(state, "state", self.policy.shape[0])
         return self._act(state, check_generator(rng))
 
     def _act(self, state: int, rng: np.random.Generator) -> int:
-        return _sample_action(self.policy[state], rng)
+        return sample_categorical.unchecked(self.policy[state], rng)
 
     def update(self, state, action, opponent_action, reward, next_state) -> None:
         """A fixed player does not learn (its arguments are ignored)."""
