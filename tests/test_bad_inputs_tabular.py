@@ -4,7 +4,7 @@ method refuses them with a ``ValueError`` or ``TypeError`` whose message names t
 One table of calls, each paired with the name the error must mention. Constructors' scalar
 parameters are fed the same families of bad values (wrong type, NaN / inf, out of range, a bool
 where a number belongs, a string where a number or a bool belongs). A few edge values that are
-valid (``explore=0``, ``gamma=0``, a one-hot distribution, ...) must still work.
+valid (``epsilon=0``, ``gamma=0``, a one-hot distribution, ...) must still work.
 """
 
 from __future__ import annotations
@@ -42,15 +42,15 @@ def _q_learner(**kwargs):
     return q_learning.QLearner(**{"n_states": 2, "n_actions": 3, **kwargs})
 
 
-for name, values in [("n_states", POSITIVE_INT), ("n_actions", POSITIVE_INT), ("discount", DISCOUNT),
-                     ("explore", PROBABILITY), ("alpha", RATE), ("alpha_decay", RATE),
+for name, values in [("n_states", POSITIVE_INT), ("n_actions", POSITIVE_INT), ("gamma", DISCOUNT),
+                     ("epsilon", PROBABILITY), ("alpha", RATE), ("alpha_decay", RATE),
                      ("initial_q", [NAN, INF, "1", None])]:
     kwarg_cases("QLearner", _q_learner, name, values)
 
 
 def _q_update(**kwargs):
     args = {"Q": np.zeros((2, 3)), "state": 0, "action": 1, "reward": 1.0, "next_state": 1, "alpha": 0.5,
-            "discount": 0.9, **kwargs}
+            "gamma": 0.9, **kwargs}
     q_learning.q_learning_update(**args)
 
 
@@ -58,7 +58,7 @@ for name, values in [("Q", [[[0.0, 0.0]], np.zeros((2, 3), dtype=int), np.zeros(
                             np.zeros((0, 3)), "Q"]),
                      ("state", [-1, 2, 1.0, True, "0", None]), ("action", [-1, 3, 0.5, "1"]),
                      ("next_state", [-1, 5, 1.5]), ("reward", REWARD), ("alpha", [-0.1, 1.5, NAN, "0.5"]),
-                     ("discount", [1.0, -0.1, NAN, "0.9"])]:
+                     ("gamma", [1.0, -0.1, NAN, "0.9"])]:
     kwarg_cases("q_learning_update", _q_update, name, values)
 
 for name, values in [("state", [-1, 2, 1.5, "0", True, None]), ("rng", RNG)]:
@@ -109,7 +109,7 @@ def _minimax(**kwargs):
 
 
 for name, values in [("n_states", POSITIVE_INT), ("n_actions", POSITIVE_INT), ("n_opponent_actions", POSITIVE_INT),
-                     ("discount", DISCOUNT), ("explore", PROBABILITY), ("alpha", RATE), ("alpha_decay", RATE)]:
+                     ("gamma", DISCOUNT), ("epsilon", PROBABILITY), ("alpha", RATE), ("alpha_decay", RATE)]:
     kwarg_cases("MinimaxQ", _minimax, name, values)
 
 for name, values in [("state", [-1, 2, 0.5, "0", True]), ("action", [-1, 3, 1.0, "2"]),
@@ -122,7 +122,7 @@ for name, values in [("state", [-1, 2, 1.5]), ("rng", RNG)]:
 
 def _minimax_update(**kwargs):
     args = {"Q": np.ones((2, 3, 2)), "V": np.ones(2), "pi": np.full((2, 3), 1 / 3), "state": 0, "action": 1,
-            "opponent_action": 0, "reward": 1.0, "next_state": 1, "alpha": 0.5, "discount": 0.9, **kwargs}
+            "opponent_action": 0, "reward": 1.0, "next_state": 1, "alpha": 0.5, "gamma": 0.9, **kwargs}
     minimax_q.minimax_q_update(**args)
 
 
@@ -130,7 +130,7 @@ for name, values in [("Q", [np.ones((2, 3)), [[[1.0]]], np.full((2, 3, 2), NAN)]
                      ("V", [np.ones(3), np.ones((2, 1)), [1.0, 1.0]]), ("pi", [np.ones((2, 2)), np.ones(3)]),
                      ("state", [-1, 2]), ("action", [-1, 3]), ("opponent_action", [-1, 2]),
                      ("next_state", [2, -1]), ("reward", REWARD), ("alpha", [1.5, -0.1, NAN]),
-                     ("discount", [1.0, NAN])]:
+                     ("gamma", [1.0, NAN])]:
     kwarg_cases("minimax_q_update", _minimax_update, name, values)
 
 for name, values in [("n_train", [0, -1, "5"]), ("n_challenger", [0, 2.5]), ("n_test", [0, None]),
@@ -153,7 +153,7 @@ for name, values in [("Q1", [[1.0, 2.0], [[NAN, 0.0], [0.0, 1.0]], [["a", "b"], 
 
 def _nash_update(**kwargs):
     args = {"Q": np.zeros((2, 2, 2, 2)), "counts": np.zeros((2, 2, 2)), "state": 0, "action_1": 1, "action_2": 0,
-            "rewards": [1.0, 0.0], "next_state": 1, "discount": 0.5, **kwargs}
+            "rewards": [1.0, 0.0], "next_state": 1, "gamma": 0.5, **kwargs}
     nash_q.nash_q_update(**args)
 
 
@@ -161,12 +161,12 @@ for name, values in [("Q", [np.zeros((3, 2, 2, 2)), np.zeros((2, 2, 2)), [[[[0.0
                      ("counts", [np.zeros((2, 2)), np.zeros((2, 2, 3)), np.full((2, 2, 2), -1.0)]),
                      ("state", [-1, 2]), ("action_1", [-1, 2, 0.5]), ("action_2", [2, "0"]), ("next_state", [-1, 2]),
                      ("rewards", [1.0, [1.0], [1.0, 2.0, 3.0], [NAN, 0.0], "ab", None, [["1", "2"]]]),
-                     ("discount", [1.0, -0.5, NAN])]:
+                     ("gamma", [1.0, -0.5, NAN])]:
     kwarg_cases("nash_q_update", _nash_update, name, values)
 
 for name, values in [("n_states", POSITIVE_INT),
                      ("action_counts", [(4,), (4, 4, 4), 4, "44", (0, 4), (4, 2.5), (4, "4"), None]),
-                     ("discount", DISCOUNT)]:
+                     ("gamma", DISCOUNT)]:
     kwarg_cases("NashQ", lambda **kw: nash_q.NashQ(**{"n_states": 2, **kw}), name, values)
 
 
@@ -197,8 +197,8 @@ def _ffq(**kwargs):
     return ffq.FriendOrFoeQ(**{"n_states": 2, "n_actions": 2, "n_opponent_actions": 2, "friend": True, **kwargs})
 
 
-for name, values in [("friend", BOOL), ("n_states", [0, 2.5]), ("n_actions", [0, "2"]), ("discount", [1.0, NAN]),
-                     ("explore", [1.5, None]), ("alpha", [0.0, NAN]), ("alpha_decay", [0.0, 1.5])]:
+for name, values in [("friend", BOOL), ("n_states", [0, 2.5]), ("n_actions", [0, "2"]), ("gamma", [1.0, NAN]),
+                     ("epsilon", [1.5, None]), ("alpha", [0.0, NAN]), ("alpha_decay", [0.0, 1.5])]:
     kwarg_cases("FriendOrFoeQ", _ffq, name, values)
 for name, values in [("state", [-1, 2]), ("action", [-1, 2, 0.5]), ("opponent_action", [-1, 2]),
                      ("next_state", [2, "1"]), ("reward", REWARD)]:
@@ -359,16 +359,16 @@ def test_the_table_is_large():
 
 def test_edge_values_still_work():
     rng = np.random.default_rng(0)
-    learner = q_learning.QLearner(1, 2, discount=0.0, explore=0.0, alpha=1.0, alpha_decay=1.0, initial_q=0.0)
+    learner = q_learning.QLearner(1, 2, gamma=0.0, epsilon=0.0, alpha=1.0, alpha_decay=1.0, initial_q=0.0)
     learner.update(0, 1, None, 3, 0)                       # an int reward is a number
     assert learner.act(np.int64(0), rng) == 1               # numpy integers are indices
-    minimax = minimax_q.MinimaxQ(1, 2, 2, discount=0.0, explore=1.0, alpha=1.0, alpha_decay=1.0)
+    minimax = minimax_q.MinimaxQ(1, 2, 2, gamma=0.0, epsilon=1.0, alpha=1.0, alpha_decay=1.0)
     minimax.update(0, 0, 1, np.float64(-1.0), 0)
     assert minimax.act(0, rng) in (0, 1)
-    nash = nash_q.NashQ(1, (2, 2), discount=0.0)
+    nash = nash_q.NashQ(1, (2, 2), gamma=0.0)
     nash.update(0, 1, 1, (1, 2), 0)                          # a tuple of ints
     assert nash.Q[:, 0, 1, 1].tolist() == [1.0, 2.0]
-    foe = ffq.FriendOrFoeQ(1, 2, 2, friend=np.bool_(False), discount=0.0)
+    foe = ffq.FriendOrFoeQ(1, 2, 2, friend=np.bool_(False), gamma=0.0)
     foe.update(0, 0, 0, 1.0, 0)
     agent = phc.PHC(2, n_runs=2, gamma=0.0, epsilon=0.0, alpha=1.0, delta=1.0)
     agent.update(np.array([0, 0]), np.array([1, 0]), np.array([1.0, 0.0]), np.array([0, 0]))

@@ -38,7 +38,7 @@ def test_foe_q_is_minimax_q_for_two_players():
 
 
 def train_pair(friend: bool, n_episodes: int, seed: int):
-    agents = [FriendOrFoeQ(N_STATES, 4, 4, friend=friend, discount=0.99, explore=1.0, alpha=0.5, alpha_decay=1.0)
+    agents = [FriendOrFoeQ(N_STATES, 4, 4, friend=friend, gamma=0.99, epsilon=1.0, alpha=0.5, alpha_decay=1.0)
               for _ in range(2)]
     return learn_pair(agents, random_transitions(GridGame(1), n_episodes, seed=seed))
 

@@ -46,7 +46,7 @@ def test_seeded_regression():
 
 
 def test_validation():
-    with pytest.raises(ValueError, match="discount"):
-        NashQ(3, discount=1.0)
+    with pytest.raises(ValueError, match="gamma"):
+        NashQ(3, gamma=1.0)
     with pytest.raises(ValueError):
         stage_nash([[1, 2]], [[1], [2]])

@@ -9,22 +9,22 @@ from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated,
 
 def test_backup_matches_the_formula():
     Q = np.array([[0.0, 1.0], [2.0, -1.0]])
-    q_learning_update(Q, 0, 0, 0.5, 1, alpha=0.25, discount=0.9)
+    q_learning_update(Q, 0, 0, 0.5, 1, alpha=0.25, gamma=0.9)
     assert Q[0, 0] == pytest.approx(0.25 * (0.5 + 0.9 * 2.0))
 
 
 def test_q_learner_best_responds_to_a_biased_opponent():
     game = rock_paper_scissors().A
     opponent = np.array([0.5, 0.3, 0.2])
-    learner = QLearner(1, 3, discount=0.0, explore=0.1, alpha=0.1, alpha_decay=1.0)
+    learner = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
     play_repeated(game, learner, FixedPlayer([opponent]), 3000, seed=0)
     assert learner.Q[0].argmax() == (game @ opponent).argmax()
 
 
 def test_seeded_regression():
-    learner = QLearner(1, 3, discount=0.5, explore=0.3, alpha=0.5, alpha_decay=0.99)
+    learner = QLearner(1, 3, gamma=0.5, epsilon=0.3, alpha=0.5, alpha_decay=0.99)
     rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([[0.2, 0.5, 0.3]]), 200, seed=7)
-    again = QLearner(1, 3, discount=0.5, explore=0.3, alpha=0.5, alpha_decay=0.99)
+    again = QLearner(1, 3, gamma=0.5, epsilon=0.3, alpha=0.5, alpha_decay=0.99)
     assert np.array_equal(rewards, play_repeated(rock_paper_scissors().A, again,
                                                  FixedPlayer([[0.2, 0.5, 0.3]]), 200, seed=7))
     assert learner.Q.round(6).tolist() == again.Q.round(6).tolist()
@@ -38,7 +38,7 @@ def test_greedy_policy_is_on_the_simplex():
 
 
 def test_validation():
-    with pytest.raises(ValueError, match="explore"):
-        QLearner(2, 2, explore=2.0)
+    with pytest.raises(ValueError, match="epsilon"):
+        QLearner(2, 2, epsilon=2.0)
     with pytest.raises(ValueError, match="policy"):
         FixedPlayer([[0.5, 0.6]])

@@ -27,7 +27,7 @@ Q1_STAGE = np.array([[1.0, 0.0], [0.0, 1.0]])
 
 def _q1_new_value() -> float:
     Q, V, pi = np.stack([Q1_STAGE, np.zeros((2, 2))]), np.array([0.5, 1.0]), np.full((2, 2), 0.5)
-    minimax_q_update(Q, V, pi, 0, 0, 0, 1.0, 1, alpha=0.5, discount=0.9)
+    minimax_q_update(Q, V, pi, 0, 0, 0, 1.0, 1, alpha=0.5, gamma=0.9)
     return float(V[0])
 
 
@@ -121,7 +121,7 @@ Q4_STEPS = 3000
 
 
 def _q4_run(seed: int = 0) -> float:
-    learner = QLearner(1, 3, discount=0.0, explore=0.1, alpha=0.1, alpha_decay=1.0)
+    learner = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
     rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([Q4_OPPONENT]), Q4_STEPS, seed=seed)
     return float(rewards[-1000:].mean())
 
@@ -139,7 +139,7 @@ def _grade_q4(answer):
 q4 = Question(
     "Q4",
     f"Experiment. In the notebook's rationality experiment, change the opponent to `{Q4_OPPONENT}` and train "
-    f"the **Q-learner** (`QLearner(1, 3, discount=0.0, explore=0.1, alpha=0.1, alpha_decay=1.0)`) for "
+    f"the **Q-learner** (`QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)`) for "
     f"{Q4_STEPS} steps with `play_repeated(..., seed=0)`. Report its average reward over the last 1000 steps. "
     "(Then try Minimax-Q: what does it earn, and why?)",
     _grade_q4,

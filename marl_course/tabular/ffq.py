@@ -81,16 +81,16 @@ class FriendOrFoeQ(MinimaxQ):
 
     Examples
     --------
-    >>> friend = FriendOrFoeQ(1, 2, 2, friend=True, discount=0.0, explore=0.0, alpha=1.0, alpha_decay=1.0)
+    >>> friend = FriendOrFoeQ(1, 2, 2, friend=True, gamma=0.0, epsilon=0.0, alpha=1.0, alpha_decay=1.0)
     >>> friend.update(0, 1, 1, 3.0, 0)
     >>> friend.V.tolist(), friend.policy.tolist()
     ([3.0], [[0.0, 1.0]])
     """
 
-    def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, friend: bool, discount: float = 0.9,
-                 explore: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
+    def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, friend: bool, gamma: float = 0.9,
+                 epsilon: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
         friend = check_bool(friend, "friend")
-        super().__init__(n_states, n_actions, n_opponent_actions, discount, explore, alpha, alpha_decay)
+        super().__init__(n_states, n_actions, n_opponent_actions, gamma, epsilon, alpha, alpha_decay)
         self.friend = friend
         self.Q[:] = 0.0
         self.V[:] = 0.0
@@ -104,7 +104,7 @@ class FriendOrFoeQ(MinimaxQ):
     def _update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
         # (step 1) Q_i(s, a, o) <- (1 - alpha) Q_i(s, a, o) + alpha (r_i + gamma V_i(s'))
         self.Q[state, action, opponent_action] = ((1 - self.alpha) * self.Q[state, action, opponent_action]
-                                                  + self.alpha * (reward + self.discount * self.V[next_state]))
+                                                  + self.alpha * (reward + self.gamma * self.V[next_state]))
         # (step 2) V_i(s), pi_i(s) from the friend (max) or foe (maximin) value of the stage game
         self.V[state], self.pi[state] = friend_or_foe_value(self.Q[state], [self.friend])
         # (step 3) alpha <- alpha * decay
@@ -119,7 +119,7 @@ def learn_pair(agents, transitions) -> list:
 
     Examples
     --------
-    >>> pair = [FriendOrFoeQ(1, 2, 2, friend=True, discount=0.0, explore=0.0, alpha=1.0, alpha_decay=1.0)
+    >>> pair = [FriendOrFoeQ(1, 2, 2, friend=True, gamma=0.0, epsilon=0.0, alpha=1.0, alpha_decay=1.0)
     ...         for _ in range(2)]
     >>> pair = learn_pair(pair, [(0, 1, 0, (3.0, 5.0), 0)])
     >>> float(pair[0].Q[0, 1, 0]), float(pair[1].Q[0, 0, 1])     # Q_i(s, own action, other's action)

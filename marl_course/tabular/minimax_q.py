@@ -36,7 +36,7 @@ def decay_for(n_steps: int, final_alpha: float = 0.01) -> float:
 
 def _check_minimax_q_update(Q: np.ndarray, V: np.ndarray, pi: np.ndarray, state: int, action: int,
                             opponent_action: int, reward: float, next_state: int, alpha: float,
-                            discount: float) -> None:
+                            gamma: float) -> None:
     """The input checks of :func:`minimax_q_update` (the tables are not copied: they are updated in place)."""
     Q = _check_table(Q, "Q", 3)
     n_states, n_actions, n_opponent_actions = Q.shape
@@ -50,12 +50,12 @@ def _check_minimax_q_update(Q: np.ndarray, V: np.ndarray, pi: np.ndarray, state:
     opponent_action = check_index(opponent_action, "opponent_action", n_opponent_actions)
     check_finite(reward, "reward")
     check_real(alpha, "alpha", low=0, high=1)
-    check_real(discount, "discount", low=0, high=1, high_open=True)
+    check_real(gamma, "gamma", low=0, high=1, high_open=True)
 
 
 @checked_by(_check_minimax_q_update)
 def minimax_q_update(Q: np.ndarray, V: np.ndarray, pi: np.ndarray, state: int, action: int, opponent_action: int,
-                     reward: float, next_state: int, alpha: float, discount: float) -> None:
+                     reward: float, next_state: int, alpha: float, gamma: float) -> None:
     """Littman's (1994) Figure 1 "Learn" step, in place on ``Q`` (S, m, o), ``V`` (S,) and ``pi`` (S, m).
 
     Examples
@@ -65,13 +65,13 @@ def minimax_q_update(Q: np.ndarray, V: np.ndarray, pi: np.ndarray, state: int, a
 
     >>> Q, V, pi = np.zeros((1, 2, 2)), np.zeros(1), np.full((1, 2), 0.5)
     >>> for a, o, r in [(0, 0, 1), (0, 1, -1), (1, 0, -1), (1, 1, 1)]:
-    ...     minimax_q_update(Q, V, pi, 0, a, o, r, 0, alpha=1.0, discount=0.0)
+    ...     minimax_q_update(Q, V, pi, 0, a, o, r, 0, alpha=1.0, gamma=0.0)
     >>> pi.round(12).tolist(), round(float(V[0]), 12)
     ([[0.5, 0.5]], 0.0)
     """
     # (step 1) Q[s,a,o] := (1 - alpha) Q[s,a,o] + alpha (rew + gamma V[s'])
     Q[state, action, opponent_action] = ((1 - alpha) * Q[state, action, opponent_action]
-                                         + alpha * (reward + discount * V[next_state]))
+                                         + alpha * (reward + gamma * V[next_state]))
     # (step 2) pi[s,.] := argmax_{pi'} min_{o'} sum_{a'} pi'[a'] Q[s,a',o']  (a linear program)
     # (step 3) V[s] := min_{o'} sum_{a'} pi[s,a'] Q[s,a',o']                 (its value)
     V[state], pi[state], _ = solve_zero_sum_unchecked(Q[state])
@@ -83,9 +83,9 @@ class MinimaxQ:
     Parameters
     ----------
     n_states, n_actions, n_opponent_actions : int
-    discount : float
-        ``gamma`` (Littman: 0.9).
-    explore : float
+    gamma : float
+        The discount (Littman: 0.9).
+    epsilon : float
         Probability of a uniformly random action while learning (Littman: 0.2).
     alpha, alpha_decay : float
         Learning rate and its per-update decay (Littman: 1.0 and 0.9999954; see :func:`decay_for`).
@@ -101,19 +101,19 @@ class MinimaxQ:
 
     Examples
     --------
-    >>> player = MinimaxQ(1, 2, 2, discount=0.0, explore=0.0, alpha_decay=1.0)
+    >>> player = MinimaxQ(1, 2, 2, gamma=0.0, epsilon=0.0, alpha_decay=1.0)
     >>> player.update(0, 0, 0, -1.0, 0)  # Q(s) = [[-1, 1], [1, 1]]: action 1 now dominates
     >>> player.policy.round(12).tolist(), float(player.V[0])
     ([[0.0, 1.0]], 1.0)
     """
 
-    def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, discount: float = 0.9,
-                 explore: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
+    def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, gamma: float = 0.9,
+                 epsilon: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
         n_states = check_int(n_states, "n_states", low=1)
         self.n_actions = check_int(n_actions, "n_actions", low=1)
         n_opponent_actions = check_int(n_opponent_actions, "n_opponent_actions", low=1)
-        self.discount = check_real(discount, "discount", low=0, high=1, high_open=True)
-        self.explore = check_real(explore, "explore", low=0, high=1)
+        self.gamma = check_real(gamma, "gamma", low=0, high=1, high_open=True)
+        self.epsilon = check_real(epsilon, "epsilon", low=0, high=1)
         self.alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
         self.alpha_decay = check_real(alpha_decay, "alpha_decay", low=0, high=1, low_open=True)
         # (initialise) Q[s,a,o] := 1, V[s] := 1, pi[s,a] := 1/|A|
@@ -127,12 +127,12 @@ class MinimaxQ:
         return self.pi
 
     def act(self, state: int, rng: np.random.Generator) -> int:
-        """(choose) With probability ``explore`` a random action, else ``a`` with probability ``pi[s, a]``."""
+        """(choose) With probability ``epsilon`` a random action, else ``a`` with probability ``pi[s, a]``."""
         state = check_index(state, "state", self.Q.shape[0])
         return self._act(state, check_generator(rng))
 
     def _act(self, state: int, rng: np.random.Generator) -> int:
-        if rng.random() < self.explore:
+        if rng.random() < self.epsilon:
             return int(rng.integers(self.n_actions))
         return sample_categorical.unchecked(self.pi[state], rng)
 
@@ -152,7 +152,7 @@ class MinimaxQ:
 
     def _update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
         minimax_q_update.unchecked(self.Q, self.V, self.pi, state, action, opponent_action, reward, next_state,
-                                   self.alpha, self.discount)
+                                   self.alpha, self.gamma)
         self.alpha *= self.alpha_decay
 
 
@@ -173,7 +173,7 @@ def train_soccer_policy(name: str, n_train: int, seed=0, progress: bool = False)
 
     A is a Minimax-Q learner (M) or a Q-learner (Q); B, during training, is a random player (R)
     or a learner of A's kind. The learning rate decays from 1 to 0.01 over the run
-    (:func:`decay_for`); exploration 0.2 and discount 0.9 as in Littman (1994). ``seed`` is an
+    (:func:`decay_for`); ``epsilon = 0.2`` and ``gamma = 0.9`` as in Littman (1994). ``seed`` is an
     int or a ``numpy.random.Generator`` (drawn from, so runs can share one stream). Returns A's
     learner: its ``policy`` (760, 5) and its values (``V`` for Minimax-Q, ``Q`` for Q-learning).
 
@@ -237,7 +237,7 @@ def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: in
         env = Soccer()
         env.reset(seed=rng)
         play(env, frozen, challenger, n_challenger, seed=rng)
-        challenger.explore = 0.0
+        challenger.epsilon = 0.0
         opponents = {"random": FixedPlayer(uniform_policy()), "hand-built": FixedPlayer(hand_built_policy(B)),
                      "challenger": challenger}
         for opponent, player_b in opponents.items():

@@ -135,7 +135,7 @@ def _check_transition(shape, state, action_1, action_2, rewards, next_state):
 
 
 def _check_nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1: int, action_2: int, rewards,
-                         next_state: int, discount: float) -> None:
+                         next_state: int, gamma: float) -> None:
     """The input checks of :func:`nash_q_update` (the tables are not copied: they are updated in place)."""
     Q = _check_table(Q, "Q", 4)
     if Q.shape[0] != 2:
@@ -146,19 +146,19 @@ def _check_nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1
     if counts.min() < 0:
         raise ValueError("counts must be non-negative visit counts")
     _check_transition(Q.shape[1:], state, action_1, action_2, rewards, next_state)
-    check_real(discount, "discount", low=0, high=1, high_open=True)
+    check_real(gamma, "gamma", low=0, high=1, high_open=True)
 
 
 @checked_by(_check_nash_q_update)
 def nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1: int, action_2: int, rewards,
-                  next_state: int, discount: float) -> None:
+                  next_state: int, gamma: float) -> None:
     """Hu & Wellman's (2003) Table 1 update, in place on ``Q`` (2, S, m_1, m_2) and visit ``counts`` (S, m_1, m_2).
 
     Examples
     --------
     >>> Q, counts = np.zeros((2, 2, 2, 2)), np.zeros((2, 2, 2))
     >>> Q[:, 1] = [[[2, 0], [0, 3]], [[3, 0], [0, 2]]]  # the next state's stage game
-    >>> nash_q_update(Q, counts, 0, 1, 1, [1.0, 0.0], 1, discount=0.5)
+    >>> nash_q_update(Q, counts, 0, 1, 1, [1.0, 0.0], 1, gamma=0.5)
     >>> Q[:, 0, 1, 1].tolist()  # alpha = 1 on the first visit: r + 0.5 * NashQ(s')
     [2.0, 1.5]
     """
@@ -169,7 +169,7 @@ def nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1: int, 
     nash_values, _, _ = stage_nash(Q[0, next_state], Q[1, next_state])
     # (step 3) Q^i(s, a_1, a_2) <- (1 - alpha) Q^i + alpha (r_i + gamma NashQ^i(s')), for both players
     Q[:, state, action_1, action_2] = ((1 - alpha) * Q[:, state, action_1, action_2]
-                                       + alpha * (np.asarray(rewards) + discount * nash_values))
+                                       + alpha * (np.asarray(rewards) + gamma * nash_values))
 
 
 class NashQ:
@@ -180,8 +180,8 @@ class NashQ:
     n_states : int
     action_counts : tuple of int
         ``(m_1, m_2)``.
-    discount : float
-        ``gamma`` (Hu & Wellman: 0.99).
+    gamma : float
+        The discount (Hu & Wellman: 0.99).
 
     References
     ----------
@@ -189,18 +189,18 @@ class NashQ:
 
     Examples
     --------
-    >>> learner = NashQ(2, (2, 2), discount=0.5)
+    >>> learner = NashQ(2, (2, 2), gamma=0.5)
     >>> learner.update(0, 0, 1, [1.0, -1.0], 1)
     >>> learner.Q[:, 0, 0, 1].tolist()
     [1.0, -1.0]
     """
 
-    def __init__(self, n_states: int, action_counts=(4, 4), discount: float = 0.99):
+    def __init__(self, n_states: int, action_counts=(4, 4), gamma: float = 0.99):
         n_states = check_int(n_states, "n_states", low=1)
         if not isinstance(action_counts, (tuple, list)) or len(action_counts) != 2:
             raise ValueError(f"action_counts must be a pair (m_1, m_2), got {action_counts!r}")
         m_1, m_2 = (check_int(m, f"action_counts[{i}]", low=1) for i, m in enumerate(action_counts))
-        self.discount = check_real(discount, "discount", low=0, high=1, high_open=True)
+        self.gamma = check_real(gamma, "gamma", low=0, high=1, high_open=True)
         # (initialise) Q^i(s, a_1, a_2) = 0 for all s, a_1, a_2 and both players
         self.Q = np.zeros((2, n_states, m_1, m_2))
         self.counts = np.zeros((n_states, m_1, m_2))
@@ -209,7 +209,7 @@ class NashQ:
         """:func:`nash_q_update` on the learner's tables."""
         state, action_1, action_2, rewards, next_state = _check_transition(self.counts.shape, state, action_1,
                                                                            action_2, rewards, next_state)
-        nash_q_update.unchecked(self.Q, self.counts, state, action_1, action_2, rewards, next_state, self.discount)
+        nash_q_update.unchecked(self.Q, self.counts, state, action_1, action_2, rewards, next_state, self.gamma)
 
     def learn(self, transitions) -> NashQ:
         """:meth:`update` on every ``(s, a_1, a_2, (r_1, r_2), s')`` of ``transitions`` (e.g. Hu &

@@ -36,7 +36,7 @@ def _check_player(player, name: str) -> None:
 
 
 def q_learning_update(Q: np.ndarray, state: int, action: int, reward: float, next_state: int,
-                      alpha: float, discount: float) -> None:
+                      alpha: float, gamma: float) -> None:
     """One Q-learning backup, in place: ``Q(s,a) <- (1-alpha) Q(s,a) + alpha (r + gamma max_a' Q(s',a'))``.
 
     References
@@ -46,7 +46,7 @@ def q_learning_update(Q: np.ndarray, state: int, action: int, reward: float, nex
     Examples
     --------
     >>> Q = np.zeros((2, 2)); Q[1] = [0.0, 2.0]
-    >>> q_learning_update(Q, 0, 1, 1.0, 1, alpha=0.5, discount=0.9)
+    >>> q_learning_update(Q, 0, 1, 1.0, 1, alpha=0.5, gamma=0.9)
     >>> float(Q[0, 1])  # 0.5 * (1 + 0.9 * 2)
     1.4
     """
@@ -56,12 +56,12 @@ def q_learning_update(Q: np.ndarray, state: int, action: int, reward: float, nex
     action = check_index(action, "action", n_actions)
     check_finite(reward, "reward")
     check_real(alpha, "alpha", low=0, high=1)
-    check_real(discount, "discount", low=0, high=1, high_open=True)
-    _q_learning_update(Q, state, action, reward, next_state, alpha, discount)
+    check_real(gamma, "gamma", low=0, high=1, high_open=True)
+    _q_learning_update(Q, state, action, reward, next_state, alpha, gamma)
 
 
-def _q_learning_update(Q, state, action, reward, next_state, alpha, discount) -> None:
-    Q[state, action] = (1 - alpha) * Q[state, action] + alpha * (reward + discount * Q[next_state].max())
+def _q_learning_update(Q, state, action, reward, next_state, alpha, gamma) -> None:
+    Q[state, action] = (1 - alpha) * Q[state, action] + alpha * (reward + gamma * Q[next_state].max())
 
 
 class QLearner:
@@ -70,9 +70,9 @@ class QLearner:
     Parameters
     ----------
     n_states, n_actions : int
-    discount : float
-        ``gamma``.
-    explore : float
+    gamma : float
+        The discount, in [0, 1).
+    epsilon : float
         Probability of a uniformly random action while learning (Littman: 0.2).
     alpha, alpha_decay : float
         Learning rate, multiplied by ``alpha_decay`` after every update (Littman: 1.0 and
@@ -82,18 +82,18 @@ class QLearner:
 
     Examples
     --------
-    >>> learner = QLearner(1, 2, discount=0.0, explore=0.0, alpha=0.5, alpha_decay=1.0)
+    >>> learner = QLearner(1, 2, gamma=0.0, epsilon=0.0, alpha=0.5, alpha_decay=1.0)
     >>> learner.update(0, 1, None, 3.0, 0)
     >>> learner.Q.tolist(), learner.policy.tolist()
     ([[1.0, 2.0]], [[0.0, 1.0]])
     """
 
-    def __init__(self, n_states: int, n_actions: int, discount: float = 0.9, explore: float = 0.2,
+    def __init__(self, n_states: int, n_actions: int, gamma: float = 0.9, epsilon: float = 0.2,
                  alpha: float = 1.0, alpha_decay: float = 0.9999954, initial_q: float = 1.0):
         n_states = check_int(n_states, "n_states", low=1)
         self.n_actions = check_int(n_actions, "n_actions", low=1)
-        self.discount = check_real(discount, "discount", low=0, high=1, high_open=True)
-        self.explore = check_real(explore, "explore", low=0, high=1)
+        self.gamma = check_real(gamma, "gamma", low=0, high=1, high_open=True)
+        self.epsilon = check_real(epsilon, "epsilon", low=0, high=1)
         self.alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
         self.alpha_decay = check_real(alpha_decay, "alpha_decay", low=0, high=1, low_open=True)
         self.Q = np.full((n_states, self.n_actions), check_real(initial_q, "initial_q"))
@@ -104,12 +104,12 @@ class QLearner:
         return np.eye(self.n_actions)[self.Q.argmax(axis=1)]
 
     def act(self, state: int, rng: np.random.Generator) -> int:
-        """:func:`~marl_course._random.epsilon_greedy` on ``Q(s, .)`` with ``explore`` (ties: lowest index)."""
+        """:func:`~marl_course._random.epsilon_greedy` on ``Q(s, .)`` with ``epsilon`` (ties: lowest index)."""
         state = check_index(state, "state", self.Q.shape[0])
         return self._act(state, check_generator(rng))
 
     def _act(self, state: int, rng: np.random.Generator) -> int:
-        return epsilon_greedy.unchecked(self.Q[state], self.explore, rng)
+        return epsilon_greedy.unchecked(self.Q[state], self.epsilon, rng)
 
     def update(self, state: int, action: int, opponent_action, reward: float, next_state: int) -> None:
         """Back up ``Q(s, a)`` (the opponent's action is ignored: it is part of the world)."""
@@ -120,7 +120,7 @@ class QLearner:
         self._update(state, action, opponent_action, reward, next_state)
 
     def _update(self, state: int, action: int, opponent_action, reward: float, next_state: int) -> None:
-        _q_learning_update(self.Q, state, action, reward, next_state, self.alpha, self.discount)
+        _q_learning_update(self.Q, state, action, reward, next_state, self.alpha, self.gamma)
         self.alpha *= self.alpha_decay
 
 
@@ -189,7 +189,7 @@ def play_repeated(payoffs_row, player_row, player_col, n_steps: int, seed=None) 
     A Q-learner against an opponent that always plays rock learns to play paper:
 
     >>> from marl_course.games.gallery import rock_paper_scissors
-    >>> learner = QLearner(1, 3, discount=0.0, explore=0.1, alpha_decay=0.999)
+    >>> learner = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha_decay=0.999)
     >>> rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([[1.0, 0.0, 0.0]]), 500, seed=0)
     >>> int(learner.Q[0].argmax()), bool(rewards[-100:].mean() > 0.8)
     (1, True)
