@@ -75,12 +75,16 @@ for name, values in [("state", [-1, 2, 0.5, "0"]), ("action", [-1, 3, 1.0, True]
                      ("reward", REWARD)]:
     kwarg_cases("QLearner.update", lambda **kw: _learner_update(_q_learner(), **kw), name, values)
 
-for bad in [[[0.5, 0.6]], [[NAN, 1.0]], [0.5, 0.5], [["0.5", "0.5"]], [[-0.5, 1.5]], [[0.0, 0.0]], "policy", None]:
+for bad in [[[0.5, 0.6]], [[NAN, 1.0]], [[[0.5, 0.5]]], [["0.5", "0.5"]], [[-0.5, 1.5]], [[0.0, 0.0]], [0.5, 0.6],
+            "policy", None]:
     case(f"FixedPlayer-policy={bad!r}", lambda bad=bad: q_learning.FixedPlayer(bad), "policy")
-for name, values in [("state", [-1, 1, 0.0, "0"]), ("rng", RNG)]:
+case("FixedPlayer-n_runs=0", lambda: q_learning.FixedPlayer([0.5, 0.5], n_runs=0), "n_runs")
+case("FixedPlayer-n_runs=2.5", lambda: q_learning.FixedPlayer([0.5, 0.5], n_runs=2.5), "n_runs")
+for name, values in [("state", [-1, 1, 0.0, "0", [1, 0], [0], [0.0, 0.0], [0, -1]]), ("rng", RNG)]:
     kwarg_cases("FixedPlayer.act",
-                lambda **kw: q_learning.FixedPlayer([[0.5, 0.5]]).act(**{"state": 0, "rng": np.random.default_rng(0),
-                                                                         **kw}), name, values)
+                lambda **kw: q_learning.FixedPlayer([[0.5, 0.5]], n_runs=2).act(**{"state": 0,
+                                                                                   "rng": np.random.default_rng(0),
+                                                                                   **kw}), name, values)
 
 
 def _play_repeated(**kwargs):
@@ -263,14 +267,6 @@ for learner in (_phc, _wolf):
                     lambda learner=learner, **kw: learner().update(**{"states": [0, 1], "actions": [1, 0],
                                                                       "rewards": [1.0, 0.0], "next_states": [1, 0],
                                                                       **kw}), name, values)
-
-for name, values in [("strategy", [[0.5, 0.6], [[0.5, 0.5]], [NAN, 1.0], "ab"]), ("n_runs", [0, 2.5]),
-                     ("n_states", [0, "1"])]:
-    kwarg_cases("FixedPolicy", lambda **kw: phc.FixedPolicy(**{"strategy": [0.5, 0.5], **kw}), name, values)
-for name, values in [("states", [[1], [-1], [0.0], [0, 0]]), ("rng", RNG)]:
-    kwarg_cases("FixedPolicy.act",
-                lambda **kw: phc.FixedPolicy([0.5, 0.5]).act(**{"states": [0], "rng": np.random.default_rng(0), **kw}),
-                name, values)
 
 
 def _matching_pennies(n_envs=2):

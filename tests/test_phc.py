@@ -10,7 +10,6 @@ from marl_course.envs.matrix_games import make_matrix_game
 from marl_course.games import best_responses, solve_zero_sum
 from marl_course.tabular.phc import (
     PHC,
-    FixedPolicy,
     WoLFPHC,
     distance_to_strategy,
     hill_climb,
@@ -21,6 +20,7 @@ from marl_course.tabular.phc import (
     self_play,
     wolf_step_size,
 )
+from marl_course.tabular.q_learning import FixedPlayer
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -194,13 +194,13 @@ def test_wolf_learns_a_best_response_to_a_fixed_opponent(game, opponent):
     # rationality (Bowling & Veloso 2002, section 3): against a stationary opponent, a best response
     env = make_matrix_game(game, n_envs=6)
     learner = WoLFPHC(env.action_counts[0], n_runs=6, alpha=0.05)
-    learn(env, [learner, FixedPolicy(opponent, n_runs=6)], n_steps=8000, seed=4, record_every=6000)
+    learn(env, [learner, FixedPlayer(opponent, n_runs=6)], n_steps=8000, seed=4, record_every=6000)
     (best,) = best_responses(env.game.payoffs, [np.full(len(opponent), 1 / len(opponent)), opponent], player=0)
     assert np.all(learner.policy[:, 0, best] > 0.99)
 
 
 def test_fixed_policy_samples_its_strategy():
-    opponent = FixedPolicy([0.2, 0.8], n_runs=20_000)
+    opponent = FixedPlayer([0.2, 0.8], n_runs=20_000)
     actions = opponent.act(np.zeros(20_000, dtype=int), np.random.default_rng(0))
     assert abs(actions.mean() - 0.8) < 0.02
 

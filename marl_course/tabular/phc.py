@@ -37,8 +37,30 @@ from marl_course._random import sample_categorical
 from marl_course._validation import (as_finite_array, as_probability_rows, as_rng, check_bool, check_generator,
                                      check_int, check_real, check_seed, checked_by)
 from marl_course.envs.matrix_games import RepeatedMatrixGame
+from marl_course.tabular.q_learning import _unchecked
 
 
+def _check_hill_climb(policy, q_values, delta) -> None:
+    """The input checks of :func:`hill_climb`."""
+    policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
+    if policy.shape[-1] < 2:
+        raise ValueError(f"policy must have at least 2 actions on its last axis, got shape {policy.shape}")
+    q_values = as_finite_array(q_values, "q_values")
+    if q_values.shape != policy.shape:
+        raise ValueError(f"q_values must have the shape of policy {policy.shape}, got {q_values.shape}")
+    delta = as_finite_array(delta, "delta")
+    if np.any(delta < 0) or np.any(delta > 1):
+        raise ValueError("delta must be in [0, 1]")
+    try:
+        fits = np.broadcast_shapes(delta.shape, policy.shape[:-1]) == policy.shape[:-1]
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"delta must be one step size or one per distribution, shape {policy.shape[:-1]}, "
+                         f"got shape {delta.shape}")
+
+
+@checked_by(_check_hill_climb)
 def hill_climb(policy, q_values, delta) -> np.ndarray:
     """Step (d): move ``pi`` towards the greedy action of ``Q`` by at most ``delta``, on the simplex.
 
@@ -71,26 +93,7 @@ def hill_climb(policy, q_values, delta) -> np.ndarray:
     >>> hill_climb([0.05, 0.95], [0.0, 1.0], delta=0.1)   # cannot take more than is there
     array([0., 1.])
     """
-    policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
-    if policy.shape[-1] < 2:
-        raise ValueError(f"policy must have at least 2 actions on its last axis, got shape {policy.shape}")
-    q_values = as_finite_array(q_values, "q_values")
-    if q_values.shape != policy.shape:
-        raise ValueError(f"q_values must have the shape of policy {policy.shape}, got {q_values.shape}")
-    delta = as_finite_array(delta, "delta")
-    if np.any(delta < 0) or np.any(delta > 1):
-        raise ValueError("delta must be in [0, 1]")
-    try:
-        fits = np.broadcast_shapes(delta.shape, policy.shape[:-1]) == policy.shape[:-1]
-    except ValueError:
-        fits = False
-    if not fits:
-        raise ValueError(f"delta must be one step size or one per distribution, shape {policy.shape[:-1]}, "
-                         f"got shape {delta.shape}")
-    return _hill_climb(policy, q_values, delta)
-
-
-def _hill_climb(policy: np.ndarray, q_values: np.ndarray, delta) -> np.ndarray:
+    policy, q_values = np.asarray(policy, dtype=float), np.asarray(q_values, dtype=float)
     n_actions = policy.shape[-1]
     greedy = np.argmax(q_values, axis=-1)[..., None]                              # (..., 1)
     is_greedy = np.arange(n_actions) == greedy                                   # (..., |A|)
@@ -99,6 +102,18 @@ def _hill_climb(policy: np.ndarray, q_values: np.ndarray, delta) -> np.ndarray:
     return policy - taken + is_greedy * taken.sum(axis=-1, keepdims=True)       # pi + Delta_sa
 
 
+def _check_wolf_step_size(policy, average_policy, q_values, delta_w, delta_l) -> None:
+    """The input checks of :func:`wolf_step_size`."""
+    policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
+    average_policy = as_probability_rows(as_finite_array(average_policy, "average_policy"), "average_policy")
+    q_values = as_finite_array(q_values, "q_values")
+    if not policy.shape == average_policy.shape == q_values.shape:
+        raise ValueError(f"policy, average_policy and q_values must share a shape, got "
+                         f"{policy.shape}, {average_policy.shape}, {q_values.shape}")
+    _check_wolf_rates(delta_w, delta_l)
+
+
+@checked_by(_check_wolf_step_size)
 def wolf_step_size(policy, average_policy, q_values, delta_w: float, delta_l: float) -> np.ndarray:
     """The win test of WoLF: ``delta_w`` if ``sum_a pi Q > sum_a pibar Q`` (winning), else ``delta_l``.
 
@@ -123,17 +138,7 @@ def wolf_step_size(policy, average_policy, q_values, delta_w: float, delta_l: fl
     >>> wolf_step_size([[0.9, 0.1], [0.2, 0.8]], [[0.5, 0.5], [0.5, 0.5]], [q, q], 0.01, 0.04)
     array([0.01, 0.04])
     """
-    policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
-    average_policy = as_probability_rows(as_finite_array(average_policy, "average_policy"), "average_policy")
-    q_values = as_finite_array(q_values, "q_values")
-    if not policy.shape == average_policy.shape == q_values.shape:
-        raise ValueError(f"policy, average_policy and q_values must share a shape, got "
-                         f"{policy.shape}, {average_policy.shape}, {q_values.shape}")
-    delta_w, delta_l = _check_wolf_rates(delta_w, delta_l)
-    return _wolf_step_size(policy, average_policy, q_values, delta_w, delta_l)
-
-
-def _wolf_step_size(policy, average_policy, q_values, delta_w, delta_l):
+    policy, average_policy, q_values = (np.asarray(x, dtype=float) for x in (policy, average_policy, q_values))
     winning = (policy * q_values).sum(-1) > (average_policy * q_values).sum(-1)
     return np.where(winning, delta_w, delta_l)
 
@@ -256,8 +261,8 @@ class PHC:
 
     def _hill_climb(self, states, delta):
         # step (d): pi(s, .) moves by delta towards argmax_a Q(s, a), staying on the simplex
-        self.policy[self._runs, states] = _hill_climb(self.policy[self._runs, states],
-                                                      self.q_values[self._runs, states], delta)
+        self.policy[self._runs, states] = hill_climb.unchecked(self.policy[self._runs, states],
+                                                               self.q_values[self._runs, states], delta)
 
     @checked_by(_check_update)
     def update(self, states, actions, rewards, next_states) -> None:
@@ -313,41 +318,8 @@ class WoLFPHC(PHC):
         pibar = pibar + (pi - pibar) / self.counts[runs, states][:, None]
         self.average_policy[runs, states] = pibar
         # step (d): delta_w if sum pi Q > sum pibar Q (winning) else delta_l, then hill-climb
-        delta = _wolf_step_size(pi, pibar, self.q_values[runs, states], self.delta_w, self.delta_l)
+        delta = wolf_step_size.unchecked(pi, pibar, self.q_values[runs, states], self.delta_w, self.delta_l)
         self._hill_climb(states, delta)
-
-
-class FixedPolicy:
-    """A non-learning opponent that plays the same mixed strategy in every state and run.
-
-    >>> opponent = FixedPolicy([0.5, 0.3, 0.2], n_runs=4)
-    >>> opponent.act(np.zeros(4, dtype=int), np.random.default_rng(0)).shape
-    (4,)
-    """
-
-    def __init__(self, strategy, n_runs: int = 1, n_states: int = 1):
-        strategy = as_probability_rows(as_finite_array(strategy, "strategy"), "strategy")
-        if strategy.ndim != 1:
-            raise ValueError(f"strategy must be one distribution (1-D), got shape {strategy.shape}")
-        self.n_runs = check_int(n_runs, "n_runs", low=1)
-        n_states = check_int(n_states, "n_states", low=1)
-        self.policy = np.broadcast_to(strategy, (self.n_runs, n_states, strategy.size)).copy()
-        self._runs = np.arange(self.n_runs)
-
-    def act(self, states, rng) -> np.ndarray:
-        """Sample one action per run from the fixed strategy; shape ``(n_runs,)``."""
-        _check_run_indices(states, "states", self.n_runs, self.policy.shape[1])
-        check_generator(rng)
-        return self._act(states, rng)
-
-    def _act(self, states, rng) -> np.ndarray:
-        return sample_categorical.unchecked(self.policy[self._runs, states], rng)
-
-    def update(self, states, actions, rewards, next_states) -> None:
-        """A fixed policy does not learn (its arguments are ignored)."""
-
-    def _learn(self, states, actions, rewards, next_states) -> None:
-        """A fixed policy does not learn."""
 
 
 def _check_run_indices(values, name: str, n_runs: int, size: int) -> None:
@@ -366,20 +338,6 @@ def _check_run_rewards(rewards, n_runs: int) -> None:
         raise ValueError(f"rewards must have shape ({n_runs},) (one per run), got shape {array.shape}")
 
 
-def _fast_methods(agent):
-    """``act`` and ``update`` of ``agent``, without the input checks for the package's own learners.
-
-    :func:`play` feeds them the environment's own observations and their own actions, once per step.
-    """
-    cls = type(agent)
-    if isinstance(agent, (PHC, FixedPolicy)) and cls.act in (PHC.act, FixedPolicy.act):
-        if cls.update in (PHC.update, WoLFPHC.update):
-            return agent._act, cls.update.unchecked.__get__(agent)
-        if cls.update is FixedPolicy.update:
-            return agent._act, agent._learn
-    return agent.act, agent.update
-
-
 def play(env, agents: Sequence, seed=None) -> Iterator[np.ndarray]:
     """Let ``agents`` play ``env`` forever, learning after every step; yield each step's rewards.
 
@@ -390,8 +348,9 @@ def play(env, agents: Sequence, seed=None) -> Iterator[np.ndarray]:
     env : RepeatedMatrixGame or any env with the same ``reset``/``step``
         Its ``n_envs`` must equal every agent's ``n_runs``.
     agents : sequence
-        One learner per player (``PHC``, ``WoLFPHC``, ``FixedPolicy`` ...), all with ``n_runs``
-        equal to ``env.n_envs``.
+        One learner per player (``PHC``, ``WoLFPHC``, a
+        :class:`~marl_course.tabular.q_learning.FixedPlayer` ...), all with ``n_runs`` equal to
+        ``env.n_envs``.
     seed : int, Generator or None
         Seeds the action sampling.
 
@@ -430,7 +389,7 @@ def play(env, agents: Sequence, seed=None) -> Iterator[np.ndarray]:
 
 
 def _play(env, agents, seed, rng):
-    methods = [_fast_methods(agent) for agent in agents]
+    methods = [(_unchecked(agent, "act"), _unchecked(agent, "update")) for agent in agents]
     observations, _ = env.reset(seed=None if isinstance(seed, np.random.Generator) else seed)
     while True:
         actions = np.stack([act(observations[:, i], rng) for i, (act, _) in enumerate(methods)], axis=1)
@@ -493,7 +452,11 @@ def learn(env, agents: Sequence, n_steps: int, seed=None, record_every: int = 10
     record_every = check_int(record_every, "record_every", low=1)
     progress = check_bool(progress, "progress")
     steps = play(env, agents, seed)
-    records = [[agent.policy.copy()] for agent in agents]
+
+    def policy_per_run(agent):  # a fixed player holds one policy (S, m) for all runs
+        return np.broadcast_to(agent.policy, (env.n_envs, *agent.policy.shape[-2:])).copy()
+
+    records = [[policy_per_run(agent)] for agent in agents]
     recorded_steps, reward_sum, done_steps = [0], 0.0, 0
     bar = _progress_bar(n_steps, progress)
     while done_steps < n_steps:
@@ -503,7 +466,7 @@ def learn(env, agents: Sequence, n_steps: int, seed=None, record_every: int = 10
         done_steps += chunk
         recorded_steps.append(done_steps)
         for record, agent in zip(records, agents):
-            record.append(agent.policy.copy())
+            record.append(policy_per_run(agent))
         bar.update(chunk)
     bar.close()
     return Trajectory(np.array(recorded_steps), [np.stack(r) for r in records], np.asarray(reward_sum) / n_steps)

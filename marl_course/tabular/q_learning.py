@@ -125,51 +125,81 @@ class QLearner:
 
 
 class FixedPlayer:
-    """A player that follows a fixed stochastic policy and never learns.
+    """A player that never learns: in state ``s`` it draws its action from ``policy[s]``.
+
+    It plays in every loop of the package: :func:`play_repeated` and
+    :func:`~marl_course.envs.soccer.play` give it one state and take one action;
+    :func:`~marl_course.tabular.phc.play` gives it one state per run and takes one action per run.
+    ``update`` accepts any transition and ignores it.
 
     Parameters
     ----------
-    policy : array_like, shape (S, m)
-        ``policy[s]`` is the distribution over actions in state ``s``.
+    policy : array_like, shape (S, m) or (m,)
+        ``policy[s]`` is the distribution over actions in state ``s``; a single distribution is
+        a one-state policy (a repeated matrix game).
+    n_runs : int
+        Runs played side by side in :func:`~marl_course.tabular.phc.play` (its ``env.n_envs``).
 
     Examples
     --------
-    >>> player = FixedPlayer([[0.0, 1.0]])
-    >>> player.act(0, np.random.default_rng(0))
+    >>> rng = np.random.default_rng(0)
+    >>> FixedPlayer([[0.0, 1.0]]).act(0, rng)
     1
+    >>> FixedPlayer([0.5, 0.3, 0.2], n_runs=4).act(np.zeros(4, dtype=int), rng).shape
+    (4,)
     """
 
-    def __init__(self, policy):
-        self.policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
-        if self.policy.ndim != 2:
-            raise ValueError(f"policy must have shape (S, m), got {self.policy.shape}")
+    def __init__(self, policy, n_runs: int = 1):
+        policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
+        if policy.ndim > 2:
+            raise ValueError(f"policy must have shape (S, m) or (m,), got {policy.shape}")
+        self.policy = np.atleast_2d(policy)                                          # (S, m)
+        self.n_runs = check_int(n_runs, "n_runs", low=1)
 
-    def act(self, state: int, rng: np.random.Generator) -> int:
-        """Sample an action from ``policy[state]`` (:func:`~marl_course._random.sample_categorical`)."""
-        state = check_index(state, "state", self.policy.shape[0])
+    @property
+    def n_actions(self) -> int:
+        """``m``, the player's number of actions."""
+        return self.policy.shape[1]
+
+    def act(self, state, rng: np.random.Generator):
+        """Sample an action from ``policy[state]`` (:func:`~marl_course._random.sample_categorical`).
+
+        ``state`` is one state (one action is returned) or one state per run, an integer array
+        of shape ``(n_runs,)`` (one action per run).
+        """
+        n_states = self.policy.shape[0]
+        if np.ndim(state) == 0:
+            state = check_index(state, "state", n_states)
+        else:
+            states = np.asarray(state)
+            if states.shape != (self.n_runs,) or states.dtype.kind not in "iu" or not (
+                    0 <= states.min() and states.max() < n_states):
+                raise ValueError(f"state must be one state in [0, {n_states - 1}] or one per run, integers of "
+                                 f"shape ({self.n_runs},), got {state!r}")
         return self._act(state, check_generator(rng))
 
-    def _act(self, state: int, rng: np.random.Generator) -> int:
+    def _act(self, state, rng: np.random.Generator):
         return sample_categorical.unchecked(self.policy[state], rng)
 
-    def update(self, state, action, opponent_action, reward, next_state) -> None:
-        """A fixed player does not learn (its arguments are ignored)."""
-
-    def _update(self, state, action, opponent_action, reward, next_state) -> None:
-        """A fixed player does not learn."""
+    def update(self, *transition) -> None:
+        """A fixed player does not learn: the transition, whatever its form, is ignored."""
 
 
 def _unchecked(player, method: str):
     """``player.<method>`` without its input checks when it is one of the package's own players.
 
-    For the package's own loops (:func:`play_repeated`, :func:`marl_course.envs.soccer.play`),
-    which feed a player the environment's states and rewards and its own actions once per step.
-    A class outside the package, or one that overrides the public method, keeps its checks.
+    For the package's own loops (:func:`play_repeated`, :func:`marl_course.envs.soccer.play`,
+    :func:`marl_course.tabular.phc.play`), which feed a player the environment's states and
+    rewards and its own actions once per step. The bare method is ``player._<method>``, or the
+    function a :func:`~marl_course._validation.checked_by` method wraps. A class outside the
+    package, or one that overrides the public method, keeps its checks.
     """
     public = getattr(type(player), method, None)
-    internal = getattr(player, "_" + method, None)
-    if internal is not None and getattr(public, "__module__", "").startswith("marl_course.tabular."):
-        return internal
+    if getattr(public, "__module__", "").startswith("marl_course.tabular."):
+        if hasattr(public, "unchecked"):
+            return public.unchecked.__get__(player)
+        if hasattr(player, "_" + method):
+            return getattr(player, "_" + method)
     return getattr(player, method)
 
 
@@ -199,8 +229,6 @@ def play_repeated(payoffs_row, player_row, player_col, n_steps: int, seed=None) 
     _check_player(player_col, "player_col")
     for player, name, count in ((player_row, "player_row", payoffs.shape[0]), (player_col, "player_col", payoffs.shape[1])):
         n_actions = getattr(player, "n_actions", None)
-        if n_actions is None and isinstance(player, FixedPlayer):
-            n_actions = player.policy.shape[1]
         if n_actions is not None and n_actions != count:
             raise ValueError(f"{name} has {n_actions} actions but payoffs_row has {count} along its axis for that player")
     n_steps = check_int(n_steps, "n_steps", low=1)
