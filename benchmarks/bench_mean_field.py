@@ -13,7 +13,7 @@ import time
 import numpy as np
 import torch
 
-from marl_course.deep.mean_field import MeanFieldAgent, MeanFieldConfig, _act
+from marl_course.deep.mean_field import MeanFieldAgent, MeanFieldConfig, act
 from marl_course.envs.battle_grid import BattleGrid
 from marl_course.tabular.mean_field_q import ising_mean_field_q
 
@@ -42,7 +42,7 @@ def battle(n_agents: int):
     def run(n_steps):
         obs, mean_action = env.reset(seed=0)
         for _ in range(n_steps):
-            actions = _act(agent, obs, mean_action, 5.0, rng)
+            actions = act(agent, obs, mean_action, 5.0, rng)
             obs, mean_action, *_ = env.step(actions)
     return run
 

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from marl_course.deep.value_decomposition import Config, train
+from marl_course.deep.value_decomposition import VDConfig, train
 from marl_course.envs.two_step import TwoStepGame
 
 QUOTED_SECONDS = {"qmix": 45.0, "vdn": 29.0}
@@ -19,23 +19,23 @@ QUOTED_SECONDS = {"qmix": 45.0, "vdn": 29.0}
 
 def solved_at(history) -> int | None:
     """First test episode after which every greedy return is 8, or None."""
-    returns = np.asarray(history.test_return)
+    returns = np.asarray(history.eval_return)
     for k in range(len(returns)):
         if np.all(returns[k:] == 8):
-            return history.test_episodes[k]
+            return history.eval_steps[k]
     return None
 
 
 def main(seeds=(0, 1, 2)):
     for mixer in ("qmix", "vdn"):
         for seed in seeds:
-            config = Config(mixer=mixer, n_episodes=5000, epsilon_finish=1.0, buffer_size=5000, test_every_episodes=250)
+            config = VDConfig(mixer=mixer, n_episodes=5000, epsilon_end=1.0, buffer_size=5000, test_every_episodes=250)
             start, cpu = time.perf_counter(), time.process_time()
             history = train(TwoStepGame(n_envs=8), config, seed=seed, progress=False)
             wall, cpu = time.perf_counter() - start, time.process_time() - cpu
             episode = solved_at(history)
             print(f"{mixer.upper():4s} seed {seed}: wall {wall:5.2f} s, cpu {cpu:5.2f} s for 5,000 episodes; "
-                  f"solved from episode {episode}; final greedy return {history.test_return[-1]:.0f}; "
+                  f"solved from episode {episode}; final greedy return {history.eval_return[-1]:.0f}; "
                   f"quoted framework time {QUOTED_SECONDS[mixer]:.0f} s -> ratio {QUOTED_SECONDS[mixer] / wall:.1f}x "
                   "(not measured in the same run)")
 

@@ -143,7 +143,7 @@ def _learner_and_env(name):
         return maddpg.MADDPG(env.obs_dims, maddpg.MADDPGConfig(hidden=(8,))), env
     if name == "QMIX":
         env = CoordinationGrid(n_envs=1, size=4, episode_limit=6)
-        return vd.Learner(env, vd.Config(mixer="qmix", hidden_dim=8, embed_dim=4)), env
+        return vd.Learner(env, vd.VDConfig(mixer="qmix", hidden=8, embed_dim=4)), env
     if name == "MF-Q":
         env = BattleGrid(size=8, n_agents=4, max_steps=6)
         config = mean_field.MeanFieldConfig("mfq", hidden=(8,))

@@ -21,8 +21,11 @@ import numpy as np
 import pytest
 import torch
 
-from marl_course.deep import common, dgn, drqn, g2anet, g2anet_ac, graph_attention, maddpg, maddpg_experiment
+from marl_course.deep import common, dgn, drqn, g2anet, g2anet_ac, graph_attention, maddpg
 from marl_course.deep import mean_field, recurrent, value_decomposition
+from marl_course.experiments import flicker
+from marl_course.experiments import maddpg as maddpg_study
+from marl_course.experiments import parallel
 from marl_course.envs.battle_grid import BattleGrid
 from marl_course.envs.cartpole import CartPole
 from marl_course.envs.jungle import Jungle
@@ -31,15 +34,13 @@ from marl_course.envs.predator_prey import PredatorPrey
 from marl_course.envs.two_step import TwoStepGame
 
 CONFIGS = [drqn.DRQNConfig, dgn.DGNConfig, mean_field.MeanFieldConfig, g2anet.GACommConfig, g2anet_ac.GAACConfig,
-           maddpg.MADDPGConfig, value_decomposition.Config]
+           maddpg.MADDPGConfig, value_decomposition.VDConfig]
 
 # ---------------------------------------------------------------- the config table
 
-UPPER_ONE = {"gamma", "eps_start", "eps_end", "eps_fraction", "epsilon_start", "epsilon_end", "epsilon_decay",
-             "epsilon_finish", "beta", "tau", "target_tau"}
+UPPER_ONE = {"gamma", "epsilon_start", "epsilon_end", "epsilon_fraction", "tau"}
 """Float fields bounded above by 1 (probabilities, discounts, averaging rates): 1.5 is refused."""
-POSITIVE = {"lr", "lr_actor", "lr_critic", "actor_lr", "critic_lr", "temperature", "gumbel_tau", "tau", "beta",
-            "target_tau", "grad_clip", "updates_per_step", "eps_fraction"}
+POSITIVE = {"lr", "actor_lr", "critic_lr", "temperature", "gumbel_tau", "tau", "grad_clip", "updates_per_step"}
 """Float fields that must be > 0: 0.0 is refused."""
 INT_MAY_BE_ZERO = {"learning_starts", "warmup_rounds"}
 """Int fields for which 0 is valid."""
@@ -90,7 +91,7 @@ def test_every_config_field_has_bad_values_and_the_defaults_are_valid(cls):
 
 @pytest.mark.parametrize("cls, kwargs, match", [
     # a replay smaller than a batch never trains (DGN, mean field and GA-AC wait for a full batch)
-    (dgn.DGNConfig, dict(buffer_capacity=16, batch_size=32), "buffer_capacity"),
+    (dgn.DGNConfig, dict(buffer_size=16, batch_size=32), "buffer_size"),
     (mean_field.MeanFieldConfig, dict(buffer_size=64, batch_size=128), "buffer_size"),
     (g2anet_ac.GAACConfig, dict(buffer_size=100, batch_size=256), "batch_size"),
     # updates start after the warm-up / learning_starts: a run ending first trains nothing
@@ -171,6 +172,10 @@ def _actor():
     return g2anet_ac.make_actor(5, 5, g2anet_ac.GAACConfig(hidden=8))
 
 
+def _gaac():
+    return g2anet_ac.GAAC(5, 5, g2anet_ac.GAACConfig(hidden=8))
+
+
 def _ac_batch(**drop):
     batch = {"obs": torch.zeros(4, 3, 5), "next_obs": torch.zeros(4, 3, 5), "action": torch.zeros(4, 3, dtype=int),
              "reward": torch.zeros(4, 3), "done": torch.ones(4)}
@@ -188,7 +193,7 @@ def _maddpg_batch(**drop):
 
 
 def _learner(mixer="qmix"):
-    return value_decomposition.Learner(TwoStepGame(), value_decomposition.Config(mixer=mixer))
+    return value_decomposition.Learner(TwoStepGame(), value_decomposition.VDConfig(mixer=mixer))
 
 
 def _gap_finals():
@@ -224,9 +229,8 @@ FUNCTION_CASES = [
     ("ReplayBuffer.add new fields", lambda: _buffer().add(state=np.zeros((2, 3))), "fields"),
     ("ReplayBuffer.sample batch_size=0", lambda: _buffer().sample(0, _rng()), "batch_size"),
     ("ReplayBuffer.sample rng=0", lambda: _buffer().sample(2, 0), "rng"),
-    ("save_state no module", lambda: common.save_state("unused.pt"), "modules"),
-    ("save_state net='x'", lambda: common.save_state("unused.pt", net="x"), "net"),
-    ("load_state net='x'", lambda: common.load_state("unused.pt", net="x"), "net"),
+    ("save model='x'", lambda: common.save("x", "unused.pt"), "model"),
+    ("load model='x'", lambda: common.load("x", "unused.pt"), "model"),
     ("check_updates_possible", lambda: common.check_updates_possible(max_steps=3, transitions_per_step=1,
                                                                      batch_size=8, update_every=1,
                                                                      fields="batch_size"), "batch_size"),
@@ -274,9 +278,6 @@ FUNCTION_CASES = [
     ("FrameStackQNet.forward memory",
      lambda: drqn.FrameStackQNet(4, 2, 3, 8)(torch.zeros(5, 7, 4), torch.zeros(5, 3, 4)), "memory"),
     ("make_q_net config=dict", lambda: drqn.make_q_net(4, 2, {"recurrent": True}), "config"),
-    ("epsilon_greedy epsilon=1.5", lambda: drqn.epsilon_greedy(torch.zeros(2, 2), 1.5, _rng()), "epsilon"),
-    ("epsilon_greedy q 1-D", lambda: drqn.epsilon_greedy(torch.zeros(2), 0.1, _rng()), r"\bq\b"),
-    ("epsilon_greedy rng=0", lambda: drqn.epsilon_greedy(torch.zeros(2, 2), 0.1, 0), "rng"),
     ("run_episodes epsilon=-0.1",
      lambda: drqn.run_episodes(drqn.RecurrentQNet(4, 2, 8), CartPole(max_steps=3), -0.1, _rng(), 0), "epsilon"),
     ("run_episodes seed=-1",
@@ -295,28 +296,30 @@ FUNCTION_CASES = [
     ("drqn.train config=dict", lambda: drqn.train(CartPole(), {"total_steps": 10}, progress=False), "config"),
     ("drqn.train seed=-1", lambda: drqn.train(CartPole(), drqn.DRQNConfig(), seed=-1, progress=False), "seed"),
     ("drqn.train progress='no'", lambda: drqn.train(CartPole(), drqn.DRQNConfig(), progress="no"), "progress"),
-    ("drqn.evaluate n_batches=0",
-     lambda: drqn.evaluate(drqn.RecurrentQNet(4, 2, 8), CartPole(max_steps=3), n_batches=0), "n_batches"),
+    ("drqn.evaluate n_episodes=0",
+     lambda: drqn.evaluate(drqn.RecurrentQNet(4, 2, 8), CartPole(max_steps=3), n_episodes=0), "n_episodes"),
     ("drqn.evaluate seed=-1", lambda: drqn.evaluate(drqn.RecurrentQNet(4, 2, 8), CartPole(max_steps=3), seed=-1),
      "seed"),
-    ("drqn.evaluate q_net='x'", lambda: drqn.evaluate("x", CartPole(max_steps=3)), "q_net"),
+    ("drqn.evaluate model='x'", lambda: drqn.evaluate("x", CartPole(max_steps=3)), "model"),
     ("flicker_robustness train_flicker=1.5",
-     lambda: drqn.flicker_robustness({"a": drqn.DRQNConfig()}, 1.5, [0.0], progress=False), "train_flicker"),
+     lambda: flicker.flicker_robustness({"a": drqn.DRQNConfig()}, 1.5, [0.0], progress=False), "train_flicker"),
     ("flicker_robustness seeds=()",
-     lambda: drqn.flicker_robustness({"a": drqn.DRQNConfig()}, 0.0, [0.0], seeds=(), progress=False), "seeds"),
+     lambda: flicker.flicker_robustness({"a": drqn.DRQNConfig()}, 0.0, [0.0], seeds=(), progress=False), "seeds"),
     ("flicker_robustness n_envs=0",
-     lambda: drqn.flicker_robustness({"a": drqn.DRQNConfig()}, 0.0, [0.0], n_envs=0, progress=False), "n_envs"),
+     lambda: flicker.flicker_robustness({"a": drqn.DRQNConfig()}, 0.0, [0.0], n_envs=0, progress=False), "n_envs"),
     ("flicker_robustness eval_envs=0",
-     lambda: drqn.flicker_robustness({"a": drqn.DRQNConfig()}, 0.0, [0.0], eval_envs=0, progress=False), "eval_envs"),
+     lambda: flicker.flicker_robustness({"a": drqn.DRQNConfig()}, 0.0, [0.0], eval_envs=0, progress=False), "eval_envs"),
     ("flicker_robustness hide_velocity=1",
-     lambda: drqn.flicker_robustness({"a": drqn.DRQNConfig()}, 0.0, [0.0], hide_velocity=1, progress=False),
+     lambda: flicker.flicker_robustness({"a": drqn.DRQNConfig()}, 0.0, [0.0], hide_velocity=1, progress=False),
      "hide_velocity"),
     ("relative_scores zero reference score",
-     lambda: drqn.relative_scores([[0.0, 1.0], [2.0, 1.0]], [0.0, 0.5], reference=0.0), "reference"),
-    ("relative_scores reference=nan", lambda: drqn.relative_scores([[1.0, 1.0]], [0.0, 0.5], math.nan), "reference"),
-    ("relative_scores reference='0'", lambda: drqn.relative_scores([[1.0, 1.0]], [0.0, 0.5], "0"), "reference"),
-    ("relative_scores scores nan", lambda: drqn.relative_scores([[math.nan, 1.0]], [0.0, 0.5], 0.0), "scores"),
-    ("drqn.save q_net='x'", lambda: drqn.save("unused.pt", "x"), "q_net"),
+     lambda: flicker.relative_scores([[0.0, 1.0], [2.0, 1.0]], [0.0, 0.5], reference=0.0), "reference"),
+    ("relative_scores reference=nan", lambda: flicker.relative_scores([[1.0, 1.0]], [0.0, 0.5], math.nan), "reference"),
+    ("relative_scores reference='0'", lambda: flicker.relative_scores([[1.0, 1.0]], [0.0, 0.5], "0"), "reference"),
+    ("relative_scores floor='0'", lambda: flicker.relative_scores([[1.0, 1.0]], [0.0, 0.5], 0.0, floor="0"), "floor"),
+    ("relative_scores floor at the reference",
+     lambda: flicker.relative_scores([[2.0, 1.0]], [0.0, 0.5], 0.0, floor=2.0), "floor"),
+    ("relative_scores scores nan", lambda: flicker.relative_scores([[math.nan, 1.0]], [0.0, 0.5], 0.0), "scores"),
     # ---- graph attention and DGN
     ("masked_softmax mask shape", lambda: graph_attention.masked_softmax(torch.zeros(2, 3), torch.ones(2, 4) > 0),
      "mask"),
@@ -357,7 +360,7 @@ FUNCTION_CASES = [
     ("dgn.train seed=-1", lambda: dgn.train(_small_jungle(), dgn.DGNConfig(batch_size=2), seed=-1, progress=False),
      "seed"),
     ("dgn.evaluate n_episodes=0", lambda: dgn.evaluate(_dgn_net(), _small_jungle(), n_episodes=0), "n_episodes"),
-    ("dgn.evaluate net='x'", lambda: dgn.evaluate("x", _small_jungle()), "net"),
+    ("dgn.evaluate model='x'", lambda: dgn.evaluate("x", _small_jungle()), "model"),
     ("dgn.evaluate seed='0'", lambda: dgn.evaluate(_dgn_net(), _small_jungle(), seed="0"), "seed"),
     ("dgn.record_episode seed=-1", lambda: dgn.record_episode(_dgn_net(), _small_jungle(), seed=-1), "seed"),
     ("attention_on_eaters frames='x'", lambda: dgn.attention_on_eaters("x"), "frames"),
@@ -384,10 +387,11 @@ FUNCTION_CASES = [
      lambda: mean_field.train(_small_battle(), mean_field.MeanFieldConfig(), seed=-1, progress=False), "seed"),
     ("mean_field.train progress=1",
      lambda: mean_field.train(_small_battle(), mean_field.MeanFieldConfig(), seed=0, progress=1), "progress"),
-    ("mean_field.evaluate n_episodes=0", lambda: mean_field.evaluate(_small_battle(), _mf_agent(), n_episodes=0),
+    ("mean_field.evaluate n_episodes=0", lambda: mean_field.evaluate(_mf_agent(), _small_battle(), n_episodes=0),
      "n_episodes"),
-    ("mean_field.evaluate seed=-1", lambda: mean_field.evaluate(_small_battle(), _mf_agent(), seed=-1), "seed"),
-    ("mean_field.evaluate agent='x'", lambda: mean_field.evaluate(_small_battle(), "x"), "agent"),
+    ("mean_field.evaluate seed=-1", lambda: mean_field.evaluate(_mf_agent(), _small_battle(), seed=-1), "seed"),
+    ("mean_field.evaluate model='x'", lambda: mean_field.evaluate("x", _small_battle()), "model"),
+    ("mean_field.battle_outcome model='x'", lambda: mean_field.battle_outcome("x", _small_battle()), "model"),
     # ---- G2ANet (GA-Comm)
     ("two_stage_weights hard 1-D", lambda: g2anet.two_stage_weights(torch.zeros(3), torch.zeros(3)), "hard"),
     ("two_stage_weights scores shape", lambda: g2anet.two_stage_weights(torch.zeros(3, 3), torch.zeros(3, 2)),
@@ -427,7 +431,7 @@ FUNCTION_CASES = [
                                                   progress=False), "seed"),
     ("g2anet.evaluate n_episodes=0", lambda: g2anet.evaluate(_gacomm(), PredatorPrey(n_envs=2), n_episodes=0),
      "n_episodes"),
-    ("g2anet.evaluate net='x'", lambda: g2anet.evaluate("x", PredatorPrey(n_envs=2)), "net"),
+    ("g2anet.evaluate model='x'", lambda: g2anet.evaluate("x", PredatorPrey(n_envs=2)), "model"),
     ("g2anet.record_episode seed=-1", lambda: g2anet.record_episode(_gacomm(), PredatorPrey(n_envs=1), seed=-1),
      "seed"),
     # ---- GA-AC
@@ -472,13 +476,13 @@ FUNCTION_CASES = [
     ("g2anet_ac.train config=dict", lambda: g2anet_ac.train(PredatorPrey(n_envs=2), {}, progress=False), "config"),
     ("g2anet_ac.train seed=-1", lambda: g2anet_ac.train(PredatorPrey(), g2anet_ac.GAACConfig(), seed=-1,
                                                         progress=False), "seed"),
-    ("g2anet_ac.evaluate n_episodes=0", lambda: g2anet_ac.evaluate(_actor(), PredatorPrey(n_envs=2), n_episodes=0),
+    ("g2anet_ac.evaluate n_episodes=0", lambda: g2anet_ac.evaluate(_gaac(), PredatorPrey(n_envs=2), n_episodes=0),
      "n_episodes"),
-    ("g2anet_ac.evaluate actor='x'", lambda: g2anet_ac.evaluate("x", PredatorPrey(n_envs=2)), "actor"),
+    ("g2anet_ac.evaluate model='x'", lambda: g2anet_ac.evaluate("x", PredatorPrey(n_envs=2)), "model"),
     ("g2anet_ac.record_episode seed=-1",
-     lambda: g2anet_ac.record_episode(_actor(), _critic(), PredatorPrey(n_envs=1), seed=-1), "seed"),
-    ("g2anet_ac.record_episode critic='x'",
-     lambda: g2anet_ac.record_episode(_actor(), "x", PredatorPrey(n_envs=1)), "critic"),
+     lambda: g2anet_ac.record_episode(_gaac(), PredatorPrey(n_envs=1), seed=-1), "seed"),
+    ("g2anet_ac.record_episode model='x'",
+     lambda: g2anet_ac.record_episode("x", PredatorPrey(n_envs=1)), "model"),
     # ---- MADDPG
     ("gumbel_softmax temperature=0", lambda: maddpg.gumbel_softmax(torch.zeros(2, 5), 0.0), "temperature"),
     ("gumbel_softmax temperature=-1", lambda: maddpg.gumbel_softmax(torch.zeros(2, 5), -1.0), "temperature"),
@@ -500,40 +504,52 @@ FUNCTION_CASES = [
      lambda: _maddpg().fit_approximations(0, _maddpg_batch()), "approximate_policies"),
     ("MADDPG.fit_approximations i=-1",
      lambda: _maddpg(approximate_policies=True).fit_approximations(-1, _maddpg_batch()), r"\bi\b"),
-    ("maddpg.evaluate seed=-1", lambda: maddpg.evaluate(_maddpg(), CooperativeNavigation(n_agents=2), -1), "seed"),
-    ("maddpg.evaluate explore=1", lambda: maddpg.evaluate(_maddpg(), CooperativeNavigation(n_agents=2), 0, 1),
+    ("maddpg.evaluate seed=-1", lambda: maddpg.evaluate(_maddpg(), CooperativeNavigation(n_agents=2), seed=-1), "seed"),
+    ("maddpg.evaluate n_episodes=0",
+     lambda: maddpg.evaluate(_maddpg(), CooperativeNavigation(n_agents=2), n_episodes=0), "n_episodes"),
+    ("maddpg.evaluate explore=1", lambda: maddpg.evaluate(_maddpg(), CooperativeNavigation(n_agents=2), explore=1),
      "explore"),
-    ("maddpg.evaluate agents='x'", lambda: maddpg.evaluate("x", CooperativeNavigation(), 0), "agents"),
+    ("maddpg.evaluate model='x'", lambda: maddpg.evaluate("x", CooperativeNavigation()), "model"),
     ("maddpg.train config=dict", lambda: maddpg.train(CooperativeNavigation(), {}, progress=False), "config"),
     ("maddpg.train seed=-1", lambda: maddpg.train(CooperativeNavigation(), maddpg.MADDPGConfig(), seed=-1,
                                                   progress=False), "seed"),
     ("maddpg.train progress='no'", lambda: maddpg.train(CooperativeNavigation(), maddpg.MADDPGConfig(),
                                                         progress="no"), "progress"),
     # ---- the MADDPG experiment
-    ("compare config=dict", lambda: maddpg_experiment.compare({}, progress=False), "config"),
-    ("compare seeds=()", lambda: maddpg_experiment.compare(maddpg.MADDPGConfig(), seeds=(), progress=False), "seeds"),
-    ("compare seeds=0", lambda: maddpg_experiment.compare(maddpg.MADDPGConfig(), seeds=0, progress=False), "seeds"),
-    ("compare block=0", lambda: maddpg_experiment.compare(maddpg.MADDPGConfig(), block=0, progress=False), "block"),
+    # ---- running seeds in parallel (the experiments' command line)
+    ("run_seeds run_one=3", lambda: parallel.run_seeds(3, [0]), "run_one"),
+    ("run_seeds seeds=[]", lambda: parallel.run_seeds(str, []), "seeds"),
+    ("run_seeds jobs=0", lambda: parallel.run_seeds(str, [0], jobs=0), "jobs"),
+    ("run_seeds cluster='spark'", lambda: parallel.run_seeds(str, [0], cluster="spark"), "cluster"),
+    ("run_seeds address without cluster", lambda: parallel.run_seeds(str, [0], address="tcp://x:8786"), "address"),
+    ("parse_seeds '3-1'", lambda: parallel.parse_seeds("3-1"), "seeds"),
+    ("parse_seeds 'a'", lambda: parallel.parse_seeds("a"), "seeds"),
+    ("parse_seeds 3", lambda: parallel.parse_seeds(3), "seeds"),
+    ("compare jobs=0", lambda: maddpg_study.compare(maddpg.MADDPGConfig(), jobs=0, progress=False), "jobs"),
+    ("compare config=dict", lambda: maddpg_study.compare({}, progress=False), "config"),
+    ("compare seeds=()", lambda: maddpg_study.compare(maddpg.MADDPGConfig(), seeds=(), progress=False), "seeds"),
+    ("compare seeds=0", lambda: maddpg_study.compare(maddpg.MADDPGConfig(), seeds=0, progress=False), "seeds"),
+    ("compare block=0", lambda: maddpg_study.compare(maddpg.MADDPGConfig(), block=0, progress=False), "block"),
     ("compare block > n_rounds",
-     lambda: maddpg_experiment.compare(maddpg.MADDPGConfig(n_rounds=4), block=5, progress=False), "block"),
+     lambda: maddpg_study.compare(maddpg.MADDPGConfig(n_rounds=4), block=5, progress=False), "block"),
     ("compare eval_worlds=0",
-     lambda: maddpg_experiment.compare(maddpg.MADDPGConfig(), eval_worlds=0, progress=False), "eval_worlds"),
+     lambda: maddpg_study.compare(maddpg.MADDPGConfig(), eval_worlds=0, progress=False), "eval_worlds"),
     ("compare eval_seed=-1",
-     lambda: maddpg_experiment.compare(maddpg.MADDPGConfig(), eval_seed=-1, progress=False), "eval_seed"),
-    ("compare progress='no'", lambda: maddpg_experiment.compare(maddpg.MADDPGConfig(), progress="no"), "progress"),
-    ("greedy_metrics agents='x'", lambda: maddpg_experiment.greedy_metrics("x", CooperativeNavigation()), "agents"),
+     lambda: maddpg_study.compare(maddpg.MADDPGConfig(), eval_seed=-1, progress=False), "eval_seed"),
+    ("compare progress='no'", lambda: maddpg_study.compare(maddpg.MADDPGConfig(), progress="no"), "progress"),
+    ("greedy_metrics agents='x'", lambda: maddpg_study.greedy_metrics("x", CooperativeNavigation()), "agents"),
     ("greedy_metrics eval_seed=-1",
-     lambda: maddpg_experiment.greedy_metrics(_maddpg(), CooperativeNavigation(n_agents=2), -1), "eval_seed"),
-    ("gap_in_returns one learner", lambda: maddpg_experiment.gap_in_returns(_gap_finals()), "finals"),
-    ("gap_in_returns one seed", lambda: maddpg_experiment.gap_in_returns(
+     lambda: maddpg_study.greedy_metrics(_maddpg(), CooperativeNavigation(n_agents=2), -1), "eval_seed"),
+    ("gap_in_returns one learner", lambda: maddpg_study.gap_in_returns(_gap_finals()), "finals"),
+    ("gap_in_returns one seed", lambda: maddpg_study.gap_in_returns(
         {"MADDPG": [{"return": 1.0}], "independent DDPG": [{"return": 1.0}]}), "finals"),
-    ("save_results summary={}", lambda: maddpg_experiment.save_results({}, maddpg.MADDPGConfig(), [0], "c", 1.0,
+    ("save_results summary={}", lambda: maddpg_study.save_results({}, maddpg.MADDPGConfig(), [0], "c", 1.0,
                                                                        "unused.json"), "summary"),
-    ("save_results cpu_seconds=-1", lambda: maddpg_experiment.save_results(
+    ("save_results cpu_seconds=-1", lambda: maddpg_study.save_results(
         {"episodes": [], "learners": {}}, maddpg.MADDPGConfig(), [0], "c", -1.0, "unused.json"), "cpu_seconds"),
-    ("save_results config=dict", lambda: maddpg_experiment.save_results(
+    ("save_results config=dict", lambda: maddpg_study.save_results(
         {"episodes": [], "learners": {}}, {}, [0], "c", 1.0, "unused.json"), "config"),
-    ("main --rounds 1", lambda: maddpg_experiment.main(["--rounds", "1", "--quiet", "--out", "unused.json"]),
+    ("main --rounds 1", lambda: maddpg_study.main(["--rounds", "1", "--quiet", "--out", "unused.json"]),
      "n_rounds"),
     # ---- value decomposition
     ("monotonic_mix q_agents 1-D", lambda: _mix(q_agents=(3,)), "q_agents"),
@@ -560,9 +576,9 @@ FUNCTION_CASES = [
     ("value_decomposition.train config=dict",
      lambda: value_decomposition.train(TwoStepGame(), {"mixer": "vdn"}, progress=False), "config"),
     ("value_decomposition.train seed=-1",
-     lambda: value_decomposition.train(TwoStepGame(), value_decomposition.Config(), seed=-1, progress=False), "seed"),
+     lambda: value_decomposition.train(TwoStepGame(), value_decomposition.VDConfig(), seed=-1, progress=False), "seed"),
     ("value_decomposition.train progress='no'",
-     lambda: value_decomposition.train(TwoStepGame(), value_decomposition.Config(), progress="no"), "progress"),
+     lambda: value_decomposition.train(TwoStepGame(), value_decomposition.VDConfig(), progress="no"), "progress"),
     ("value_decomposition.evaluate seed=-1", lambda: value_decomposition.evaluate(_learner(), TwoStepGame(), seed=-1),
      "seed"),
     ("joint_q_table action_history", lambda: value_decomposition.joint_q_table(
@@ -604,18 +620,18 @@ ENV_CASES = [
     ("drqn.evaluate", lambda: drqn.evaluate(drqn.RecurrentQNet(4, 2, 8), NOT_AN_ENV)),
     ("dgn.train", lambda: dgn.train(NOT_AN_ENV, dgn.DGNConfig(), progress=False)),
     ("dgn.evaluate", lambda: dgn.evaluate(_dgn_net(), NOT_AN_ENV)),
-    ("mean_field.train", lambda: mean_field.train(NOT_AN_ENV, mean_field.MeanFieldConfig(), 0, progress=False)),
-    ("mean_field.evaluate", lambda: mean_field.evaluate(NOT_AN_ENV, _mf_agent())),
+    ("mean_field.train", lambda: mean_field.train(NOT_AN_ENV, mean_field.MeanFieldConfig(), progress=False)),
+    ("mean_field.evaluate", lambda: mean_field.evaluate(_mf_agent(), NOT_AN_ENV)),
     ("g2anet.train", lambda: g2anet.train(NOT_AN_ENV, g2anet.GACommConfig(), progress=False)),
     ("g2anet.rollout", lambda: g2anet.rollout(_gacomm(), NOT_AN_ENV, 0)),
     ("g2anet.evaluate", lambda: g2anet.evaluate(_gacomm(), NOT_AN_ENV)),
     ("g2anet_ac.train", lambda: g2anet_ac.train(NOT_AN_ENV, g2anet_ac.GAACConfig(), progress=False)),
-    ("g2anet_ac.evaluate", lambda: g2anet_ac.evaluate(_actor(), NOT_AN_ENV)),
+    ("g2anet_ac.evaluate", lambda: g2anet_ac.evaluate(_gaac(), NOT_AN_ENV)),
     ("maddpg.train", lambda: maddpg.train(NOT_AN_ENV, maddpg.MADDPGConfig(), progress=False)),
     ("maddpg.train eval_env", lambda: maddpg.train(CooperativeNavigation(), maddpg.MADDPGConfig(), progress=False,
                                                    eval_env=NOT_AN_ENV)),
-    ("maddpg.evaluate", lambda: maddpg.evaluate(_maddpg(), NOT_AN_ENV, 0)),
-    ("value_decomposition.Learner", lambda: value_decomposition.Learner(NOT_AN_ENV, value_decomposition.Config())),
+    ("maddpg.evaluate", lambda: maddpg.evaluate(_maddpg(), NOT_AN_ENV)),
+    ("value_decomposition.Learner", lambda: value_decomposition.Learner(NOT_AN_ENV, value_decomposition.VDConfig())),
     ("value_decomposition.train", lambda: value_decomposition.train(NOT_AN_ENV, progress=False)),
     ("value_decomposition.run_episodes", lambda: value_decomposition.run_episodes(_learner(), NOT_AN_ENV, 0.1, _rng())),
 ]
@@ -628,18 +644,9 @@ def test_something_that_is_not_an_environment_is_refused_and_named(call):
 
 
 SAVE_CASES = [
-    ("dgn.save", lambda: dgn.save("x", "unused.pt"), "net"),
-    ("dgn.load", lambda: dgn.load("x", "unused.pt"), "net"),
-    ("g2anet.save", lambda: g2anet.save("x", "unused.pt"), "net"),
-    ("g2anet.load", lambda: g2anet.load("x", "unused.pt"), "net"),
-    ("g2anet_ac.save", lambda: g2anet_ac.save("x", "unused.pt"), "history"),
-    ("g2anet_ac.load", lambda: g2anet_ac.load("x", _critic(), "unused.pt"), "actor"),
-    ("value_decomposition.save", lambda: value_decomposition.save("x", "unused.pt"), "learner"),
-    ("value_decomposition.load", lambda: value_decomposition.load("x", "unused.pt"), "learner"),
-    ("drqn.load", lambda: drqn.load("unused.pt", "x"), "q_net"),
-    ("Config.epsilon(-1)", lambda: value_decomposition.Config().epsilon(-1), "episode"),
+    ("VDConfig.epsilon(-1)", lambda: value_decomposition.VDConfig().epsilon(-1), "episode"),
     ("MADDPG.critic_input_dim(5)", lambda: _maddpg().critic_input_dim(5), r"\bi\b"),
-    ("load_results not JSON", lambda: maddpg_experiment.load_results(__file__), "path"),
+    ("load_results not JSON", lambda: maddpg_study.load_results(__file__), "path"),
     ("two_step_q_tables learner='x'", lambda: value_decomposition.two_step_q_tables("x"), "learner"),
     ("TwoStageAttention.hard_attention query 2-D",
      lambda: g2anet.TwoStageAttention(4).hard_attention(torch.zeros(3, 4), torch.zeros(3, 4)), "query"),

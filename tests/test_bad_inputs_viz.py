@@ -15,10 +15,11 @@ from marl_course.envs.soccer import uniform_policy
 from marl_course.games.gallery import matching_pennies
 from marl_course.source import SourceCode, show_source, source_of
 from marl_course.tabular.phc import Trajectory
-from marl_course.viz import ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, explorer_2x2, explorers, games, grid, simplex
+from marl_course.viz import (ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, curves, explorer_2x2, explorers, games, grid,
+                             simplex)
 from test_animation import BAD_INPUTS as ANIMATION_BAD_INPUTS
 
-VIZ_MODULES = ("animation", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "explorer_2x2",
+VIZ_MODULES = ("animation", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "curves", "explorer_2x2",
                "explorers", "games", "grid", "simplex")
 
 AX = Figure().add_subplot()  # a real Axes outside pyplot: nothing to close
@@ -45,7 +46,6 @@ PATHS = {"Nash-Q": ([(0, 2), (3, 1)], (8, 6))}
 RECORDING = {"agent_pos": np.zeros((3, 2, 2)), "landmark_pos": np.ones((2, 2)), "rewards": np.zeros((2, 2))}
 METRICS = {"return": -15.0, "distance": 1.2, "collisions": 2.0}
 STUDY = SimpleNamespace(eval_flicker=np.array([0.0, 0.5]), scores={"DQN": np.array([[100.0, 50.0]])})
-HISTORY = SimpleNamespace(test_episodes=[0, 10], test_return=[0.0, 1.0])
 ATTENTION = {"agent_pos": np.array([[0, 0], [2, 2]]), "food_pos": np.array([[1, 1]]),
              "adjacency": np.ones((2, 2), bool), "attention": np.full((2, 2), 0.5)}
 GRAPH = {"predator_pos": np.array([[0, 0], [2, 2]]), "prey_pos": np.array([1, 1]),
@@ -57,6 +57,15 @@ def _with(base: dict, **changes) -> dict:
     out = dict(base)
     out.update(changes)
     return out
+
+
+def _history(**changes) -> SimpleNamespace:
+    """The fields of a deep learner's History (marl_course.deep.common), without importing torch."""
+    return SimpleNamespace(**_with(dict(step_unit="episodes", steps=[10, 20], train_return=[0.0, 1.0], eval_steps=[],
+                                        eval_return=[], loss=[], metrics={}), **changes))
+
+
+HISTORY = _history()
 
 
 BAD_INPUTS = [
@@ -272,14 +281,6 @@ BAD_INPUTS = [
         "A": {"curves": [[1.0]], "final": [{"return": 1.0, "information": 0.0}]},
         "B": {"curves": [[1.0]], "final": [{"return": 1.0, "information": 0.0}] * 2}}}), "same seeds"),
     (ch05.metrics_table, dict(finals={"A": [{"return": 1.0}]}, columns=(("return", 2),)), "columns"),
-    (ch05.plot_learning_curves, dict(curves={}), "curves"),
-    (ch05.plot_learning_curves, dict(curves={"A": ([1, 2],)}), "curves"),
-    (ch05.plot_learning_curves, dict(curves={"A": ([1, 2], [[1.0, 2.0, 3.0]])}), "curves"),
-    (ch05.plot_learning_curves, dict(curves={"A": ([1, 2], [[1.0, np.nan]])}), "curves"),
-    (ch05.plot_learning_curves, dict(curves={"A": ([1, 2], [1.0, 2.0])}, baselines={"no-op": "x"}), "baselines"),
-    (ch05.plot_learning_curves, dict(curves={"A": ([1, 2], [1.0, 2.0])}, baselines=[1.0]), "baselines"),
-    (ch05.plot_learning_curves, dict(curves={"A": ([1, 2], [1.0, 2.0])}, ax="ax"), "ax"),
-    (ch05.plot_learning_curves, dict(curves={"A": ([1, 2], [1.0, 2.0])}, title=None), "title"),
     (ch05.plot_episode, dict(recording={}), "recording"),
     (ch05.plot_episode, dict(recording=_with(RECORDING, agent_pos=np.zeros((3, 2)))), "recording"),
     (ch05.plot_episode, dict(recording=_with(RECORDING, landmark_pos=np.full((2, 2), np.nan))), "recording"),
@@ -310,14 +311,6 @@ BAD_INPUTS = [
     (ch06.plot_architecture, dict(hidden=2.5), "hidden"),
     (ch06.plot_architecture, dict(obs_dim="4"), "obs_dim"),
     (ch06.plot_architecture, dict(n_actions=0), "n_actions"),
-    (ch06.plot_learning_curves, dict(curves={}), "curves"),
-    (ch06.plot_learning_curves, dict(curves={"DQN": []}), "curves"),
-    (ch06.plot_learning_curves, dict(curves={"DQN": [([10, 20], [1.0])]}), "curves"),
-    (ch06.plot_learning_curves, dict(curves={"DQN": [([10, 20], [1.0, np.nan])]}), "curves"),
-    (ch06.plot_learning_curves, dict(curves={"DQN": [([], [])]}), "curves"),
-    (ch06.plot_learning_curves, dict(curves={"DQN": [([10, 20], [1.0, 2.0])]}, window=0), "window"),
-    (ch06.plot_learning_curves, dict(curves={"DQN": [([10, 20], [1.0, 2.0])]}, baseline="20"), "baseline"),
-    (ch06.plot_learning_curves, dict(curves={"DQN": [([10, 20], [1.0, 2.0])]}, ax=1), "ax"),
     (ch06.plot_robustness, dict(eval_flicker=[[0.0]], results={"a": [[1.0]]}), "eval_flicker"),
     (ch06.plot_robustness, dict(eval_flicker=[0.0, 0.5], results={"a": [[1.0]]}), "results"),
     (ch06.plot_robustness, dict(eval_flicker=[0.0, 0.5], results={"a": [[1.0, np.nan]]}), "results"),
@@ -340,6 +333,31 @@ BAD_INPUTS = [
     (ch06.draw_observations, dict(hide_velocity="yes"), "hide_velocity"),
     (ch06.draw_observations, dict(seed=-1), "seed"),
     (ch06.draw_observations, dict(steps=2), "steps"),
+    # --- curves.py: one plot_learning_curves for every chapter
+    (curves.plot_learning_curves, dict(curves={}), "curves"),
+    (curves.plot_learning_curves, dict(curves=[[1.0]]), "curves"),
+    (curves.plot_learning_curves, dict(curves={"a": []}), "curves"),
+    (curves.plot_learning_curves, dict(curves={"a": [1.0, 2.0]}), "curves"),
+    (curves.plot_learning_curves, dict(curves={"a": [[1.0, np.nan]]}), "curves"),
+    (curves.plot_learning_curves, dict(curves={"a": ([1, 2], [[1.0, 2.0, 3.0]])}), "curves"),
+    (curves.plot_learning_curves, dict(curves={"a": [([10, 20], [1.0])]}), "curves"),
+    (curves.plot_learning_curves, dict(curves={"a": [([], [])]}), "curves"),
+    (curves.plot_learning_curves, dict(curves={"a": [([0, 1], [1.0, 2.0]), ([5, 6], [1.0, 2.0])]}), "overlap"),
+    (curves.plot_learning_curves, dict(curves={"a": [HISTORY]}, metric="q"), "metric"),
+    (curves.plot_learning_curves, dict(curves={"a": [HISTORY, _history(step_unit="updates")]}), "units"),
+    (curves.plot_learning_curves, dict(curves={"a": [_history(train_return=[1.0])]}), "curves"),
+    (curves.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, band="std"), "band"),
+    (curves.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, window=0), "window"),
+    (curves.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, baselines={"random": "x"}), "baselines"),
+    (curves.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, baselines=[1.0]), "baselines"),
+    (curves.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, ax="ax"), "ax"),
+    (curves.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, xlabel=1), "xlabel"),
+    (curves.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, ylabel=1), "ylabel"),
+    (curves.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, title=None), "title"),
+    (curves.smooth, dict(values=[1.0, 2.0], window=1), "values"),
+    (curves.smooth, dict(values=[[1.0, np.nan]], window=1), "values"),
+    (curves.smooth, dict(values=[[1.0, 2.0]], window=0), "window"),
+    (curves.smooth, dict(values=[[1.0, 2.0]], window=1.5), "window"),
     # --- ch07.py
     (ch07.plot_table, dict(ax=None, table=EYE, title="t"), "ax"),
     (ch07.plot_table, dict(ax=AX, table=[1.0, 2.0], title="t"), "table"),
@@ -357,15 +375,6 @@ BAD_INPUTS = [
     (ch07.plot_two_step_tables, dict(ours={"VDN": _with(TABLES["VDN"], **{"2B": np.eye(3)})}), "ours"),
     (ch07.plot_two_step_tables, dict(ours={"VDN": _with(TABLES["VDN"], **{"2B": NAN})}), "ours"),
     (ch07.plot_two_step_tables, dict(ours=TABLES, paper={"VDN": {}}), "paper"),
-    (ch07.plot_learning_curves, dict(results={}), "results"),
-    (ch07.plot_learning_curves, dict(results={"VDN": []}), "results"),
-    (ch07.plot_learning_curves, dict(results={"VDN": [3]}), "results"),
-    (ch07.plot_learning_curves, dict(results={"VDN": [HISTORY, _with(vars(HISTORY), test_return=[1.0])]}),
-     "results"),
-    (ch07.plot_learning_curves, dict(results={"VDN": [SimpleNamespace(test_episodes=[0, 10],
-                                                                      test_return=[0.0, np.nan])]}), "results"),
-    (ch07.plot_learning_curves, dict(results={"VDN": [HISTORY]}, ax="ax"), "ax"),
-    (ch07.plot_learning_curves, dict(results={"VDN": [HISTORY]}, ylabel=1), "ylabel"),
     (ch07.exploration_weights, dict(n_actions=0, epsilon=0.5), "n_actions"),
     (ch07.exploration_weights, dict(n_actions=2.0, epsilon=0.5), "n_actions"),
     (ch07.exploration_weights, dict(n_actions=2, epsilon=0.0), "epsilon"),
@@ -396,23 +405,7 @@ BAD_INPUTS = [
     (ch08.draw_ising_explorer, dict(beta_sign=1.0), "beta_sign"),
     (ch08.draw_ising_explorer, dict(n_steps=0), "n_steps"),
     (ch08.draw_ising_explorer, dict(seed="0"), "seed"),
-    (ch08.plot_learning_curves, dict(curves={}), "curves"),
-    (ch08.plot_learning_curves, dict(curves={"a": [1.0, 2.0]}), "curves"),
-    (ch08.plot_learning_curves, dict(curves={"a": [[1.0, np.inf]]}), "curves"),
-    (ch08.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, window=3), "window"),
-    (ch08.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, window=0), "window"),
-    (ch08.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, window=1, ax="ax"), "ax"),
-    (ch08.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, window=1, ylabel=1), "ylabel"),
-    (ch08.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, window=1, title=1), "title"),
     # --- ch09.py
-    (ch09.plot_learning_curves, dict(curves={}), "curves"),
-    (ch09.plot_learning_curves, dict(curves=[[1.0]]), "curves"),
-    (ch09.plot_learning_curves, dict(curves={"a": [1.0, 2.0]}), "curves"),
-    (ch09.plot_learning_curves, dict(curves={"a": [[1.0, np.nan]]}), "curves"),
-    (ch09.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, band="std"), "band"),
-    (ch09.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, ax="ax"), "ax"),
-    (ch09.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, ylabel=2), "ylabel"),
-    (ch09.plot_learning_curves, dict(curves={"a": [[1.0, 2.0]]}, title=2), "title"),
     (ch09.draw_attention_frame, dict(frame={}, size=4), "frame"),
     (ch09.draw_attention_frame, dict(frame=[1], size=4), "frame"),
     (ch09.draw_attention_frame, dict(frame=_with(ATTENTION, agent_pos=np.array([[0, 0], [5, 2]])), size=4), "frame"),

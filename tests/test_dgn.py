@@ -121,7 +121,7 @@ def test_training_is_seeded_and_save_load_round_trips(tmp_path):
     env = Jungle(n_envs=2, n_agents=3, k=2, episode_length=6)
     config = DGNConfig(n_episodes=3, hidden=8, batch_size=8)
     a, b = (train(env, config, seed=7, progress=False) for _ in range(2))
-    np.testing.assert_array_equal(a.episode_return, b.episode_return)
+    np.testing.assert_array_equal(a.train_return, b.train_return)
     assert a.loss == b.loss and len(a.loss) > 0
     c = train(env, config, seed=8, progress=False)
     assert not np.array_equal(a.loss, c.loss)
@@ -168,7 +168,7 @@ def test_dgn_learns_to_forage_better_than_random():
     for seed in (0, 1, 2):
         history = train(env, DGNConfig(), seed=seed, progress=False)
         learned.append(evaluate(history.model, env, n_episodes=5, seed=99))
-        assert history.episode_return[-10:].mean() > 1.5 * history.episode_return[:3].mean(), seed
+        assert np.mean(history.train_return[-10:]) > 1.5 * np.mean(history.train_return[:3]), seed
     assert np.mean(learned) > 2.0 * baseline, (learned, baseline)
 
 
@@ -189,7 +189,7 @@ def test_dgn_beats_independent_dqn_where_only_neighbours_know_the_food():
 def test_attention_drawing_and_explorer_headless():
     import matplotlib.pyplot as plt
 
-    from marl_course.viz.ch09 import draw_attention_frame, explore_attention, plot_learning_curves
+    from marl_course.viz.ch09 import draw_attention_frame, explore_attention
 
     torch.manual_seed(0)
     env = Jungle(n_envs=1, episode_length=3)
@@ -204,13 +204,4 @@ def test_attention_drawing_and_explorer_headless():
     first = box.children[2].outputs[0]["data"]["image/png"]
     box.children[0].children[0].children[0].value = 1  # the step slider: a new figure
     assert box.redraw_count == 2 and box.children[2].outputs[0]["data"]["image/png"] != first
-    ax = plot_learning_curves({"a": [[1, 2], [2, 3]], "b": [[0, 1], [1, 1]]})
-    assert len(ax.get_legend().get_texts()) == 2
-    # the standard-error band of [[1, 2], [2, 3]] is mean +- 0.5 at each episode
-    band = plot_learning_curves({"a": [[1, 2], [2, 3]]}, band="se").collections[0].get_paths()[0].vertices
-    for episode, (low, high) in ((1, (1.0, 2.0)), (2, (2.0, 3.0))):
-        ys = band[np.isclose(band[:, 0], episode), 1]
-        np.testing.assert_allclose([ys.min(), ys.max()], [low, high])
-    with pytest.raises(ValueError, match="band"):
-        plot_learning_curves({"a": [[1, 2]]}, band="sd")
     plt.close("all")

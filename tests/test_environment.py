@@ -64,5 +64,5 @@ def test_postbuild_installs_the_course_and_its_data_without_dependencies(tmp_pat
     assert "marl-course" in installed
     assert not installed & {"pytest", "nbval", "torch", "numpy"}, installed
     site = next((env_dir / "lib").glob("python3*/site-packages"))
-    for data in ("deep/maddpg_long_run.json", "experiments/littman_paper_scale.json"):
+    for data in ("experiments/maddpg_long_run.json", "experiments/littman_paper_scale.json"):
         assert (site / "marl_course" / data).is_file(), f"{data} is not installed"

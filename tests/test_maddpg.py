@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from marl_course.deep.maddpg import MADDPG, MADDPGConfig, evaluate, gumbel_softmax, train
+from marl_course.deep.maddpg import MADDPG, MADDPGConfig, evaluate, gumbel_softmax, load, save, train
 from marl_course.envs.particle import (CooperativeNavigation, PhysicalDeception, SpeakerListener, episode_returns,
                                       noop_actions)
 
@@ -87,7 +87,7 @@ def test_speaker_listener_trains_with_three_words_and_five_moves(centralised):
     env = SpeakerListener(n_worlds=4)
     cfg = MADDPGConfig(centralised=centralised, approximate_policies=True, **TINY)
     history = train(env, cfg, seed=0, progress=False)
-    agents = history.agents
+    agents = history.model
     assert agents.n_actions == (3, 5) and agents.max_actions == 5
     obs, _ = env.reset(seed=1)
     speaker_logits = agents.actors[0][0](torch.as_tensor(obs[:, 0, :3], dtype=torch.float32))
@@ -96,13 +96,13 @@ def test_speaker_listener_trains_with_three_words_and_five_moves(centralised):
     acted = agents.act(np.repeat(obs, 50, axis=0))  # explore: Gumbel samples
     assert acted.shape == (200, 2) and set(acted[:, 0]) <= {0, 1, 2} and set(acted[:, 1]) <= set(range(5))
     assert len(history.eval_return) == 1 and np.isfinite(history.eval_return).all()
-    assert np.isfinite(history.critic_loss).all()
+    assert np.isfinite(history.loss).all()
 
 
 def test_critic_update_fits_a_fixed_target():
     """With gamma = 0 the critic regresses r_i; its loss must fall on a fixed batch."""
     torch.manual_seed(0)
-    agents = MADDPG((6, 6), MADDPGConfig(gamma=0.0, lr_critic=1e-2))
+    agents = MADDPG((6, 6), MADDPGConfig(gamma=0.0, critic_lr=1e-2))
     batch = _batch(agents, size=128)
     first = agents.update(0, 0, batch)[0]
     for _ in range(300):
@@ -126,7 +126,7 @@ def test_actor_moves_toward_the_critics_best_action():
 
 def test_policy_approximation_recovers_the_other_agents_policy():
     torch.manual_seed(0)
-    agents = MADDPG((6, 6), MADDPGConfig(approximate_policies=True, lr_actor=1e-2))
+    agents = MADDPG((6, 6), MADDPGConfig(approximate_policies=True, actor_lr=1e-2))
     batch = _batch(agents, size=256)
     rng = np.random.default_rng(1)
     played = np.where(rng.random(256) < 0.8, 2, rng.integers(0, 5, 256))  # agent 1 plays 2 w.p. 0.84
@@ -158,21 +158,20 @@ def test_training_is_seeded():
     a = train(env, MADDPGConfig(**TINY), seed=3, progress=False)
     b = train(env, MADDPGConfig(**TINY), seed=3, progress=False)
     assert a.train_return == b.train_return and a.eval_return == b.eval_return
-    assert a.episodes == [4, 8, 12]
+    assert a.steps == [4, 8, 12]
 
 
 def test_extensions_and_mixed_task_train():
     cfg = MADDPGConfig(approximate_policies=True, n_sub_policies=2, **TINY)
     history = train(PhysicalDeception(n_worlds=4), cfg, seed=0, progress=False)
-    assert len(history.eval_return) == 1 and np.isfinite(history.critic_loss).all()
+    assert len(history.eval_return) == 1 and np.isfinite(history.loss).all()
 
 
 def test_save_and_load_roundtrip(tmp_path):
     cfg = MADDPGConfig()
     agents = MADDPG((18,) * 3, cfg)
-    agents.save(tmp_path / "m.pt")
-    other = MADDPG((18,) * 3, cfg)
-    other.load(tmp_path / "m.pt")
+    save(agents, tmp_path / "m.pt")
+    other = load(MADDPG((18,) * 3, cfg), tmp_path / "m.pt")
     env = CooperativeNavigation(n_worlds=8)
     assert evaluate(agents, env, seed=0) == evaluate(other, env, seed=0)
 

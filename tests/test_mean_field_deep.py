@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from marl_course.deep.mean_field import MeanFieldAgent, MeanFieldConfig, _losses, evaluate, train
+from marl_course.deep.mean_field import MeanFieldAgent, MeanFieldConfig, battle_outcome, evaluate, load, mean_field_loss, save, train
 from marl_course.envs.battle_grid import BattleGrid
 
 SMALL = dict(size=8, n_agents=4, max_steps=10)
@@ -37,7 +37,7 @@ def _batch(n=6, obs_dim=7, n_actions=3, terminal=0.0):
 
 
 def _loss(agent, batch, beta):
-    return float(_losses(agent, batch, beta).detach())
+    return float(mean_field_loss(agent, batch, beta).detach())
 
 
 def test_mf_q_target_uses_the_boltzmann_value_and_iql_the_max():
@@ -64,11 +64,10 @@ def test_seeded_regression_and_save_load(tmp_path):
     env = BattleGrid(**SMALL)
     a = train(env, MeanFieldConfig("mfq", n_episodes=3, batch_size=16), seed=3, progress=False)
     b = train(env, MeanFieldConfig("mfq", n_episodes=3, batch_size=16), seed=3, progress=False)
-    assert a.mean_return == b.mean_return and len(a.blue_killed) == 3
-    a.agent.save(tmp_path / "mfq.pt")
-    fresh = MeanFieldAgent(env.obs_dim, env.n_actions, a.agent.config)
-    fresh.load(tmp_path / "mfq.pt")
-    assert evaluate(env, fresh, n_episodes=2, seed=1) == evaluate(env, a.agent, n_episodes=2, seed=1)
+    assert a.train_return == b.train_return and len(a.metrics["blue_killed"]) == 3
+    save(a.model, tmp_path / "mfq.pt")
+    fresh = load(MeanFieldAgent(env.obs_dim, env.n_actions, a.model.config), tmp_path / "mfq.pt")
+    assert evaluate(fresh, env, n_episodes=2, seed=1) == evaluate(a.model, env, n_episodes=2, seed=1)
 
 
 def test_bad_config_is_named():
@@ -98,7 +97,7 @@ def test_mean_field_learners_beat_random_soldiers(algorithm):
     random_return = _random_return(env, 10, seed=100)
     for seed in (0, 1, 2):
         history = train(env, MeanFieldConfig(algorithm, n_episodes=40), seed=seed, progress=False)
-        learned = evaluate(env, history.agent, n_episodes=10, seed=100)
+        learned = battle_outcome(history.model, env, n_episodes=10, seed=100)
         assert learned["mean_return"] > random_return + 1.0, (seed, learned)
         assert learned["blue_killed"] > 0.5, (seed, learned)
 
@@ -112,7 +111,7 @@ def test_mean_field_q_beats_independent_learners_when_the_mean_action_is_the_new
     training_regressions.py, where seeds 0 and 1 alone gave gaps of only 0.04 and 0.22."""
     env = BattleGrid(size=12, n_agents=16, view=0, mean_radius=2)
     late = {algorithm: np.array([np.mean(train(env, MeanFieldConfig(algorithm, n_episodes=60), seed=s,
-                                               progress=False).mean_return[-10:]) for s in range(6)])
+                                               progress=False).train_return[-10:]) for s in range(6)])
             for algorithm in ("iql", "mfq")}
     gap = late["mfq"] - late["iql"]
     assert gap.mean() > 0.15, gap

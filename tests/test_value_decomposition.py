@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marl_course.deep.value_decomposition import (
-    Config, Learner, NoMixer, QMixer, SumMixer, evaluate, greedy_joint_action, joint_q_table, load,
-    make_mixer, monotonic_mix, run_episodes, save, train, two_step_q_tables,
+    Learner, NoMixer, QMixer, SumMixer, evaluate, greedy_joint_action, joint_q_table, load,
+    VDConfig, make_mixer, monotonic_mix, run_episodes, save, train, two_step_q_tables,
 )
 from marl_course.envs.coordination_grid import CoordinationGrid
 from marl_course.envs.nonmonotonic import OneStepTeamGame, best_additive_fit, climbing_game, penalty_game
@@ -61,15 +61,15 @@ def test_make_mixer_and_config_validate():
     with pytest.raises(ValueError, match="mixer"):
         make_mixer("coma", 2, 2)
     with pytest.raises(ValueError, match="mixer"):
-        Config(mixer="sum")
+        VDConfig(mixer="sum")
     with pytest.raises(ValueError, match="gamma"):
-        Config(gamma=1.5)
+        VDConfig(gamma=1.5)
     with pytest.raises(TypeError, match="batch_size"):
-        Config(batch_size=3.5)
+        VDConfig(batch_size=3.5)
 
 
 def test_epsilon_schedule():
-    cfg = Config(epsilon_start=1.0, epsilon_finish=0.1, epsilon_anneal_episodes=100)
+    cfg = VDConfig(epsilon_start=1.0, epsilon_end=0.1, epsilon_anneal_episodes=100)
     assert cfg.epsilon(0) == 1.0 and cfg.epsilon(50) == pytest.approx(0.55) and cfg.epsilon(1000) == pytest.approx(0.1)
 
 
@@ -77,7 +77,7 @@ def test_td_target_of_a_one_step_game_is_the_reward():
     # one-step episodes are terminal: y = r, so a VDN whose Q_1 + Q_2 equals R has zero loss
     torch.manual_seed(0)
     env = OneStepTeamGame(penalty_game(-5.0), n_envs=9)
-    learner = Learner(env, Config(mixer="vdn"))
+    learner = Learner(env, VDConfig(mixer="vdn"))
     episodes = run_episodes(learner, env, epsilon=1.0, rng=np.random.default_rng(0))
     assert episodes["done"][:, 0].all() and episodes["filled"][:, 0].all()
     batch = {k: torch.as_tensor(v) for k, v in episodes.items()}
@@ -89,7 +89,7 @@ def test_td_target_of_a_one_step_game_is_the_reward():
 
 def test_episodes_are_masked_after_they_end():
     env = CoordinationGrid(n_envs=6, size=3, episode_limit=8)
-    learner = Learner(env, Config(mixer="iql"))
+    learner = Learner(env, VDConfig(mixer="iql"))
     episodes = run_episodes(learner, env, epsilon=1.0, rng=np.random.default_rng(2))
     filled, done, terminated = episodes["filled"], episodes["done"], episodes["terminated"]
     assert done.sum(axis=1).tolist() == [1] * 6  # exactly one final step per episode
@@ -116,7 +116,7 @@ def test_truncated_step_bootstraps_and_terminal_step_does_not(name):
     # hand-built batch: episode 0 is cut by the time limit (truncated), episode 1 ends for real
     env = CoordinationGrid(n_envs=2, episode_limit=1)
     torch.manual_seed(0)
-    learner = Learner(env, Config(mixer=name, gamma=0.9))
+    learner = Learner(env, VDConfig(mixer=name, gamma=0.9))
     batch = _truncation_batch(env, [False, True])
     with torch.no_grad():
         q = learner.agent.unroll(batch["obs"], batch["actions"])  # (2, 2, n, m)
@@ -147,7 +147,7 @@ def test_truncated_step_bootstraps_and_terminal_step_does_not(name):
 @pytest.mark.parametrize("name", ["iql", "vdn", "qmix"])
 def test_training_is_seeded(name):
     def run(seed):
-        h = train(TwoStepGame(n_envs=8), Config(mixer=name, n_episodes=160, test_every_episodes=80), seed=seed,
+        h = train(TwoStepGame(n_envs=8), VDConfig(mixer=name, n_episodes=160, test_every_episodes=80), seed=seed,
                   progress=False)
         return np.array(h.loss)
     a, b = run(0), run(0)
@@ -156,9 +156,9 @@ def test_training_is_seeded(name):
 
 def test_save_and_load_round_trip(tmp_path):
     env = TwoStepGame(n_envs=4)
-    trained = train(env, Config(mixer="qmix", n_episodes=40), seed=0, progress=False).learner
+    trained = train(env, VDConfig(mixer="qmix", n_episodes=40), seed=0, progress=False).model
     save(trained, tmp_path / "qmix.pt")
-    fresh = load(Learner(env, Config(mixer="qmix")), tmp_path / "qmix.pt")
+    fresh = load(Learner(env, VDConfig(mixer="qmix")), tmp_path / "qmix.pt")
     for name, table in two_step_q_tables(trained).items():
         assert np.allclose(two_step_q_tables(fresh)[name], table)
 
@@ -168,7 +168,7 @@ def test_save_and_load_round_trip(tmp_path):
 
 def paper_setting(name):
     """The QMIX paper's two-step setting: epsilon 1 throughout, 10,000 steps (5,000 episodes), gamma 0.99."""
-    return Config(mixer=name, n_episodes=5000, epsilon_finish=1.0, buffer_size=5000, test_every_episodes=500)
+    return VDConfig(mixer=name, n_episodes=5000, epsilon_end=1.0, buffer_size=5000, test_every_episodes=500)
 
 
 # The two-step results below are single-seed: measured on seeds 0-2, QMIX reached 8 with its table
@@ -177,8 +177,8 @@ def paper_setting(name):
 @pytest.mark.slow
 def test_two_step_qmix_reaches_eight_and_reproduces_the_paper_table():
     history = train(TwoStepGame(n_envs=8), paper_setting("qmix"), seed=0, progress=False)
-    tables = two_step_q_tables(history.learner)
-    assert history.test_return[-1] == 8
+    tables = two_step_q_tables(history.model)
+    assert history.eval_return[-1] == 8
     for name in ("1", "2A", "2B"):
         assert np.abs(tables[name] - np.asarray(PAPER_Q_TOT["QMIX"][name])).max() < 0.3, name
 
@@ -186,9 +186,9 @@ def test_two_step_qmix_reaches_eight_and_reproduces_the_paper_table():
 @pytest.mark.slow
 def test_two_step_vdn_settles_for_seven_with_its_additive_fit():
     history = train(TwoStepGame(n_envs=8), paper_setting("vdn"), seed=0, progress=False)
-    tables = two_step_q_tables(history.learner)
+    tables = two_step_q_tables(history.model)
     fit, _ = best_additive_fit(PAYOFF_2B)
-    assert history.test_return[-1] == 7
+    assert history.eval_return[-1] == 7
     assert np.abs(tables["2B"] - fit).max() < 0.8  # near the least-squares additive fit, not the payoff
     assert tables["1"][0].max() > tables["1"][1].max()  # prefers 2A: 0.99 * 7 > 0.99 * 6.5
 
@@ -197,8 +197,8 @@ def test_two_step_vdn_settles_for_seven_with_its_additive_fit():
 @pytest.mark.parametrize("name", ["iql", "vdn", "qmix"])
 def test_nonmonotonic_climbing_game_defeats_every_method(name):
     env = OneStepTeamGame(climbing_game(), n_envs=16)
-    history = train(env, Config(mixer=name, n_episodes=2000, epsilon_finish=1.0), seed=0, progress=False)
-    greedy = greedy_joint_action(history.learner, env)
+    history = train(env, VDConfig(mixer=name, n_episodes=2000, epsilon_end=1.0), seed=0, progress=False)
+    greedy = greedy_joint_action(history.model, env)
     optimum = np.unravel_index(np.argmax(climbing_game()), (3, 3))
     assert tuple(greedy) != tuple(optimum)
     assert climbing_game()[tuple(greedy)] < climbing_game().max()
@@ -209,10 +209,10 @@ def test_nonmonotonic_climbing_game_defeats_every_method(name):
 @pytest.mark.slow
 def test_learning_beats_random_on_the_grid():
     env = CoordinationGrid(n_envs=32, size=4, episode_limit=15, sight=1)
-    config = Config(mixer="vdn", n_episodes=4000, gamma=0.95, epsilon_anneal_episodes=1300,
+    config = VDConfig(mixer="vdn", n_episodes=4000, gamma=0.95, epsilon_anneal_episodes=1300,
                     updates_per_rollout=2, test_every_episodes=1000)
     history = train(env, config, seed=0, progress=False)
-    learner = history.learner
+    learner = history.model
     random_return = np.mean([
         run_episodes(learner, env, epsilon=1.0, rng=np.random.default_rng(s))["reward"].sum(axis=1).mean()
         for s in range(3)])
@@ -222,7 +222,7 @@ def test_learning_beats_random_on_the_grid():
 
 def test_joint_q_table_is_sum_for_vdn():
     env = TwoStepGame()
-    learner = Learner(env, Config(mixer="vdn"))
+    learner = Learner(env, VDConfig(mixer="vdn"))
     obs = np.stack([np.eye(3)[0]] * 2)
     table = joint_q_table(learner, [obs], np.zeros((0, 2)), np.eye(3)[0])
     q = learner.agent.unroll(torch.as_tensor(obs[None, None], dtype=torch.float32),

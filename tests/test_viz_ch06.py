@@ -9,7 +9,6 @@ from marl_course.viz.ch06 import (
     draw_observations,
     explore_observations,
     plot_flicker_study,
-    plot_learning_curves,
     plot_robustness,
 )
 
@@ -40,14 +39,6 @@ def test_robustness_plot_draws_the_seed_mean():
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [15.0, 7.0, 3.0])
     with pytest.raises(ValueError, match="one column per flicker"):
         plot_robustness([0.0, 0.5], {"DQN": [[1.0, 2.0, 3.0]]})
-    plt.close("all")
-
-
-def test_learning_curves_average_over_seeds():
-    runs = [([0, 10, 20], [1.0, 1.0, 1.0]), ([0, 10, 20], [3.0, 3.0, 3.0])]
-    ax = plot_learning_curves({"DRQN": runs}, window=1, baseline=2.0)
-    np.testing.assert_allclose(ax.lines[0].get_ydata(), 2.0)
-    assert "2 seeds" in ax.get_legend().get_texts()[0].get_text()
     plt.close("all")
 
 

@@ -61,7 +61,7 @@ def maddpg_tiny() -> dict[str, float]:
 
 def maddpg_experiment_short() -> dict[str, float]:
     """The experiment command, 4 rounds, seed 0: each learner's greedy return on 500 worlds."""
-    from marl_course.deep.maddpg_experiment import load_results, main
+    from marl_course.experiments.maddpg import load_results, main
 
     _torch_single_thread()
     with tempfile.TemporaryDirectory() as folder:
@@ -73,13 +73,13 @@ def maddpg_experiment_short() -> dict[str, float]:
 
 def value_decomposition_two_step() -> dict[str, float]:
     """IQL, VDN and QMIX on the two-step game, 160 episodes, seed 0: the last TD loss of each."""
-    from marl_course.deep.value_decomposition import Config, train
+    from marl_course.deep.value_decomposition import VDConfig, train
     from marl_course.envs.two_step import TwoStepGame
 
     _torch_single_thread()
     losses = {}
     for mixer in ("iql", "vdn", "qmix"):
-        history = train(TwoStepGame(n_envs=8), Config(mixer=mixer, n_episodes=160, test_every_episodes=80), seed=0,
+        history = train(TwoStepGame(n_envs=8), VDConfig(mixer=mixer, n_episodes=160, test_every_episodes=80), seed=0,
                         progress=False)
         losses[mixer] = float(history.loss[-1])
     return losses
@@ -93,7 +93,7 @@ def ga_ac_tiny() -> dict[str, float]:
     _torch_single_thread()
     history = train(PredatorPrey(n_envs=8, episode_length=4), GAACConfig(n_rounds=3, hidden=8, batch_size=16), seed=3,
                     progress=False)
-    return {"critic_loss": float(history.critic_loss[-1])}
+    return {"critic_loss": float(history.loss[-1])}
 
 
 RUNS = {

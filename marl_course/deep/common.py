@@ -1,4 +1,5 @@
-"""Shared deep-MARL pieces (torch, CPU): seeding, MLPs, target updates, replay, checkpoints.
+"""Shared deep-MARL pieces (torch, CPU): seeding, MLPs, target updates, replay, one thread, the
+learning History and checkpoints.
 
 Every deep chapter builds on these; an algorithm module adds only what its math adds.
 """
@@ -6,6 +7,8 @@ Every deep chapter builds on these; an algorithm module adds only what its math 
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -118,25 +121,78 @@ class ReplayBuffer:
         return {k: torch.as_tensor(v[idx]) for k, v in self._data.items()}
 
 
-def save_state(path, **modules: nn.Module) -> None:
-    """Save the named modules' state dicts to one file."""
-    if not modules:
-        raise ValueError("modules: name at least one module to save, e.g. save_state(path, net=net)")
-    for name, m in modules.items():
-        check_instance(m, name, nn.Module)
-    torch.save({name: m.state_dict() for name, m in modules.items()}, Path(path))
+def save(model: nn.Module, path) -> None:
+    """Save a trained model's weights (its ``state_dict``: every parameter and buffer, targets included).
+
+    Every deep learner's :func:`train` returns ``History.model``; ``save(history.model, path)``
+    and :func:`load` into a model built the same way restore it exactly.
+    """
+    check_instance(model, "model", nn.Module)
+    torch.save(model.state_dict(), Path(path))
 
 
-def load_state(path, **modules: nn.Module) -> None:
-    """Load state dicts saved by :func:`save_state` into the named modules (``weights_only=True``)."""
-    for name, m in modules.items():
-        check_instance(m, name, nn.Module)
-    states = torch.load(Path(path), weights_only=True)
-    missing = set(modules) - set(states)
-    if missing:
-        raise ValueError(f"path holds no state for {sorted(missing)}; it has {sorted(states)}")
-    for name, module in modules.items():
-        module.load_state_dict(states[name])
+def load(model: nn.Module, path) -> nn.Module:
+    """Load weights saved by :func:`save` into ``model`` (built with the same config) and return it.
+
+    The file is read with ``weights_only=True`` (no pickled code runs).
+
+    >>> import tempfile, pathlib
+    >>> a, b = mlp(2, (4,), 1), mlp(2, (4,), 1)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save(a, pathlib.Path(tmp) / "net.pt")
+    ...     _ = load(b, pathlib.Path(tmp) / "net.pt")
+    >>> all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    True
+    """
+    check_instance(model, "model", nn.Module)
+    model.load_state_dict(torch.load(Path(path), weights_only=True))
+    return model
+
+
+@contextmanager
+def single_thread():
+    """Run torch on one CPU thread inside the block (or the decorated function), then restore.
+
+    The course's networks are small: intra-op threads gain nothing, and on a shared CPU their
+    contention slows training several times. One thread also makes a run's floating-point
+    reductions independent of the machine's core count.
+
+    >>> with single_thread():
+    ...     torch.get_num_threads()
+    1
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@dataclass
+class History:
+    """What every deep learner's ``train`` returns: the trained model and its learning curves.
+
+    ``train_return[k]`` is the mean return of the exploring episodes played up to ``steps[k]``
+    (counted in ``step_unit``); ``eval_return[k]`` the greedy return measured at ``eval_steps[k]``.
+    ``metrics`` holds the curves only one algorithm records (named and described in its ``train``).
+
+    >>> h = History(model=nn.Linear(1, 1), step_unit="episodes", steps=[10, 20], train_return=[0.5, 0.7])
+    >>> h.steps[-1], h.train_return[-1], h.eval_return
+    (20, 0.7, [])
+    """
+
+    model: nn.Module
+    """The trained model: pass it to the module's ``evaluate``, :func:`save` and :func:`load`."""
+    step_unit: str
+    """What ``steps`` and ``eval_steps`` count: "episodes", "environment steps", "updates" or "rounds"."""
+    steps: list = field(default_factory=list)
+    train_return: list = field(default_factory=list)
+    eval_steps: list = field(default_factory=list)
+    eval_return: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    """The training loss, one entry per gradient step unless the module's ``train`` says otherwise."""
+    metrics: dict = field(default_factory=dict)
 
 
 def check_rank(tensor, name: str, ndim: int, layout: str):

@@ -15,7 +15,7 @@ Training is DQN on the graph, parameters shared by all agents:
 
 with ``y_i = r_i + gamma max_a' Q'(O'_{i,C}, a'; theta')``: the adjacency ``C`` of time ``t`` is held
 fixed for both steps of a transition, ``G_m^k`` is head ``m``'s attention in the last layer, and
-the target network follows ``theta' <- beta theta + (1 - beta) theta'``. Setting
+the target network follows ``theta' <- tau theta + (1 - tau) theta'``. Setting
 ``use_graph=False`` keeps the same encoder and layers but lets every agent attend only to
 itself: independent DQN with the same parameter count (the paper's baseline).
 
@@ -27,16 +27,18 @@ Jiang, Dun, Huang, Lu (2020). Graph Convolutional Reinforcement Learning. ICLR.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from marl_course._validation import as_rng, check_bool, check_instance, check_int, check_real
-from marl_course.deep.common import (ReplayBuffer, check_env, check_updates_possible, load_state, mlp, save_state, seed_everything,
-                                     soft_update)
+from marl_course._random import epsilon_greedy, linear_schedule
+from marl_course._validation import check_bool, check_instance, check_int, check_real
+from marl_course.deep.common import (History, ReplayBuffer, check_env, check_updates_possible, mlp, seed_everything,
+                                     single_thread, soft_update)
+from marl_course.deep.common import load, save  # noqa: F401  (the deep modules' one contract: dgn.save, dgn.load)
 from marl_course.deep.graph_attention import RelationKernel, attention_kl, check_graph_inputs
 
 
@@ -58,33 +60,33 @@ class DGNConfig:
     """Adam learning rate (paper: 1e-4)."""
     batch_size: int = 32
     """Transitions ``S`` per update (paper: 64)."""
-    buffer_capacity: int = 20_000
+    buffer_size: int = 20_000
     """Replay capacity in transitions (one transition = one world's step) (paper: 200 000)."""
     n_episodes: int = 40
     """Training episodes; every episode steps all ``n_envs`` worlds (paper: ~2000 episodes)."""
     update_every: int = 1
     """Environment steps between gradient updates."""
-    beta: float = 0.05
-    """Soft target rate ``beta`` in ``theta' <- beta theta + (1 - beta) theta'`` (paper: 0.01)."""
+    tau: float = 0.05
+    """Soft target rate ``tau`` in ``theta' <- tau theta + (1 - tau) theta'`` (paper: 0.01, there named beta)."""
     epsilon_start: float = 1.0
     """Initial exploration rate."""
     epsilon_end: float = 0.05
     """Exploration rate after the decay."""
-    epsilon_decay: float = 0.6
+    epsilon_fraction: float = 0.6
     """Fraction of the episodes over which epsilon decays linearly."""
 
     def __post_init__(self):
-        for name in ("hidden", "n_heads", "batch_size", "buffer_capacity", "n_episodes", "update_every"):
+        for name in ("hidden", "n_heads", "batch_size", "buffer_size", "n_episodes", "update_every"):
             check_int(getattr(self, name), name, low=1)
         check_bool(self.use_graph, "use_graph")
         check_real(self.reg_weight, "reg_weight", low=0)
         check_real(self.gamma, "gamma", low=0, high=1, high_open=True)
         check_real(self.lr, "lr", low=0, low_open=True)
-        check_real(self.beta, "beta", low=0, high=1, low_open=True)
-        for name in ("epsilon_start", "epsilon_end", "epsilon_decay"):
+        check_real(self.tau, "tau", low=0, high=1, low_open=True)
+        for name in ("epsilon_start", "epsilon_end", "epsilon_fraction"):
             check_real(getattr(self, name), name, low=0, high=1)
-        if self.buffer_capacity < self.batch_size:
-            raise ValueError(f"buffer_capacity ({self.buffer_capacity}) must be at least batch_size "
+        if self.buffer_size < self.batch_size:
+            raise ValueError(f"buffer_size ({self.buffer_size}) must be at least batch_size "
                              f"({self.batch_size}): a smaller replay never holds a batch, so nothing is trained")
 
 
@@ -125,18 +127,6 @@ class DGN(nn.Module):
         h1, _ = self.conv1(h0, adjacency)  # (batch, N, d)
         h2, alpha = self.conv2(h1, adjacency)  # (batch, N, d), (batch, M, N, N)
         return self.q_head(torch.cat([h0, h1, h2], dim=-1)), alpha  # (batch, N, n_actions)
-
-
-@dataclass
-class History:
-    """What :func:`train` returns: the learned network and the learning curves."""
-
-    model: DGN
-    """The trained Q network."""
-    episode_return: np.ndarray
-    """Per episode: the return of an agent, averaged over agents and worlds."""
-    loss: list = field(default_factory=list)
-    """Per update: the total loss (TD error + lambda KL)."""
 
 
 def dgn_loss(net: DGN, target: DGN, batch: dict, gamma: float, reg_weight: float) -> torch.Tensor:
@@ -190,20 +180,27 @@ def greedy_actions(net: DGN, obs: np.ndarray, adjacency: np.ndarray) -> np.ndarr
     return q.argmax(-1).numpy()
 
 
-def train(env, config: DGNConfig | None = None, seed: int = 0, progress: bool = True) -> History:
+@single_thread()
+def train(env, config: DGNConfig | None = None, *, seed: int = 0, progress: bool = True) -> History:
     """Train DGN (or its ablations, by ``config``) on a batched graph environment such as
     :class:`~marl_course.envs.jungle.Jungle`.
 
     The environment must expose ``reset(seed) -> (obs, info)`` and ``step(actions) -> (obs,
     reward, done, info)`` with ``info["adjacency"]`` (E, N, N), plus ``obs_dim`` and ``n_actions``.
+    Epsilon decays linearly from ``epsilon_start`` to ``epsilon_end`` over the first
+    ``epsilon_fraction`` of the episodes.
+
+    Returns a :class:`~marl_course.deep.common.History` counted in episodes: ``train_return[k]``
+    is episode ``k``'s return of an agent, averaged over agents and worlds; ``loss`` is the total
+    loss (TD error + lambda KL) of each update.
 
     Examples
     --------
     >>> from marl_course.envs.jungle import Jungle
     >>> hist = train(Jungle(n_envs=2, n_agents=3, k=2, episode_length=5), DGNConfig(n_episodes=2, hidden=8, batch_size=8),
     ...              seed=0, progress=False)
-    >>> hist.episode_return.shape
-    (2,)
+    >>> hist.steps, len(hist.train_return)
+    ([1, 2], 2)
     """
     config = DGNConfig() if config is None else check_instance(config, "config", DGNConfig)
     seed = check_int(seed, "seed", low=0)
@@ -217,18 +214,18 @@ def train(env, config: DGNConfig | None = None, seed: int = 0, progress: bool = 
     net = DGN(env.obs_dim, env.n_actions, config)
     target = copy.deepcopy(net)
     optimiser = torch.optim.Adam(net.parameters(), lr=config.lr)
-    buffer = ReplayBuffer(config.buffer_capacity)
-    returns, losses, step = [], [], 0
-    decay_episodes = max(1.0, config.epsilon_decay * config.n_episodes)
+    buffer = ReplayBuffer(config.buffer_size)
+    history = History(model=net, step_unit="episodes")
+    step = 0
+    decay_episodes = max(1.0, config.epsilon_fraction * config.n_episodes)
     for episode in tqdm(range(config.n_episodes), desc="DGN" if config.use_graph else "DQN", disable=not progress):
-        epsilon = max(config.epsilon_end, config.epsilon_start
-                      - (config.epsilon_start - config.epsilon_end) * episode / decay_episodes)
+        epsilon = linear_schedule(config.epsilon_start, config.epsilon_end, decay_episodes, episode)
         obs, info = env.reset(seed=int(rng.integers(2**31)))
         total, done = 0.0, False
         while not done:
-            actions = greedy_actions(net, obs, info["adjacency"])
-            explore = rng.random(actions.shape) < epsilon
-            actions = np.where(explore, rng.integers(0, env.n_actions, size=actions.shape), actions)
+            with torch.no_grad():
+                q, _ = net(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))  # (E, N, n_actions)
+            actions = epsilon_greedy.unchecked(q.numpy(), epsilon, rng)
             next_obs, reward, done, next_info = env.step(actions)
             buffer.add(obs=obs, action=actions, reward=reward.astype(np.float32), next_obs=next_obs,
                        done=np.full(len(obs), float(done), dtype=np.float32), adjacency=info["adjacency"])
@@ -239,51 +236,42 @@ def train(env, config: DGNConfig | None = None, seed: int = 0, progress: bool = 
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
-                soft_update(target, net, config.beta)
-                losses.append(loss.item())
-        returns.append(total)
-    return History(net, np.array(returns), losses)
+                soft_update(target, net, config.tau)
+                history.loss.append(loss.item())
+        history.steps.append(episode + 1)
+        history.train_return.append(float(total))
+    return history
 
 
-def evaluate(net: DGN, env, n_episodes: int = 5, seed=0) -> float:
+@single_thread()
+def evaluate(model: DGN, env, *, n_episodes: int = 5, seed: int = 0) -> float:
     """Mean greedy return of an agent per episode (averaged over agents, worlds and episodes).
+
+    ``n_episodes`` resets of ``env``, each one episode in every one of its ``n_envs`` worlds.
 
     Examples
     --------
     >>> from marl_course.envs.jungle import Jungle
     >>> _ = torch.manual_seed(0)
     >>> env = Jungle(n_envs=2, n_agents=3, k=2, episode_length=5)
-    >>> isinstance(evaluate(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env, 1), float)
+    >>> isinstance(evaluate(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env, n_episodes=1), float)
     True
     """
-    check_instance(net, "net", DGN)
+    check_instance(model, "model", DGN)
     check_env(env, ("reset", "step"))
-    rng = as_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     totals = []
     for _ in range(check_int(n_episodes, "n_episodes", low=1)):
         obs, info = env.reset(seed=int(rng.integers(2**31)))
         total, done = 0.0, False
         while not done:
-            obs, reward, done, info = env.step(greedy_actions(net, obs, info["adjacency"]))
+            obs, reward, done, info = env.step(greedy_actions(model, obs, info["adjacency"]))
             total += reward.mean()
         totals.append(total)
     return float(np.mean(totals))
 
 
-def save(net: DGN, path) -> None:
-    """Save the network's weights (a state dict) to ``path``."""
-    check_instance(net, "net", DGN)
-    save_state(path, dgn=net)
-
-
-def load(net: DGN, path) -> DGN:
-    """Load weights saved by :func:`save` into ``net`` (built with the same config) and return it."""
-    check_instance(net, "net", DGN)
-    load_state(path, dgn=net)
-    return net
-
-
-def record_episode(net: DGN, env, seed=0) -> list[dict]:
+def record_episode(model: DGN, env, seed: int = 0) -> list[dict]:
     """Play one greedy episode and record world 0 at every step, for drawing the learned graph.
 
     Returns a list with one dict per step: ``agent_pos`` (N, 2), ``food_pos`` (F, 2), ``eating``
@@ -299,13 +287,13 @@ def record_episode(net: DGN, env, seed=0) -> list[dict]:
     >>> len(frames), frames[0]["attention"].shape
     (4, (3, 3))
     """
-    check_instance(net, "net", DGN)
+    check_instance(model, "model", DGN)
     check_int(seed, "seed", low=0)
     obs, info = env.reset(seed=seed)
     frames, done = [], False
     while not done:
         with torch.no_grad():
-            q, alpha = net(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))
+            q, alpha = model(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))
         frames.append({"agent_pos": info["agent_pos"][0], "food_pos": info["food_pos"][0], "eating": info["eating"][0],
                        "adjacency": info["adjacency"][0], "attention": alpha[0].mean(0).numpy()})
         obs, _, done, info = env.step(q.argmax(-1).numpy())

@@ -20,9 +20,8 @@ The article's two LSTM update schemes pick the window (``DRQNConfig.update``):
   ``trace_length`` steps from there, the LSTM's hidden state zeroed at the start (a frame stack
   still sees the true previous ``k - 1`` frames, as DQN's replay stores them).
 
-:func:`flicker_robustness` runs the paper's generalisation experiment (train at one flicker
-probability, evaluate greedily over a sweep of them) and :func:`relative_scores` normalises each
-run by its own return at its training condition, the paper's "percentage of the original score".
+The paper's generalisation experiment (train at one flicker probability, evaluate greedily over a
+sweep of them) is :mod:`marl_course.experiments.flicker`.
 
 References
 ----------
@@ -34,24 +33,24 @@ Examples
 >>> from marl_course.envs.cartpole import CartPole
 >>> env = CartPole(n_envs=4, flicker=0.5, max_steps=10)
 >>> history = train(env, DRQNConfig(total_steps=60, learning_starts=20, hidden=16), seed=0, progress=False)
->>> len(history.losses) > 0, evaluate(history.q_net, env, seed=1) <= 10
+>>> len(history.loss) > 0, evaluate(history.model, env, seed=1) <= 10
 (True, True)
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from marl_course._validation import as_finite_array, check_bool, check_choice, check_instance, check_int, check_real
-from marl_course.deep.common import (ReplayBuffer, check_env, check_rank, check_size, load_state, mlp, save_state,
-                                     seed_everything)
-from marl_course.envs.cartpole import CartPole
+from marl_course._random import epsilon_greedy, linear_schedule
+from marl_course._validation import check_bool, check_choice, check_instance, check_int, check_real
+from marl_course.deep.common import (History, ReplayBuffer, check_env, check_rank, check_size, mlp, seed_everything,
+                                     single_thread)
+from marl_course.deep.common import load, save  # noqa: F401  (the deep modules' one contract: drqn.save, drqn.load)
 
 
 class FrameStackQNet(nn.Module):
@@ -149,7 +148,7 @@ class DRQNConfig:
     """Environment steps, summed over the parallel worlds (paper: 10 million frames)."""
     batch_size: int = 16
     """Episodes per update (paper: 32)."""
-    buffer_episodes: int = 1000
+    buffer_size: int = 1000
     """Replay capacity in episodes (paper: 400,000 transitions)."""
     learning_starts: int = 400
     """Environment steps collected before the first update."""
@@ -161,15 +160,15 @@ class DRQNConfig:
     """Discount gamma (paper: 0.99)."""
     lr: float = 2e-3
     """Adam learning rate (paper: ADADELTA with learning rate 0.1)."""
-    eps_start: float = 1.0
+    epsilon_start: float = 1.0
     """Initial epsilon of epsilon-greedy exploration (paper: 1.0)."""
-    eps_end: float = 0.05
+    epsilon_end: float = 0.05
     """Final epsilon (paper: 0.1)."""
-    eps_fraction: float = 0.5
+    epsilon_fraction: float = 0.5
     """Fraction of ``total_steps`` over which epsilon decays linearly (paper: first 1M frames)."""
 
     def __post_init__(self):
-        for name in ("n_frames", "hidden", "trace_length", "total_steps", "batch_size", "buffer_episodes",
+        for name in ("n_frames", "hidden", "trace_length", "total_steps", "batch_size", "buffer_size",
                      "target_every"):
             check_int(getattr(self, name), name, low=1)
         check_int(self.learning_starts, "learning_starts", low=0)
@@ -178,30 +177,14 @@ class DRQNConfig:
         check_real(self.updates_per_step, "updates_per_step", low=0, low_open=True)
         check_real(self.gamma, "gamma", low=0, high=1, high_open=True)
         check_real(self.lr, "lr", low=0, low_open=True)
-        check_real(self.eps_start, "eps_start", low=0, high=1)
-        check_real(self.eps_end, "eps_end", low=0, high=1)
-        check_real(self.eps_fraction, "eps_fraction", low=0, high=1, low_open=True)
+        check_real(self.epsilon_start, "epsilon_start", low=0, high=1)
+        check_real(self.epsilon_end, "epsilon_end", low=0, high=1)
+        check_real(self.epsilon_fraction, "epsilon_fraction", low=0, high=1, low_open=True)
         # a run owes (total_steps - learning_starts) * updates_per_step updates at least: refuse one owing none
         if (self.total_steps - self.learning_starts) * self.updates_per_step < 1:
             raise ValueError(f"total_steps, learning_starts, updates_per_step: (total_steps - learning_starts) * "
                              f"updates_per_step = ({self.total_steps} - {self.learning_starts}) * {self.updates_per_step}"
                              f" < 1, so the run could end without one gradient update")
-
-
-@dataclass
-class History:
-    """What :func:`train` returns: the learning curve and the trained network."""
-
-    q_net: nn.Module
-    """The trained Q-network (:class:`RecurrentQNet` or :class:`FrameStackQNet`)."""
-    steps: list = field(default_factory=list)
-    """Environment steps at the end of each batch of episodes."""
-    returns: list = field(default_factory=list)
-    """Mean return of that batch of (exploring) episodes."""
-    losses: list = field(default_factory=list)
-    """TD loss of each update."""
-    q_values: list = field(default_factory=list)
-    """Mean max_a Q over each update's window (the article's "look at the Q values" diagnostic)."""
 
 
 def make_q_net(obs_dim: int, n_actions: int, config: DRQNConfig) -> nn.Module:
@@ -214,21 +197,6 @@ def make_q_net(obs_dim: int, n_actions: int, config: DRQNConfig) -> nn.Module:
     if config.recurrent:
         return RecurrentQNet(obs_dim, n_actions, config.hidden)
     return FrameStackQNet(obs_dim, n_actions, config.n_frames, config.hidden)
-
-
-def epsilon_greedy(q: torch.Tensor, epsilon: float, rng: np.random.Generator) -> np.ndarray:
-    """``argmax_a q`` per row, replaced by a uniform action with probability ``epsilon``.
-
-    >>> epsilon_greedy(torch.tensor([[0.0, 1.0], [2.0, 0.0]]), 0.0, np.random.default_rng(0)).tolist()
-    [1, 0]
-    """
-    check_rank(q, "q", 2, "(batch, n_actions)")
-    epsilon = check_real(epsilon, "epsilon", low=0, high=1)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    greedy = q.argmax(dim=-1).numpy()  # (batch,)
-    explore = rng.random(len(greedy)) < epsilon
-    return np.where(explore, rng.integers(0, q.shape[-1], size=len(greedy)), greedy)
 
 
 def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator, seed: int) -> dict[str, np.ndarray]:
@@ -256,7 +224,7 @@ def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator
     with torch.no_grad():
         while not done.all():
             q, memory = q_net(torch.as_tensor(obs[:, t:t + 1]), memory)  # (B, 1, n_actions)
-            action[:, t] = epsilon_greedy(q[:, 0], epsilon, rng)
+            action[:, t] = epsilon_greedy.unchecked(q[:, 0].numpy(), epsilon, rng)
             obs[:, t + 1], _, reward[:, t], done, info = env.step(action[:, t])
             terminal[:, t], valid[:, t] = info["terminal"], info["active"]
             t += 1
@@ -336,31 +304,23 @@ def td_loss(q_net: nn.Module, target_net: nn.Module, batch: dict[str, torch.Tens
     return loss, mean_q
 
 
-@contextmanager
-def _single_thread():
-    """Run torch single-threaded inside the block: these networks are too small to gain from
-    intra-op threads, and on a shared CPU the threads' contention slows training several times."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-def train(env, config: DRQNConfig = DRQNConfig(), seed: int = 0, progress: bool = True) -> History:
+@single_thread()
+def train(env, config: DRQNConfig | None = None, *, seed: int = 0, progress: bool = True) -> History:
     """Train DQN or DRQN on the batched environment ``env`` (e.g. :class:`~marl_course.envs.cartpole.CartPole`).
 
     Each iteration plays one batch of ``env.n_envs`` episodes epsilon-greedily, stores them in an
     episode replay (:class:`~marl_course.deep.common.ReplayBuffer` with one row per episode),
     then takes ``updates_per_step`` gradient steps per environment step collected on
-    :func:`td_loss`, copying the target network every ``target_every`` updates.
+    :func:`td_loss`, copying the target network every ``target_every`` updates. Epsilon decays
+    linearly from ``epsilon_start`` to ``epsilon_end`` over the first ``epsilon_fraction`` of
+    ``total_steps``.
 
     Parameters
     ----------
     env : CartPole-like
         ``reset(seed)``, ``step(actions)``, ``n_envs``, ``obs_dim``, ``n_actions``, ``max_steps``.
-    config : DRQNConfig
+    config : DRQNConfig, optional
+        Defaults to ``DRQNConfig()``.
     seed : int
         Seeds torch, exploration and the episodes' initial states.
     progress : bool
@@ -369,36 +329,34 @@ def train(env, config: DRQNConfig = DRQNConfig(), seed: int = 0, progress: bool 
     Returns
     -------
     History
+        Counted in environment steps: ``train_return[k]`` is the mean return of the batch of
+        exploring episodes that ended at ``steps[k]``; ``loss`` the TD loss of each update;
+        ``metrics["q_value"]`` the mean ``max_a Q`` over each update's window (the article's
+        "look at the Q values" diagnostic), one entry per update.
     """
-    if not isinstance(config, DRQNConfig):
-        raise TypeError(f"config must be a DRQNConfig, got {type(config).__name__}")
+    config = DRQNConfig() if config is None else check_instance(config, "config", DRQNConfig)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
     check_env(env, ("reset", "step", "n_envs", "obs_dim", "n_actions", "max_steps"))
-    with _single_thread():
-        return _train(env, config, seed, progress)
-
-
-def _train(env, config: DRQNConfig, seed: int, progress: bool) -> History:
     rng = seed_everything(seed)
     q_net = make_q_net(env.obs_dim, env.n_actions, config)
     target_net = make_q_net(env.obs_dim, env.n_actions, config)
     target_net.load_state_dict(q_net.state_dict())
     optimiser = torch.optim.Adam(q_net.parameters(), lr=config.lr)
-    replay = ReplayBuffer(config.buffer_episodes)
-    history = History(q_net=q_net)
+    replay = ReplayBuffer(config.buffer_size)
+    history = History(model=q_net, step_unit="environment steps", metrics={"q_value": []})
     steps, n_updates, owed = 0, 0, 0.0
     bar = tqdm(total=config.total_steps, disable=not progress, desc="DRQN" if config.recurrent else "DQN")
     while steps < config.total_steps:
-        progress_fraction = min(1.0, steps / (config.eps_fraction * config.total_steps))
-        epsilon = config.eps_start + progress_fraction * (config.eps_end - config.eps_start)
+        epsilon = linear_schedule(config.epsilon_start, config.epsilon_end, config.epsilon_fraction * config.total_steps,
+                                  steps)
         episodes = run_episodes(q_net, env, epsilon, rng, seed=int(rng.integers(2**31)))
         replay.add(**episodes)
         new_steps = int(episodes["length"].sum())
         steps += new_steps
         bar.update(new_steps)
         history.steps.append(steps)
-        history.returns.append(float(episodes["reward"].sum(axis=1).mean()))
+        history.train_return.append(float(episodes["reward"].sum(axis=1).mean()))
         if steps < config.learning_starts:
             continue
         owed += new_steps * config.updates_per_step
@@ -411,152 +369,25 @@ def _train(env, config: DRQNConfig, seed: int, progress: bool) -> History:
             nn.utils.clip_grad_norm_(q_net.parameters(), 10.0)
             optimiser.step()
             n_updates += 1
-            history.losses.append(loss.item())
-            history.q_values.append(float(mean_q))
+            history.loss.append(loss.item())
+            history.metrics["q_value"].append(float(mean_q))
             if n_updates % config.target_every == 0:
                 target_net.load_state_dict(q_net.state_dict())
     bar.close()
     return history
 
 
-def evaluate(q_net: nn.Module, env, seed: int = 0, n_batches: int = 1) -> float:
-    """Mean greedy return over ``n_batches`` batches of ``env.n_envs`` episodes.
+@single_thread()
+def evaluate(model: nn.Module, env, *, n_episodes: int = 1, seed: int = 0) -> float:
+    """Mean greedy return over ``n_episodes`` resets of ``env``, each a batch of ``env.n_envs`` episodes.
 
     >>> from marl_course.envs.cartpole import CartPole
     >>> evaluate(RecurrentQNet(4, 2, 8), CartPole(n_envs=2, max_steps=10), seed=0) <= 10
     True
     """
-    n_batches = check_int(n_batches, "n_batches", low=1)
-    check_instance(q_net, "q_net", nn.Module)
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
+    check_instance(model, "model", nn.Module)
     seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
-    with _single_thread():
-        returns = [run_episodes(q_net, env, 0.0, rng, seed=seed + i)["reward"].sum(axis=1) for i in range(n_batches)]
+    returns = [run_episodes(model, env, 0.0, rng, seed=seed + i)["reward"].sum(axis=1) for i in range(n_episodes)]
     return float(np.mean(returns))
-
-
-@dataclass
-class RobustnessResult:
-    """What :func:`flicker_robustness` returns: greedy returns over an evaluation sweep of flicker p."""
-
-    eval_flicker: np.ndarray
-    """The evaluation flicker probabilities p, shape (n_p,)."""
-    scores: dict
-    """``label -> array (n_seeds, n_p)``: mean greedy return of each seed's network at each p."""
-    curves: dict
-    """``label -> list of (steps, returns)``, one training curve per seed."""
-
-
-def flicker_robustness(configs: dict, train_flicker: float, eval_flicker, seeds=(0, 1, 2), *,
-                       hide_velocity: bool = False, visible_flag: bool = False, n_envs: int = 8, max_steps: int = 100,
-                       eval_envs: int = 32, progress: bool = True) -> RobustnessResult:
-    """Train each config at one flicker probability, then evaluate it greedily at every ``eval_flicker``.
-
-    The paper's generalisation experiment: a network trained with observation probability
-    ``1 - p_train`` is played, without further learning, at other probabilities ``1 - p``.
-    Every ``(label, seed)`` trains on ``CartPole(n_envs, train_flicker, hide_velocity, max_steps,
-    visible_flag=visible_flag)`` and is evaluated on ``eval_envs`` episodes per ``p`` with one
-    evaluation seed, so at each ``p`` all networks meet the same initial states and the same
-    blanking pattern (the environment draws it for every world at every step).
-
-    Parameters
-    ----------
-    configs : dict
-        ``label -> DRQNConfig``.
-    train_flicker : float
-        p of the training environment.
-    eval_flicker : array_like, shape (n_p,)
-        Evaluation flicker probabilities, each in [0, 1].
-    seeds : sequence of int
-        One training run per seed and label.
-    hide_velocity, visible_flag, n_envs, max_steps : see :class:`~marl_course.envs.cartpole.CartPole`.
-    eval_envs : int
-        Episodes per evaluation point.
-    progress : bool
-        One tqdm bar over all the training runs.
-
-    Returns
-    -------
-    RobustnessResult
-
-    Examples
-    --------
-    >>> result = flicker_robustness({"DRQN": DRQNConfig(total_steps=60, learning_starts=20, hidden=8)},
-    ...                             0.5, [0.0, 1.0], seeds=(0,), max_steps=10, eval_envs=4, progress=False)
-    >>> result.scores["DRQN"].shape
-    (1, 2)
-    """
-    if not configs or not all(isinstance(c, DRQNConfig) for c in configs.values()):
-        raise TypeError("configs must be a non-empty dict of label -> DRQNConfig")
-    p_eval = np.asarray(eval_flicker, dtype=float)
-    if p_eval.ndim != 1 or p_eval.size == 0 or np.any((p_eval < 0) | (p_eval > 1)):
-        raise ValueError(f"eval_flicker must be a non-empty 1-D array of probabilities in [0, 1], got {eval_flicker!r}")
-    seeds = [check_int(s, "seeds", low=0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed")
-    check_real(train_flicker, "train_flicker", low=0, high=1)
-    for name, value in (("n_envs", n_envs), ("max_steps", max_steps), ("eval_envs", eval_envs)):
-        check_int(value, name, low=1)
-    for name, value in (("hide_velocity", hide_velocity), ("visible_flag", visible_flag), ("progress", progress)):
-        check_bool(value, name)
-    train_env = CartPole(n_envs, train_flicker, hide_velocity, max_steps, visible_flag=visible_flag)
-    evaluation = [CartPole(eval_envs, p, hide_velocity, max_steps, visible_flag=visible_flag) for p in p_eval]
-    scores, curves = {}, {}
-    bar = tqdm(total=len(configs) * len(seeds), disable=not progress, desc=f"training at p = {train_flicker:g}")
-    for label, config in configs.items():
-        rows, curves[label] = [], []
-        for seed in seeds:
-            history = train(train_env, config, seed=seed, progress=False)
-            curves[label].append((history.steps, history.returns))
-            rows.append([evaluate(history.q_net, env, seed=10_000) for env in evaluation])
-            bar.update()
-        scores[label] = np.array(rows)
-    bar.close()
-    return RobustnessResult(eval_flicker=p_eval, scores=scores, curves=curves)
-
-
-def relative_scores(scores, eval_flicker, reference: float) -> np.ndarray:
-    """Each run's returns as a fraction of its own return at the flicker probability ``reference``.
-
-    The paper's "percentage of the original score": a network trained at ``p_train`` is
-    normalised by its score at ``p = p_train``, so a curve shows how much of what it learned
-    survives the change of observation quality, whatever its absolute level.
-
-    Parameters
-    ----------
-    scores : array_like, shape (n_seeds, n_p)
-    eval_flicker : array_like, shape (n_p,)
-        Must contain ``reference``.
-    reference : float
-
-    Returns
-    -------
-    numpy.ndarray, shape (n_seeds, n_p)
-
-    Examples
-    --------
-    >>> relative_scores([[100.0, 50.0], [80.0, 60.0]], [0.0, 0.5], reference=0.0).tolist()
-    [[1.0, 0.5], [1.0, 0.75]]
-    """
-    scores = as_finite_array(scores, "scores", ndim=2)
-    p = as_finite_array(eval_flicker, "eval_flicker", ndim=1)
-    reference = check_real(reference, "reference")
-    match = np.flatnonzero(np.isclose(p, reference))
-    if scores.shape[1] != len(p) or len(match) == 0:
-        raise ValueError(f"eval_flicker must have one entry per column of scores ({scores.shape[1]}) and contain "
-                         f"reference={reference!r}")
-    if np.any(scores[:, match[0]] == 0):
-        raise ValueError(f"scores at the reference flicker (reference={reference!r}) must be non-zero: a run scoring "
-                         f"0 there has no relative score")
-    return scores / scores[:, match[:1]]
-
-
-def save(path, q_net: nn.Module) -> None:
-    """Save a trained Q-network's weights (rebuild it with :func:`make_q_net` before :func:`load`)."""
-    save_state(path, q_net=q_net)
-
-
-def load(path, q_net: nn.Module) -> nn.Module:
-    """Load weights saved by :func:`save` into ``q_net`` (``weights_only=True``) and return it."""
-    load_state(path, q_net=q_net)
-    return q_net

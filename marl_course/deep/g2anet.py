@@ -28,7 +28,7 @@ Jang, Gu, Poole (2017). Categorical reparameterization with Gumbel-softmax. ICLR
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -36,8 +36,9 @@ from torch import nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
-from marl_course._validation import as_rng, check_bool, check_choice, check_instance, check_int, check_real
-from marl_course.deep.common import check_env, check_rank, check_size, load_state, save_state, seed_everything
+from marl_course._validation import check_bool, check_choice, check_instance, check_int, check_real
+from marl_course.deep.common import History, check_env, check_rank, check_size, seed_everything, single_thread
+from marl_course.deep.common import load, save  # noqa: F401  (the deep modules' one contract: g2anet.save, g2anet.load)
 from marl_course.deep.graph_attention import masked_softmax
 
 COMMUNICATION = ("hard+soft", "soft", "none")
@@ -275,20 +276,6 @@ class GAComm(nn.Module):
                 hard, weights)
 
 
-@dataclass
-class History:
-    """What :func:`train` returns: the trained policy and its learning curves."""
-
-    model: GAComm
-    """The trained GA-Comm network."""
-    success_rate: np.ndarray
-    """Per update: the fraction of the batch's episodes that ended in success."""
-    episode_return: np.ndarray
-    """Per update: the mean return of a predator per episode."""
-    loss: list = field(default_factory=list)
-    """Per update: the total loss."""
-
-
 def rollout(net: GAComm, env, seed, generator: torch.Generator | None = None):
     """Play one episode in every world, sampling actions from ``pi``; keep the graph for learning.
 
@@ -361,17 +348,23 @@ def reinforce_loss(batch: dict, gamma: float, value_coef: float, entropy_coef: f
     return policy_loss + value_coef * value_loss - entropy_coef * entropy
 
 
-def train(env, config: GACommConfig | None = None, seed: int = 0, progress: bool = True) -> History:
+@single_thread()
+def train(env, config: GACommConfig | None = None, *, seed: int = 0, progress: bool = True) -> History:
     """Train GA-Comm (or a baseline, by ``config.communication``) with REINFORCE on a batched
     environment such as :class:`~marl_course.envs.predator_prey.PredatorPrey`.
+
+    Returns a :class:`~marl_course.deep.common.History` counted in updates: ``train_return[k]``
+    is the mean return of a predator per episode in update ``k``'s batch, ``loss`` the total loss
+    of each update, and ``metrics["success_rate"]`` the fraction of that batch's episodes that
+    ended in success.
 
     Examples
     --------
     >>> from marl_course.envs.predator_prey import PredatorPrey
     >>> hist = train(PredatorPrey(n_envs=4, episode_length=3), GACommConfig(n_updates=2, hidden=8),
     ...              seed=0, progress=False)
-    >>> hist.success_rate.shape
-    (2,)
+    >>> hist.steps, len(hist.metrics["success_rate"])
+    ([1, 2], 2)
     """
     config = GACommConfig() if config is None else check_instance(config, "config", GACommConfig)
     seed = check_int(seed, "seed", low=0)
@@ -381,21 +374,25 @@ def train(env, config: GACommConfig | None = None, seed: int = 0, progress: bool
     generator = torch.Generator().manual_seed(seed)
     net = GAComm(env.obs_dim, env.n_actions, config)
     optimiser = torch.optim.Adam(net.parameters(), lr=config.lr)
-    success, returns, losses = [], [], []
-    for _ in tqdm(range(config.n_updates), desc=f"GA-Comm ({config.communication})", disable=not progress):
+    history = History(model=net, step_unit="updates", metrics={"success_rate": []})
+    for update in tqdm(range(config.n_updates), desc=f"GA-Comm ({config.communication})", disable=not progress):
         batch = rollout(net, env, int(rng.integers(2**31)), generator)
         loss = reinforce_loss(batch, config.gamma, config.value_coef, config.entropy_coef)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-        success.append(float(batch["success"].mean()))
-        returns.append(float(batch["reward"].sum(0).mean()))
-        losses.append(loss.item())
-    return History(net, np.array(success), np.array(returns), losses)
+        history.steps.append(update + 1)
+        history.train_return.append(float(batch["reward"].sum(0).mean()))
+        history.loss.append(loss.item())
+        history.metrics["success_rate"].append(float(batch["success"].mean()))
+    return history
 
 
-def evaluate(net: GAComm, env, n_episodes: int = 1, seed=0) -> float:
-    """Success rate over ``n_episodes`` batches of episodes (hard attention by argmax, actions sampled).
+@single_thread()
+def evaluate(model: GAComm, env, *, n_episodes: int = 1, seed: int = 0) -> float:
+    """Success rate over ``n_episodes`` resets of ``env``, each one episode in every one of its
+    ``n_envs`` worlds (hard attention by argmax, actions sampled). Success, not return, is the
+    measure here: a return also counts how early the prey was reached.
 
     Examples
     --------
@@ -405,21 +402,21 @@ def evaluate(net: GAComm, env, n_episodes: int = 1, seed=0) -> float:
     >>> 0.0 <= rate <= 1.0
     True
     """
-    check_instance(net, "net", GAComm)
+    check_instance(model, "model", GAComm)
     check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_envs"))
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
-    rng = as_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     generator = torch.Generator().manual_seed(int(rng.integers(2**31)))
-    was_training = net.training
-    net.eval()
+    was_training = model.training
+    model.eval()
     with torch.no_grad():
-        rates = [rollout(net, env, int(rng.integers(2**31)), generator)["success"].mean()
+        rates = [rollout(model, env, int(rng.integers(2**31)), generator)["success"].mean()
                  for _ in range(n_episodes)]
-    net.train(was_training)
+    model.train(was_training)
     return float(np.mean(rates))
 
 
-def record_episode(net: GAComm, env, seed=0) -> list[dict]:
+def record_episode(model: GAComm, env, seed: int = 0) -> list[dict]:
     """One episode in world 0 (eval mode, actions sampled with ``seed``): positions, ``W_h`` and ``W_h W_s`` per step.
 
     Examples
@@ -430,32 +427,19 @@ def record_episode(net: GAComm, env, seed=0) -> list[dict]:
     >>> len(frames) <= 3, frames[0]["hard"].shape
     (True, (3, 3))
     """
-    check_instance(net, "net", GAComm)
+    check_instance(model, "model", GAComm)
     check_int(seed, "seed", low=0)
-    generator = torch.Generator().manual_seed(int(as_rng(seed).integers(2**31)))
-    was_training = net.training
-    net.eval()
+    generator = torch.Generator().manual_seed(int(np.random.default_rng(seed).integers(2**31)))
+    was_training = model.training
+    model.eval()
     obs, info = env.reset(seed=seed)
     state, done, frames = None, np.zeros(1, dtype=bool), []
     with torch.no_grad():
         while not done[0]:
-            logits, _, state, hard, weights = net(torch.as_tensor(obs), state)
+            logits, _, state, hard, weights = model(torch.as_tensor(obs), state)
             frames.append({"predator_pos": info["predator_pos"][0], "prey_pos": info["prey_pos"][0],
                            "hard": hard[0].numpy(), "weights": weights[0].numpy()})
             actions = torch.multinomial(torch.softmax(logits.view(-1, env.n_actions), -1), 1, generator=generator)
             obs, _, done, info = env.step(actions.view(logits.shape[:2]).numpy())
-    net.train(was_training)
+    model.train(was_training)
     return frames
-
-
-def save(net: GAComm, path) -> None:
-    """Save the network's weights (a state dict) to ``path``."""
-    check_instance(net, "net", GAComm)
-    save_state(path, gacomm=net)
-
-
-def load(net: GAComm, path) -> GAComm:
-    """Load weights saved by :func:`save` into ``net`` (built with the same config) and return it."""
-    check_instance(net, "net", GAComm)
-    load_state(path, gacomm=net)
-    return net

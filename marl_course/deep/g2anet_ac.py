@@ -41,7 +41,7 @@ Haarnoja, Zhou, Abbeel, Levine (2018). Soft actor-critic. ICML.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -49,9 +49,10 @@ from torch import nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
-from marl_course._validation import as_rng, check_bool, check_choice, check_instance, check_int, check_real
-from marl_course.deep.common import (ReplayBuffer, check_env, check_rank, check_size, check_updates_possible, load_state, mlp,
-                                     save_state, seed_everything, soft_update)
+from marl_course._validation import check_bool, check_choice, check_instance, check_int, check_real
+from marl_course.deep.common import (History, ReplayBuffer, check_env, check_rank, check_size, check_updates_possible, mlp,
+                                     seed_everything, single_thread, soft_update)
+from marl_course.deep.common import load, save  # noqa: F401  (the deep modules' one contract: g2anet_ac.save, .load)
 from marl_course.deep.g2anet import COMMUNICATION, TwoStageAttention
 
 
@@ -286,22 +287,6 @@ def policy_step_loss(actor: nn.Module, critic: GACritic, obs: torch.Tensor, alph
     return actor_loss(logits, actions, q_all, alpha)
 
 
-@dataclass
-class GAACHistory:
-    """What :func:`train` returns: the trained actor and critic and their learning curves."""
-
-    actor: nn.Module
-    """The shared decentralised policy ``pi(a_i | o_i)`` (logits)."""
-    critic: GACritic
-    """The trained critic."""
-    success_rate: np.ndarray
-    """Per round: the fraction of the worlds whose episode ended in success (behaviour policy)."""
-    episode_return: np.ndarray
-    """Per round: the mean return of a predator per episode."""
-    critic_loss: list = field(default_factory=list)
-    """Per round: the mean critic loss of its gradient steps (nan before the first one)."""
-
-
 def make_actor(obs_dim: int, n_actions: int, config: GAACConfig) -> nn.Module:
     """The decentralised policy ``pi(a_i | o_i)``: an MLP ``obs_dim -> d -> d -> n_actions`` (logits).
 
@@ -325,26 +310,47 @@ def sample_actions(actor: nn.Module, obs: np.ndarray) -> np.ndarray:
         return torch.distributions.Categorical(logits=actor(torch.as_tensor(obs))).sample().numpy()
 
 
+class GAAC(nn.Module):
+    """GA-AC's trained pair: the shared decentralised actor ``pi(a_i | o_i)`` and the attention critic ``Q_i``.
+
+    >>> model = GAAC(5, 4, GAACConfig(hidden=8))
+    >>> model.actor(torch.zeros(2, 3, 5)).shape, type(model.critic).__name__
+    (torch.Size([2, 3, 4]), 'GACritic')
+    """
+
+    def __init__(self, obs_dim: int, n_actions: int, config: GAACConfig):
+        super().__init__()
+        self.actor = make_actor(obs_dim, n_actions, config)
+        self.critic = GACritic(obs_dim, n_actions, config)
+
+
 def _gradient_step(optimiser: torch.optim.Optimizer, loss: torch.Tensor) -> None:
     optimiser.zero_grad()
     loss.backward()
     optimiser.step()
 
 
-def train(env, config: GAACConfig | None = None, seed: int = 0, progress: bool = True) -> GAACHistory:
+@single_thread()
+def train(env, config: GAACConfig | None = None, *, seed: int = 0, progress: bool = True) -> History:
     """Train GA-AC (or, by ``config.communication``, its soft-attention or independent-critic variants).
 
     Every round plays one episode in all worlds of ``env`` with the current policy, storing each
     running world's transition ``(o, a, r, o', done)``; every ``update_every`` steps (once the buffer
     holds a batch) it takes one critic step, one actor step and a soft target update.
 
+    Returns a :class:`~marl_course.deep.common.History` of a :class:`GAAC` counted in rounds:
+    ``train_return[k]`` is round ``k``'s mean return of a predator per episode, ``loss[k]`` the
+    mean critic loss of its gradient steps (nan before the first one), and
+    ``metrics["success_rate"][k]`` the fraction of its worlds whose episode ended in success
+    (behaviour policy).
+
     Examples
     --------
     >>> from marl_course.envs.predator_prey import PredatorPrey
     >>> hist = train(PredatorPrey(n_envs=8, episode_length=4), GAACConfig(n_rounds=3, hidden=8, batch_size=16),
     ...              seed=0, progress=False)
-    >>> hist.success_rate.shape
-    (3,)
+    >>> hist.steps, len(hist.metrics["success_rate"])
+    ([1, 2, 3], 3)
     """
     config = GAACConfig() if config is None else check_instance(config, "config", GAACConfig)
     seed = check_int(seed, "seed", low=0)
@@ -355,14 +361,15 @@ def train(env, config: GAACConfig | None = None, seed: int = 0, progress: bool =
                                batch_size=config.batch_size, update_every=config.update_every,
                                fields="n_rounds, batch_size, update_every (with env.episode_length, env.n_envs)")
     rng = seed_everything(seed)
-    actor = make_actor(env.obs_dim, env.n_actions, config)
-    critic = GACritic(env.obs_dim, env.n_actions, config)
+    model = GAAC(env.obs_dim, env.n_actions, config)
+    actor, critic = model.actor, model.critic
     target_actor, target_critic = copy.deepcopy(actor), copy.deepcopy(critic)
     actor_opt = torch.optim.Adam(actor.parameters(), lr=config.actor_lr)
     critic_opt = torch.optim.Adam(critic.parameters(), lr=config.critic_lr)
     buffer = ReplayBuffer(config.buffer_size)
-    success, returns, losses, step = [], [], [], 0
-    for _ in tqdm(range(config.n_rounds), desc=f"GA-AC ({config.communication})", disable=not progress):
+    history = History(model=model, step_unit="rounds", metrics={"success_rate": []})
+    step = 0
+    for round_ in tqdm(range(config.n_rounds), desc=f"GA-AC ({config.communication})", disable=not progress):
         obs, _ = env.reset(seed=int(rng.integers(2**31)))
         done, total, round_losses = np.zeros(env.n_envs, dtype=bool), 0.0, []
         while not done.all():
@@ -381,27 +388,30 @@ def train(env, config: GAACConfig | None = None, seed: int = 0, progress: bool =
                 soft_update(target_critic, critic, config.tau)
                 soft_update(target_actor, actor, config.tau)
                 round_losses.append(loss.item())
-        success.append(float(info["success"].mean()))
-        returns.append(float(total))
-        losses.append(float(np.mean(round_losses)) if round_losses else float("nan"))
-    return GAACHistory(actor, critic, np.array(success), np.array(returns), losses)
+        history.steps.append(round_ + 1)
+        history.train_return.append(float(total))
+        history.loss.append(float(np.mean(round_losses)) if round_losses else float("nan"))
+        history.metrics["success_rate"].append(float(info["success"].mean()))
+    return history
 
 
-def evaluate(actor: nn.Module, env, n_episodes: int = 1, seed=0) -> float:
-    """Success rate of ``pi`` over ``n_episodes`` batches of episodes (actions sampled; seeded).
+@single_thread()
+def evaluate(model: GAAC, env, *, n_episodes: int = 1, seed: int = 0) -> float:
+    """Success rate of ``pi`` over ``n_episodes`` resets of ``env``, each one episode in every one
+    of its ``n_envs`` worlds (actions sampled; seeded).
 
     Examples
     --------
     >>> from marl_course.envs.predator_prey import PredatorPrey
     >>> _ = torch.manual_seed(0)
-    >>> rate = evaluate(make_actor(5, 5, GAACConfig(hidden=8)), PredatorPrey(n_envs=8), seed=0)
+    >>> rate = evaluate(GAAC(5, 5, GAACConfig(hidden=8)), PredatorPrey(n_envs=8), seed=0)
     >>> 0.0 <= rate <= 1.0
     True
     """
-    check_instance(actor, "actor", nn.Module)
+    check_instance(model, "model", GAAC)
     check_env(env, ("reset", "step", "n_envs"))
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
-    rng = as_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
     with torch.random.fork_rng():
         torch.manual_seed(int(rng.integers(2**31)))
         rates = []
@@ -409,12 +419,12 @@ def evaluate(actor: nn.Module, env, n_episodes: int = 1, seed=0) -> float:
             obs, _ = env.reset(seed=int(rng.integers(2**31)))
             done = np.zeros(env.n_envs, dtype=bool)
             while not done.all():
-                obs, _, done, info = env.step(sample_actions(actor, obs))
+                obs, _, done, info = env.step(sample_actions(model.actor, obs))
             rates.append(info["success"].mean())
     return float(np.mean(rates))
 
 
-def record_episode(actor: nn.Module, critic: GACritic, env, seed=0) -> list[dict]:
+def record_episode(model: GAAC, env, seed: int = 0) -> list[dict]:
     """One episode in world 0: positions, and the critic's ``W_h`` and ``W_h W_s`` on the joint action taken.
 
     The critic is put in eval mode (hard edges by argmax). The frames have the layout of
@@ -426,19 +436,19 @@ def record_episode(actor: nn.Module, critic: GACritic, env, seed=0) -> list[dict
     >>> from marl_course.envs.predator_prey import PredatorPrey
     >>> _ = torch.manual_seed(0)
     >>> config = GAACConfig(hidden=8)
-    >>> frames = record_episode(make_actor(5, 5, config), GACritic(5, 5, config), PredatorPrey(n_envs=1, episode_length=3))
+    >>> frames = record_episode(GAAC(5, 5, config), PredatorPrey(n_envs=1, episode_length=3))
     >>> len(frames) <= 3, frames[0]["hard"].shape
     (True, (3, 3))
     """
-    check_instance(actor, "actor", nn.Module)
-    check_instance(critic, "critic", GACritic)
+    check_instance(model, "model", GAAC)
     check_int(seed, "seed", low=0)
+    actor, critic = model.actor, model.critic
     was_training = critic.training
     critic.eval()
     obs, info = env.reset(seed=seed)
     done, frames = np.zeros(1, dtype=bool), []
     with torch.random.fork_rng(), torch.no_grad():
-        torch.manual_seed(int(as_rng(seed).integers(2**31)))
+        torch.manual_seed(int(np.random.default_rng(seed).integers(2**31)))
         while not done[0]:
             actions = sample_actions(actor, obs)
             _, hard, weights = critic(torch.as_tensor(obs), one_hot(torch.as_tensor(actions), env.n_actions))
@@ -447,15 +457,3 @@ def record_episode(actor: nn.Module, critic: GACritic, env, seed=0) -> list[dict
             obs, _, done, info = env.step(actions)
     critic.train(was_training)
     return frames
-
-
-def save(history: GAACHistory, path) -> None:
-    """Save the actor's and the critic's weights (state dicts) to ``path``."""
-    check_instance(history, "history", GAACHistory)
-    save_state(path, actor=history.actor, critic=history.critic)
-
-
-def load(actor: nn.Module, critic: GACritic, path) -> tuple[nn.Module, GACritic]:
-    """Load weights saved by :func:`save` into ``actor`` and ``critic`` (built with the same config)."""
-    load_state(path, actor=actor, critic=critic)
-    return actor, critic

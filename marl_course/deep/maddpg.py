@@ -36,7 +36,7 @@ Reparameterization with Gumbel-Softmax, ICLR.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -45,7 +45,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from marl_course._validation import check_bool, check_instance, check_int, check_int_sequence, check_real
-from marl_course.deep.common import ReplayBuffer, check_env, load_state, mlp, save_state, seed_everything, soft_update
+from marl_course.deep.common import History, ReplayBuffer, check_env, mlp, seed_everything, single_thread, soft_update
+from marl_course.deep.common import load, save  # noqa: F401  (the deep modules' one contract: maddpg.save, maddpg.load)
 from marl_course.envs.particle import N_ACTIONS, ParticleWorld, episode_returns
 
 
@@ -69,9 +70,9 @@ class MADDPGConfig:
     """Rounds of data collected before the first update."""
     hidden: tuple[int, ...] = (64, 64)
     """Hidden layers of actors and critics (paper: two layers of 64 units)."""
-    lr_actor: float = 1e-2
+    actor_lr: float = 1e-2
     """Adam step size of the actors (paper: 1e-2)."""
-    lr_critic: float = 1e-2
+    critic_lr: float = 1e-2
     """Adam step size of the critics (paper: 1e-2)."""
     gamma: float = 0.95
     """Discount (paper: 0.95)."""
@@ -81,7 +82,7 @@ class MADDPGConfig:
     batch_size: int = 256
     """Transitions per update (paper: 1024; over 60 rounds, seeds 0-2, 1024 raised both learners' greedy
     return by 0.7-1.0 at 1.8 times the CPU time, and did not separate them on seeds 3-5)."""
-    buffer_capacity: int = 100_000
+    buffer_size: int = 100_000
     """Replay size (paper: 1e6)."""
     temperature: float = 1.0
     """Gumbel-softmax temperature T (paper: 1)."""
@@ -103,7 +104,7 @@ class MADDPGConfig:
     communication, 150 rounds, seeds 0-2, 0.5 moved MADDPG's mean greedy return from -15.09 to -14.78)."""
 
     def __post_init__(self):
-        for name in ("n_rounds", "n_worlds", "updates_per_round", "batch_size", "buffer_capacity",
+        for name in ("n_rounds", "n_worlds", "updates_per_round", "batch_size", "buffer_size",
                      "n_sub_policies", "eval_every", "eval_worlds"):
             check_int(getattr(self, name), name, low=1)
         check_int(self.warmup_rounds, "warmup_rounds", low=0)
@@ -113,7 +114,7 @@ class MADDPGConfig:
         check_bool(self.centralised, "centralised")
         check_bool(self.approximate_policies, "approximate_policies")
         check_int_sequence(self.hidden, "hidden", low=1)
-        for name in ("lr_actor", "lr_critic", "temperature"):
+        for name in ("actor_lr", "critic_lr", "temperature"):
             check_real(getattr(self, name), name, low=0, low_open=True)
         check_real(self.gamma, "gamma", low=0, high=1, high_open=True)
         check_real(self.tau, "tau", low=0, high=1, low_open=True)
@@ -195,14 +196,14 @@ class MADDPG(nn.Module):
         self.critics = nn.ModuleList(mlp(self.critic_input_dim(i), h, 1) for i in range(self.n_agents))
         self.target_actors = copy.deepcopy(self.actors)
         self.target_critics = copy.deepcopy(self.critics)
-        self.actor_optimisers = [[torch.optim.Adam(a.parameters(), lr=config.lr_actor) for a in ens] for ens in self.actors]
-        self.critic_optimisers = [torch.optim.Adam(c.parameters(), lr=config.lr_critic) for c in self.critics]
+        self.actor_optimisers = [[torch.optim.Adam(a.parameters(), lr=config.actor_lr) for a in ens] for ens in self.actors]
+        self.critic_optimisers = [torch.optim.Adam(c.parameters(), lr=config.critic_lr) for c in self.critics]
         self.approx = self.target_approx = None
         if config.approximate_policies:
             self.approx = nn.ModuleList(nn.ModuleList(mlp(d, h, m) for d, m in zip(self.obs_dims, self.n_actions))
                                         for _ in range(self.n_agents))
             self.target_approx = copy.deepcopy(self.approx)
-            self.approx_optimisers = [torch.optim.Adam(a.parameters(), lr=config.lr_actor) for a in self.approx]
+            self.approx_optimisers = [torch.optim.Adam(a.parameters(), lr=config.actor_lr) for a in self.approx]
 
     def critic_input_dim(self, i: int) -> int:
         """``sum_j d_j + sum_j m_j`` (centralised) or ``d_i + m_i`` (independent)."""
@@ -324,34 +325,10 @@ class MADDPG(nn.Module):
                         nn.utils.clip_grad_norm_([parameter], self.config.grad_clip)
         optimiser.step()
 
-    def save(self, path) -> None:
-        """Save all weights (state dict) to ``path``."""
-        save_state(path, agents=self)
-
-    def load(self, path) -> None:
-        """Load weights saved by :meth:`save` (``weights_only=True``)."""
-        load_state(path, agents=self)
-
-
-@dataclass
-class History:
-    """What :func:`train` returns: learning curves and the trained agents.
-
-    ``episodes[r]`` counts the episodes played (all worlds) after round r; ``train_return[r]``
-    is that round's mean per-agent return (exploring); ``eval_episodes`` / ``eval_return``
-    hold the greedy evaluations.
-    """
-
-    episodes: list[int] = field(default_factory=list)
-    train_return: list[float] = field(default_factory=list)
-    eval_episodes: list[int] = field(default_factory=list)
-    eval_return: list[float] = field(default_factory=list)
-    critic_loss: list[float] = field(default_factory=list)
-    agents: MADDPG | None = None
-
-
-def evaluate(agents: MADDPG, env: ParticleWorld, seed: int, explore: bool = False) -> float:
-    """Mean per-agent return of one episode in every world of ``env`` (greedy by default).
+@single_thread()
+def evaluate(model: MADDPG, env: ParticleWorld, *, n_episodes: int = 1, seed: int = 0, explore: bool = False) -> float:
+    """Mean per-agent return over ``n_episodes`` resets of ``env``, each one episode in every one of
+    its worlds (greedy by default; ``explore=True`` samples the Gumbel-softmax policy).
 
     Examples
     --------
@@ -361,16 +338,21 @@ def evaluate(agents: MADDPG, env: ParticleWorld, seed: int, explore: bool = Fals
     >>> bool(r < 0)
     True
     """
-    check_instance(agents, "agents", MADDPG)
+    check_instance(model, "model", MADDPG)
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
     seed = check_int(seed, "seed", low=0)
     check_bool(explore, "explore")
     check_env(env, ("reset", "step", "n_worlds"))
     rng = np.random.default_rng(seed)
-    sub_policy = rng.integers(agents.config.n_sub_policies, size=(env.n_worlds, agents.n_agents))
-    return float(episode_returns(env, lambda obs, _: agents.act(obs, explore, sub_policy), seed).mean())
+    returns = []
+    for e in range(n_episodes):  # world w of episode e is seeded seed + e * n_worlds + w: no world repeats
+        sub_policy = rng.integers(model.config.n_sub_policies, size=(env.n_worlds, model.n_agents))
+        returns.append(episode_returns(env, lambda obs, _: model.act(obs, explore, sub_policy), seed + e * env.n_worlds))
+    return float(np.mean(returns))
 
 
-def train(env: ParticleWorld, config: MADDPGConfig | None = None, seed: int = 0, progress: bool = True,
+@single_thread()
+def train(env: ParticleWorld, config: MADDPGConfig | None = None, *, seed: int = 0, progress: bool = True,
           eval_env: ParticleWorld | None = None) -> History:
     """Train MADDPG (or independent DDPG) on a batched particle world.
 
@@ -393,13 +375,16 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, seed: int = 0,
     Returns
     -------
     History
+        Counted in episodes (all worlds): ``train_return[r]`` is round ``r``'s mean per-agent
+        return (exploring), ``eval_return`` the greedy evaluations every ``eval_every`` rounds,
+        and ``loss`` the mean critic loss of each round after the warm-up.
 
     Examples
     --------
     >>> from marl_course.envs.particle import CooperativeNavigation
     >>> cfg = MADDPGConfig(n_rounds=2, n_worlds=4, updates_per_round=2, batch_size=32, eval_every=2, eval_worlds=4)
     >>> h = train(CooperativeNavigation(n_worlds=4), cfg, seed=0, progress=False)
-    >>> len(h.train_return), len(h.eval_return), h.episodes[-1]
+    >>> len(h.train_return), len(h.eval_return), h.steps[-1]
     (2, 1, 8)
     """
     config = MADDPGConfig() if config is None else check_instance(config, "config", MADDPGConfig)
@@ -415,9 +400,9 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, seed: int = 0,
     agents = MADDPG(env.obs_dims, config, env.n_actions)
     n, K, B = env.n_agents, config.n_sub_policies, env.n_worlds
     # one replay D_i^(k) per agent and sub-policy; with K = 1 all agents share one
-    shared = [ReplayBuffer(config.buffer_capacity) for _ in range(K)]
-    buffers = [shared] * n if K == 1 else [[ReplayBuffer(config.buffer_capacity) for _ in range(K)] for _ in range(n)]
-    history = History(agents=agents)
+    shared = [ReplayBuffer(config.buffer_size) for _ in range(K)]
+    buffers = [shared] * n if K == 1 else [[ReplayBuffer(config.buffer_size) for _ in range(K)] for _ in range(n)]
+    history = History(model=agents, step_unit="episodes")
     eye = np.eye(agents.max_actions, dtype=np.float32)  # one-hot actions, padded to the widest agent
     for r in tqdm(range(config.n_rounds), desc="MADDPG" if config.centralised else "DDPG", disable=not progress):
         obs, _ = env.reset(seed=seed * 1_000_003 + r * B)
@@ -435,7 +420,7 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, seed: int = 0,
                         buffers[i][k].add(**{key: v[rows] for key, v in transition.items()})
             total += out.rewards.mean()
             obs, done = out.obs, out.done
-        history.episodes.append((r + 1) * B)
+        history.steps.append((r + 1) * B)
         history.train_return.append(float(total))
         if r >= config.warmup_rounds:
             losses = []
@@ -444,8 +429,8 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, seed: int = 0,
                     for k in range(K):
                         if len(buffers[i][k]):
                             losses.append(agents.update(i, k, buffers[i][k].sample(config.batch_size, rng))[0])
-            history.critic_loss.append(float(np.mean(losses)))
+            history.loss.append(float(np.mean(losses)))
         if (r + 1) % config.eval_every == 0:
-            history.eval_episodes.append((r + 1) * B)
+            history.eval_steps.append((r + 1) * B)
             history.eval_return.append(evaluate(agents, eval_env, seed=10**9 + r))
     return history

@@ -22,7 +22,7 @@ equations (9)-(12), Algorithms 1 and 2.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -30,8 +30,9 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from marl_course._validation import check_bool, check_choice, check_instance, check_int, check_int_sequence, check_real
-from marl_course.deep.common import (ReplayBuffer, check_env, check_rank, check_size, check_updates_possible, load_state, mlp,
-                                     save_state, seed_everything, soft_update)
+from marl_course.deep.common import (History, ReplayBuffer, check_env, check_rank, check_size, check_updates_possible, mlp,
+                                     seed_everything, single_thread, soft_update)
+from marl_course.deep.common import load, save  # noqa: F401  (the deep modules' one contract: mean_field.save, .load)
 
 ALGORITHMS = ("iql", "mfq", "mfac")
 
@@ -58,8 +59,8 @@ class MeanFieldConfig:
     """Boltzmann inverse temperature at the start of training."""
     beta_end: float = 10.0
     """Inverse temperature reached at the last episode (linear schedule)."""
-    target_tau: float = 0.05
-    """Polyak factor of the target networks."""
+    tau: float = 0.05
+    """Polyak factor of the target networks, ``theta' <- tau theta + (1 - tau) theta'``."""
     entropy: float = 0.01
     """MF-AC's entropy bonus on the actor."""
     train_every: int = 2
@@ -74,7 +75,7 @@ class MeanFieldConfig:
         check_real(self.gamma, "gamma", low=0, high=1)
         check_real(self.beta_start, "beta_start", low=0)
         check_real(self.beta_end, "beta_end", low=0)
-        check_real(self.target_tau, "target_tau", low=0, high=1, low_open=True)
+        check_real(self.tau, "tau", low=0, high=1, low_open=True)
         check_real(self.entropy, "entropy", low=0)
         if self.buffer_size < self.batch_size:
             raise ValueError(f"buffer_size ({self.buffer_size}) must be at least batch_size ({self.batch_size}): "
@@ -131,17 +132,14 @@ class MeanFieldAgent(nn.Module):
             return torch.softmax(self.actor(obs), dim=-1)
         return torch.softmax(beta * self.q_values(obs, mean_action, target), dim=-1)
 
-    def save(self, path) -> None:
-        """Save the networks' state dicts (see :func:`marl_course.deep.common.save_state`)."""
-        save_state(path, agent=self)
+def mean_field_loss(agent: MeanFieldAgent, batch: dict, beta: float) -> torch.Tensor:
+    """The critic's TD loss (plus MF-AC's actor loss) on a replay batch.
 
-    def load(self, path) -> None:
-        """Load networks saved by :meth:`save`."""
-        load_state(path, agent=self)
-
-
-def _losses(agent: MeanFieldAgent, batch: dict, beta: float) -> torch.Tensor:
-    """The critic's TD loss (plus MF-AC's actor loss) on a replay batch."""
+    ``y_j = r_j + gamma (1 - terminal_j) v(s'_j)`` with ``v = max_a Q'`` for IQL and the mean-field
+    value ``v = sum_a pi'(a | o'_j, a-bar'_j) Q'(o'_j, a, a-bar'_j)`` otherwise; the critic's loss is the
+    Huber loss of ``Q(o_j, a_j, a-bar_j) - y_j``. MF-AC adds ``-E_pi[A] - entropy H(pi)`` with the
+    advantage ``A = Q - sum_a pi Q`` (detached).
+    """
     config = agent.config
     obs, mean_action, action = batch["obs"], batch["mean_action"], batch["action"].long()
     q = agent.q_values(obs, mean_action)                                        # (batch, n_actions)
@@ -162,19 +160,9 @@ def _losses(agent: MeanFieldAgent, batch: dict, beta: float) -> torch.Tensor:
     return loss
 
 
-@dataclass
-class TrainingHistory:
-    """What :func:`train` returns: per-episode curves and the trained agent."""
-
-    agent: MeanFieldAgent
-    mean_return: list[float] = field(default_factory=list)
-    """Red's summed reward per agent in each episode."""
-    blue_killed: list[float] = field(default_factory=list)
-    """Fraction of the blue army destroyed in each episode."""
-
-
-def _act(agent: MeanFieldAgent, obs, mean_action, beta: float, rng: np.random.Generator,
-         greedy: bool = False) -> np.ndarray:
+def act(agent: MeanFieldAgent, obs, mean_action, beta: float, rng: np.random.Generator,
+        greedy: bool = False) -> np.ndarray:
+    """Every agent's action from :meth:`MeanFieldAgent.policy` (sampled, or its argmax if ``greedy``)."""
     with torch.no_grad():
         probs = agent.policy(torch.as_tensor(obs), torch.as_tensor(mean_action), beta).numpy()
     if greedy:
@@ -184,23 +172,28 @@ def _act(agent: MeanFieldAgent, obs, mean_action, beta: float, rng: np.random.Ge
     return np.minimum((draws > cumulative).sum(axis=1), probs.shape[1] - 1)
 
 
-def train(env, config: MeanFieldConfig, seed: int, progress: bool = True) -> TrainingHistory:
+@single_thread()
+def train(env, config: MeanFieldConfig | None = None, *, seed: int = 0, progress: bool = True) -> History:
     """Train one shared red agent by ``config.algorithm`` on ``env`` (a :class:`BattleGrid`).
 
     Every environment step stores one transition per living red agent ``(o_j, a-bar_j, a_j, r_j,
     o'_j, a-bar'_j, terminal_j)``; ``a-bar_j`` is the neighbours' mean action of the previous
     step, the one the agent conditions on when it acts (Algorithm 1).
 
+    Returns a :class:`~marl_course.deep.common.History` counted in episodes: ``train_return[k]``
+    is red's summed reward per agent in episode ``k``, ``loss`` the loss of each gradient step,
+    and ``metrics["blue_killed"][k]`` the fraction of the blue army destroyed in episode ``k``.
+
     Examples
     --------
     >>> from marl_course.envs.battle_grid import BattleGrid
     >>> history = train(BattleGrid(size=8, n_agents=4, max_steps=10), MeanFieldConfig(n_episodes=2, batch_size=16),
     ...                 seed=0, progress=False)
-    >>> len(history.mean_return)
-    2
+    >>> history.steps, len(history.metrics["blue_killed"])
+    ([1, 2], 2)
     """
     seed = check_int(seed, "seed", low=0)
-    check_instance(config, "config", MeanFieldConfig)
+    config = MeanFieldConfig() if config is None else check_instance(config, "config", MeanFieldConfig)
     check_bool(progress, "progress")
     check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_agents"))
     if config.algorithm not in ALGORITHMS:
@@ -213,14 +206,14 @@ def train(env, config: MeanFieldConfig, seed: int, progress: bool = True) -> Tra
     agent = MeanFieldAgent(env.obs_dim, env.n_actions, config)
     optimiser = torch.optim.Adam(agent.parameters(), lr=config.lr)
     buffer = ReplayBuffer(config.buffer_size)
-    history = TrainingHistory(agent)
+    history = History(model=agent, step_unit="episodes", metrics={"blue_killed": []})
     step = 0
     for episode in tqdm(range(config.n_episodes), disable=not progress, desc=config.algorithm):
         beta = config.beta_start + (config.beta_end - config.beta_start) * episode / max(config.n_episodes - 1, 1)
         obs, mean_action = env.reset(seed=int(rng.integers(2**31)))
         alive, total, done = np.ones(env.n_agents, dtype=bool), 0.0, False
         while not done:
-            actions = _act(agent, obs, mean_action, beta, rng)
+            actions = act(agent, obs, mean_action, beta, rng)
             next_obs, next_mean_action, reward, done, info = env.step(actions)
             terminal = ~info["alive"] | (info["blue_alive"] == 0)
             buffer.add(obs=obs[alive], mean_action=mean_action[alive], action=actions[alive],
@@ -231,29 +224,44 @@ def train(env, config: MeanFieldConfig, seed: int, progress: bool = True) -> Tra
             obs, mean_action, alive = next_obs, next_mean_action, info["alive"]
             step += 1
             if step % config.train_every == 0 and len(buffer) >= config.batch_size:
-                loss = _losses(agent, buffer.sample(config.batch_size, rng), beta)
+                loss = mean_field_loss(agent, buffer.sample(config.batch_size, rng), beta)
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
-                soft_update(agent.target, agent.critic, config.target_tau)
-        history.mean_return.append(float(total))
-        history.blue_killed.append(1.0 - info["blue_alive"] / env.n_agents)
+                soft_update(agent.target, agent.critic, config.tau)
+                history.loss.append(loss.item())
+        history.steps.append(episode + 1)
+        history.train_return.append(float(total))
+        history.metrics["blue_killed"].append(1.0 - info["blue_alive"] / env.n_agents)
     return history
 
 
-def evaluate(env, agent: MeanFieldAgent, n_episodes: int = 10, seed: int = 0) -> dict[str, float]:
+@single_thread()
+def evaluate(model: MeanFieldAgent, env, *, n_episodes: int = 10, seed: int = 0) -> float:
+    """Mean return per red agent of greedy play over ``n_episodes`` battles (see :func:`battle_outcome`).
+
+    >>> from marl_course.envs.battle_grid import BattleGrid
+    >>> env = BattleGrid(size=8, n_agents=4, max_steps=10)
+    >>> isinstance(evaluate(MeanFieldAgent(env.obs_dim, env.n_actions, MeanFieldConfig()), env, n_episodes=2), float)
+    True
+    """
+    return battle_outcome(model, env, n_episodes=n_episodes, seed=seed)["mean_return"]
+
+
+@single_thread()
+def battle_outcome(model: MeanFieldAgent, env, *, n_episodes: int = 10, seed: int = 0) -> dict[str, float]:
     """Greedy play of a trained agent: mean return per agent and fraction of blue destroyed.
 
     Examples
     --------
     >>> from marl_course.envs.battle_grid import BattleGrid
     >>> env = BattleGrid(size=8, n_agents=4, max_steps=10)
-    >>> result = evaluate(env, MeanFieldAgent(env.obs_dim, env.n_actions, MeanFieldConfig()), n_episodes=2)
+    >>> result = battle_outcome(MeanFieldAgent(env.obs_dim, env.n_actions, MeanFieldConfig()), env, n_episodes=2)
     >>> sorted(result)
     ['blue_killed', 'mean_return']
     """
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
-    check_instance(agent, "agent", MeanFieldAgent)
+    agent = check_instance(model, "model", MeanFieldAgent)
     check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_agents"))
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     returns, killed = [], []
@@ -261,7 +269,7 @@ def evaluate(env, agent: MeanFieldAgent, n_episodes: int = 10, seed: int = 0) ->
         obs, mean_action = env.reset(seed=int(rng.integers(2**31)))
         total, done = 0.0, False
         while not done:
-            actions = _act(agent, obs, mean_action, agent.config.beta_end, rng, greedy=True)
+            actions = act(agent, obs, mean_action, agent.config.beta_end, rng, greedy=True)
             obs, mean_action, reward, done, info = env.step(actions)
             total += reward.sum() / env.n_agents
         returns.append(total)

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -43,8 +43,10 @@ from torch import nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
+from marl_course._random import epsilon_greedy, linear_schedule
 from marl_course._validation import check_bool, check_instance, check_int, check_real
-from marl_course.deep.common import ReplayBuffer, check_env, check_rank, load_state, save_state, seed_everything
+from marl_course.deep.common import History, ReplayBuffer, check_env, check_rank, seed_everything, single_thread
+from marl_course.deep.common import load, save  # noqa: F401  (the deep modules' one contract: value_decomposition.save, .load)
 from marl_course.deep.recurrent import RecurrentAgent
 
 # ---------------------------------------------------------------- the mixers: the only difference
@@ -174,7 +176,7 @@ def make_mixer(name: str, n_agents: int, state_dim: int, embed_dim: int = 32) ->
 
 
 @dataclass
-class Config:
+class VDConfig:
     """Hyperparameters of the value-decomposition learner (defaults: the fast notebook setting)."""
 
     mixer: str = "qmix"
@@ -189,13 +191,13 @@ class Config:
     """Discount (paper: 0.99)."""
     lr: float = 2e-3
     """Adam learning rate (paper: RMSprop, 5e-4)."""
-    hidden_dim: int = 32
+    hidden: int = 32
     """GRU width of the agent network (paper: 64)."""
     embed_dim: int = 16
     """Mixing-layer width of QMIX (paper: 32)."""
     epsilon_start: float = 1.0
     """Exploration at the start (paper: 1.0)."""
-    epsilon_finish: float = 0.05
+    epsilon_end: float = 0.05
     """Exploration after the anneal (paper: 0.05; the two-step game keeps 1.0 throughout)."""
     epsilon_anneal_episodes: int = 500
     """Episodes of linear annealing (paper: 50,000 steps)."""
@@ -207,26 +209,23 @@ class Config:
     """Gradient-norm clip (paper: 10)."""
     test_every_episodes: int = 200
     """Episodes between greedy evaluations."""
-    n_threads: int = 1
-    """torch CPU threads while training; these networks are small, so one thread is fastest on a shared CPU."""
 
     def __post_init__(self):
         make_mixer(self.mixer, 1, 1)  # validates the name
-        for name in ("n_episodes", "batch_size", "buffer_size", "hidden_dim", "embed_dim",
+        for name in ("n_episodes", "batch_size", "buffer_size", "hidden", "embed_dim",
                      "epsilon_anneal_episodes", "target_update_episodes", "updates_per_rollout",
-                     "test_every_episodes", "n_threads"):
+                     "test_every_episodes"):
             check_int(getattr(self, name), name, low=1)
         check_real(self.gamma, "gamma", low=0, high=1)
         check_real(self.lr, "lr", low=0, low_open=True)
         check_real(self.epsilon_start, "epsilon_start", low=0, high=1)
-        check_real(self.epsilon_finish, "epsilon_finish", low=0, high=1)
+        check_real(self.epsilon_end, "epsilon_end", low=0, high=1)
         check_real(self.grad_clip, "grad_clip", low=0, low_open=True)
 
     def epsilon(self, episode: int) -> float:
-        """Linear schedule from ``epsilon_start`` to ``epsilon_finish`` over ``epsilon_anneal_episodes``."""
-        episode = check_int(episode, "episode", low=0)
-        frac = min(1.0, episode / self.epsilon_anneal_episodes)
-        return self.epsilon_start + frac * (self.epsilon_finish - self.epsilon_start)
+        """Linear schedule from ``epsilon_start`` to ``epsilon_end`` over ``epsilon_anneal_episodes``."""
+        return linear_schedule(self.epsilon_start, self.epsilon_end, self.epsilon_anneal_episodes,
+                               check_int(episode, "episode", low=0))
 
 
 # ---------------------------------------------------------------- the learner
@@ -238,16 +237,16 @@ class Learner(nn.Module):
     Examples
     --------
     >>> from marl_course.envs.two_step import TwoStepGame
-    >>> learner = Learner(TwoStepGame(), Config(mixer="vdn"))
+    >>> learner = Learner(TwoStepGame(), VDConfig(mixer="vdn"))
     >>> type(learner.mixer).__name__
     'SumMixer'
     """
 
-    def __init__(self, env, config: Config):
+    def __init__(self, env, config: VDConfig):
         super().__init__()
-        self.config = check_instance(config, "config", Config)
+        self.config = check_instance(config, "config", VDConfig)
         check_env(env, ("obs_dim", "n_actions", "n_agents", "state_dim"))
-        self.agent = RecurrentAgent(env.obs_dim, env.n_actions, env.n_agents, config.hidden_dim)
+        self.agent = RecurrentAgent(env.obs_dim, env.n_actions, env.n_agents, config.hidden)
         self.mixer = make_mixer(config.mixer, env.n_agents, env.state_dim, config.embed_dim)
         self.target_agent = copy.deepcopy(self.agent).requires_grad_(False)
         self.target_mixer = copy.deepcopy(self.mixer).requires_grad_(False)
@@ -265,7 +264,7 @@ class Learner(nn.Module):
 
         >>> from marl_course.envs.two_step import TwoStepGame
         >>> env = TwoStepGame(n_envs=4)
-        >>> learner = Learner(env, Config())
+        >>> learner = Learner(env, VDConfig())
         >>> batch = {k: torch.as_tensor(v) for k, v in run_episodes(learner, env, 1.0, np.random.default_rng(0)).items()}
         >>> float(learner.td_loss(batch).detach()) >= 0
         True
@@ -303,12 +302,12 @@ def run_episodes(learner: Learner, env, epsilon: float, rng: np.random.Generator
     --------
     >>> from marl_course.envs.two_step import TwoStepGame
     >>> env = TwoStepGame(n_envs=3)
-    >>> episodes = run_episodes(Learner(env, Config()), env, epsilon=1.0, rng=np.random.default_rng(0))
+    >>> episodes = run_episodes(Learner(env, VDConfig()), env, epsilon=1.0, rng=np.random.default_rng(0))
     >>> episodes["obs"].shape, bool(episodes["filled"].all()), episodes["terminated"][:, -1].tolist()
     ((3, 3, 2, 3), True, [True, True, True])
     >>> from marl_course.envs.coordination_grid import CoordinationGrid
     >>> env = CoordinationGrid(n_envs=2, episode_limit=1)
-    >>> episodes = run_episodes(Learner(env, Config()), env, epsilon=1.0, rng=np.random.default_rng(0))
+    >>> episodes = run_episodes(Learner(env, VDConfig()), env, epsilon=1.0, rng=np.random.default_rng(0))
     >>> bool(episodes["done"][:, 0].all()), bool((episodes["terminated"] <= episodes["done"]).all())
     (True, True)
     """
@@ -328,9 +327,7 @@ def run_episodes(learner: Learner, env, epsilon: float, rng: np.random.Generator
     finished = np.zeros(E, dtype=bool)
     for t in range(T):
         q, hidden = learner.agent(torch.as_tensor(obs, dtype=torch.float32), last, hidden)  # (E, n, n_actions)
-        greedy = q.argmax(-1).numpy()
-        explore = rng.random((E, n)) < epsilon
-        actions = np.where(explore, rng.integers(env.n_actions, size=(E, n)), greedy)
+        actions = epsilon_greedy.unchecked(q.detach().numpy(), epsilon, rng)
         obs, state, reward, done, info = env.step(actions)
         terminated = np.asarray(info.get("terminated", done), dtype=bool)
         out["obs"][:, t + 1], out["state"][:, t + 1] = obs, state
@@ -359,23 +356,8 @@ def episode_returns(episodes: dict[str, np.ndarray]) -> np.ndarray:
     return (episodes["reward"] * episodes["filled"]).sum(axis=1)
 
 
-@dataclass
-class History:
-    """What :func:`train` records; ``learner`` is the trained model."""
-
-    learner: Learner
-    episodes: list[int] = field(default_factory=list)
-    """Episodes played when each entry below was recorded."""
-    train_return: list[float] = field(default_factory=list)
-    """Mean return of the exploring episodes of that rollout."""
-    loss: list[float] = field(default_factory=list)
-    """TD loss of the last gradient step (NaN before the first)."""
-    test_episodes: list[int] = field(default_factory=list)
-    test_return: list[float] = field(default_factory=list)
-    """Mean greedy return (epsilon = 0) over one batch of ``env.n_envs`` episodes."""
-
-
-def train(env, config: Config | None = None, seed: int = 0, progress: bool = True) -> History:
+@single_thread()
+def train(env, config: VDConfig | None = None, *, seed: int = 0, progress: bool = True) -> History:
     """Train IQL, VDN or QMIX (``config.mixer``) on a batched team environment.
 
     Each iteration plays ``env.n_envs`` episodes with epsilon-greedy ``Q_i``, stores them in the
@@ -386,7 +368,8 @@ def train(env, config: Config | None = None, seed: int = 0, progress: bool = Tru
     Parameters
     ----------
     env : TwoStepGame, OneStepTeamGame, CoordinationGrid or any env with the same interface
-    config : Config
+    config : VDConfig, optional
+        Defaults to ``VDConfig()``.
     seed : int
         Seeds torch (initial weights) and the numpy generator (exploration, replay, env resets).
     progress : bool
@@ -395,39 +378,34 @@ def train(env, config: Config | None = None, seed: int = 0, progress: bool = Tru
     Returns
     -------
     History
+        Counted in episodes: ``train_return[k]`` is the mean return of the exploring episodes of
+        rollout ``k``, ``loss[k]`` the TD loss of its last gradient step (one entry per rollout),
+        and ``eval_return`` the greedy return (epsilon = 0) of one batch of ``env.n_envs``
+        episodes every ``test_every_episodes`` episodes and at the end.
 
     Examples
     --------
     >>> from marl_course.envs.two_step import TwoStepGame
-    >>> history = train(TwoStepGame(n_envs=8), Config(mixer="vdn", n_episodes=64), seed=0, progress=False)
-    >>> history.episodes[-1], len(history.test_return) >= 1
+    >>> history = train(TwoStepGame(n_envs=8), VDConfig(mixer="vdn", n_episodes=64), seed=0, progress=False)
+    >>> history.steps[-1], len(history.eval_return) >= 1
     (64, True)
     """
-    config = Config() if config is None else check_instance(config, "config", Config)
+    config = VDConfig() if config is None else check_instance(config, "config", VDConfig)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
     check_env(env, ("reset", "step", "n_envs", "episode_limit", "n_agents", "obs_dim", "state_dim", "n_actions"))
-    threads = torch.get_num_threads()
-    torch.set_num_threads(config.n_threads)
-    try:
-        return _train(env, config, seed, progress)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _train(env, config: Config, seed: int, progress: bool) -> History:
     rng = seed_everything(seed)
     learner = Learner(env, config)
     optimiser = torch.optim.Adam(list(learner.agent.parameters()) + list(learner.mixer.parameters()), lr=config.lr)
     buffer = ReplayBuffer(config.buffer_size)
-    history = History(learner)
+    history = History(model=learner, step_unit="episodes")
     played, last_target, next_test = 0, 0, 0
     bar = tqdm(total=config.n_episodes, desc=f"{config.mixer.upper()}", disable=not progress, leave=False)
     loss = float("nan")
     while played < config.n_episodes:
         if played >= next_test:
-            history.test_episodes.append(played)
-            history.test_return.append(evaluate(learner, env, seed=int(rng.integers(2**31))))
+            history.eval_steps.append(played)
+            history.eval_return.append(evaluate(learner, env, seed=int(rng.integers(2**31))))
             next_test += config.test_every_episodes
         episodes = run_episodes(learner, env, config.epsilon(played), rng)
         buffer.add(**episodes)
@@ -443,50 +421,30 @@ def _train(env, config: Config, seed: int, progress: bool) -> History:
         if played - last_target >= config.target_update_episodes:
             learner.update_targets()
             last_target = played
-        history.episodes.append(played)
+        history.steps.append(played)
         history.train_return.append(float(episode_returns(episodes).mean()))
         history.loss.append(loss)
         bar.update(env.n_envs)
     bar.close()
-    history.test_episodes.append(played)
-    history.test_return.append(evaluate(learner, env, seed=int(rng.integers(2**31))))
+    history.eval_steps.append(played)
+    history.eval_return.append(evaluate(learner, env, seed=int(rng.integers(2**31))))
     return history
 
 
-def evaluate(learner: Learner, env, seed: int = 0) -> float:
-    """Mean greedy (epsilon = 0) team return over one batch of ``env.n_envs`` episodes.
+@single_thread()
+def evaluate(model: Learner, env, *, n_episodes: int = 1, seed: int = 0) -> float:
+    """Mean greedy (epsilon = 0) team return over ``n_episodes`` resets of ``env``, each a batch of
+    ``env.n_envs`` episodes.
 
     >>> from marl_course.envs.two_step import TwoStepGame
     >>> env = TwoStepGame(n_envs=2)
-    >>> evaluate(Learner(env, Config()), env) in (0.0, 1.0, 7.0, 8.0)  # greedy play is deterministic here
+    >>> evaluate(Learner(env, VDConfig()), env) in (0.0, 1.0, 7.0, 8.0)  # greedy play is deterministic here
     True
     """
-    seed = check_int(seed, "seed", low=0)
-    return float(episode_returns(run_episodes(learner, env, 0.0, np.random.default_rng(seed))).mean())
-
-
-def save(learner: Learner, path) -> None:
-    """Save the agent and mixer weights (state dicts); see :func:`load` for an example."""
-    check_instance(learner, "learner", Learner)
-    save_state(path, agent=learner.agent, mixer=learner.mixer)
-
-
-def load(learner: Learner, path) -> Learner:
-    """Load weights saved by :func:`save` into ``learner`` (built with the same env and config); copies the targets.
-
-    >>> import tempfile, pathlib
-    >>> from marl_course.envs.two_step import TwoStepGame
-    >>> a, b = Learner(TwoStepGame(), Config()), Learner(TwoStepGame(), Config())
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     save(a, pathlib.Path(tmp) / "qmix.pt")
-    ...     _ = load(b, pathlib.Path(tmp) / "qmix.pt")
-    >>> bool(torch.equal(a.agent.head.weight, b.target_agent.head.weight))
-    True
-    """
-    check_instance(learner, "learner", Learner)
-    load_state(path, agent=learner.agent, mixer=learner.mixer)
-    learner.update_targets()
-    return learner
+    check_instance(model, "model", Learner)
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
+    return float(np.mean([episode_returns(run_episodes(model, env, 0.0, rng)).mean() for _ in range(n_episodes)]))
 
 
 # ---------------------------------------------------------------- reading the learned values
@@ -510,7 +468,7 @@ def joint_q_table(learner: Learner, obs_history, action_history, state) -> np.nd
     Examples
     --------
     >>> from marl_course.envs.nonmonotonic import OneStepTeamGame, climbing_game
-    >>> learner = Learner(OneStepTeamGame(climbing_game()), Config(mixer="vdn"))
+    >>> learner = Learner(OneStepTeamGame(climbing_game()), VDConfig(mixer="vdn"))
     >>> joint_q_table(learner, [np.ones((2, 1))], np.zeros((0, 2)), [1.0]).shape
     (3, 3)
     """
@@ -538,7 +496,7 @@ def two_step_q_tables(learner: Learner) -> dict[str, np.ndarray]:
     fixed by the state), the histories that lead there.
 
     >>> from marl_course.envs.two_step import TwoStepGame
-    >>> tables = two_step_q_tables(Learner(TwoStepGame(), Config()))
+    >>> tables = two_step_q_tables(Learner(TwoStepGame(), VDConfig()))
     >>> sorted(tables), tables["2B"].shape
     (['1', '2A', '2B'], (2, 2))
     """
@@ -555,7 +513,7 @@ def greedy_joint_action(learner: Learner, env) -> np.ndarray:
 
     >>> from marl_course.envs.nonmonotonic import OneStepTeamGame, climbing_game
     >>> env = OneStepTeamGame(climbing_game())
-    >>> greedy_joint_action(Learner(env, Config()), env).shape
+    >>> greedy_joint_action(Learner(env, VDConfig()), env).shape
     (2,)
     """
     check_instance(learner, "learner", Learner)

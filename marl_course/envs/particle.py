@@ -90,7 +90,7 @@ class ParticleWorld:
     """Shared state and physics of a batch of ``n_worlds`` particle worlds.
 
     Subclasses place the entities (``_place``) and define observations and rewards; the
-    physics (``_integrate``) is common. Attributes after ``reset``: ``agent_pos``,
+    physics (:meth:`integrate`) is common. Attributes after ``reset``: ``agent_pos``,
     ``agent_vel`` ``(B, n_agents, 2)``, ``landmark_pos`` ``(B, n_landmarks, 2)``, ``t``.
     """
 
@@ -138,13 +138,18 @@ class ParticleWorld:
         if self.agent_pos is None:
             raise ValueError("call reset(seed) before step(actions)")
         actions = as_actions(actions, (self.n_worlds, self.n_agents), self.n_actions)
-        self._integrate(self._act(actions))
+        self.integrate(self._act(actions))
         self.t += 1
         obs = self.observations()
         done = np.full(self.n_worlds, self.t >= self.max_steps)
         return StepResult(obs, obs.reshape(self.n_worlds, -1), self.rewards(), done)
 
-    def _integrate(self, action_force: np.ndarray) -> None:
+    def integrate(self, action_force: np.ndarray) -> None:
+        """One physics step of every world, semi-implicit Euler with damping:
+
+        ``p <- p + v dt``, then ``v <- (1 - damping) v + (f_action + f_contact) dt``
+        (the old velocity moves the agents first, as in mpe2; contact forces only if ``collide``).
+        """
         force = action_force  # (B, n_agents, 2)
         if self.collide:
             force = force + _contact_forces(self.agent_pos, self.agent_size)

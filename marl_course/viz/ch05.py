@@ -1,4 +1,4 @@
-"""Chapter 5 plots: learning curves beside baselines, particle-world episodes, the steering explorer.
+"""Chapter 5 plots: particle-world episodes, the communication study, the steering explorer.
 
 Every function draws on matplotlib and returns the figure (or axes), so tests run headless.
 """
@@ -14,55 +14,6 @@ from marl_course._validation import as_finite_array, check_int, check_real
 from marl_course.viz._checks import check_ax, check_frame, check_mapping, check_sequence, check_text
 from marl_course.envs.particle import CooperativeNavigation, record_episode, scripted_navigation_actions
 from marl_course.stats import standard_error
-
-
-def plot_learning_curves(curves: dict, baselines: dict | None = None, ax=None,
-                         title: str = "Cooperative navigation"):
-    """Mean +/- one standard deviation over seeds of each learner, with baselines as lines.
-
-    Parameters
-    ----------
-    curves : dict
-        ``name -> (episodes (T,), returns (n_seeds, T))``: mean per-agent return per episode.
-    baselines : dict, optional
-        ``name -> mean per-agent return`` drawn as horizontal dashed lines.
-
-    Examples
-    --------
-    >>> ax = plot_learning_curves({"A": ([1, 2], [[-20, -10], [-22, -12]])}, {"no-op": -24.6})
-    >>> ax.get_xlabel()
-    'episodes played (all worlds)'
-    """
-    check_mapping(curves, "curves")
-    checked = {}
-    for name, entry in curves.items():
-        check_sequence(entry, f"curves[{name!r}]")
-        if len(entry) != 2:
-            raise ValueError(f"curves[{name!r}] must be a pair (episodes, returns), got {len(entry)} items")
-        episodes = as_finite_array(entry[0], f"curves[{name!r}] episodes", ndim=1)
-        returns = np.atleast_2d(as_finite_array(entry[1], f"curves[{name!r}] returns"))
-        if returns.ndim != 2 or returns.shape[1] != episodes.shape[0]:
-            raise ValueError(f"curves[{name!r}] returns must have shape (n_seeds, {episodes.shape[0]}) "
-                             f"(one column per episode), got {returns.shape}")
-        checked[name] = episodes, returns
-    check_mapping(baselines or {}, "baselines", allow_empty=True)
-    for name, value in (baselines or {}).items():
-        check_real(value, f"baselines[{name!r}]")
-    check_ax(ax)
-    check_text(title, "title")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
-    for name, (episodes, returns) in checked.items():
-        mean, std = returns.mean(axis=0), returns.std(axis=0)
-        line, = ax.plot(episodes, mean, label=f"{name} ({returns.shape[0]} seeds)")
-        ax.fill_between(episodes, mean - std, mean + std, color=line.get_color(), alpha=0.2)
-    for (name, value), style in zip((baselines or {}).items(), ["--", ":", "-."] * 3):
-        ax.axhline(value, color="grey", linestyle=style, label=f"{name}: {value:.1f}")
-    ax.set_xlabel("episodes played (all worlds)")
-    ax.set_ylabel("mean per-agent return (25 steps)")
-    ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
-    return ax
 
 
 def _check_recording(recording):
@@ -215,7 +166,7 @@ def plot_communication_study(results: dict, baselines: dict | None = None):
     Parameters
     ----------
     results : dict
-        A results file of :mod:`marl_course.deep.maddpg_experiment` (``episodes`` and, per learner,
+        A results file of :mod:`marl_course.experiments.maddpg` (``episodes`` and, per learner,
         ``curves`` (n_seeds, n_blocks) and ``final``, a list of metric dicts with ``return`` and
         ``information``), e.g. ``load_results(RESULTS_PATHS["speaker_listener"])``.
     baselines : dict, optional

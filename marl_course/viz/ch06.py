@@ -1,4 +1,4 @@
-"""Chapter 6 plots: DQN/DRQN learning curves, the flickering robustness curves, and the POMDP explorer.
+"""Chapter 6 plots: the networks, the flickering robustness curves, and the POMDP explorer.
 
 The explorer's drawing callback :func:`draw_observations` is a plain function (unit-tested
 headless); :func:`explore_observations` wraps it in ipywidgets.
@@ -10,8 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from marl_course._validation import as_finite_array, check_bool, check_int, check_real, check_seed
-from marl_course.viz._checks import (as_pair_of_series, check_ax, check_mapping, check_optional_real, check_sequence,
-                                     check_text)
+from marl_course.viz._checks import check_ax, check_mapping, check_optional_real, check_text
 from marl_course.envs.cartpole import CartPole, markov_probe
 from marl_course.viz.explorers import explorer
 
@@ -19,62 +18,6 @@ from marl_course.viz.explorers import explorer
 def _seeds(n: int) -> str:
     """``"1 seed"``, ``"3 seeds"``: the legend's count of runs."""
     return f"{n} seed" if n == 1 else f"{n} seeds"
-
-
-def plot_learning_curves(curves: dict, ax=None, window: int = 5, baseline: float | None = None):
-    """Mean (over seeds) smoothed training return against environment steps, one line per label.
-
-    Parameters
-    ----------
-    curves : dict
-        ``label -> list of (steps, returns)`` pairs, one per seed (e.g. from
-        :class:`marl_course.deep.drqn.History`).
-    window : int
-        Moving-average window over batches of episodes.
-    baseline : float, optional
-        A reference return drawn as a dashed line (e.g. the uniform random policy's).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Examples
-    --------
-    >>> ax = plot_learning_curves({"DQN": [([10, 20, 30], [9.0, 12.0, 20.0])]}, window=2)
-    >>> ax.get_xlabel()
-    'environment steps'
-    """
-    window = check_int(window, "window", low=1)
-    check_mapping(curves, "curves")
-    checked = {}
-    for label, runs in curves.items():
-        check_sequence(runs, f"curves[{label!r}]")
-        checked[label] = []
-        for i, run in enumerate(runs):
-            name = f"curves[{label!r}][{i}]"
-            returns = as_pair_of_series(run, name, ("steps", "returns"))[1]
-            checked[label].append((run[0], returns))
-    baseline = check_optional_real(baseline, "baseline")
-    check_ax(ax)
-    ax = ax if ax is not None else plt.subplots(figsize=(6, 3.5))[1]
-    for label, runs in checked.items():
-        grid = np.linspace(0, min(max(s) for s, _ in runs), 50)
-        smoothed = []
-        for steps, returns in runs:
-            r = returns
-            kernel = np.ones(min(window, len(r))) / min(window, len(r))
-            smooth = np.convolve(np.pad(r, (len(kernel) - 1, 0), mode="edge"), kernel, mode="valid")
-            smoothed.append(np.interp(grid, steps, smooth))
-        smoothed = np.array(smoothed)
-        line, = ax.plot(grid, smoothed.mean(axis=0), label=f"{label} ({_seeds(len(runs))})")
-        ax.fill_between(grid, smoothed.min(axis=0), smoothed.max(axis=0), color=line.get_color(), alpha=0.2)
-    if baseline is not None:
-        ax.axhline(baseline, color="grey", ls="--", label="random policy")
-    ax.set_xlabel("environment steps")
-    ax.set_ylabel("training return (steps balanced)")
-    ax.set_title("Learning curves (mean, shaded: min-max over seeds)")
-    ax.legend(fontsize=8)
-    return ax
 
 
 def plot_robustness(eval_flicker, results: dict, ax=None, title: str = "",
@@ -87,7 +30,7 @@ def plot_robustness(eval_flicker, results: dict, ax=None, title: str = "",
         The probabilities p of a blank observation at evaluation.
     results : dict
         ``label -> array (n_seeds, n_p)`` of evaluation returns (or returns relative to a
-        reference, see :func:`marl_course.deep.drqn.relative_scores`, with a matching ``ylabel``).
+        reference, see :func:`marl_course.experiments.flicker.relative_scores`, with a matching ``ylabel``).
     ylabel : str
         The y-axis label, with its unit.
 
@@ -124,13 +67,13 @@ def plot_flicker_study(studies: dict, random_return: float | None = None):
     """The paper's generalisation figure in small: one column per training flicker probability.
 
     Top row: greedy return against the evaluation flicker ``p``; bottom row: the same divided
-    by each run's own return at its training ``p`` (:func:`~marl_course.deep.drqn.relative_scores`,
+    by each run's own return at its training ``p`` (:func:`~marl_course.experiments.flicker.relative_scores`,
     the paper's "percentage of the original score"). A thin vertical line marks the training ``p``.
 
     Parameters
     ----------
     studies : dict
-        ``p_train -> RobustnessResult`` (from :func:`~marl_course.deep.drqn.flicker_robustness`).
+        ``p_train -> RobustnessResult`` (from :func:`~marl_course.experiments.flicker.flicker_robustness`).
     random_return : float, optional
         The uniformly random policy's return, drawn as a dashed line in the top row.
 
@@ -147,7 +90,7 @@ def plot_flicker_study(studies: dict, random_return: float | None = None):
     [1.0, 0.5]
     >>> plt.close(fig)
     """
-    from marl_course.deep.drqn import relative_scores
+    from marl_course.experiments.flicker import relative_scores
 
     if not isinstance(studies, dict):
         raise TypeError(f"studies must be a dict {{p_train: RobustnessResult}}, got {type(studies).__name__}")

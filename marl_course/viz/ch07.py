@@ -1,4 +1,4 @@
-"""Chapter 7 plots: Q_tot tables beside the paper's, learning curves over seeds, and the additive-fit explorer.
+"""Chapter 7 plots: Q_tot tables beside the paper's and the additive-fit explorer.
 
 The explorer asks what VDN can learn in a one-step team game: the weighted least-squares fit
 ``Q_1(a_1) + Q_2(a_2)`` of the payoff (:func:`marl_course.envs.nonmonotonic.best_additive_fit`)
@@ -97,53 +97,6 @@ def plot_two_step_tables(ours: dict, paper: dict = PAPER_Q_TOT):
     fig.suptitle("Two-step game: learned $Q_{tot}(s, a_1, a_2)$", y=1.0)
     fig.tight_layout()
     return fig
-
-
-def plot_learning_curves(results: dict, ax=None, ylabel: str = "greedy team return"):
-    """Mean greedy return over seeds (line) and the seeds' range (band) for each method.
-
-    Parameters
-    ----------
-    results : dict
-        ``{method: [History, ...]}`` (one History per seed, same evaluation episodes).
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace as H
-    >>> runs = {"VDN": [H(test_episodes=[0, 10], test_return=[0.0, 1.0]), H(test_episodes=[0, 10], test_return=[0.0, 3.0])]}
-    >>> ax = plot_learning_curves(runs)
-    >>> ax.get_lines()[0].get_ydata().tolist()
-    [0.0, 2.0]
-    >>> plt.close(ax.figure)
-    """
-    check_mapping(results, "results")
-    checked = {}
-    for method, histories in results.items():
-        check_sequence(histories, f"results[{method!r}]")
-        for i, h in enumerate(histories):
-            if not (hasattr(h, "test_episodes") and hasattr(h, "test_return")):
-                raise TypeError(f"results[{method!r}][{i}] must be a History (with test_episodes and test_return), "
-                                f"got {type(h).__name__}")
-        x = as_finite_array(histories[0].test_episodes, f"results[{method!r}][0].test_episodes", ndim=1)
-        y = []
-        for i, h in enumerate(histories):
-            y.append(as_finite_array(h.test_return, f"results[{method!r}][{i}].test_return", ndim=1))
-            if y[-1].shape != x.shape:
-                raise ValueError(f"results[{method!r}][{i}].test_return must have one entry per evaluation "
-                                 f"({x.shape[0]}), got {y[-1].shape[0]}")
-        checked[method] = (np.asarray(histories[0].test_episodes), np.array(y), histories)
-    check_ax(ax)
-    check_text(ylabel, "ylabel")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
-    for method, (x, y, histories) in checked.items():
-        line, = ax.plot(x, y.mean(axis=0), label=f"{method} (mean of {len(histories)} seeds)")
-        ax.fill_between(x, y.min(axis=0), y.max(axis=0), color=line.get_color(), alpha=0.2)
-    ax.set_xlabel("training episodes")
-    ax.set_ylabel(ylabel)
-    ax.legend()
-    ax.grid(alpha=0.3)
-    return ax
 
 
 def exploration_weights(n_actions: int, epsilon: float) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Chapter 8 plots: the Ising order parameter, MF-Q lattices, and many-agent learning curves.
+"""Chapter 8 plots: the Ising order parameter and MF-Q lattices.
 
 Every function draws on a given (or new) matplotlib axis and returns the figure, so the
 notebook's explorer callback :func:`draw_ising_explorer` can be tested without a display.
@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from marl_course._validation import as_finite_array, check_int, check_real, check_seed
-from marl_course.viz._checks import check_ax, check_mapping, check_text
+from marl_course.viz._checks import check_ax, check_text
 from marl_course.envs.ising import CRITICAL_TEMPERATURE
 from marl_course.tabular.mean_field_q import ising_mean_field_q
 
@@ -108,44 +108,4 @@ def draw_ising_explorer(tau: float = 0.8, size: int = 20, beta_sign: int = 1, n_
     right.set_ylim(-0.02, 1.05)
     right.set_title(f"MF-Q, pi ∝ exp({sign}Q / tau), tau = {tau:.2f}")
     fig.tight_layout()
-    return fig
-
-
-def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent", window: int = 5,
-                         title: str = "learning curves"):
-    """Mean over seeds (line) and min-max band of per-episode curves, smoothed over ``window``.
-
-    Parameters
-    ----------
-    curves : dict of name -> array_like, shape (n_seeds, n_episodes)
-
-    Examples
-    --------
-    >>> fig = plot_learning_curves({"MF-Q": [[0, 1, 2], [0, 2, 2]]}, window=1)
-    >>> fig.axes[0].get_xlabel()
-    'episode'
-    >>> plt.close(fig)
-    """
-    window = check_int(window, "window", low=1)
-    check_mapping(curves, "curves")
-    checked = {}
-    for name, runs in curves.items():
-        checked[name] = as_finite_array(runs, f"curves[{name!r}]", ndim=2)
-        if checked[name].shape[1] < window:
-            raise ValueError(f"window ({window}) must not exceed the number of episodes of curves[{name!r}] "
-                             f"({checked[name].shape[1]})")
-    check_ax(ax)
-    check_text(ylabel, "ylabel")
-    check_text(title, "title")
-    fig, ax = _axis(ax)
-    for name, runs in checked.items():
-        kernel = np.ones(window) / window
-        smooth = np.array([np.convolve(r, kernel, mode="valid") for r in runs])
-        episodes = np.arange(smooth.shape[1]) + window
-        line, = ax.plot(episodes, smooth.mean(axis=0), label=f"{name} (mean of {len(runs)} seeds)")
-        ax.fill_between(episodes, smooth.min(axis=0), smooth.max(axis=0), color=line.get_color(), alpha=0.2)
-    ax.set_xlabel("episode")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(fontsize=8)
     return fig

@@ -1,4 +1,4 @@
-"""Chapter 9 plots: learning curves over seeds, and DGN's attention drawn on the jungle grid.
+"""Chapter 9 plots: DGN's attention drawn on the jungle grid.
 
 ``draw_attention_frame`` is the explorer's callback (a plain function, tested headless);
 ``explore_attention`` wires it to an ipywidgets step slider and agent selector.
@@ -9,49 +9,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from marl_course._validation import as_finite_array, check_choice, check_int
-from marl_course.viz._checks import check_ax, check_frame, check_mapping, check_sequence, check_text
-from marl_course.stats import standard_error
+from marl_course._validation import as_finite_array, check_int
+from marl_course.viz._checks import check_ax, check_frame, check_sequence
 from marl_course.viz.grid import style_grid_axes
 from marl_course.viz.explorers import explorer
-
-
-def plot_learning_curves(curves: dict, ax=None, ylabel: str = "return per agent per episode",
-                         title: str = "Learning curves (mean and range over seeds)", band: str = "range"):
-    """Plot each method's curves, shape (n_seeds, n_episodes), as the seed mean with a band.
-
-    ``band="range"`` shades from the lowest to the highest seed; ``band="se"`` shades one
-    standard error ``s / sqrt(n_seeds)`` either side of the mean (none for a single seed).
-
-    Examples
-    --------
-    >>> ax = plot_learning_curves({"A": [[0, 1, 2], [0, 2, 2]]}, band="se")
-    >>> ax.get_xlabel()
-    'episode'
-    """
-    check_choice(band, "band", ("range", "se"))
-    check_mapping(curves, "curves")
-    checked = {name: as_finite_array(runs, f"curves[{name!r}]", ndim=2) for name, runs in curves.items()}
-    check_ax(ax)
-    check_text(ylabel, "ylabel")
-    check_text(title, "title")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
-    for name, runs in checked.items():
-        episodes, mean = np.arange(1, runs.shape[1] + 1), runs.mean(0)
-        if band == "range":
-            low, high = runs.min(0), runs.max(0)
-        else:
-            error = standard_error(runs)
-            low, high = mean - error, mean + error
-        line, = ax.plot(episodes, mean, label=f"{name} ({len(runs)} seeds)")
-        ax.fill_between(episodes, low, high, color=line.get_color(), alpha=0.2)
-    ax.set_xlabel("episode")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend()
-    ax.grid(alpha=0.3)
-    return ax
 
 
 def _check_cells(value, name: str, size: int, *, allow_empty: bool = False) -> np.ndarray:

@@ -1,8 +1,8 @@
 """Chapter 10 plots: G2ANet's learned interaction graph over the predators, and its explorer.
 
 ``draw_graph_frame`` is the explorer's callback (a plain function, tested headless);
-``explore_graph`` wires it to an ipywidgets step slider. Learning curves reuse
-:func:`marl_course.viz.ch09.plot_learning_curves`.
+``explore_graph`` wires it to an ipywidgets step slider. Learning curves are drawn by
+:func:`marl_course.viz.curves.plot_learning_curves`.
 """
 
 from __future__ import annotations

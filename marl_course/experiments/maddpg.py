@@ -4,12 +4,15 @@ The notebook trains both learners for a short live run. This module runs the sam
 for more rounds and seeds, from the command line, on one of two tasks, and writes a small JSON
 file of learning curves and final scores that the notebook shows beside the live run::
 
-    python -m marl_course.deep.maddpg_experiment --rounds 300 --seeds 0 1 2 3 4 5 --quiet
-    python -m marl_course.deep.maddpg_experiment --task speaker_listener --rounds 300 --seeds 0 1 2 3 4 5 6 7 8 9 --quiet
+    python -m marl_course.experiments maddpg --rounds 300 --seeds 0-5 --quiet
+    python -m marl_course.experiments maddpg --task speaker_listener --rounds 300 --seeds 0-9 --quiet
 
-The shipped files :data:`RESULTS_PATHS` were written by exactly those commands; each file's
-``provenance`` entry records the command, the configuration, the seeds, the library versions and
-the CPU time. ``tests/test_maddpg_experiment.py`` regenerates short versions and checks their format.
+The seeds run in parallel (:mod:`marl_course.experiments.parallel`: every local core by default,
+``--jobs``, or a Dask or Ray cluster with ``--cluster``); each seed is seeded on its own, so the
+file does not depend on how the seeds were spread. The shipped files :data:`RESULTS_PATHS` hold
+those runs; each file's ``provenance`` entry records the command, the configuration, the seeds,
+the library versions and the CPU time of all workers. ``tests/test_experiment_maddpg.py``
+regenerates short versions and checks their format.
 
 Per learner and seed a file holds the exploring return of every block of ``block`` rounds (the
 learning curve) and, at the end of training, the greedy policy's scores on ``eval_worlds`` fresh
@@ -23,17 +26,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from marl_course._validation import check_bool, check_choice, check_instance, check_int
 from marl_course.deep.maddpg import MADDPG, MADDPGConfig, train
 from marl_course.envs.particle import CooperativeNavigation, SpeakerListener, communication_scores, navigation_metrics
+from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
 from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
 from marl_course.stats import paired_difference
 
@@ -50,8 +52,27 @@ FORMAT = "marl_course.maddpg_experiment/1"
 """Identifies the layout of the results file."""
 
 
+def run_seed(seed: int, *, config: MADDPGConfig, task: str, block: int, eval_worlds: int, eval_seed: int,
+             progress: bool = False) -> dict:
+    """One seed of :func:`compare`: both learners trained from ``seed`` and scored.
+
+    Returns ``{learner: {"curve": [mean exploring return per block], "final": greedy_metrics}}``.
+    """
+    make_env = TASKS[task]
+    eval_env = make_env(n_worlds=eval_worlds)
+    n_blocks = config.n_rounds // block
+    out = {}
+    for name, centralised in LEARNERS.items():
+        history = train(make_env(n_worlds=config.n_worlds), replace(config, centralised=centralised), seed=seed,
+                        progress=progress)
+        returns = np.asarray(history.train_return[: n_blocks * block]).reshape(n_blocks, block)
+        out[name] = {"curve": returns.mean(axis=1).tolist(), "final": greedy_metrics(history.model, eval_env, eval_seed)}
+    return out
+
+
 def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds: int = 500,
-            eval_seed: int = 123, progress: bool = True, task: str = "cooperative_navigation") -> dict:
+            eval_seed: int = 123, progress: bool = True, task: str = "cooperative_navigation", *,
+            jobs: int | None = 1, cluster: str | None = None, address: str | None = None) -> tuple[dict, float]:
     """Train MADDPG and independent DDPG with ``config`` (only ``centralised`` differs) and summarise.
 
     Parameters
@@ -66,22 +87,25 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
         The greedy evaluation after training: one episode in each of ``eval_worlds`` worlds
         placed from ``eval_seed``, the same worlds for every run.
     progress : bool
-        Show tqdm progress bars.
+        Show tqdm progress bars (only when the seeds run in this process, ``jobs=1``).
     task : {"cooperative_navigation", "speaker_listener"}
         The particle world (:data:`TASKS`).
+    jobs, cluster, address
+        Where the seeds run (:func:`marl_course.experiments.parallel.run_seeds`); the result
+        does not depend on it.
 
     Returns
     -------
-    dict
-        ``episodes`` (the episode count at the end of each block) and, per learner,
+    (dict, float)
+        The summary: ``episodes`` (the episode count at the end of each block) and, per learner,
         ``curves`` ``(n_seeds, n_blocks)`` of mean exploring return per block and ``final``,
-        a list (one per seed) of the :func:`greedy_metrics` of the trained agents. Plain lists
-        and floats, ready for JSON.
+        a list (one per seed) of the :func:`greedy_metrics` of the trained agents (plain lists
+        and floats, ready for JSON); and the CPU seconds of all workers.
 
     Examples
     --------
     >>> cfg = MADDPGConfig(n_rounds=4, n_worlds=4, updates_per_round=1, batch_size=16, eval_every=4, eval_worlds=4)
-    >>> out = compare(cfg, seeds=[0], block=2, eval_worlds=8, progress=False)
+    >>> out, cpu = compare(cfg, seeds=[0], block=2, eval_worlds=8, progress=False)
     >>> out["episodes"], len(out["learners"]["MADDPG"]["curves"][0]), sorted(out["learners"]["MADDPG"]["final"][0])
     ([8, 16], 2, ['collisions', 'distance', 'return'])
     """
@@ -89,21 +113,17 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
     seeds = check_seeds(seeds)
     block = check_int(block, "block", low=1, high=config.n_rounds)
     eval_seed = check_int(eval_seed, "eval_seed", low=0)
+    eval_worlds = check_int(eval_worlds, "eval_worlds", low=1)
     check_bool(progress, "progress")
-    make_env = TASKS[check_choice(task, "task", TASKS)]
-    eval_env = make_env(n_worlds=check_int(eval_worlds, "eval_worlds", low=1))
+    check_choice(task, "task", TASKS)
+    run_one = partial(run_seed, config=config, task=task, block=block, eval_worlds=eval_worlds, eval_seed=eval_seed,
+                      progress=progress and jobs == 1 and cluster is None)
+    per_seed, cpu_seconds = run_seeds_timed(run_one, seeds, jobs=jobs, cluster=cluster, address=address)
     n_blocks = config.n_rounds // block
-    summary = {"episodes": [(b + 1) * block * config.n_worlds for b in range(n_blocks)], "learners": {}}
-    for name, centralised in LEARNERS.items():
-        curves, final = [], []
-        for seed in seeds:
-            history = train(make_env(n_worlds=config.n_worlds), replace(config, centralised=centralised),
-                            seed=seed, progress=progress)
-            returns = np.asarray(history.train_return[: n_blocks * block]).reshape(n_blocks, block)
-            curves.append(returns.mean(axis=1).tolist())
-            final.append(greedy_metrics(history.agents, eval_env, eval_seed))
-        summary["learners"][name] = {"curves": curves, "final": final}
-    return summary
+    summary = {"episodes": [(b + 1) * block * config.n_worlds for b in range(n_blocks)],
+               "learners": {name: {"curves": [run[name]["curve"] for run in per_seed],
+                                   "final": [run[name]["final"] for run in per_seed]} for name in LEARNERS}}
+    return summary, cpu_seconds
 
 
 def _greedy_actions(agents, obs, rng=None):
@@ -190,23 +210,18 @@ def load_results(path=RESULTS_PATH) -> dict:
 
 def main(argv=None) -> None:
     """Command line: run :func:`compare` and write the results file (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m marl_course.deep.maddpg_experiment",
+    parser = argparse.ArgumentParser(prog="python -m marl_course.experiments maddpg",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--task", choices=sorted(TASKS), default="cooperative_navigation")
     parser.add_argument("--rounds", type=int, default=300, help="training rounds per run (notebook: 60)")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--block", type=int, default=10, help="rounds per point of the learning curve")
-    parser.add_argument("--out", type=Path, default=None, help="default: the task's shipped file (RESULTS_PATHS)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_run_arguments(parser, default_seeds="0-2")
     args = parser.parse_args(argv)
-    torch.set_num_threads(1)
     config = MADDPGConfig(n_rounds=args.rounds)
-    start = time.process_time()
-    summary = compare(config, args.seeds, block=args.block, progress=not args.quiet, task=args.task)
-    command = "python -m marl_course.deep.maddpg_experiment " + " ".join(argv if argv is not None else sys.argv[1:])
-    out = RESULTS_PATHS[args.task] if args.out is None else args.out
-    save_results(summary, config, args.seeds, command.strip(), time.process_time() - start, out)
+    summary, cpu_seconds = compare(config, args.seeds, block=args.block, progress=not args.quiet, task=args.task,
+                                   jobs=args.jobs, cluster=args.cluster, address=args.address)
+    command = "python -m marl_course.experiments maddpg " + " ".join(argv if argv is not None else sys.argv[1:])
+    out = RESULTS_PATHS[args.task] if args.out is None else Path(args.out)
+    save_results(summary, config, args.seeds, command.strip(), cpu_seconds, out)
 
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,5 @@
-"""The long MADDPG-vs-DDPG run: the command writes a file of the shipped format; the shipped file is consistent."""
+"""The long MADDPG-vs-DDPG run: the command writes a file of the shipped format, the same however its seeds
+are spread over processes or a cluster; the shipped file is consistent."""
 
 import json
 from dataclasses import asdict, fields
@@ -8,13 +9,7 @@ import pytest
 import torch
 
 from marl_course.deep.maddpg import MADDPGConfig
-from marl_course.deep.maddpg_experiment import (
-    FORMAT,
-    LEARNERS,
-    RESULTS_PATHS,
-    load_results,
-    main,
-)
+from marl_course.experiments.maddpg import FORMAT, LEARNERS, RESULTS_PATHS, compare, load_results, main
 
 torch.set_num_threads(1)
 
@@ -22,7 +17,7 @@ torch.set_num_threads(1)
 def _check_layout(results, n_seeds, task="cooperative_navigation"):
     assert results["format"] == FORMAT
     provenance = results["provenance"]
-    assert provenance["command"].startswith("python -m marl_course.deep.maddpg_experiment")
+    assert provenance["command"].startswith("python -m marl_course.experiments maddpg")
     assert set(provenance["config"]) == {f.name for f in fields(MADDPGConfig)}
     assert len(provenance["seeds"]) == n_seeds and provenance["cpu_seconds"] > 0
     assert {"torch", "numpy", "python"} <= set(provenance)
@@ -55,7 +50,8 @@ def test_command_regenerates_a_short_results_file(tmp_path):
 
 def test_command_runs_cooperative_communication(tmp_path):
     out = tmp_path / "speaker.json"
-    main(["--task", "speaker_listener", "--rounds", "4", "--seeds", "0", "1", "--block", "2", "--quiet", "--out", str(out)])
+    main(["--task", "speaker_listener", "--rounds", "4", "--seeds", "0,1", "--block", "2", "--quiet", "--jobs", "1",
+          "--out", str(out)])
     _check_layout(load_results(out), n_seeds=2, task="speaker_listener")
 
 
@@ -77,3 +73,18 @@ def test_load_results_rejects_other_files(tmp_path):
     path.write_text(json.dumps({"format": "something else"}))
     with pytest.raises(ValueError, match="path"):
         load_results(path)
+
+
+TINY = MADDPGConfig(n_rounds=4, n_worlds=4, updates_per_round=2, batch_size=16, eval_every=4, eval_worlds=4)
+
+
+def test_seeds_give_the_same_file_in_this_process_in_two_processes_and_on_a_dask_cluster():
+    kwargs = dict(seeds=[0, 1, 2], block=2, eval_worlds=8, progress=False, task="speaker_listener")
+    here, cpu_here = compare(TINY, jobs=1, **kwargs)
+    pool, cpu_pool = compare(TINY, jobs=2, **kwargs)
+    dask, cpu_dask = compare(TINY, jobs=2, cluster="dask", **kwargs)  # a local cluster of 2 one-thread workers
+    assert here == pool == dask
+    assert min(cpu_here, cpu_pool, cpu_dask) > 0  # the workers' CPU is counted, not the parent's idle wait
+    one_seed, _ = compare(TINY, jobs=1, **{**kwargs, "seeds": [1]})
+    assert {name: learner["curves"][0] for name, learner in one_seed["learners"].items()} == \
+        {name: learner["curves"][1] for name, learner in here["learners"].items()}  # a seed's run is its own

@@ -1,0 +1,221 @@
+"""Chapter 6's study: DQN and DRQN trained at one flicker probability, played at others.
+
+Hausknecht & Stone's generalisation experiment: a network trained on
+``CartPole(flicker=p_train)`` (each frame blanked with probability ``p_train``) is played greedily,
+without further learning, at every evaluation probability ``p``. Each run's return is read beside
+its return at its own training ``p`` (:func:`relative_scores`): the paper's "percentage of the
+original score", here optionally floor-adjusted, ``(R(p) - R_random) / (R(p_train) - R_random)``, so
+that a policy collapsing to the random policy's return keeps 0, not the random share.
+
+The notebook runs a few seeds live; the command line runs more, in parallel
+(:mod:`marl_course.experiments.parallel`), and writes a JSON file with its provenance::
+
+    python -m marl_course.experiments flicker --hide-velocity --max-steps 200 --total-steps 20000 --seeds 0-9
+
+Every ``(learner, seed)`` trains on its own seed, and every network is evaluated with one
+evaluation seed, so at each ``p`` all networks meet the same initial states and the same blanking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from marl_course._validation import as_finite_array, check_bool, check_int, check_real
+from marl_course.deep.drqn import DRQNConfig, evaluate, train
+from marl_course.envs.cartpole import CartPole, random_policy_return
+from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
+from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
+
+FORMAT = "marl_course.experiments.flicker/1"
+"""Identifies the layout of the results file."""
+RESULTS_PATH = Path(__file__).with_name("flicker_hidden_velocity.json")
+"""The shipped study: velocities hidden, so one frame is not the state (see the module docstring)."""
+EVAL_SEED = 10_000
+"""The evaluation episodes' seed, the same for every network."""
+LEARNERS = {"DQN (k = 10)": dict(recurrent=False, n_frames=10), "DRQN (random updates)": dict(recurrent=True)}
+"""The shipped study's learners: ``DRQNConfig`` fields beside the shared ones."""
+
+
+@dataclass
+class RobustnessResult:
+    """What :func:`flicker_robustness` returns: greedy returns over an evaluation sweep of flicker p."""
+
+    eval_flicker: np.ndarray
+    """The evaluation flicker probabilities p, shape (n_p,)."""
+    scores: dict
+    """``label -> array (n_seeds, n_p)``: mean greedy return of each seed's network at each p."""
+    curves: dict
+    """``label -> list of (steps, returns)``, one training curve per seed."""
+
+
+def run_seed(seed: int, *, configs: dict, train_flicker: float, eval_flicker: np.ndarray, hide_velocity: bool,
+             visible_flag: bool, n_envs: int, max_steps: int, eval_envs: int) -> dict:
+    """One seed of :func:`flicker_robustness`: ``label -> {"steps", "returns", "scores"}`` (plain lists)."""
+    train_env = CartPole(n_envs, train_flicker, hide_velocity, max_steps, visible_flag=visible_flag)
+    evaluation = [CartPole(eval_envs, p, hide_velocity, max_steps, visible_flag=visible_flag) for p in eval_flicker]
+    out = {}
+    for label, config in configs.items():
+        history = train(train_env, config, seed=seed, progress=False)
+        out[label] = {"steps": history.steps, "returns": history.train_return,
+                      "scores": [evaluate(history.model, env, seed=EVAL_SEED) for env in evaluation]}
+    return out
+
+
+def flicker_robustness(configs: dict, train_flicker: float, eval_flicker, seeds=(0, 1, 2), *,
+                       hide_velocity: bool = False, visible_flag: bool = False, n_envs: int = 8, max_steps: int = 100,
+                       eval_envs: int = 32, progress: bool = True, jobs: int | None = 1, cluster: str | None = None,
+                       address: str | None = None) -> RobustnessResult:
+    """Train each config at one flicker probability, then evaluate it greedily at every ``eval_flicker``.
+
+    Every ``(label, seed)`` trains on ``CartPole(n_envs, train_flicker, hide_velocity, max_steps,
+    visible_flag=visible_flag)`` and is evaluated on ``eval_envs`` episodes per ``p`` with one
+    evaluation seed (:data:`EVAL_SEED`).
+
+    Parameters
+    ----------
+    configs : dict
+        ``label -> DRQNConfig``.
+    train_flicker : float
+        p of the training environment.
+    eval_flicker : array_like, shape (n_p,)
+        Evaluation flicker probabilities, each in [0, 1].
+    seeds : sequence of int
+        One training run per seed and label.
+    hide_velocity, visible_flag, n_envs, max_steps : see :class:`~marl_course.envs.cartpole.CartPole`.
+    eval_envs : int
+        Episodes per evaluation point.
+    progress : bool
+        A tqdm bar over the seeds.
+    jobs, cluster, address
+        Where the seeds run (:func:`marl_course.experiments.parallel.run_seeds`); the result does
+        not depend on it.
+
+    Returns
+    -------
+    RobustnessResult
+
+    Examples
+    --------
+    >>> result = flicker_robustness({"DRQN": DRQNConfig(total_steps=60, learning_starts=20, hidden=8)},
+    ...                             0.5, [0.0, 1.0], seeds=(0,), max_steps=10, eval_envs=4, progress=False)
+    >>> result.scores["DRQN"].shape
+    (1, 2)
+    """
+    return _robustness_timed(configs, train_flicker, eval_flicker, seeds, hide_velocity=hide_velocity,
+                             visible_flag=visible_flag, n_envs=n_envs, max_steps=max_steps, eval_envs=eval_envs,
+                             progress=progress, jobs=jobs, cluster=cluster, address=address)[0]
+
+
+def _robustness_timed(configs, train_flicker, eval_flicker, seeds, *, progress, jobs, cluster, address,
+                      **environment) -> tuple[RobustnessResult, float]:
+    if not isinstance(configs, dict) or not configs or not all(isinstance(c, DRQNConfig) for c in configs.values()):
+        raise TypeError("configs must be a non-empty dict of label -> DRQNConfig")
+    p_eval = np.asarray(eval_flicker, dtype=float)
+    if p_eval.ndim != 1 or p_eval.size == 0 or np.any((p_eval < 0) | (p_eval > 1)):
+        raise ValueError(f"eval_flicker must be a non-empty 1-D array of probabilities in [0, 1], got {eval_flicker!r}")
+    seeds = check_seeds(seeds)
+    check_real(train_flicker, "train_flicker", low=0, high=1)
+    for name in ("n_envs", "max_steps", "eval_envs"):
+        check_int(environment[name], name, low=1)
+    for name in ("hide_velocity", "visible_flag"):
+        check_bool(environment[name], name)
+    run_one = partial(run_seed, configs=configs, train_flicker=train_flicker, eval_flicker=p_eval, **environment)
+    per_seed, cpu_seconds = run_seeds_timed(run_one, seeds, jobs=jobs, cluster=cluster, address=address,
+                                            progress=progress, desc=f"seeds trained at p = {train_flicker:g}")
+    result = RobustnessResult(
+        eval_flicker=p_eval,
+        scores={label: np.array([run[label]["scores"] for run in per_seed]) for label in configs},
+        curves={label: [(run[label]["steps"], run[label]["returns"]) for run in per_seed] for label in configs})
+    return result, cpu_seconds
+
+
+def relative_scores(scores, eval_flicker, reference: float, floor: float = 0.0) -> np.ndarray:
+    """Each run's returns relative to its own return at the flicker probability ``reference``.
+
+    ``(R(p) - floor) / (R(reference) - floor)`` per run: with ``floor = 0`` the paper's
+    "percentage of the original score"; with ``floor`` the random policy's return, the share of
+    what the run gained over random play that survives (0: no better than random).
+
+    Parameters
+    ----------
+    scores : array_like, shape (n_seeds, n_p)
+    eval_flicker : array_like, shape (n_p,)
+        Must contain ``reference``.
+    reference : float
+    floor : float
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_seeds, n_p)
+
+    Examples
+    --------
+    >>> relative_scores([[100.0, 50.0], [80.0, 60.0]], [0.0, 0.5], reference=0.0).tolist()
+    [[1.0, 0.5], [1.0, 0.75]]
+    >>> relative_scores([[100.0, 20.0]], [0.0, 0.5], reference=0.0, floor=20.0).tolist()
+    [[1.0, 0.0]]
+    """
+    scores = as_finite_array(scores, "scores", ndim=2)
+    p = as_finite_array(eval_flicker, "eval_flicker", ndim=1)
+    reference = check_real(reference, "reference")
+    floor = check_real(floor, "floor")
+    match = np.flatnonzero(np.isclose(p, reference))
+    if scores.shape[1] != len(p) or len(match) == 0:
+        raise ValueError(f"eval_flicker must have one entry per column of scores ({scores.shape[1]}) and contain "
+                         f"reference={reference!r}")
+    if np.any(scores[:, match[0]] == floor):
+        raise ValueError(f"scores at the reference flicker (reference={reference!r}) must differ from floor "
+                         f"({floor!r}): a run scoring the floor there has no relative score")
+    return (scores - floor) / (scores[:, match[:1]] - floor)
+
+
+def load_results(path=RESULTS_PATH) -> dict:
+    """A results file written by :func:`main`: ``studies`` maps ``p_train`` (float) to a
+    :class:`RobustnessResult`, with the ``provenance`` and the ``random_return`` floor beside it."""
+    raw = read_results(path, FORMAT)
+    studies = {float(p): RobustnessResult(eval_flicker=np.asarray(raw["eval_flicker"]),
+                                          scores={label: np.asarray(s) for label, s in study["scores"].items()},
+                                          curves={label: [tuple(c) for c in curves]
+                                                  for label, curves in study["curves"].items()})
+               for p, study in raw["studies"].items()}
+    return {"provenance": raw["provenance"], "random_return": raw["random_return"], "studies": studies}
+
+
+def main(argv=None) -> None:
+    """Command line: train at each ``--train-flicker``, evaluate over ``--eval-flicker``, write the file."""
+    parser = argparse.ArgumentParser(prog="python -m marl_course.experiments flicker",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--hide-velocity", action="store_true", help="observe positions only (one frame is not the state)")
+    parser.add_argument("--max-steps", type=int, default=200, help="episode cap (the notebook's: 100)")
+    parser.add_argument("--total-steps", type=int, default=20_000, help="training steps per run")
+    parser.add_argument("--learning-starts", type=int, default=DRQNConfig.learning_starts,
+                        help="steps collected before the first update")
+    parser.add_argument("--train-flicker", type=float, nargs="+", default=[0.0, 0.5])
+    parser.add_argument("--eval-flicker", type=float, nargs="+", default=[0.0, 0.25, 0.5, 0.75, 1.0])
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_run_arguments(parser, default_seeds="0-9")
+    args = parser.parse_args(argv)
+    configs = {label: DRQNConfig(total_steps=args.total_steps, learning_starts=args.learning_starts, **fields)
+               for label, fields in LEARNERS.items()}
+    environment = dict(hide_velocity=args.hide_velocity, visible_flag=False, n_envs=8, max_steps=args.max_steps,
+                       eval_envs=32)
+    studies, cpu_seconds = {}, 0.0
+    for p_train in args.train_flicker:
+        result, cpu = _robustness_timed(configs, p_train, args.eval_flicker, args.seeds, progress=not args.quiet,
+                                        jobs=args.jobs, cluster=args.cluster, address=args.address, **environment)
+        cpu_seconds += cpu
+        studies[str(p_train)] = {"scores": {label: s.tolist() for label, s in result.scores.items()},
+                                 "curves": {label: [list(c) for c in curves] for label, curves in result.curves.items()}}
+    floor = random_policy_return(CartPole(256, 0.0, args.hide_velocity, args.max_steps))
+    config = {"learners": {label: asdict(c) for label, c in configs.items()}, **environment,
+              "train_flicker": args.train_flicker, "eval_flicker": args.eval_flicker, "eval_seed": EVAL_SEED}
+    command = "python -m marl_course.experiments flicker " + " ".join(argv if argv is not None else sys.argv[1:])
+    write_results(RESULTS_PATH if args.out is None else Path(args.out), FORMAT,
+                  provenance(command.strip(), config, args.seeds, cpu_seconds),
+                  {"eval_flicker": args.eval_flicker, "random_return": floor, "studies": studies})

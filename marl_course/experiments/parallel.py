@@ -1,0 +1,160 @@
+"""Run a study's seeds in parallel: on this machine's cores, or on a Dask or Ray cluster.
+
+A study is a function ``run_one(seed) -> dict`` (plain JSON values) that seeds everything it
+draws from ``seed``, so its result does not depend on which process or machine runs it, nor in
+which order: :func:`run_seeds` returns ``[run_one(s) for s in seeds]`` exactly, however it is
+spread. Each result comes back with the CPU seconds its worker spent, so a results file's
+provenance counts the whole run's CPU, not only the parent's.
+
+Backends (one flag of the command line, :func:`add_run_arguments`):
+
+- local (default): joblib's process pool on ``jobs`` cores (default: all of them);
+- ``--cluster dask --address tcp://scheduler:8786``: an existing Dask distributed cluster
+  (joblib's ``dask`` backend); without ``--address``, a local cluster of ``jobs`` one-thread workers;
+- ``--cluster ray --address auto``: an existing Ray cluster (``ray.util.joblib``).
+
+Examples
+--------
+>>> run_seeds(str, [1, 2, 3], jobs=1)
+['1', '2', '3']
+>>> parse_seeds("0-3,7")
+[0, 1, 2, 3, 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from functools import partial
+
+from tqdm.auto import tqdm
+
+from marl_course._validation import check_bool, check_choice, check_instance, check_int
+from marl_course.experiments.provenance import check_seeds
+
+CLUSTERS = ("dask", "ray")
+
+
+def parse_seeds(text: str) -> list[int]:
+    """Seeds from the command line: ``"0-15"``, ``"0,3,5"`` or a mix (``"0-3,7"``), in order, no repeats.
+
+    >>> parse_seeds("5")
+    [5]
+    """
+    check_instance(text, "seeds", str)
+    seeds: list[int] = []
+    for part in text.replace(" ", "").split(","):
+        first, dash, last = part.partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise ValueError(f"seeds must look like 0-15, 0,3,5 or 0-3,7 (non-negative ints), got {text!r}")
+        low, high = int(first), int(last) if dash else int(first)
+        if high < low:
+            raise ValueError(f"seeds: the range {part} runs backwards")
+        seeds += [s for s in range(low, high + 1) if s not in seeds]
+    return seeds
+
+
+def _timed(run_one, seed: int) -> tuple[dict, float]:
+    """``(run_one(seed), CPU seconds of this process while it ran)``: runs inside the worker."""
+    start = time.process_time()
+    result = run_one(seed)
+    return result, time.process_time() - start
+
+
+def run_seeds_timed(run_one, seeds, *, jobs: int | None = None, cluster: str | None = None,
+                    address: str | None = None, progress: bool = False, desc: str = "seeds") -> tuple[list, float]:
+    """``([run_one(s) for s in seeds], total CPU seconds of the workers)``, run as :func:`run_seeds` says."""
+    if not callable(run_one):
+        raise TypeError(f"run_one must be a function of the seed, got {type(run_one).__name__}")
+    seeds = check_seeds(seeds)
+    jobs = (os.cpu_count() or 1) if jobs is None else check_int(jobs, "jobs", low=1)
+    if cluster is not None:
+        check_choice(cluster, "cluster", CLUSTERS)
+    if address is not None:
+        check_instance(address, "address", str)
+        if cluster is None:
+            raise ValueError("address: give --cluster dask or --cluster ray with --address")
+    check_bool(progress, "progress")
+    bar = tqdm(total=len(seeds), desc=check_instance(desc, "desc", str), disable=not progress)
+    task = partial(_timed, run_one)
+    if cluster is None and (jobs == 1 or len(seeds) == 1):
+        timed = []
+        for seed in seeds:
+            timed.append(task(seed))
+            bar.update()
+    else:
+        from joblib import Parallel, delayed, parallel_config
+
+        calls = [delayed(task)(seed) for seed in seeds]
+        if cluster is None:
+            results = Parallel(n_jobs=min(jobs, len(seeds)), return_as="generator")(calls)
+            timed = []
+            for result in results:  # in seed order, as each finishes
+                timed.append(result)
+                bar.update()
+        elif cluster == "dask":
+            timed = _on_dask(calls, jobs, address, Parallel, parallel_config)
+        else:
+            timed = _on_ray(calls, address, Parallel, parallel_config)
+    bar.update(len(seeds) - bar.n)
+    bar.close()
+    return [result for result, _ in timed], float(sum(cpu for _, cpu in timed))
+
+
+def run_seeds(run_one, seeds, *, jobs: int | None = None, cluster: str | None = None,
+              address: str | None = None, progress: bool = False, desc: str = "seeds") -> list:
+    """``[run_one(s) for s in seeds]``, in seed order, computed in parallel.
+
+    Parameters
+    ----------
+    run_one : callable
+        ``run_one(seed)``; must be picklable (a module-level function or a ``functools.partial``
+        of one) when it runs in other processes.
+    seeds : sequence of int
+    jobs : int, optional
+        Local worker processes (default: every core); 1 runs in this process.
+    cluster : {"dask", "ray"}, optional
+        Run on a cluster instead of local processes.
+    address : str, optional
+        The cluster's scheduler (Dask: ``tcp://host:8786``; Ray: ``auto`` or ``ray://host:10001``).
+    progress : bool
+        A tqdm bar over the seeds, labelled ``desc``, advanced as each seed finishes.
+    """
+    return run_seeds_timed(run_one, seeds, jobs=jobs, cluster=cluster, address=address, progress=progress,
+                           desc=desc)[0]
+
+
+def _on_dask(calls, jobs: int, address: str | None, Parallel, parallel_config) -> list:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ImportError("cluster='dask' needs Dask distributed: pip install 'dask[distributed]'") from exc
+    if address is None:  # a local cluster: one single-threaded worker process per job
+        with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as local, \
+                Client(local), parallel_config(backend="dask"):
+            return Parallel()(calls)
+    with Client(address), parallel_config(backend="dask"):
+        return Parallel()(calls)
+
+
+def _on_ray(calls, address: str | None, Parallel, parallel_config) -> list:
+    try:
+        import ray
+        from ray.util.joblib import register_ray
+    except ImportError as exc:
+        raise ImportError("cluster='ray' needs Ray: pip install 'ray[default]'") from exc
+    ray.init(address=address, ignore_reinit_error=True)
+    register_ray()
+    with parallel_config(backend="ray"):
+        return Parallel()(calls)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser, default_seeds: str) -> None:
+    """The options every study's command line shares: seeds, parallelism, output, progress."""
+    parser.add_argument("--seeds", type=parse_seeds, default=parse_seeds(default_seeds),
+                        help=f"seeds, e.g. 0-15 or 0,3,5 (default: {default_seeds})")
+    parser.add_argument("--jobs", type=int, default=None, help="local worker processes (default: every core)")
+    parser.add_argument("--cluster", choices=CLUSTERS, default=None, help="run the seeds on a Dask or Ray cluster")
+    parser.add_argument("--address", default=None, help="the cluster's scheduler address (default: a local cluster)")
+    parser.add_argument("--out", default=None, help="results file (default: the study's shipped file)")
