@@ -31,6 +31,7 @@ from tqdm.auto import trange
 
 from marl_course._validation import as_rng, check_bool, check_int, check_real, check_seed
 from marl_course.games.stochastic import StochasticGame
+from marl_course.tabular.q_learning import _check_player, _unchecked
 
 ROWS, COLS = 4, 5
 ACTIONS = ("N", "S", "E", "W", "stand")
@@ -255,16 +256,12 @@ def play(env: Soccer, player_a, player_b, n_steps: int, seed=None, learn: bool =
     """
     if not isinstance(env, Soccer):
         raise TypeError(f"env must be a Soccer game, got {type(env).__name__}")
-    for player, name in ((player_a, "player_a"), (player_b, "player_b")):
-        if not (callable(getattr(player, "act", None)) and callable(getattr(player, "update", None))):
-            raise TypeError(f"{name} must have act(state, rng) and update(state, own, other, reward, next_state) "
-                            f"methods, got {type(player).__name__}")
+    _check_player(player_a, "player_a")
+    _check_player(player_b, "player_b")
     n_steps = check_int(n_steps, "n_steps", low=1)
     learn = check_bool(learn, "learn")
     progress = check_bool(progress, "progress")
     rng = as_rng(check_seed(seed))
-    from marl_course.tabular.q_learning import _unchecked  # the package's own players skip their input checks
-
     act_a, act_b = _unchecked(player_a, "act"), _unchecked(player_b, "act")
     update_a, update_b = _unchecked(player_a, "update"), _unchecked(player_b, "update")
     env.rng = rng
