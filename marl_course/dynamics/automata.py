@@ -30,7 +30,7 @@ import numpy as np
 
 from marl_course._random import sample_categorical
 from marl_course._validation import (as_finite_array, as_payoff_arrays, as_probability_rows, as_rng, check_int,
-                                     check_real, check_seed)
+                                     check_real, check_seed, checked_by)
 
 
 def record(iterates: Iterator, n_steps: int, every: int = 1):
@@ -88,6 +88,30 @@ def normalise_payoffs(payoffs) -> list[np.ndarray]:
     return scaled
 
 
+def _check_automaton_step(policy, action, reward, eta_1, eta_2=0.0) -> None:
+    """The input checks of :func:`automaton_step`."""
+    policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
+    _check_rates(eta_1, eta_2)
+    m = policy.shape[-1]
+    if m < 2:
+        raise ValueError(f"policy must have at least 2 actions, got {m}")
+    action = np.asarray(action)
+    if not np.issubdtype(action.dtype, np.integer) or np.any((action < 0) | (action >= m)):
+        raise ValueError(f"action must hold integers in [0, {m - 1}]")
+    reward = as_finite_array(reward, "reward")
+    if np.any((reward < 0) | (reward > 1)):
+        raise ValueError("reward must lie in [0, 1] (normalise the payoffs first)")
+    shapes = action.shape, reward.shape
+    try:
+        action, reward = np.broadcast_arrays(action, reward)
+    except ValueError:
+        action = None
+    if action is None or action.shape != policy.shape[:-1]:
+        raise ValueError(f"action and reward must have shape {policy.shape[:-1]} (one per policy row) or broadcast "
+                         f"to it, got {shapes[0]} and {shapes[1]}")
+
+
+@checked_by(_check_automaton_step)
 def automaton_step(policy, action, reward, eta_1: float, eta_2: float = 0.0) -> np.ndarray:
     """One L_R-P update (L_R-I when ``eta_2 = 0``) of a batch of automata.
 
@@ -114,30 +138,7 @@ def automaton_step(policy, action, reward, eta_1: float, eta_2: float = 0.0) -> 
     >>> automaton_step([0.5, 0.5], action=0, reward=0.0, eta_1=0.1, eta_2=0.05)
     array([0.475, 0.525])
     """
-    policy = as_probability_rows(as_finite_array(policy, "policy"), "policy")
-    eta_1, eta_2 = _check_rates(eta_1, eta_2)
-    m = policy.shape[-1]
-    if m < 2:
-        raise ValueError(f"policy must have at least 2 actions, got {m}")
-    action = np.asarray(action)
-    if not np.issubdtype(action.dtype, np.integer) or np.any((action < 0) | (action >= m)):
-        raise ValueError(f"action must hold integers in [0, {m - 1}]")
-    reward = as_finite_array(reward, "reward")
-    if np.any((reward < 0) | (reward > 1)):
-        raise ValueError("reward must lie in [0, 1] (normalise the payoffs first)")
-    shapes = action.shape, reward.shape
-    try:
-        action, reward = np.broadcast_arrays(action, reward)
-    except ValueError:
-        action = None
-    if action is None or action.shape != policy.shape[:-1]:
-        raise ValueError(f"action and reward must have shape {policy.shape[:-1]} (one per policy row) or broadcast "
-                         f"to it, got {shapes[0]} and {shapes[1]}")
-    return _update(policy, action, reward, eta_1, eta_2)
-
-
-def _update(policy: np.ndarray, action: np.ndarray, reward: np.ndarray, eta_1: float, eta_2: float) -> np.ndarray:
-    """The update equations on validated arrays: policy (..., m), action and reward (...)."""
+    policy, action, reward = np.asarray(policy, dtype=float), np.asarray(action), np.asarray(reward, dtype=float)
     m = policy.shape[-1]
     chosen = np.arange(m) == action[..., None]                      # (..., m) one-hot of a_c
     r = reward[..., None]                                           # (..., 1)
@@ -191,6 +192,15 @@ def _initial_policies(initial_policies, shape: tuple[int, ...], n_runs: int) -> 
     return policies
 
 
+def _check_learning_automata(payoffs, eta_1, eta_2=0.0, initial_policies=None, n_runs=1, seed=None) -> None:
+    """The input checks of :func:`learning_automata`, run when it is called (not at its first ``next``)."""
+    arrays = _check_unit_payoffs(payoffs)
+    _check_rates(eta_1, eta_2)
+    _initial_policies(initial_policies, arrays[0].shape, check_int(n_runs, "n_runs", low=1))
+    check_seed(seed)
+
+
+@checked_by(_check_learning_automata)
 def learning_automata(payoffs, eta_1: float, eta_2: float = 0.0, initial_policies=None,
                       n_runs: int = 1, seed=None) -> Iterator[tuple[np.ndarray, ...]]:
     """Every player of an n-player matrix game runs an L_R-P automaton (L_R-I when ``eta_2 = 0``).
@@ -223,20 +233,15 @@ def learning_automata(payoffs, eta_1: float, eta_2: float = 0.0, initial_policie
     >>> bool(np.mean(p1[-1, :, 1] > 0.99) > 0.9)   # defect, the strict equilibrium
     True
     """
-    arrays = _check_unit_payoffs(payoffs)
-    eta_1, eta_2 = _check_rates(eta_1, eta_2)
-    n_runs = check_int(n_runs, "n_runs", low=1)
-    policies = _initial_policies(initial_policies, arrays[0].shape, n_runs)
-    # validation above runs at call time; the generator below only iterates
-    return _automata_iterates(arrays, eta_1, eta_2, policies, as_rng(check_seed(seed)))
-
-
-def _automata_iterates(arrays, eta_1, eta_2, policies, rng):
+    payoffs = [np.asarray(p, dtype=float) for p in payoffs]                   # Q_i(a^1, ..., a^n)
+    policies = _initial_policies(initial_policies, payoffs[0].shape, n_runs)  # p^i, each (n_runs, m_i)
+    rng = as_rng(seed)
     while True:
         yield tuple(p.copy() for p in policies)
         # sample a^i ~ p^i in every run, player by player
         actions = tuple(sample_categorical.unchecked(p, rng) for p in policies)
-        policies = [_update(p, actions[i], arrays[i][actions], eta_1, eta_2) for i, p in enumerate(policies)]
+        policies = [automaton_step.unchecked(p, actions[i], payoffs[i][actions], eta_1, eta_2)
+                    for i, p in enumerate(policies)]
 
 
 def linear_reward_inaction(payoffs, eta: float, initial_policies=None, n_runs: int = 1,

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from marl_course._validation import as_bimatrix, as_finite_array, check_real
+from marl_course._validation import as_bimatrix, as_finite_array, check_real, checked_by
 from marl_course.games import mixed_nash_2x2
 
 
@@ -76,6 +76,13 @@ def _values(R: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return np.einsum("...a,ab,...b->...", x, R, y)
 
 
+def _check_value_gradients_2x2(R_1, R_2, p_1, q_1) -> None:
+    """The input checks of :func:`value_gradients_2x2`."""
+    _check_2x2(R_1, R_2)
+    _broadcast_pq(p_1, q_1)
+
+
+@checked_by(_check_value_gradients_2x2)
 def value_gradients_2x2(R_1, R_2, p_1, q_1) -> tuple[np.ndarray, np.ndarray]:
     """The IGA vector field ``(dV_1/dp_1, dV_2/dq_1)`` at ``(p_1, q_1)`` (arrays broadcast).
 
@@ -90,12 +97,8 @@ def value_gradients_2x2(R_1, R_2, p_1, q_1) -> tuple[np.ndarray, np.ndarray]:
     >>> [float(d) for d in value_gradients_2x2(g.A, g.B, 0.5, 1.0)]
     [2.0, 0.0]
     """
-    R_1, R_2 = _check_2x2(R_1, R_2)
-    p, q = _broadcast_pq(p_1, q_1)
-    return _gradients(R_1, R_2, p, q)
-
-
-def _gradients(R_1: np.ndarray, R_2: np.ndarray, p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    R_1, R_2 = np.asarray(R_1, dtype=float), np.asarray(R_2, dtype=float)
+    p, q = np.broadcast_arrays(np.asarray(p_1, dtype=float), np.asarray(q_1, dtype=float))
     u_1 = R_1[0, 0] - R_1[0, 1] - R_1[1, 0] + R_1[1, 1]
     u_2 = R_2[0, 0] - R_2[0, 1] - R_2[1, 0] + R_2[1, 1]
     return u_1 * q + (R_1[0, 1] - R_1[1, 1]), u_2 * p + (R_2[1, 0] - R_2[1, 1])
@@ -121,6 +124,48 @@ def default_equilibrium_2x2(R_1, R_2) -> tuple[float, float]:
     return float(x[0]), float(y[0])
 
 
+def _check_start(initial) -> np.ndarray:
+    start = _check_unit_interval(initial, "initial")
+    if start.shape[-1:] != (2,) or start.ndim > 2:
+        raise ValueError(f"initial must have shape (2,) or (n_runs, 2), got {start.shape}")
+    return np.atleast_2d(start).copy()
+
+
+EQUILIBRIUM_TOL = 1e-6
+"""How much (relative to the payoff range) a player may gain by deviating from a given equilibrium."""
+
+
+def _check_equilibrium(R_1: np.ndarray, R_2: np.ndarray, p_star: float, q_star: float) -> None:
+    """Refuse a point ``(p_1*, q_1*)`` where a player gains by a unilateral deviation."""
+    spread = max(np.ptp(R_1), np.ptp(R_2))
+    tol = EQUILIBRIUM_TOL * spread
+    p, q = np.array([p_star]), np.array([q_star])
+    pure = np.array([0.0, 1.0])
+    gain_1 = _values(R_1, pure, np.full(2, q_star)).max() - _values(R_1, p, q)[0]
+    gain_2 = _values(R_2, np.full(2, p_star), pure).max() - _values(R_2, p, q)[0]
+    if gain_1 > tol or gain_2 > tol:
+        raise ValueError(f"equilibrium ({p_star:g}, {q_star:g}) is not a Nash equilibrium of (R_1, R_2): "
+                         f"a deviation gains {max(gain_1, gain_2):.3g} (> {tol:.3g}); "
+                         "leave equilibrium=None for the game's own")
+
+
+def _check_wolf_iga(R_1, R_2, eta, alpha_min, alpha_max, initial, equilibrium=None) -> None:
+    """The input checks of :func:`wolf_iga`, run when it is called (not at its first ``next``)."""
+    R_1, R_2 = _check_2x2(R_1, R_2)
+    check_real(eta, "eta", low=0, low_open=True)
+    alpha_min = check_real(alpha_min, "alpha_min", low=0, low_open=True)
+    check_real(alpha_max, "alpha_max", low=alpha_min)
+    _check_start(initial)
+    if equilibrium is None:
+        default_equilibrium_2x2(R_1, R_2)
+    else:
+        star = _check_unit_interval(equilibrium, "equilibrium")
+        if star.shape != (2,):
+            raise ValueError(f"equilibrium must be a pair (p_1*, q_1*), got shape {star.shape}")
+        _check_equilibrium(R_1, R_2, *star)
+
+
+@checked_by(_check_wolf_iga)
 def wolf_iga(R_1, R_2, eta: float, alpha_min: float, alpha_max: float, initial, equilibrium=None
              ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """WoLF-IGA from a batch of starting points; IGA is the case ``alpha_min = alpha_max``.
@@ -154,52 +199,13 @@ def wolf_iga(R_1, R_2, eta: float, alpha_min: float, alpha_max: float, initial, 
     >>> bool(np.hypot(p[-1] - 0.5, q[-1] - 0.5)[0] < 0.02)
     True
     """
-    R_1, R_2 = _check_2x2(R_1, R_2)
-    eta = check_real(eta, "eta", low=0, low_open=True)
-    alpha_min = check_real(alpha_min, "alpha_min", low=0, low_open=True)
-    alpha_max = check_real(alpha_max, "alpha_max", low=alpha_min)
-    start = _check_start(initial)
-    if equilibrium is None:
-        p_star, q_star = default_equilibrium_2x2(R_1, R_2)
-    else:
-        star = _check_unit_interval(equilibrium, "equilibrium")
-        if star.shape != (2,):
-            raise ValueError(f"equilibrium must be a pair (p_1*, q_1*), got shape {star.shape}")
-        p_star, q_star = tuple(star)
-        _check_equilibrium(R_1, R_2, p_star, q_star)
-    return _wolf_iga_iterates(R_1, R_2, eta, alpha_min, alpha_max, start, p_star, q_star)
-
-
-def _check_start(initial) -> np.ndarray:
-    start = _check_unit_interval(initial, "initial")
-    if start.shape[-1:] != (2,) or start.ndim > 2:
-        raise ValueError(f"initial must have shape (2,) or (n_runs, 2), got {start.shape}")
-    return np.atleast_2d(start).copy()
-
-
-EQUILIBRIUM_TOL = 1e-6
-"""How much (relative to the payoff range) a player may gain by deviating from a given equilibrium."""
-
-
-def _check_equilibrium(R_1: np.ndarray, R_2: np.ndarray, p_star: float, q_star: float) -> None:
-    """Refuse a point ``(p_1*, q_1*)`` where a player gains by a unilateral deviation."""
-    spread = max(np.ptp(R_1), np.ptp(R_2))
-    tol = EQUILIBRIUM_TOL * spread
-    p, q = np.array([p_star]), np.array([q_star])
-    pure = np.array([0.0, 1.0])
-    gain_1 = _values(R_1, pure, np.full(2, q_star)).max() - _values(R_1, p, q)[0]
-    gain_2 = _values(R_2, np.full(2, p_star), pure).max() - _values(R_2, p, q)[0]
-    if gain_1 > tol or gain_2 > tol:
-        raise ValueError(f"equilibrium ({p_star:g}, {q_star:g}) is not a Nash equilibrium of (R_1, R_2): "
-                         f"a deviation gains {max(gain_1, gain_2):.3g} (> {tol:.3g}); "
-                         "leave equilibrium=None for the game's own")
-
-
-def _wolf_iga_iterates(R_1, R_2, eta, alpha_min, alpha_max, start, p_star, q_star):
-    p, q = start[:, 0], start[:, 1]                                   # (n_runs,) each
+    R_1, R_2 = np.asarray(R_1, dtype=float), np.asarray(R_2, dtype=float)
+    p_star, q_star = default_equilibrium_2x2(R_1, R_2) if equilibrium is None else (float(e) for e in equilibrium)
+    start = np.atleast_2d(np.asarray(initial, dtype=float))
+    p, q = start[:, 0].copy(), start[:, 1].copy()                     # (n_runs,) each
     while True:
         yield p.copy(), q.copy()
-        grad_p, grad_q = _gradients(R_1, R_2, p, q)
+        grad_p, grad_q = value_gradients_2x2.unchecked(R_1, R_2, p, q)
         winning_1 = _values(R_1, p, q) > _values(R_1, np.full_like(p, p_star), q)
         winning_2 = _values(R_2, p, q) > _values(R_2, p, np.full_like(q, q_star))
         alpha_1 = np.where(winning_1, alpha_min, alpha_max)
@@ -228,7 +234,7 @@ def iga(R_1, R_2, eta: float, initial) -> Iterator[tuple[np.ndarray, np.ndarray]
     eta = check_real(eta, "eta", low=0, low_open=True)
     start = _check_start(initial)
     # with alpha_min = alpha_max the equilibrium is never consulted, so any point will do
-    return _wolf_iga_iterates(R_1, R_2, eta, 1.0, 1.0, start, 0.5, 0.5)
+    return wolf_iga.unchecked(R_1, R_2, eta, 1.0, 1.0, start, (0.5, 0.5))
 
 
 def _center_coefficients(R_1, R_2) -> tuple[float, float, float, float, float]:

@@ -36,7 +36,7 @@ import numpy as np
 
 from marl_course._random import sample_categorical
 from marl_course._validation import (as_bimatrix, as_finite_array, as_probability_rows, as_rng, check_bool,
-                                     check_int, check_real, check_seed)
+                                     check_int, check_real, check_seed, checked_by)
 
 
 class AnchorState(NamedTuple):
@@ -89,6 +89,28 @@ def _project_to_simplex(x: np.ndarray) -> np.ndarray:
     return np.maximum(x - tau, 0.0)
 
 
+def _check_lagging_anchor(R_1, R_2=None, eta=0.01, eta_d=1.0, initial=None, n_runs=1, sampled=True,
+                          seed=None) -> None:
+    """The input checks of :func:`lagging_anchor`, run when it is called (not at its first ``next``)."""
+    R_1, R_2 = as_bimatrix(as_finite_array(R_1, "R_1"), None if R_2 is None else as_finite_array(R_2, "R_2"),
+                           names=("R_1", "R_2"))
+    eta = check_real(eta, "eta", low=0, low_open=True)
+    eta_d = check_real(eta_d, "eta_d", low=0)
+    if eta * eta_d > 1:
+        raise ValueError(f"eta * eta_d must be at most 1 (the anchor would overshoot), got {eta * eta_d}")
+    n_runs = check_int(n_runs, "n_runs", low=1)
+    if initial is not None:
+        if not isinstance(initial, (list, tuple, np.ndarray)) or len(initial) != 2:
+            raise ValueError("initial must be a pair (v(0), w(0))")
+        for i, (strategy, m) in enumerate(zip(initial, R_1.shape)):
+            name = f"initial[{i}]"
+            if as_probability_rows(as_finite_array(strategy, name), name).shape not in {(m,), (n_runs, m)}:
+                raise ValueError(f"{name} must have shape ({m},) or ({n_runs}, {m}), got {np.shape(strategy)}")
+    check_bool(sampled, "sampled")
+    check_seed(seed)
+
+
+@checked_by(_check_lagging_anchor)
 def lagging_anchor(R_1, R_2=None, eta: float = 0.01, eta_d: float = 1.0, initial=None, n_runs: int = 1,
                    sampled: bool = True, seed=None) -> Iterator[AnchorState]:
     """Lagging Anchor dynamics for a batch of runs of a two-player (zero-sum) matrix game.
@@ -129,38 +151,17 @@ def lagging_anchor(R_1, R_2=None, eta: float = 0.01, eta_d: float = 1.0, initial
     >>> bool(np.abs(path.v[-1] - 1 / 3).max() < 0.01)
     True
     """
-    R_1, R_2 = as_bimatrix(as_finite_array(R_1, "R_1"), None if R_2 is None else as_finite_array(R_2, "R_2"),
-                           names=("R_1", "R_2"))
-    eta = check_real(eta, "eta", low=0, low_open=True)
-    eta_d = check_real(eta_d, "eta_d", low=0)
-    if eta * eta_d > 1:
-        raise ValueError(f"eta * eta_d must be at most 1 (the anchor would overshoot), got {eta * eta_d}")
-    n_runs = check_int(n_runs, "n_runs", low=1)
-    m_1, m_2 = R_1.shape
+    R_1 = np.asarray(R_1, dtype=float)                                       # (m_1, m_2)
+    R_2 = (-R_1 if R_2 is None else np.asarray(R_2, dtype=float)).T.copy()  # (m_2, m_1): own actions on the rows
+    (m_1, m_2), rng = R_1.shape, as_rng(seed)
     if initial is None:
         initial = (np.full(m_1, 1.0 / m_1), np.full(m_2, 1.0 / m_2))
-    if not isinstance(initial, (list, tuple, np.ndarray)) or len(initial) != 2:
-        raise ValueError("initial must be a pair (v(0), w(0))")
-    v, w = (_start(s, f"initial[{i}]", m, n_runs) for i, (s, m) in enumerate(zip(initial, (m_1, m_2))))
-    sampled = check_bool(sampled, "sampled")
-    return _anchor_iterates(R_1, R_2.T.copy(), eta, eta_d, v, w, sampled, as_rng(check_seed(seed)))
-
-
-def _start(strategy, name: str, m: int, n_runs: int) -> np.ndarray:
-    s = as_probability_rows(as_finite_array(strategy, name), name)
-    if s.shape not in {(m,), (n_runs, m)}:
-        raise ValueError(f"{name} must have shape ({m},) or ({n_runs}, {m}), got {s.shape}")
-    return np.broadcast_to(s, (n_runs, m)).copy()
-
-
-def _anchor_iterates(R_1, R_2, eta, eta_d, v, w, sampled, rng):
-    """R_1 is (m_1, m_2) and R_2 is (m_2, m_1): each player's own actions index the rows."""
-    P_1, P_2 = centering_matrix(R_1.shape[0]), centering_matrix(R_2.shape[0])
-    I_1, I_2 = np.eye(R_1.shape[0]), np.eye(R_2.shape[0])                   # one-hot rows of the actions
-    v_bar, w_bar = v.copy(), w.copy()
+    v, w = (np.broadcast_to(np.asarray(s, dtype=float), (n_runs, m)).copy() for s, m in zip(initial, (m_1, m_2)))
+    v_bar, w_bar = v.copy(), w.copy()                                        # the anchors start at the strategies
+    P_1, P_2, I_1, I_2 = centering_matrix(m_1), centering_matrix(m_2), np.eye(m_1), np.eye(m_2)
     while True:
         yield AnchorState(v.copy(), w.copy(), v_bar.copy(), w_bar.copy())
-        X = I_1[sample_categorical.unchecked(v, rng)] if sampled else v        # (n_runs, m_1)
+        X = I_1[sample_categorical.unchecked(v, rng)] if sampled else v        # (n_runs, m_1), one-hot rows
         Y = I_2[sample_categorical.unchecked(w, rng)] if sampled else w        # (n_runs, m_2)
         grad_v = Y @ R_1.T @ P_1                                              # rows of P_1 R_1 Y
         grad_w = X @ R_2.T @ P_2                                              # rows of P_2 R_2 X
