@@ -29,7 +29,7 @@ from marl_course.envs import (
     two_step,
 )
 from marl_course.games.gallery import matching_pennies
-from marl_course.tabular.q_learning import FixedPlayer
+from marl_course.tabular.q_learning import FixedPolicy
 
 NAN, INF = math.nan, math.inf
 POSITIVE_INT = [0, -1, 2.5, "3", True, None]
@@ -78,7 +78,7 @@ case("MatchRecord-more-games-than-steps", lambda: soccer.MatchRecord(2, 2, 2, 5)
 
 
 def _soccer_play(**kwargs):
-    random = FixedPlayer(soccer.uniform_policy())
+    random = FixedPolicy(soccer.uniform_policy())
     args = {"env": soccer.Soccer(), "player_a": random, "player_b": random, "n_steps": 5, "seed": 0, **kwargs}
     return soccer.play(**args)
 

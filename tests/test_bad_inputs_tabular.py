@@ -77,19 +77,19 @@ for name, values in [("state", [-1, 2, 0.5, "0"]), ("action", [-1, 3, 1.0, True]
 
 for bad in [[[0.5, 0.6]], [[NAN, 1.0]], [[[0.5, 0.5]]], [["0.5", "0.5"]], [[-0.5, 1.5]], [[0.0, 0.0]], [0.5, 0.6],
             "policy", None]:
-    case(f"FixedPlayer-policy={bad!r}", lambda bad=bad: q_learning.FixedPlayer(bad), "policy")
-case("FixedPlayer-n_runs=0", lambda: q_learning.FixedPlayer([0.5, 0.5], n_runs=0), "n_runs")
-case("FixedPlayer-n_runs=2.5", lambda: q_learning.FixedPlayer([0.5, 0.5], n_runs=2.5), "n_runs")
+    case(f"FixedPolicy-policy={bad!r}", lambda bad=bad: q_learning.FixedPolicy(bad), "policy")
+case("FixedPolicy-n_runs=0", lambda: q_learning.FixedPolicy([0.5, 0.5], n_runs=0), "n_runs")
+case("FixedPolicy-n_runs=2.5", lambda: q_learning.FixedPolicy([0.5, 0.5], n_runs=2.5), "n_runs")
 for name, values in [("state", [-1, 1, 0.0, "0", [1, 0], [0], [0.0, 0.0], [0, -1]]), ("rng", RNG)]:
-    kwarg_cases("FixedPlayer.act",
-                lambda **kw: q_learning.FixedPlayer([[0.5, 0.5]], n_runs=2).act(**{"state": 0,
+    kwarg_cases("FixedPolicy.act",
+                lambda **kw: q_learning.FixedPolicy([[0.5, 0.5]], n_runs=2).act(**{"state": 0,
                                                                                    "rng": np.random.default_rng(0),
                                                                                    **kw}), name, values)
 
 
 def _play_repeated(**kwargs):
     args = {"payoffs_row": rock_paper_scissors().A, "player_row": _q_learner(n_states=1),
-            "player_col": q_learning.FixedPlayer([[1 / 3, 1 / 3, 1 / 3]]), "n_steps": 10, "seed": 0, **kwargs}
+            "player_col": q_learning.FixedPolicy([[1 / 3, 1 / 3, 1 / 3]]), "n_steps": 10, "seed": 0, **kwargs}
     return q_learning.play_repeated(**args)
 
 
@@ -100,7 +100,7 @@ for name, values in [("payoffs_row", [[1.0, 2.0], [[NAN, 0.0], [0.0, 1.0]], [["a
 case("play_repeated-player_row-wrong-action-count", lambda: _play_repeated(player_row=_q_learner(n_states=1, n_actions=2)),
      "player_row")
 case("play_repeated-player_col-wrong-action-count",
-     lambda: _play_repeated(player_col=q_learning.FixedPlayer([[0.5, 0.5]])), "player_col")
+     lambda: _play_repeated(player_col=q_learning.FixedPolicy([[0.5, 0.5]])), "player_col")
 
 # ---------------------------------------------------------------- minimax_q
 

@@ -153,3 +153,19 @@ def test_architecture_diagram_is_read_from_the_networks():
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert "dense 12 -> 8, ReLU" in texts and any(t.startswith("LSTM 8 -> 8") for t in texts)
     plt.close(fig)
+
+
+def test_without_memory_the_network_acts_on_the_current_frame_alone():
+    """memory=False replays each step from a wiped memory: the same actions as feeding one frame at a time."""
+    torch.manual_seed(0)
+    env = CartPole(n_envs=3, flicker=0.3, max_steps=12)
+    for net in (RecurrentQNet(4, 2, 8), FrameStackQNet(4, 2, 3, 8)):
+        wiped = run_episodes(net, env, 0.0, np.random.default_rng(0), seed=4, memory=False)
+        with torch.no_grad():
+            for t in range(int(wiped["length"].min())):
+                q, _ = net(torch.as_tensor(wiped["obs"][:, t:t + 1]))  # no memory passed
+                np.testing.assert_array_equal(wiped["action"][:, t], q[:, 0].argmax(-1).numpy())
+        kept = run_episodes(net, env, 0.0, np.random.default_rng(0), seed=4)
+        assert not np.array_equal(kept["action"], wiped["action"])  # the memory changes what it does
+    with pytest.raises(TypeError, match="memory"):
+        evaluate(RecurrentQNet(4, 2, 8), env, memory=1)

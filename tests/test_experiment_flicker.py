@@ -7,7 +7,7 @@ import pytest
 
 from marl_course.deep.drqn import DRQNConfig, evaluate, train
 from marl_course.envs.cartpole import CartPole
-from marl_course.experiments.flicker import (EVAL_SEED, FORMAT, LEARNERS, flicker_robustness, load_results, main,
+from marl_course.experiments.flicker import (EVAL_SEED, FORMAT, flicker_robustness, learners, load_results, main,
                                              relative_scores)
 
 TINY = dict(total_steps=80, learning_starts=20, hidden=8)
@@ -25,6 +25,8 @@ def test_robustness_scores_are_the_networks_greedy_returns_at_each_flicker():
     assert result.scores["DRQN"][1, 2] == evaluate(again.model, CartPole(n_envs=5, flicker=1.0, max_steps=12),
                                                     seed=EVAL_SEED)
     assert result.curves["DRQN"][1] == (again.steps, again.train_return)
+    assert result.without_memory["DRQN"][1, 0] == evaluate(again.model, CartPole(n_envs=5, flicker=0.0, max_steps=12),
+                                                            seed=EVAL_SEED, memory=False)
 
 
 def test_robustness_rejects_bad_arguments():
@@ -61,9 +63,10 @@ def test_command_writes_a_study_file(tmp_path):
     results = load_results(out)
     info = results["provenance"]
     assert info["command"].startswith("python -m marl_course.experiments flicker --hide-velocity")
-    assert info["seeds"] == [0, 1] and info["cpu_seconds"] > 0 and set(info["config"]["learners"]) == set(LEARNERS)
+    assert info["seeds"] == [0, 1] and info["cpu_seconds"] > 0 and set(info["config"]["learners"]) == set(learners(10))
     assert set(results["studies"]) == {0.0, 0.5} and 0 < results["random_return"] <= 12
     for study in results["studies"].values():
-        assert set(study.scores) == set(LEARNERS) and all(s.shape == (2, 3) for s in study.scores.values())
+        assert set(study.scores) == set(learners(10)) and all(s.shape == (2, 3) for s in study.scores.values())
+        assert all(s.shape == (2, 3) for s in study.without_memory.values())
         assert all(np.all((s >= 1) & (s <= 12)) for s in study.scores.values())  # returns count steps balanced
     assert FORMAT in out.read_text()

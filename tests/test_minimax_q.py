@@ -10,7 +10,7 @@ from marl_course.games import big_match, shapley_values
 from marl_course.games.gallery import rock_paper_scissors
 from marl_course.games.zero_sum import maximin_value_linprog, solve_zero_sum_unchecked
 from marl_course.tabular.minimax_q import MinimaxQ, decay_for, littman_table, minimax_q_update
-from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated
+from marl_course.tabular.q_learning import FixedPolicy, QLearner, play_repeated
 
 
 @settings(max_examples=60, deadline=None)
@@ -41,7 +41,7 @@ def test_values_converge_to_shapley_on_the_big_match():
 
 
 def test_minimax_q_does_not_exploit_a_weak_opponent_but_q_learning_does():
-    game, opponent = rock_paper_scissors().A, FixedPlayer([[0.5, 0.3, 0.2]])
+    game, opponent = rock_paper_scissors().A, FixedPolicy([[0.5, 0.3, 0.2]])
     minimax = MinimaxQ(1, 3, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
     q = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
     r_minimax = play_repeated(game, minimax, opponent, 3000, seed=0)[-1000:].mean()
@@ -62,9 +62,9 @@ def test_policy_stays_on_the_simplex(updates):
 
 def test_seeded_regression():
     learner = MinimaxQ(1, 3, 3, gamma=0.9, epsilon=0.2, alpha_decay=decay_for(500))
-    rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([[0.2, 0.5, 0.3]]), 500, seed=3)
+    rewards = play_repeated(rock_paper_scissors().A, learner, FixedPolicy([[0.2, 0.5, 0.3]]), 500, seed=3)
     again = MinimaxQ(1, 3, 3, gamma=0.9, epsilon=0.2, alpha_decay=decay_for(500))
-    assert np.array_equal(rewards, play_repeated(rock_paper_scissors().A, again, FixedPlayer([[0.2, 0.5, 0.3]]),
+    assert np.array_equal(rewards, play_repeated(rock_paper_scissors().A, again, FixedPolicy([[0.2, 0.5, 0.3]]),
                                                  500, seed=3))
     assert np.array_equal(learner.Q, again.Q)
     assert abs(learner.V[0]) < 1.0  # the value of RPS is 0; V = sum of discounted values stays small

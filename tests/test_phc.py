@@ -20,7 +20,7 @@ from marl_course.tabular.phc import (
     self_play,
     wolf_step_size,
 )
-from marl_course.tabular.q_learning import FixedPlayer
+from marl_course.tabular.q_learning import FixedPolicy
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -194,23 +194,23 @@ def test_wolf_learns_a_best_response_to_a_fixed_opponent(game, opponent):
     # rationality (Bowling & Veloso 2002, section 3): against a stationary opponent, a best response
     env = make_matrix_game(game, n_envs=6)
     learner = WoLFPHC(env.action_counts[0], n_runs=6, alpha=0.05)
-    learn(env, [learner, FixedPlayer(opponent, n_runs=6)], n_steps=8000, seed=4, record_every=6000)
+    learn(env, [learner, FixedPolicy(opponent, n_runs=6)], n_steps=8000, seed=4, record_every=6000)
     (best,) = best_responses(env.game.payoffs, [np.full(len(opponent), 1 / len(opponent)), opponent], player=0)
     assert np.all(learner.policy[:, 0, best] > 0.99)
 
 
 def test_fixed_player_samples_its_strategy():
-    opponent = FixedPlayer([0.2, 0.8], n_runs=20_000)
+    opponent = FixedPolicy([0.2, 0.8], n_runs=20_000)
     actions = opponent.act(np.zeros(20_000, dtype=int), np.random.default_rng(0))
     assert abs(actions.mean() - 0.8) < 0.02
 
 
 def test_a_fixed_player_is_recorded_like_a_learner():
     env = make_matrix_game("matching_pennies", n_envs=3)
-    run = learn(env, [PHC(2, n_runs=3), FixedPlayer([0.3, 0.7], n_runs=3)], n_steps=20, seed=0, record_every=10)
+    run = learn(env, [PHC(2, n_runs=3), FixedPolicy([0.3, 0.7], n_runs=3)], n_steps=20, seed=0, record_every=10)
     assert run.policies[0].shape == run.policies[1].shape == (3, 3, 1, 2)
     assert np.all(run.policies[1] == [0.3, 0.7])
-    one_run = FixedPlayer([[0.3, 0.7]])
+    one_run = FixedPolicy([[0.3, 0.7]])
     one_run.update(0, 1, 0, 1.0, 0)                                  # any transition is ignored
     one_run.update(np.zeros(1, dtype=int), np.ones(1, dtype=int), np.ones(1), np.zeros(1, dtype=int))
     assert type(one_run.act(0, np.random.default_rng(0))) is int and one_run.policy.tolist() == [[0.3, 0.7]]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from marl_course.games.gallery import rock_paper_scissors
-from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated, q_learning_update
+from marl_course.tabular.q_learning import FixedPolicy, QLearner, play_repeated, q_learning_update
 
 
 def test_backup_matches_the_formula():
@@ -17,16 +17,16 @@ def test_q_learner_best_responds_to_a_biased_opponent():
     game = rock_paper_scissors().A
     opponent = np.array([0.5, 0.3, 0.2])
     learner = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
-    play_repeated(game, learner, FixedPlayer([opponent]), 3000, seed=0)
+    play_repeated(game, learner, FixedPolicy([opponent]), 3000, seed=0)
     assert learner.Q[0].argmax() == (game @ opponent).argmax()
 
 
 def test_seeded_regression():
     learner = QLearner(1, 3, gamma=0.5, epsilon=0.3, alpha=0.5, alpha_decay=0.99)
-    rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([[0.2, 0.5, 0.3]]), 200, seed=7)
+    rewards = play_repeated(rock_paper_scissors().A, learner, FixedPolicy([[0.2, 0.5, 0.3]]), 200, seed=7)
     again = QLearner(1, 3, gamma=0.5, epsilon=0.3, alpha=0.5, alpha_decay=0.99)
     assert np.array_equal(rewards, play_repeated(rock_paper_scissors().A, again,
-                                                 FixedPlayer([[0.2, 0.5, 0.3]]), 200, seed=7))
+                                                 FixedPolicy([[0.2, 0.5, 0.3]]), 200, seed=7))
     assert learner.Q.round(6).tolist() == again.Q.round(6).tolist()
     assert int(learner.Q[0].argmax()) == 2  # scissors beats the paper-heavy opponent
 
@@ -41,4 +41,4 @@ def test_validation():
     with pytest.raises(ValueError, match="epsilon"):
         QLearner(2, 2, epsilon=2.0)
     with pytest.raises(ValueError, match="policy"):
-        FixedPlayer([[0.5, 0.6]])
+        FixedPolicy([[0.5, 0.6]])

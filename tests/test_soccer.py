@@ -5,7 +5,7 @@ import pytest
 
 from marl_course.envs.soccer import (A, B, GOAL_ROWS, N_STATES, NEXT_STATE, SCORE, START_STATES, STATE_INDEX, STATES,
                                      Soccer, hand_built_policy, play, uniform_policy)
-from marl_course.tabular.q_learning import FixedPlayer
+from marl_course.tabular.q_learning import FixedPolicy
 
 
 def cell(row, col):
@@ -58,7 +58,7 @@ def test_invalid_parameters_are_named():
 def test_hand_built_beats_random():
     env = Soccer()
     env.reset(seed=0)
-    record = play(env, FixedPlayer(hand_built_policy(A)), FixedPlayer(uniform_policy()), 3000, seed=0)
+    record = play(env, FixedPolicy(hand_built_policy(A)), FixedPolicy(uniform_policy()), 3000, seed=0)
     assert record.percent_won_a > 90
 
 

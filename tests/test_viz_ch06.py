@@ -57,12 +57,21 @@ def test_flicker_study_draws_absolute_and_own_reference_relative_curves():
     p = np.array([0.0, 0.5, 1.0])
     full = SimpleNamespace(eval_flicker=p, scores={"DQN": np.array([[100.0, 50.0, 10.0], [80.0, 60.0, 20.0]])})
     flicker = SimpleNamespace(eval_flicker=p, scores={"DQN": np.array([[90.0, 45.0, 9.0], [60.0, 30.0, 30.0]])})
-    fig = plot_flicker_study({0.0: full, 0.5: flicker}, random_return=20.0)
+    fig = plot_flicker_study({0.0: full, 0.5: flicker})
     top_left, top_right, bottom_left, bottom_right = fig.axes
     np.testing.assert_allclose(top_left.lines[0].get_ydata(), [90.0, 55.0, 15.0])
     np.testing.assert_allclose(bottom_left.lines[0].get_ydata(), [1.0, (0.5 + 0.75) / 2, (0.1 + 0.25) / 2])
     np.testing.assert_allclose(bottom_right.lines[0].get_ydata(), [2.0, 1.0, (0.2 + 1.0) / 2])  # its own p = 0.5
     assert "0.5" in bottom_right.get_ylabel() and top_left.get_xlabel()
+    # with the random policy's return as the floor: (R - 20) / (R(p_train) - 20), and the ablation dotted
+    full.without_memory = {"DQN": np.array([[30.0, 20.0, 10.0], [40.0, 20.0, 20.0]])}
+    fig = plot_flicker_study({0.0: full}, random_return=20.0)
+    top, bottom = fig.axes
+    np.testing.assert_allclose(bottom.lines[0].get_ydata(), [1.0, (30 / 80 + 40 / 60) / 2, (-10 / 80 + 0.0) / 2])
+    wiped = [line for line in top.lines if line.get_linestyle() == ":"]
+    assert len(wiped) == 1 and "memory wiped" in wiped[0].get_label()
+    np.testing.assert_allclose(wiped[0].get_ydata(), [35.0, 20.0, 15.0])
+    assert "R_random" in bottom.get_ylabel()
     with pytest.raises(ValueError, match="studies"):
         plot_flicker_study({})
     plt.close("all")

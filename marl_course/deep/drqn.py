@@ -199,8 +199,13 @@ def make_q_net(obs_dim: int, n_actions: int, config: DRQNConfig) -> nn.Module:
     return FrameStackQNet(obs_dim, n_actions, config.n_frames, config.hidden)
 
 
-def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator, seed: int) -> dict[str, np.ndarray]:
+def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator, seed: int,
+                 memory: bool = True) -> dict[str, np.ndarray]:
     """Play one batch of ``env.n_envs`` episodes epsilon-greedily, carrying the network's memory.
+
+    ``memory=False`` is the ablation: the memory is wiped before every step (the LSTM starts from
+    ``(h, c) = 0``, the frame stack sees zeros before the current frame), so the network acts on
+    the current observation alone.
 
     Returns padded arrays: ``obs`` (B, T_max + 1, obs_dim), ``action``, ``reward``,
     ``terminal`` and ``valid`` (B, T_max), and ``length`` (B,).
@@ -215,6 +220,7 @@ def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator
     check_env(env, ("reset", "step", "n_envs", "obs_dim", "n_actions", "max_steps"))
     check_real(epsilon, "epsilon", low=0, high=1)
     check_int(seed, "seed", low=0)
+    keep = check_bool(memory, "memory")
     B, T = env.n_envs, env.max_steps
     obs = np.zeros((B, T + 1, env.obs_dim), dtype=np.float32)
     action = np.zeros((B, T), dtype=np.int64)
@@ -223,7 +229,7 @@ def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator
     memory, t, done = None, 0, np.zeros(B, dtype=bool)
     with torch.no_grad():
         while not done.all():
-            q, memory = q_net(torch.as_tensor(obs[:, t:t + 1]), memory)  # (B, 1, n_actions)
+            q, memory = q_net(torch.as_tensor(obs[:, t:t + 1]), memory if keep else None)  # (B, 1, n_actions)
             action[:, t] = epsilon_greedy.unchecked(q[:, 0].numpy(), epsilon, rng)
             obs[:, t + 1], _, reward[:, t], done, info = env.step(action[:, t])
             terminal[:, t], valid[:, t] = info["terminal"], info["active"]
@@ -378,8 +384,11 @@ def train(env, config: DRQNConfig | None = None, *, seed: int = 0, progress: boo
 
 
 @single_thread()
-def evaluate(model: nn.Module, env, *, n_episodes: int = 1, seed: int = 0) -> float:
+def evaluate(model: nn.Module, env, *, n_episodes: int = 1, seed: int = 0, memory: bool = True) -> float:
     """Mean greedy return over ``n_episodes`` resets of ``env``, each a batch of ``env.n_envs`` episodes.
+
+    ``memory=False`` measures what the memory is worth: the same network, the same episodes, its
+    memory wiped before every step (see :func:`run_episodes`).
 
     >>> from marl_course.envs.cartpole import CartPole
     >>> evaluate(RecurrentQNet(4, 2, 8), CartPole(n_envs=2, max_steps=10), seed=0) <= 10
@@ -389,5 +398,6 @@ def evaluate(model: nn.Module, env, *, n_episodes: int = 1, seed: int = 0) -> fl
     check_instance(model, "model", nn.Module)
     seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
-    returns = [run_episodes(model, env, 0.0, rng, seed=seed + i)["reward"].sum(axis=1) for i in range(n_episodes)]
+    returns = [run_episodes(model, env, 0.0, rng, seed=seed + i, memory=memory)["reward"].sum(axis=1)
+               for i in range(n_episodes)]
     return float(np.mean(returns))

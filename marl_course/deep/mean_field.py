@@ -29,6 +29,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from marl_course._random import sample_categorical
 from marl_course._validation import check_bool, check_choice, check_instance, check_int, check_int_sequence, check_real
 from marl_course.deep.common import (History, ReplayBuffer, check_env, check_rank, check_size, check_updates_possible, mlp,
                                      seed_everything, single_thread, soft_update)
@@ -167,9 +168,7 @@ def act(agent: MeanFieldAgent, obs, mean_action, beta: float, rng: np.random.Gen
         probs = agent.policy(torch.as_tensor(obs), torch.as_tensor(mean_action), beta).numpy()
     if greedy:
         return probs.argmax(axis=1)
-    cumulative = probs.cumsum(axis=1)
-    draws = rng.random((len(probs), 1)) * cumulative[:, -1:]
-    return np.minimum((draws > cumulative).sum(axis=1), probs.shape[1] - 1)
+    return sample_categorical.unchecked(probs, rng)  # float32 rows: their sums may miss 1 by more than 1e-8
 
 
 @single_thread()

@@ -248,9 +248,9 @@ def play(env: Soccer, player_a, player_b, n_steps: int, seed=None, learn: bool =
 
     Examples
     --------
-    >>> from marl_course.tabular.q_learning import FixedPlayer
+    >>> from marl_course.tabular.q_learning import FixedPolicy
     >>> env = Soccer(); _ = env.reset(seed=1)
-    >>> record = play(env, FixedPlayer(hand_built_policy(A)), FixedPlayer(uniform_policy()), 2000, seed=1)
+    >>> record = play(env, FixedPolicy(hand_built_policy(A)), FixedPolicy(uniform_policy()), 2000, seed=1)
     >>> record.percent_won_a > 80
     True
     """

@@ -17,7 +17,7 @@ from marl_course.games import solve_zero_sum
 from marl_course.games.zero_sum import maximin_value_linprog
 from marl_course.games.gallery import rock_paper_scissors
 from marl_course.tabular.minimax_q import MinimaxQ, minimax_q_update
-from marl_course.tabular.q_learning import FixedPlayer, QLearner, play_repeated
+from marl_course.tabular.q_learning import FixedPolicy, QLearner, play_repeated
 
 # ---- Q1: pen and paper, one Minimax-Q update
 
@@ -122,7 +122,7 @@ Q4_STEPS = 3000
 
 def _q4_run(seed: int = 0) -> float:
     learner = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
-    rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([Q4_OPPONENT]), Q4_STEPS, seed=seed)
+    rewards = play_repeated(rock_paper_scissors().A, learner, FixedPolicy([Q4_OPPONENT]), Q4_STEPS, seed=seed)
     return float(rewards[-1000:].mean())
 
 
@@ -143,7 +143,7 @@ q4 = Question(
     f"{Q4_STEPS} steps with `play_repeated(..., seed=0)`. Report its average reward over the last 1000 steps. "
     "(Then try Minimax-Q: what does it earn, and why?)",
     _grade_q4,
-    hints=["`rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([opponent]), 3000, seed=0)`, "
+    hints=["`rewards = play_repeated(rock_paper_scissors().A, learner, FixedPolicy([opponent]), 3000, seed=0)`, "
            "then `rewards[-1000:].mean()`.",
            "Against a rock-heavy opponent the best response is paper: a rational learner ends up near what "
            "always playing paper earns against this opponent, a little below because 10% of its actions are "

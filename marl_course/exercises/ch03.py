@@ -26,7 +26,7 @@ from marl_course.tabular.phc import (
     self_play,
     wolf_step_size,
 )
-from marl_course.tabular.q_learning import FixedPlayer
+from marl_course.tabular.q_learning import FixedPolicy
 
 # ---- Q1: pen and paper, one hill-climbing step
 
@@ -205,7 +205,7 @@ def _q6_action() -> str:
 def _q6_learned_action() -> str:
     env = make_matrix_game("rock_paper_scissors")
     learner = WoLFPHC(3, alpha=0.05)
-    learn(env, [learner, FixedPlayer(Q6_OPPONENT)], n_steps=8000, seed=0, record_every=8000)
+    learn(env, [learner, FixedPolicy(Q6_OPPONENT)], n_steps=8000, seed=0, record_every=8000)
     return env.game.action_names[0][int(np.argmax(learner.policy[0, 0]))]
 
 
@@ -215,11 +215,11 @@ def _grade_q6(answer):
 
 q6 = Question(
     "Q6",
-    f"Experiment: let a `WoLFPHC(3, alpha=0.05)` learn for 8,000 steps against `FixedPlayer({Q6_OPPONENT})` "
+    f"Experiment: let a `WoLFPHC(3, alpha=0.05)` learn for 8,000 steps against `FixedPolicy({Q6_OPPONENT})` "
     "(rock, paper, scissors) with `learn(...)`. Which action does its policy end up playing: "
     "`'rock'`, `'paper'` or `'scissors'`?",
     _grade_q6,
-    hints=["`learn(env, [learner, FixedPlayer(...)], n_steps=8000, seed=0)`, then look at `learner.policy[0, 0]`.",
+    hints=["`learn(env, [learner, FixedPolicy(...)], n_steps=8000, seed=0)`, then look at `learner.policy[0, 0]`.",
            "Rationality: against a fixed opponent the learner should find a best response. Which action beats "
            "the opponent's most likely one?"],
     solution=lambda: (f"`{_q6_learned_action()}`: the opponent plays scissors 60% of the time, so rock earns "

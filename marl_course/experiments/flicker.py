@@ -7,10 +7,15 @@ its return at its own training ``p`` (:func:`relative_scores`): the paper's "per
 original score", here optionally floor-adjusted, ``(R(p) - R_random) / (R(p_train) - R_random)``, so
 that a policy collapsing to the random policy's return keeps 0, not the random share.
 
-The notebook runs a few seeds live; the command line runs more, in parallel
-(:mod:`marl_course.experiments.parallel`), and writes a JSON file with its provenance::
+The notebook runs a seed live; the command line runs more, in parallel
+(:mod:`marl_course.experiments.parallel`), and writes a JSON file with its provenance. The shipped
+files :data:`RESULTS_PATHS` were written by::
 
-    python -m marl_course.experiments flicker --hide-velocity --max-steps 200 --total-steps 20000 --seeds 0-9
+    python -m marl_course.experiments flicker --frames 4 --max-steps 100 --total-steps 8000 --seeds 0-9
+    python -m marl_course.experiments flicker --hide-velocity --frames 10 --max-steps 200 --total-steps 20000 --seeds 0-9
+
+the first with the full state observed, where one visible frame is the state, the second with the
+velocities hidden, where no single frame is (``--out`` writes elsewhere).
 
 Every ``(learner, seed)`` trains on its own seed, and every network is evaluated with one
 evaluation seed, so at each ``p`` all networks meet the same initial states and the same blanking.
@@ -34,12 +39,11 @@ from marl_course.experiments.provenance import check_seeds, provenance, read_res
 
 FORMAT = "marl_course.experiments.flicker/1"
 """Identifies the layout of the results file."""
-RESULTS_PATH = Path(__file__).with_name("flicker_hidden_velocity.json")
-"""The shipped study: velocities hidden, so one frame is not the state (see the module docstring)."""
+RESULTS_PATHS = {"full_state": Path(__file__).with_name("flicker_full_state.json"),
+                 "hidden_velocity": Path(__file__).with_name("flicker_hidden_velocity.json")}
+"""The shipped studies (see the module docstring): full state observed, and velocities hidden."""
 EVAL_SEED = 10_000
 """The evaluation episodes' seed, the same for every network."""
-LEARNERS = {"DQN (k = 10)": dict(recurrent=False, n_frames=10), "DRQN (random updates)": dict(recurrent=True)}
-"""The shipped study's learners: ``DRQNConfig`` fields beside the shared ones."""
 
 
 @dataclass
@@ -50,20 +54,25 @@ class RobustnessResult:
     """The evaluation flicker probabilities p, shape (n_p,)."""
     scores: dict
     """``label -> array (n_seeds, n_p)``: mean greedy return of each seed's network at each p."""
+    without_memory: dict
+    """``label -> array (n_seeds, n_p)``: the same networks on the same episodes with their memory wiped
+    before every step (:func:`marl_course.deep.drqn.run_episodes` with ``memory=False``): the ablation."""
     curves: dict
     """``label -> list of (steps, returns)``, one training curve per seed."""
 
 
 def run_seed(seed: int, *, configs: dict, train_flicker: float, eval_flicker: np.ndarray, hide_velocity: bool,
              visible_flag: bool, n_envs: int, max_steps: int, eval_envs: int) -> dict:
-    """One seed of :func:`flicker_robustness`: ``label -> {"steps", "returns", "scores"}`` (plain lists)."""
+    """One seed of :func:`flicker_robustness`: ``label -> {"steps", "returns", "scores", "without_memory"}``."""
     train_env = CartPole(n_envs, train_flicker, hide_velocity, max_steps, visible_flag=visible_flag)
     evaluation = [CartPole(eval_envs, p, hide_velocity, max_steps, visible_flag=visible_flag) for p in eval_flicker]
     out = {}
     for label, config in configs.items():
         history = train(train_env, config, seed=seed, progress=False)
         out[label] = {"steps": history.steps, "returns": history.train_return,
-                      "scores": [evaluate(history.model, env, seed=EVAL_SEED) for env in evaluation]}
+                      "scores": [evaluate(history.model, env, seed=EVAL_SEED) for env in evaluation],
+                      "without_memory": [evaluate(history.model, env, seed=EVAL_SEED, memory=False)
+                                         for env in evaluation]}
     return out
 
 
@@ -131,6 +140,7 @@ def _robustness_timed(configs, train_flicker, eval_flicker, seeds, *, progress, 
     result = RobustnessResult(
         eval_flicker=p_eval,
         scores={label: np.array([run[label]["scores"] for run in per_seed]) for label in configs},
+        without_memory={label: np.array([run[label]["without_memory"] for run in per_seed]) for label in configs},
         curves={label: [(run[label]["steps"], run[label]["returns"]) for run in per_seed] for label in configs})
     return result, cpu_seconds
 
@@ -175,12 +185,30 @@ def relative_scores(scores, eval_flicker, reference: float, floor: float = 0.0) 
     return (scores - floor) / (scores[:, match[:1]] - floor)
 
 
-def load_results(path=RESULTS_PATH) -> dict:
-    """A results file written by :func:`main`: ``studies`` maps ``p_train`` (float) to a
-    :class:`RobustnessResult`, with the ``provenance`` and the ``random_return`` floor beside it."""
-    raw = read_results(path, FORMAT)
+def learners(frames: int) -> dict:
+    """The study's two learners, ``label -> DRQNConfig`` fields: DQN on ``frames`` stacked frames and DRQN.
+
+    >>> list(learners(4))
+    ['DQN (k = 4)', 'DRQN (random updates)']
+    """
+    frames = check_int(frames, "frames", low=1)
+    return {f"DQN (k = {frames})": dict(recurrent=False, n_frames=frames), "DRQN (random updates)": dict(recurrent=True)}
+
+
+def load_results(path=RESULTS_PATHS["hidden_velocity"]) -> dict:
+    """A results file written by :func:`main` (a name of :data:`RESULTS_PATHS` or a path): ``studies``
+    maps ``p_train`` (float) to a :class:`RobustnessResult`, with the ``provenance`` and the
+    ``random_return`` floor beside it.
+
+    >>> shipped = load_results("hidden_velocity")
+    >>> sorted(shipped["studies"]), len(shipped["provenance"]["seeds"]) >= 10
+    ([0.0, 0.5], True)
+    """
+    raw = read_results(RESULTS_PATHS.get(path, path) if isinstance(path, str) else path, FORMAT)
     studies = {float(p): RobustnessResult(eval_flicker=np.asarray(raw["eval_flicker"]),
                                           scores={label: np.asarray(s) for label, s in study["scores"].items()},
+                                          without_memory={label: np.asarray(s)
+                                                          for label, s in study["without_memory"].items()},
                                           curves={label: [tuple(c) for c in curves]
                                                   for label, curves in study["curves"].items()})
                for p, study in raw["studies"].items()}
@@ -192,6 +220,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m marl_course.experiments flicker",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--hide-velocity", action="store_true", help="observe positions only (one frame is not the state)")
+    parser.add_argument("--frames", type=int, default=10, help="DQN's stacked frames k (the paper's: 10)")
     parser.add_argument("--max-steps", type=int, default=200, help="episode cap (the notebook's: 100)")
     parser.add_argument("--total-steps", type=int, default=20_000, help="training steps per run")
     parser.add_argument("--learning-starts", type=int, default=DRQNConfig.learning_starts,
@@ -202,7 +231,7 @@ def main(argv=None) -> None:
     add_run_arguments(parser, default_seeds="0-9")
     args = parser.parse_args(argv)
     configs = {label: DRQNConfig(total_steps=args.total_steps, learning_starts=args.learning_starts, **fields)
-               for label, fields in LEARNERS.items()}
+               for label, fields in learners(args.frames).items()}
     environment = dict(hide_velocity=args.hide_velocity, visible_flag=False, n_envs=8, max_steps=args.max_steps,
                        eval_envs=32)
     studies, cpu_seconds = {}, 0.0
@@ -211,11 +240,14 @@ def main(argv=None) -> None:
                                         jobs=args.jobs, cluster=args.cluster, address=args.address, **environment)
         cpu_seconds += cpu
         studies[str(p_train)] = {"scores": {label: s.tolist() for label, s in result.scores.items()},
+                                 "without_memory": {label: s.tolist() for label, s in result.without_memory.items()},
                                  "curves": {label: [list(c) for c in curves] for label, curves in result.curves.items()}}
     floor = random_policy_return(CartPole(256, 0.0, args.hide_velocity, args.max_steps))
     config = {"learners": {label: asdict(c) for label, c in configs.items()}, **environment,
               "train_flicker": args.train_flicker, "eval_flicker": args.eval_flicker, "eval_seed": EVAL_SEED}
     command = "python -m marl_course.experiments flicker " + " ".join(argv if argv is not None else sys.argv[1:])
-    write_results(RESULTS_PATH if args.out is None else Path(args.out), FORMAT,
+    default = "hidden_velocity" if args.hide_velocity else "full_state"
+    out = RESULTS_PATHS[args.out or default] if (args.out or default) in RESULTS_PATHS else Path(args.out)
+    write_results(out, FORMAT,
                   provenance(command.strip(), config, args.seeds, cpu_seconds),
                   {"eval_flicker": args.eval_flicker, "random_return": floor, "studies": studies})

@@ -19,7 +19,7 @@ from marl_course._random import sample_categorical
 from marl_course._validation import as_rng, check_bool, check_choice, checked_by, check_finite, check_generator, check_index, check_int, check_real, check_seed
 from marl_course.envs.soccer import B, N_STATES, Soccer, hand_built_policy, play, uniform_policy
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
-from marl_course.tabular.q_learning import FixedPlayer, QLearner, _check_table
+from marl_course.tabular.q_learning import FixedPolicy, QLearner, _check_table
 
 
 def decay_for(n_steps: int, final_alpha: float = 0.01) -> float:
@@ -189,7 +189,7 @@ def train_soccer_policy(name: str, n_train: int, seed=0, progress: bool = False)
     decay = decay_for(n_train)
     make = {"minimax": lambda: MinimaxQ(N_STATES, 5, 5, alpha_decay=decay),
             "q": lambda: QLearner(N_STATES, 5, alpha_decay=decay),
-            "random": lambda: FixedPlayer(uniform_policy())}
+            "random": lambda: FixedPolicy(uniform_policy())}
     env = Soccer()
     env.reset(seed=rng)
     learner = make[kind_a]()
@@ -230,7 +230,7 @@ def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: in
     results = {"random": {}, "hand-built": {}, "challenger": {}, "policies": {}, "values": {}}
     for name, (kind_a, _) in POLICY_PAIRS.items():
         learner = train_soccer_policy(name, n_train, seed=rng, progress=progress)
-        frozen = FixedPlayer(learner.policy.copy())
+        frozen = FixedPolicy(learner.policy.copy())
         results["policies"][name] = frozen.policy
         results["values"][name] = learner.V.copy() if kind_a == "minimax" else learner.Q.max(axis=1)
         challenger = QLearner(N_STATES, 5, alpha_decay=challenger_decay)
@@ -238,7 +238,7 @@ def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: in
         env.reset(seed=rng)
         play(env, frozen, challenger, n_challenger, seed=rng)
         challenger.epsilon = 0.0
-        opponents = {"random": FixedPlayer(uniform_policy()), "hand-built": FixedPlayer(hand_built_policy(B)),
+        opponents = {"random": FixedPolicy(uniform_policy()), "hand-built": FixedPolicy(hand_built_policy(B)),
                      "challenger": challenger}
         for opponent, player_b in opponents.items():
             env.reset(seed=rng)

@@ -349,7 +349,7 @@ def play(env, agents: Sequence, seed=None) -> Iterator[np.ndarray]:
         Its ``n_envs`` must equal every agent's ``n_runs``.
     agents : sequence
         One learner per player (``PHC``, ``WoLFPHC``, a
-        :class:`~marl_course.tabular.q_learning.FixedPlayer` ...), all with ``n_runs`` equal to
+        :class:`~marl_course.tabular.q_learning.FixedPolicy` ...), all with ``n_runs`` equal to
         ``env.n_envs``.
     seed : int, Generator or None
         Seeds the action sampling.

@@ -124,7 +124,7 @@ class QLearner:
         self.alpha *= self.alpha_decay
 
 
-class FixedPlayer:
+class FixedPolicy:
     """A player that never learns: in state ``s`` it draws its action from ``policy[s]``.
 
     It plays in every loop of the package: :func:`play_repeated` and
@@ -143,9 +143,9 @@ class FixedPlayer:
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> FixedPlayer([[0.0, 1.0]]).act(0, rng)
+    >>> FixedPolicy([[0.0, 1.0]]).act(0, rng)
     1
-    >>> FixedPlayer([0.5, 0.3, 0.2], n_runs=4).act(np.zeros(4, dtype=int), rng).shape
+    >>> FixedPolicy([0.5, 0.3, 0.2], n_runs=4).act(np.zeros(4, dtype=int), rng).shape
     (4,)
     """
 
@@ -220,7 +220,7 @@ def play_repeated(payoffs_row, player_row, player_col, n_steps: int, seed=None) 
 
     >>> from marl_course.games.gallery import rock_paper_scissors
     >>> learner = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha_decay=0.999)
-    >>> rewards = play_repeated(rock_paper_scissors().A, learner, FixedPlayer([[1.0, 0.0, 0.0]]), 500, seed=0)
+    >>> rewards = play_repeated(rock_paper_scissors().A, learner, FixedPolicy([[1.0, 0.0, 0.0]]), 500, seed=0)
     >>> int(learner.Q[0].argmax()), bool(rewards[-100:].mean() > 0.8)
     (1, True)
     """

@@ -46,6 +46,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
+from marl_course._random import sample_categorical
 from marl_course._validation import as_finite_array, as_probability_rows, check_int, check_real
 from marl_course.envs.battle_grid import BattleGrid
 from marl_course.envs.coordination_grid import CoordinationGrid
@@ -255,7 +256,7 @@ def soccer_players(policy_a, policy_b):
     """One soccer policy from two: A plays ``policy_a`` and B ``policy_b``, each of shape (760, 5).
 
     Each player samples its action from its row of the state, as
-    :class:`~marl_course.tabular.q_learning.FixedPlayer` does.
+    :class:`~marl_course.tabular.q_learning.FixedPolicy` does.
 
     Examples
     --------
@@ -264,7 +265,7 @@ def soccer_players(policy_a, policy_b):
     >>> len(play(0, np.random.default_rng(0)))
     2
     """
-    from marl_course.tabular.q_learning import FixedPlayer
+    from marl_course.tabular.q_learning import FixedPolicy
 
     players = []
     for policy, name in ((policy_a, "policy_a"), (policy_b, "policy_b")):
@@ -272,7 +273,7 @@ def soccer_players(policy_a, policy_b):
         if policy.shape != (len(STATES), 5):
             raise ValueError(f"{name} must have shape ({len(STATES)}, 5) (one row of action probabilities per "
                              f"soccer state), got shape {policy.shape}")
-        players.append(FixedPlayer(policy))
+        players.append(FixedPolicy(policy))
     return lambda state, rng: (players[0].act(state, rng), players[1].act(state, rng))
 
 
@@ -317,9 +318,7 @@ class _GACommSampler:
         with torch.no_grad():
             logits, _, self.state, _, _ = self.net(torch.as_tensor(obs), self.state)
         self.net.train(was_training)
-        cumulative = torch.softmax(logits, -1).numpy().cumsum(-1)
-        draws = rng.random(cumulative.shape[:-1] + (1,)) * cumulative[..., -1:]
-        return np.minimum((draws > cumulative).sum(-1), cumulative.shape[-1] - 1)
+        return sample_categorical.unchecked(torch.softmax(logits, -1).numpy(), rng)
 
 
 def trained_policy(trained):

@@ -66,16 +66,20 @@ def plot_robustness(eval_flicker, results: dict, ax=None, title: str = "",
 def plot_flicker_study(studies: dict, random_return: float | None = None):
     """The paper's generalisation figure in small: one column per training flicker probability.
 
-    Top row: greedy return against the evaluation flicker ``p``; bottom row: the same divided
-    by each run's own return at its training ``p`` (:func:`~marl_course.experiments.flicker.relative_scores`,
-    the paper's "percentage of the original score"). A thin vertical line marks the training ``p``.
+    Top row: greedy return against the evaluation flicker ``p`` (and, when the study holds it,
+    the memory ablation dotted: the same networks with their memory wiped before every step);
+    bottom row: the same relative to each run's own return at its training ``p``
+    (:func:`~marl_course.experiments.flicker.relative_scores`, the paper's "percentage of the
+    original score"), floor-adjusted ``(R - R_random) / (R(p_train) - R_random)`` when
+    ``random_return`` is given. A thin vertical line marks the training ``p``.
 
     Parameters
     ----------
     studies : dict
         ``p_train -> RobustnessResult`` (from :func:`~marl_course.experiments.flicker.flicker_robustness`).
     random_return : float, optional
-        The uniformly random policy's return, drawn as a dashed line in the top row.
+        The uniformly random policy's return: a dashed line in the top row and the floor of the
+        bottom row's retention.
 
     Returns
     -------
@@ -86,8 +90,8 @@ def plot_flicker_study(studies: dict, random_return: float | None = None):
     >>> from types import SimpleNamespace
     >>> study = SimpleNamespace(eval_flicker=np.array([0.0, 0.5]), scores={"DQN": np.array([[100.0, 50.0]])})
     >>> fig = plot_flicker_study({0.0: study}, random_return=20.0)
-    >>> fig.axes[1].lines[0].get_ydata().tolist()
-    [1.0, 0.5]
+    >>> fig.axes[1].lines[0].get_ydata().tolist()   # (R - 20) / (100 - 20)
+    [1.0, 0.375]
     >>> plt.close(fig)
     """
     from marl_course.experiments.flicker import relative_scores
@@ -110,20 +114,32 @@ def plot_flicker_study(studies: dict, random_return: float | None = None):
             if scores.shape[1] != len(p):
                 raise ValueError(f"studies[{p_train!r}].scores[{label!r}] must have one column per flicker "
                                  f"probability ({len(p)}), got shape {scores.shape}")
-            if np.any(scores[:, np.flatnonzero(np.isclose(p, p_train))[0]] == 0):
-                raise ValueError(f"studies[{p_train!r}].scores[{label!r}] must be non-zero at the training flicker "
-                                 f"{p_train!r} (the relative scores divide by it)")
     random_return = check_optional_real(random_return, "random_return")
+    floor = 0.0 if random_return is None else random_return
+    for p_train, study in studies.items():
+        p = np.asarray(study.eval_flicker, dtype=float)
+        for label, scores in study.scores.items():
+            if np.any(np.asarray(scores)[:, np.flatnonzero(np.isclose(p, p_train))[0]] == floor):
+                raise ValueError(f"studies[{p_train!r}].scores[{label!r}] must differ from {floor!r} at the training "
+                                 f"flicker {p_train!r} (the relative scores divide by the difference)")
     fig, axes = plt.subplots(2, len(studies), figsize=(5.5 * len(studies), 7), squeeze=False, sharex=True)
     for column, (p_train, study) in enumerate(studies.items()):
         top, bottom = axes[:, column]
         plot_robustness(study.eval_flicker, study.scores, ax=top, title=f"trained at p = {p_train:g}")
+        for line, (label, wiped) in zip(list(top.lines), getattr(study, "without_memory", {}).items()):
+            top.plot(study.eval_flicker, np.mean(wiped, axis=0), ls=":", marker="x", color=line.get_color(),
+                     label=f"{label}, memory wiped")
         if random_return is not None:
             top.axhline(random_return, color="grey", ls="--", label="random policy")
-        relative = {label: relative_scores(s, study.eval_flicker, p_train) for label, s in study.scores.items()}
+        relative = {label: relative_scores(s, study.eval_flicker, p_train, floor=floor)
+                    for label, s in study.scores.items()}
+        ylabel = (f"return / return at p = {p_train:g}" if random_return is None else
+                  f"(R - R_random) / (R(p = {p_train:g}) - R_random)")
         plot_robustness(study.eval_flicker, relative, ax=bottom, title=f"relative to its own return at p = {p_train:g}",
-                        ylabel=f"return / return at p = {p_train:g}")
+                        ylabel=ylabel)
         bottom.axhline(1.0, color="grey", lw=0.5)
+        if random_return is not None:
+            bottom.axhline(0.0, color="grey", ls="--", lw=0.8)
         for ax in (top, bottom):
             ax.axvline(p_train, color="k", lw=0.5)
             ax.legend(fontsize=8)
