@@ -321,6 +321,9 @@ for name, values in [("name", ["no_such_game", 5, None, ["matching_pennies"]]), 
 
 for bad in [1.0, NAN, "x", None, True]:
     case(f"penalty_game-k={bad!r}", lambda bad=bad: nonmonotonic.penalty_game(bad), "k")
+for name, values in [("n_actions", [0, 2.0, "3", None]), ("epsilon", [0.0, 1.5, "1", NAN])]:
+    kwarg_cases("exploration_weights",
+                lambda **kw: nonmonotonic.exploration_weights(**{"n_actions": 3, "epsilon": 0.5, **kw}), name, values)
 for name, values in [("payoff", [[1.0, 2.0], [[NAN, 0.0], [0.0, 1.0]], [["a", "b"], ["c", "d"]], None]),
                      ("weights", [[[-1.0, 1.0], [1.0, 1.0]], np.ones((3, 3)), np.zeros((2, 2)), [[NAN, 1.0], [1.0, 1.0]],
                                   [["1", "1"], ["1", "1"]]])]:

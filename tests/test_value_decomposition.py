@@ -234,7 +234,8 @@ def test_joint_q_table_is_sum_for_vdn():
 def test_explorer_marks_the_fit_greedy_action(epsilon):
     import matplotlib.pyplot as plt
 
-    from marl_course.viz.ch07 import draw_fit_explorer, exploration_weights
+    from marl_course.envs.nonmonotonic import exploration_weights
+    from marl_course.viz.ch07 import draw_fit_explorer
     fig = draw_fit_explorer("penalty", k=-50.0, epsilon=epsilon)
     _, greedy = best_additive_fit(penalty_game(-50.0), exploration_weights(3, epsilon))
     box = [p for p in fig.axes[1].patches if isinstance(p, plt.Rectangle)][-1]
@@ -246,7 +247,7 @@ def test_explorer_marks_the_fit_greedy_action(epsilon):
 
 
 def test_exploration_weights_are_a_joint_distribution():
-    from marl_course.viz.ch07 import exploration_weights
+    from marl_course.envs.nonmonotonic import exploration_weights
     w = exploration_weights(3, 0.4)
     assert w.sum() == pytest.approx(1.0) and w[0, 0] == pytest.approx((0.6 + 0.4 / 3) ** 2)
     with pytest.raises(ValueError, match="epsilon"):

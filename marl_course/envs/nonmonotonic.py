@@ -48,6 +48,22 @@ def penalty_game(k: float = -100.0) -> np.ndarray:
     return np.array([[10.0, 0.0, k], [0.0, 2.0, 0.0], [k, 0.0, 10.0]])
 
 
+def exploration_weights(n_actions: int, epsilon: float) -> np.ndarray:
+    """Joint-action distribution when both agents play action 0 greedily with exploration ``epsilon``.
+
+    Each agent plays ``pi(0) = 1 - epsilon + epsilon / m`` and ``pi(a) = epsilon / m`` otherwise;
+    the weights are ``w(a_1, a_2) = pi(a_1) pi(a_2)``, what :func:`best_additive_fit` weights by.
+
+    >>> exploration_weights(2, 1.0).tolist()
+    [[0.25, 0.25], [0.25, 0.25]]
+    """
+    n_actions = check_int(n_actions, "n_actions", low=1)
+    epsilon = check_real(epsilon, "epsilon", low=0, high=1, low_open=True)
+    policy = np.full(n_actions, epsilon / n_actions)
+    policy[0] += 1 - epsilon
+    return np.outer(policy, policy)
+
+
 def best_additive_fit(payoff, weights=None) -> tuple[np.ndarray, np.ndarray]:
     """The least-squares fit ``Q_1(a_1) + Q_2(a_2)`` of a team payoff: what VDN converges to in a one-step game.
 

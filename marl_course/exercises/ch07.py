@@ -15,10 +15,9 @@ import numpy as np
 import torch
 
 from marl_course.deep.value_decomposition import monotonic_mix
-from marl_course.envs.nonmonotonic import best_additive_fit, climbing_game
+from marl_course.envs.nonmonotonic import best_additive_fit, climbing_game, exploration_weights
 from marl_course.envs.two_step import PAYOFF_2B
 from marl_course.exercises.checker import Incorrect, Question, as_number, expect_choices, expect_function, expect_number
-from marl_course.viz.ch07 import exploration_weights
 
 # ---- Q1: pen and paper, VDN's value of (B, B) in state 2B
 

@@ -185,6 +185,23 @@ def relative_scores(scores, eval_flicker, reference: float, floor: float = 0.0) 
     return (scores - floor) / (scores[:, match[:1]] - floor)
 
 
+def retention(study: RobustnessResult, p_train: float, floor: float = 0.0) -> dict:
+    """Per learner, each seed's mean over the evaluation ``p != p_train`` of :func:`relative_scores`.
+
+    With ``floor`` the random policy's return, 1 means the run kept everything it gained over
+    random play when the observation quality changed, 0 that it fell to random play.
+
+    >>> study = RobustnessResult(np.array([0.0, 0.5, 1.0]), {"A": np.array([[100.0, 60.0, 20.0]])}, {}, {})
+    >>> retention(study, 0.0, floor=20.0)["A"].tolist()
+    [0.25]
+    """
+    p = as_finite_array(study.eval_flicker, "study.eval_flicker", ndim=1)
+    others = ~np.isclose(p, check_real(p_train, "p_train", low=0, high=1))
+    if not others.any():
+        raise ValueError(f"study.eval_flicker must hold a probability other than p_train={p_train!r}")
+    return {label: relative_scores(s, p, p_train, floor)[:, others].mean(axis=1) for label, s in study.scores.items()}
+
+
 def learners(frames: int) -> dict:
     """The study's two learners, ``label -> DRQNConfig`` fields: DQN on ``frames`` stacked frames and DRQN.
 

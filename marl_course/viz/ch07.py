@@ -14,7 +14,7 @@ import numpy as np
 from marl_course._validation import as_finite_array, check_choice, check_int, check_real
 from marl_course.viz._checks import (check_ax, check_mapping, check_names, check_optional_real, check_sequence,
                                      check_text)
-from marl_course.envs.nonmonotonic import best_additive_fit, climbing_game, penalty_game
+from marl_course.envs.nonmonotonic import best_additive_fit, climbing_game, exploration_weights, penalty_game
 from marl_course.envs.two_step import PAPER_Q_TOT, STATE_NAMES
 
 
@@ -97,19 +97,6 @@ def plot_two_step_tables(ours: dict, paper: dict = PAPER_Q_TOT):
     fig.suptitle("Two-step game: learned $Q_{tot}(s, a_1, a_2)$", y=1.0)
     fig.tight_layout()
     return fig
-
-
-def exploration_weights(n_actions: int, epsilon: float) -> np.ndarray:
-    """Joint-action distribution when both agents play action 0 greedily with exploration ``epsilon``.
-
-    >>> exploration_weights(2, 1.0).tolist()
-    [[0.25, 0.25], [0.25, 0.25]]
-    """
-    n_actions = check_int(n_actions, "n_actions", low=1)
-    epsilon = check_real(epsilon, "epsilon", low=0, high=1, low_open=True)
-    policy = np.full(n_actions, epsilon / n_actions)
-    policy[0] += 1 - epsilon
-    return np.outer(policy, policy)
 
 
 def draw_fit_explorer(game: str = "penalty", k: float = -50.0, epsilon: float = 1.0):
