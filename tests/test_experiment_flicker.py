@@ -2,13 +2,15 @@
 processes changes nothing, the relative scores divide by the run's own reference, the command writes
 a file of the shipped format."""
 
+from dataclasses import asdict, replace
+
 import numpy as np
 import pytest
 
 from marl_course.deep.drqn import DRQNConfig, evaluate, train
 from marl_course.envs.cartpole import CartPole
-from marl_course.experiments.flicker import (EVAL_SEED, FORMAT, flicker_robustness, learners, load_results, main,
-                                             relative_scores)
+from marl_course.experiments.flicker import (EVAL_SEED, FORMAT, RESULTS_PATHS, flicker_robustness, learners, load_results,
+                                             main, relative_scores, retention)
 
 TINY = dict(total_steps=80, learning_starts=20, hidden=8)
 
@@ -70,3 +72,35 @@ def test_command_writes_a_study_file(tmp_path):
         assert all(s.shape == (2, 3) for s in study.without_memory.values())
         assert all(np.all((s >= 1) & (s <= 12)) for s in study.scores.values())  # returns count steps balanced
     assert FORMAT in out.read_text()
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS_PATHS))
+def test_shipped_studies_are_complete_and_from_todays_defaults(name):
+    results = load_results(name)
+    info, config = results["provenance"], results["provenance"]["config"]
+    assert info["command"].startswith("python -m marl_course.experiments flicker")
+    assert ("--hide-velocity" in info["command"]) == config["hide_velocity"] == (name == "hidden_velocity")
+    assert len(info["seeds"]) >= 10 and info["cpu_seconds"] > 0 and "torch" in info
+    frames = next(f["n_frames"] for label, f in config["learners"].items() if label.startswith("DQN"))
+    expected = learners(frames, sequential="--sequential" in info["command"])
+    assert list(config["learners"]) == list(expected)
+    for label, fields in config["learners"].items():  # the shipped runs used today's defaults but for these
+        overrides = {**expected[label], "total_steps": fields["total_steps"], "learning_starts": fields["learning_starts"]}
+        assert fields == asdict(DRQNConfig(**overrides)), label
+    for p_train, study in results["studies"].items():
+        for label in expected:
+            assert study.scores[label].shape == study.without_memory[label].shape == (len(info["seeds"]), 5)
+            assert len(study.curves[label]) == len(info["seeds"])
+        assert np.all(study.scores[next(iter(expected))] <= config["max_steps"])
+
+
+def test_retention_averages_the_other_flicker_probabilities():
+    study = flicker_robustness({"DRQN": DRQNConfig(**TINY)}, 0.0, [0.0, 1.0], seeds=(0,), max_steps=12, eval_envs=5,
+                               progress=False)
+    kept = retention(study, 0.0, floor=1.0)["DRQN"]
+    s = study.scores["DRQN"][0]
+    np.testing.assert_allclose(kept, [(s[1] - 1.0) / (s[0] - 1.0)])
+    with pytest.raises(ValueError, match="p_train"):
+        retention(study, 1.5)
+    with pytest.raises(ValueError, match="eval_flicker"):
+        retention(replace(study, eval_flicker=np.array([0.0])), 0.0)

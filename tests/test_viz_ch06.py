@@ -72,6 +72,11 @@ def test_flicker_study_draws_absolute_and_own_reference_relative_curves():
     assert len(wiped) == 1 and "memory wiped" in wiped[0].get_label()
     np.testing.assert_allclose(wiped[0].get_ydata(), [35.0, 20.0, 15.0])
     assert "R_random" in bottom.get_ylabel()
+    fig = plot_flicker_study({0.0: full}, labels=["DQN"])
+    drawn = [line.get_label() for line in fig.axes[0].lines if not line.get_label().startswith("_")]
+    assert drawn == ["DQN (2 seeds)", "DQN, memory wiped"], drawn
+    with pytest.raises(ValueError, match="labels"):
+        plot_flicker_study({0.0: full}, labels=["DRQN"])
     with pytest.raises(ValueError, match="studies"):
         plot_flicker_study({})
     plt.close("all")

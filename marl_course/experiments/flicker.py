@@ -11,10 +11,11 @@ The notebook runs a seed live; the command line runs more, in parallel
 (:mod:`marl_course.experiments.parallel`), and writes a JSON file with its provenance. The shipped
 files :data:`RESULTS_PATHS` were written by::
 
-    python -m marl_course.experiments flicker --frames 4 --max-steps 100 --total-steps 8000 --seeds 0-9
+    python -m marl_course.experiments flicker --frames 4 --sequential --max-steps 100 --total-steps 8000 --seeds 0-9
     python -m marl_course.experiments flicker --hide-velocity --frames 10 --max-steps 200 --total-steps 20000 --seeds 0-9
 
-the first with the full state observed, where one visible frame is the state, the second with the
+the first with the full state observed, where one visible frame is the state (and DRQN's two update
+schemes side by side), the second with the
 velocities hidden, where no single frame is (``--out`` writes elsewhere).
 
 Every ``(learner, seed)`` trains on its own seed, and every network is evaluated with one
@@ -202,14 +203,18 @@ def retention(study: RobustnessResult, p_train: float, floor: float = 0.0) -> di
     return {label: relative_scores(s, p, p_train, floor)[:, others].mean(axis=1) for label, s in study.scores.items()}
 
 
-def learners(frames: int) -> dict:
-    """The study's two learners, ``label -> DRQNConfig`` fields: DQN on ``frames`` stacked frames and DRQN.
+def learners(frames: int, sequential: bool = False) -> dict:
+    """The study's learners, ``label -> DRQNConfig`` fields: DQN on ``frames`` stacked frames and DRQN
+    with bootstrapped random updates, and with ``sequential`` DRQN with sequential updates too.
 
-    >>> list(learners(4))
-    ['DQN (k = 4)', 'DRQN (random updates)']
+    >>> list(learners(4, sequential=True))
+    ['DQN (k = 4)', 'DRQN (random updates)', 'DRQN (sequential updates)']
     """
     frames = check_int(frames, "frames", low=1)
-    return {f"DQN (k = {frames})": dict(recurrent=False, n_frames=frames), "DRQN (random updates)": dict(recurrent=True)}
+    out = {f"DQN (k = {frames})": dict(recurrent=False, n_frames=frames), "DRQN (random updates)": dict(recurrent=True)}
+    if check_bool(sequential, "sequential"):
+        out["DRQN (sequential updates)"] = dict(recurrent=True, update="sequential")
+    return out
 
 
 def load_results(path=RESULTS_PATHS["hidden_velocity"]) -> dict:
@@ -238,6 +243,7 @@ def main(argv=None) -> None:
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--hide-velocity", action="store_true", help="observe positions only (one frame is not the state)")
     parser.add_argument("--frames", type=int, default=10, help="DQN's stacked frames k (the paper's: 10)")
+    parser.add_argument("--sequential", action="store_true", help="add DRQN with sequential updates")
     parser.add_argument("--max-steps", type=int, default=200, help="episode cap (the notebook's: 100)")
     parser.add_argument("--total-steps", type=int, default=20_000, help="training steps per run")
     parser.add_argument("--learning-starts", type=int, default=DRQNConfig.learning_starts,
@@ -248,7 +254,7 @@ def main(argv=None) -> None:
     add_run_arguments(parser, default_seeds="0-9")
     args = parser.parse_args(argv)
     configs = {label: DRQNConfig(total_steps=args.total_steps, learning_starts=args.learning_starts, **fields)
-               for label, fields in learners(args.frames).items()}
+               for label, fields in learners(args.frames, args.sequential).items()}
     environment = dict(hide_velocity=args.hide_velocity, visible_flag=False, n_envs=8, max_steps=args.max_steps,
                        eval_envs=32)
     studies, cpu_seconds = {}, 0.0

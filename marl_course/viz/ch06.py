@@ -6,11 +6,13 @@ headless); :func:`explore_observations` wraps it in ipywidgets.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from marl_course._validation import as_finite_array, check_bool, check_int, check_real, check_seed
-from marl_course.viz._checks import check_ax, check_mapping, check_optional_real, check_text
+from marl_course.viz._checks import check_ax, check_mapping, check_names, check_optional_real, check_text
 from marl_course.envs.cartpole import CartPole, markov_probe
 from marl_course.viz.explorers import explorer
 
@@ -63,7 +65,7 @@ def plot_robustness(eval_flicker, results: dict, ax=None, title: str = "",
     return ax
 
 
-def plot_flicker_study(studies: dict, random_return: float | None = None):
+def plot_flicker_study(studies: dict, random_return: float | None = None, labels=None):
     """The paper's generalisation figure in small: one column per training flicker probability.
 
     Top row: greedy return against the evaluation flicker ``p`` (and, when the study holds it,
@@ -80,6 +82,8 @@ def plot_flicker_study(studies: dict, random_return: float | None = None):
     random_return : float, optional
         The uniformly random policy's return: a dashed line in the top row and the floor of the
         bottom row's retention.
+    labels : sequence of str, optional
+        The learners to draw (default: every learner of the studies).
 
     Returns
     -------
@@ -116,6 +120,17 @@ def plot_flicker_study(studies: dict, random_return: float | None = None):
                                  f"probability ({len(p)}), got shape {scores.shape}")
     random_return = check_optional_real(random_return, "random_return")
     floor = 0.0 if random_return is None else random_return
+    if labels is not None:
+        labels = check_names(labels, "labels", 1, at_least=True)
+        for p_train, study in studies.items():
+            if set(labels) - set(study.scores):
+                raise ValueError(f"labels must name learners of studies[{p_train!r}] ({sorted(study.scores)}), "
+                                 f"got {labels}")
+        studies = {p_train: SimpleNamespace(eval_flicker=study.eval_flicker,
+                                             scores={k: study.scores[k] for k in labels},
+                                             without_memory={k: v for k, v in getattr(study, "without_memory", {}).items()
+                                                             if k in labels})
+                   for p_train, study in studies.items()}
     for p_train, study in studies.items():
         p = np.asarray(study.eval_flicker, dtype=float)
         for label, scores in study.scores.items():
