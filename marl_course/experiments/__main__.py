@@ -13,6 +13,7 @@ import importlib
 import sys
 
 STUDIES = {
+    "littman": ("marl_course.experiments.littman", "chapter 2: Littman's soccer table at the paper's lengths"),
     "maddpg": ("marl_course.experiments.maddpg", "chapter 5: MADDPG against independent DDPG on a particle task"),
     "flicker": ("marl_course.experiments.flicker", "chapter 6: DQN and DRQN trained at one flicker probability, played at others"),
 }
