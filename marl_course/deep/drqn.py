@@ -226,10 +226,10 @@ def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator
     action = np.zeros((B, T), dtype=np.int64)
     reward, terminal, valid = (np.zeros((B, T), dtype=np.float32) for _ in range(3))
     obs[:, 0] = env.reset(seed)
-    memory, t, done = None, 0, np.zeros(B, dtype=bool)
+    carried, t, done = None, 0, np.zeros(B, dtype=bool)  # the network's memory, carried from step to step
     with torch.no_grad():
         while not done.all():
-            q, memory = q_net(torch.as_tensor(obs[:, t:t + 1]), memory if keep else None)  # (B, 1, n_actions)
+            q, carried = q_net(torch.as_tensor(obs[:, t:t + 1]), carried if keep else None)  # (B, 1, n_actions)
             action[:, t] = epsilon_greedy.unchecked(q[:, 0].numpy(), epsilon, rng)
             obs[:, t + 1], _, reward[:, t], done, info = env.step(action[:, t])
             terminal[:, t], valid[:, t] = info["terminal"], info["active"]

@@ -60,6 +60,8 @@ class RobustnessResult:
     before every step (:func:`marl_course.deep.drqn.run_episodes` with ``memory=False``): the ablation."""
     curves: dict
     """``label -> list of (steps, returns)``, one training curve per seed."""
+    cpu_seconds: float = 0.0
+    """CPU seconds of all the workers that trained and evaluated the networks (0 when loaded from a file)."""
 
 
 def run_seed(seed: int, *, configs: dict, train_flicker: float, eval_flicker: np.ndarray, hide_velocity: bool,
@@ -117,13 +119,8 @@ def flicker_robustness(configs: dict, train_flicker: float, eval_flicker, seeds=
     >>> result.scores["DRQN"].shape
     (1, 2)
     """
-    return _robustness_timed(configs, train_flicker, eval_flicker, seeds, hide_velocity=hide_velocity,
-                             visible_flag=visible_flag, n_envs=n_envs, max_steps=max_steps, eval_envs=eval_envs,
-                             progress=progress, jobs=jobs, cluster=cluster, address=address)[0]
-
-
-def _robustness_timed(configs, train_flicker, eval_flicker, seeds, *, progress, jobs, cluster, address,
-                      **environment) -> tuple[RobustnessResult, float]:
+    environment = dict(hide_velocity=hide_velocity, visible_flag=visible_flag, n_envs=n_envs, max_steps=max_steps,
+                       eval_envs=eval_envs)
     if not isinstance(configs, dict) or not configs or not all(isinstance(c, DRQNConfig) for c in configs.values()):
         raise TypeError("configs must be a non-empty dict of label -> DRQNConfig")
     p_eval = np.asarray(eval_flicker, dtype=float)
@@ -138,12 +135,12 @@ def _robustness_timed(configs, train_flicker, eval_flicker, seeds, *, progress, 
     run_one = partial(run_seed, configs=configs, train_flicker=train_flicker, eval_flicker=p_eval, **environment)
     per_seed, cpu_seconds = run_seeds_timed(run_one, seeds, jobs=jobs, cluster=cluster, address=address,
                                             progress=progress, desc=f"seeds trained at p = {train_flicker:g}")
-    result = RobustnessResult(
+    return RobustnessResult(
         eval_flicker=p_eval,
         scores={label: np.array([run[label]["scores"] for run in per_seed]) for label in configs},
         without_memory={label: np.array([run[label]["without_memory"] for run in per_seed]) for label in configs},
-        curves={label: [(run[label]["steps"], run[label]["returns"]) for run in per_seed] for label in configs})
-    return result, cpu_seconds
+        curves={label: [(run[label]["steps"], run[label]["returns"]) for run in per_seed] for label in configs},
+        cpu_seconds=cpu_seconds)
 
 
 def relative_scores(scores, eval_flicker, reference: float, floor: float = 0.0) -> np.ndarray:
@@ -259,9 +256,9 @@ def main(argv=None) -> None:
                        eval_envs=32)
     studies, cpu_seconds = {}, 0.0
     for p_train in args.train_flicker:
-        result, cpu = _robustness_timed(configs, p_train, args.eval_flicker, args.seeds, progress=not args.quiet,
-                                        jobs=args.jobs, cluster=args.cluster, address=args.address, **environment)
-        cpu_seconds += cpu
+        result = flicker_robustness(configs, p_train, args.eval_flicker, args.seeds, progress=not args.quiet,
+                                    jobs=args.jobs, cluster=args.cluster, address=args.address, **environment)
+        cpu_seconds += result.cpu_seconds
         studies[str(p_train)] = {"scores": {label: s.tolist() for label, s in result.scores.items()},
                                  "without_memory": {label: s.tolist() for label, s in result.without_memory.items()},
                                  "curves": {label: [list(c) for c in curves] for label, curves in result.curves.items()}}
@@ -269,8 +266,7 @@ def main(argv=None) -> None:
     config = {"learners": {label: asdict(c) for label, c in configs.items()}, **environment,
               "train_flicker": args.train_flicker, "eval_flicker": args.eval_flicker, "eval_seed": EVAL_SEED}
     command = "python -m marl_course.experiments flicker " + " ".join(argv if argv is not None else sys.argv[1:])
-    default = "hidden_velocity" if args.hide_velocity else "full_state"
-    out = RESULTS_PATHS[args.out or default] if (args.out or default) in RESULTS_PATHS else Path(args.out)
+    out = RESULTS_PATHS["hidden_velocity" if args.hide_velocity else "full_state"] if args.out is None else Path(args.out)
     write_results(out, FORMAT,
                   provenance(command.strip(), config, args.seeds, cpu_seconds),
                   {"eval_flicker": args.eval_flicker, "random_return": floor, "studies": studies})

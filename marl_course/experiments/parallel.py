@@ -79,25 +79,21 @@ def run_seeds_timed(run_one, seeds, *, jobs: int | None = None, cluster: str | N
     bar = tqdm(total=len(seeds), desc=check_instance(desc, "desc", str), disable=not progress)
     task = partial(_timed, run_one)
     if cluster is None and (jobs == 1 or len(seeds) == 1):
-        timed = []
-        for seed in seeds:
-            timed.append(task(seed))
-            bar.update()
+        results = map(task, seeds)
     else:
         from joblib import Parallel, delayed, parallel_config
 
         calls = [delayed(task)(seed) for seed in seeds]
         if cluster is None:
             results = Parallel(n_jobs=min(jobs, len(seeds)), return_as="generator")(calls)
-            timed = []
-            for result in results:  # in seed order, as each finishes
-                timed.append(result)
-                bar.update()
         elif cluster == "dask":
-            timed = _on_dask(calls, jobs, address, Parallel, parallel_config)
+            results = _on_dask(calls, jobs, address, Parallel, parallel_config)
         else:
-            timed = _on_ray(calls, address, Parallel, parallel_config)
-    bar.update(len(seeds) - bar.n)
+            results = _on_ray(calls, address, Parallel, parallel_config)
+    timed = []
+    for result in results:  # in seed order, as each finishes (a cluster returns them all at once)
+        timed.append(result)
+        bar.update()
     bar.close()
     return [result for result, _ in timed], float(sum(cpu for _, cpu in timed))
 
