@@ -16,6 +16,8 @@ STUDIES = {
     "littman": ("marl_course.experiments.littman", "chapter 2: Littman's soccer table at the paper's lengths"),
     "maddpg": ("marl_course.experiments.maddpg", "chapter 5: MADDPG against independent DDPG on a particle task"),
     "flicker": ("marl_course.experiments.flicker", "chapter 6: DQN and DRQN trained at one flicker probability, played at others"),
+    "dgn": ("marl_course.experiments.dgn", "chapter 9: DGN against independent DQN, and a sweep of the regulariser's weight"),
+    "ga_comm": ("marl_course.experiments.ga_comm", "chapter 10: GA-Comm against full soft attention and no communication"),
 }
 """Study name -> (module with a ``main(argv)``, what it runs)."""
 
