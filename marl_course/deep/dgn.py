@@ -11,10 +11,11 @@ The network has the article's three modules:
 Training is DQN on the graph, parameters shared by all agents:
 
 ``L(theta) = 1/S sum_S 1/N sum_i (y_i - Q(O_{i,C}, a_i; theta))^2
-+ lambda 1/M sum_m D_KL(G_m^k(O_{i,C}; theta) || G_m^k(O'_{i,C}; theta))``
++ lambda 1/M sum_m D_KL(G_m^k(O_{i,C}; theta) || G_m^k(O'_{i,C}; theta'))``
 
 with ``y_i = r_i + gamma max_a' Q'(O'_{i,C}, a'; theta')``: the adjacency ``C`` of time ``t`` is held
-fixed for both steps of a transition, ``G_m^k`` is head ``m``'s attention in the last layer, and
+fixed for both steps of a transition, ``G_m^k`` is head ``m``'s attention in the last layer (the
+reference distribution at ``t + 1`` comes from the target network, as in the authors' code), and
 the target network follows ``theta' <- tau theta + (1 - tau) theta'``. Setting
 ``use_graph=False`` keeps the same encoder and layers but lets every agent attend only to
 itself: independent DQN with the same parameter count (the paper's baseline).
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -129,11 +131,28 @@ class DGN(nn.Module):
         return self.q_head(torch.cat([h0, h1, h2], dim=-1)), alpha  # (batch, N, n_actions)
 
 
-def dgn_loss(net: DGN, target: DGN, batch: dict, gamma: float, reg_weight: float) -> torch.Tensor:
+class DGNLoss(NamedTuple):
+    """The parts of the DGN loss on a batch: ``total = td + lambda kl``."""
+
+    total: torch.Tensor
+    """The loss to minimise (with gradient)."""
+    td: torch.Tensor
+    """Mean squared TD error, ``1/S sum_S 1/N sum_i (y_i - Q(O_{i,C}, a_i))^2``."""
+    kl: torch.Tensor
+    """Mean attention KL, ``1/M sum_m D_KL(G_m(O_{i,C}; theta) || G_m(O'_{i,C}; theta'))`` (with gradient)."""
+
+
+def dgn_loss(net: DGN, target: DGN, batch: dict, gamma: float, reg_weight: float) -> DGNLoss:
     """The DGN loss on a batch: mean squared TD error plus ``lambda`` times the attention KL.
 
     ``batch`` holds ``obs``, ``next_obs`` (S, N, obs_dim), ``action``, ``reward`` (S, N),
-    ``done`` (S,) and ``adjacency`` (S, N, N), the graph at time ``t`` used for both steps.
+    ``terminated`` (S,) and ``adjacency`` (S, N, N), the graph at time ``t`` used for both steps.
+    The target ``y_i = r_i + gamma (1 - terminated) max_a' Q'(O'_{i,C}, a')`` bootstraps unless
+    the step ended in a true terminal state (a time limit is not one). One pass of the target
+    network at ``t + 1`` gives both ``Q'`` and the regulariser's reference distribution
+    ``G_m(O'_{i,C}; theta')``: the KL ``D_KL(G_m(O_{i,C}; theta) || G_m(O'_{i,C}; theta'))`` pulls
+    the attention at ``t`` towards the target network's attention at ``t + 1`` (as in the authors'
+    code, there on the graph of ``t + 1``); gradients flow through step ``t`` only.
 
     Examples
     --------
@@ -141,11 +160,12 @@ def dgn_loss(net: DGN, target: DGN, batch: dict, gamma: float, reg_weight: float
     >>> net = DGN(4, 3, DGNConfig(hidden=8)); target = copy.deepcopy(net)
     >>> batch = dict(obs=torch.zeros(2, 3, 4), next_obs=torch.zeros(2, 3, 4),
     ...              action=torch.zeros(2, 3, dtype=torch.long), reward=torch.ones(2, 3),
-    ...              done=torch.zeros(2), adjacency=torch.ones(2, 3, 3, dtype=torch.bool))
-    >>> dgn_loss(net, target, batch, 0.9, 0.0).item() > 0
-    True
+    ...              terminated=torch.zeros(2), adjacency=torch.ones(2, 3, 3, dtype=torch.bool))
+    >>> loss = dgn_loss(net, target, batch, 0.9, 0.03)
+    >>> loss.total.item() > 0, round(loss.kl.item(), 6)  # same inputs, same weights: no KL
+    (True, 0.0)
     """
-    missing = {"obs", "next_obs", "action", "reward", "done", "adjacency"} - set(batch)
+    missing = {"obs", "next_obs", "action", "reward", "terminated", "adjacency"} - set(batch)
     if missing:
         raise ValueError(f"batch is missing the fields {sorted(missing)}")
     gamma = check_real(gamma, "gamma", low=0, high=1)
@@ -154,14 +174,12 @@ def dgn_loss(net: DGN, target: DGN, batch: dict, gamma: float, reg_weight: float
     q, alpha = net(batch["obs"], adjacency)  # (S, N, A), (S, M, N, N)
     q_taken = q.gather(-1, batch["action"].long().unsqueeze(-1)).squeeze(-1)  # (S, N)
     with torch.no_grad():
-        q_next, _ = target(batch["next_obs"], adjacency)  # same C at t + 1
-        y = batch["reward"] + gamma * (1.0 - batch["done"].float())[:, None] * q_next.max(-1).values  # (S, N)
-    loss = ((y - q_taken) ** 2).mean()
-    if reg_weight > 0:
-        _, alpha_next = net(batch["next_obs"], adjacency)
-        # the next step's attention is the target distribution: gradients flow through step t only
-        loss = loss + reg_weight * attention_kl(alpha, alpha_next.detach()).mean()
-    return loss
+        q_next, alpha_next = target(batch["next_obs"], adjacency)  # same C at t + 1
+        bootstrap = gamma * (1.0 - batch["terminated"].float())[:, None]  # (S, 1)
+        y = batch["reward"] + bootstrap * q_next.max(-1).values  # (S, N)
+    td = ((y - q_taken) ** 2).mean()
+    kl = attention_kl(alpha, alpha_next).mean()
+    return DGNLoss(td + reg_weight * kl, td, kl)
 
 
 def greedy_actions(net: DGN, obs: np.ndarray, adjacency: np.ndarray) -> np.ndarray:
@@ -186,13 +204,15 @@ def train(env, config: DGNConfig | None = None, *, seed: int = 0, progress: bool
     :class:`~marl_course.envs.jungle.Jungle`.
 
     The environment must expose ``reset(seed) -> (obs, info)`` and ``step(actions) -> (obs,
-    reward, done, info)`` with ``info["adjacency"]`` (E, N, N), plus ``obs_dim`` and ``n_actions``.
+    reward, done, info)`` with ``info["adjacency"]`` (E, N, N) and ``info["terminated"]`` (E,),
+    plus ``obs_dim`` and ``n_actions``.
     Epsilon decays linearly from ``epsilon_start`` to ``epsilon_end`` over the first
     ``epsilon_fraction`` of the episodes.
 
     Returns a :class:`~marl_course.deep.common.History` counted in episodes: ``train_return[k]``
     is episode ``k``'s return of an agent, averaged over agents and worlds; ``loss`` is the total
-    loss (TD error + lambda KL) of each update.
+    loss (TD error + lambda KL) of each update, and ``metrics["td_loss"]`` and ``metrics["kl"]``
+    its two parts (the KL is recorded even when ``lambda = 0``).
 
     Examples
     --------
@@ -213,9 +233,9 @@ def train(env, config: DGNConfig | None = None, *, seed: int = 0, progress: bool
     rng = seed_everything(seed)
     net = DGN(env.obs_dim, env.n_actions, config)
     target = copy.deepcopy(net)
-    optimiser = torch.optim.Adam(net.parameters(), lr=config.lr)
+    optimiser = torch.optim.Adam(net.parameters(), lr=config.lr, foreach=True)  # one kernel per step, not per tensor
     buffer = ReplayBuffer(config.buffer_size)
-    history = History(model=net, step_unit="episodes")
+    history = History(model=net, step_unit="episodes", metrics={"td_loss": [], "kl": []})
     step = 0
     decay_episodes = max(1.0, config.epsilon_fraction * config.n_episodes)
     for episode in tqdm(range(config.n_episodes), desc="DGN" if config.use_graph else "DQN", disable=not progress):
@@ -228,16 +248,18 @@ def train(env, config: DGNConfig | None = None, *, seed: int = 0, progress: bool
             actions = epsilon_greedy.unchecked(q.numpy(), epsilon, rng)
             next_obs, reward, done, next_info = env.step(actions)
             buffer.add(obs=obs, action=actions, reward=reward.astype(np.float32), next_obs=next_obs,
-                       done=np.full(len(obs), float(done), dtype=np.float32), adjacency=info["adjacency"])
+                       terminated=next_info["terminated"].astype(np.float32), adjacency=info["adjacency"])
             total += reward.mean()
             obs, info, step = next_obs, next_info, step + 1
             if step % config.update_every == 0 and len(buffer) >= config.batch_size:
                 loss = dgn_loss(net, target, buffer.sample(config.batch_size, rng), config.gamma, config.reg_weight)
                 optimiser.zero_grad()
-                loss.backward()
+                loss.total.backward()
                 optimiser.step()
                 soft_update(target, net, config.tau)
-                history.loss.append(loss.item())
+                history.loss.append(loss.total.item())
+                history.metrics["td_loss"].append(loss.td.item())
+                history.metrics["kl"].append(loss.kl.item())
         history.steps.append(episode + 1)
         history.train_return.append(float(total))
     return history
@@ -275,8 +297,8 @@ def record_episode(model: DGN, env, seed: int = 0) -> list[dict]:
     """Play one greedy episode and record world 0 at every step, for drawing the learned graph.
 
     Returns a list with one dict per step: ``agent_pos`` (N, 2), ``food_pos`` (F, 2), ``eating``
-    (N,), ``adjacency`` (N, N) and ``attention`` (N, N), the last layer's ``alpha_ij`` averaged
-    over heads.
+    (N,), ``informed`` (N,), the agents that see food, ``adjacency`` (N, N) and ``attention``
+    (N, N), the last layer's ``alpha_ij`` averaged over heads.
 
     Examples
     --------
@@ -294,46 +316,47 @@ def record_episode(model: DGN, env, seed: int = 0) -> list[dict]:
     while not done:
         with torch.no_grad():
             q, alpha = model(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))
-        frames.append({"agent_pos": info["agent_pos"][0], "food_pos": info["food_pos"][0], "eating": info["eating"][0],
-                       "adjacency": info["adjacency"][0], "attention": alpha[0].mean(0).numpy()})
+        frames.append({key: info[key][0] for key in ("agent_pos", "food_pos", "eating", "informed", "adjacency")}
+                      | {"attention": alpha[0].mean(0).numpy()})
         obs, _, done, info = env.step(q.argmax(-1).numpy())
     return frames
 
 
-def attention_on_eaters(frames: list[dict]) -> tuple[float, float]:
-    """How much a hungry agent attends to its eating neighbours, against uniform attention.
+def attention_on_informed(frames: list[dict]) -> tuple[float, float]:
+    """How much an agent that does not know where food is attends to the neighbours that do,
+    against uniform attention.
 
-    Over every step and every agent ``i`` that is not eating but has both eating and hungry
-    neighbours ``j in B_i``, average ``sum_{j eating} alpha_ij`` (the learned share) and
-    ``|{j in B_i eating}| / |B_{+i}|`` (the share uniform weights would give). Returns
-    ``(learned, uniform)``, both NaN when no step has such an agent.
+    Over every step and every agent ``i`` that is not informed (sees no food) but has both
+    informed and uninformed neighbours ``j in B_i``, average ``sum_{j informed} alpha_ij`` (the
+    learned share) and ``|{j in B_i informed}| / |B_{+i}|`` (the share uniform weights
+    ``1 / |B_{+i}|`` would give). Returns ``(learned, uniform)``, both NaN when no step has such
+    an agent.
 
     Parameters
     ----------
     frames : list of dict
-        The output of :func:`record_episode`.
+        The output of :func:`record_episode` (``informed``, ``adjacency`` and ``attention``).
 
     Examples
     --------
-    >>> frame = {"eating": np.array([False, True, False]), "adjacency": np.ones((3, 3), bool),
+    >>> frame = {"informed": np.array([False, True, False]), "adjacency": np.ones((3, 3), bool),
     ...          "attention": np.array([[0.2, 0.7, 0.1], [1/3, 1/3, 1/3], [0.5, 0.25, 0.25]])}
-    >>> [round(x, 3) for x in attention_on_eaters([frame])]
+    >>> [round(x, 3) for x in attention_on_informed([frame])]
     [0.475, 0.333]
     """
     if not isinstance(frames, (list, tuple)):
         raise TypeError(f"frames must be a list of dicts from record_episode, got {type(frames).__name__}")
     for i, frame in enumerate(frames):
-        if not isinstance(frame, dict) or {"eating", "adjacency", "attention"} - set(frame):
-            raise ValueError(f"frames[{i}] must be a dict with 'eating', 'adjacency' and 'attention' (see record_episode)")
+        if not isinstance(frame, dict) or {"informed", "adjacency", "attention"} - set(frame):
+            raise ValueError(f"frames[{i}] must be a dict with 'informed', 'adjacency' and 'attention' (see record_episode)")
     learned, uniform = [], []
     for frame in frames:
-        eating, adjacency = np.asarray(frame["eating"], bool), np.asarray(frame["adjacency"], bool)
-        neighbours = adjacency & ~np.eye(len(eating), dtype=bool)  # B_i, without i itself
-        eating_neighbours = neighbours & eating[None, :]
-        hungry_neighbours = neighbours & ~eating[None, :]
-        chosen = ~eating & eating_neighbours.any(-1) & hungry_neighbours.any(-1)
-        learned.extend((np.asarray(frame["attention"]) * eating_neighbours).sum(-1)[chosen])
-        uniform.extend((eating_neighbours.sum(-1) / adjacency.sum(-1))[chosen])
+        informed, adjacency = np.asarray(frame["informed"], bool), np.asarray(frame["adjacency"], bool)
+        neighbours = adjacency & ~np.eye(len(informed), dtype=bool)  # B_i, without i itself
+        informed_neighbours = neighbours & informed[None, :]
+        chosen = ~informed & informed_neighbours.any(-1) & (neighbours & ~informed[None, :]).any(-1)
+        learned.extend((np.asarray(frame["attention"]) * informed_neighbours).sum(-1)[chosen])
+        uniform.extend((informed_neighbours.sum(-1) / adjacency.sum(-1))[chosen])
     if not learned:
         return float("nan"), float("nan")
     return float(np.mean(learned)), float(np.mean(uniform))

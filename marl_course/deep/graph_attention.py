@@ -135,9 +135,7 @@ class RelationKernel(nn.Module):
         self.dim = check_int(dim, "dim", low=1)
         self.n_heads = check_int(n_heads, "n_heads", low=1)
         self.tau = check_real(tau, "tau", low=0, low_open=True) if tau is not None else dim ** -0.5
-        self.query = nn.Linear(dim, dim * n_heads, bias=False)
-        self.key = nn.Linear(dim, dim * n_heads, bias=False)
-        self.value = nn.Linear(dim, dim * n_heads, bias=False)
+        self.qkv = nn.Linear(dim, 3 * dim * n_heads, bias=False)  # W_Q, W_K, W_V of all heads, in one product
         self.out = nn.Linear(dim * n_heads, dim)
 
     def forward(self, h: torch.Tensor, adjacency: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -147,10 +145,7 @@ class RelationKernel(nn.Module):
         """
         check_graph_inputs(h, "h", adjacency, self.dim)
         batch, n, _ = h.shape
-        split = (batch, n, self.n_heads, self.dim)
-        q = self.query(h).view(split).transpose(1, 2)  # (batch, M, N, d)
-        k = self.key(h).view(split).transpose(1, 2)  # (batch, M, N, d)
-        v = self.value(h).view(split).transpose(1, 2)  # (batch, M, N, d)
+        q, k, v = self.qkv(h).view(batch, n, 3, self.n_heads, self.dim).permute(2, 0, 3, 1, 4)  # each (batch, M, N, d)
         logits = self.tau * q @ k.transpose(-1, -2)  # (batch, M, N, N)
         alpha = masked_softmax(logits, adjacency[:, None])  # (batch, M, N, N)
         mixed = (alpha @ v).transpose(1, 2).reshape(batch, n, self.n_heads * self.dim)  # (batch, N, M d)
