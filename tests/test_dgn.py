@@ -8,7 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marl_course.deep.dgn import (DGN, DGNConfig, attention_on_eaters, dgn_loss, evaluate, load, record_episode, save,
+from marl_course.deep.dgn import (DGN, DGNConfig, attention_on_informed, dgn_loss, evaluate, load, record_episode, save,
                                   train)
 from marl_course.deep.graph_attention import RelationKernel, attention_kl, masked_softmax
 from marl_course.envs.jungle import Jungle, k_nearest_adjacency, random_policy_return
@@ -89,32 +89,81 @@ def test_without_graph_each_q_depends_only_on_its_own_observation():
 def _batch(gen, n=4, obs_dim=6):
     return dict(obs=torch.randn(8, n, obs_dim, generator=gen), next_obs=torch.randn(8, n, obs_dim, generator=gen),
                 action=torch.randint(0, 3, (8, n), generator=gen), reward=torch.randn(8, n, generator=gen),
-                done=torch.zeros(8), adjacency=_random_adjacency(gen, 8, n))
+                terminated=torch.zeros(8), adjacency=_random_adjacency(gen, 8, n))
 
 
-def test_loss_regulariser_adds_the_kl_and_vanishes_when_attention_is_unchanged():
+def test_loss_is_td_plus_lambda_kl_against_the_target_networks_attention_at_t_plus_1():
     torch.manual_seed(0)
     net = DGN(6, 3, DGNConfig(hidden=8))
-    target = copy.deepcopy(net)
+    target = DGN(6, 3, DGNConfig(hidden=8))  # different weights: the reference comes from theta', not theta
     batch = _batch(torch.Generator().manual_seed(3))
-    td = dgn_loss(net, target, batch, 0.9, 0.0)
+    loss = dgn_loss(net, target, batch, 0.9, 0.5)
     with torch.no_grad():
-        _, a = net(batch["obs"], batch["adjacency"])
-        _, a_next = net(batch["next_obs"], batch["adjacency"])
-    reg = dgn_loss(net, target, batch, 0.9, 0.5)
-    torch.testing.assert_close(reg, td + 0.5 * attention_kl(a, a_next).mean())
+        q, a = net(batch["obs"], batch["adjacency"])
+        q_next, a_next = target(batch["next_obs"], batch["adjacency"])  # C of time t for both steps
+    y = batch["reward"] + 0.9 * q_next.max(-1).values
+    q_taken = q.gather(-1, batch["action"].unsqueeze(-1)).squeeze(-1)
+    torch.testing.assert_close(loss.td, ((y - q_taken) ** 2).mean())
+    torch.testing.assert_close(loss.kl, attention_kl(a, a_next).mean())
+    torch.testing.assert_close(loss.total, loss.td + 0.5 * loss.kl)
+    assert loss.kl > 0
+    # lambda = 0 keeps measuring the KL but leaves it out of the total
+    free = dgn_loss(net, target, batch, 0.9, 0.0)
+    torch.testing.assert_close(free.total, free.td) and torch.testing.assert_close(free.kl, loss.kl)
+    # the KL's gradient flows through step t only: the target network gets none
+    loss.total.backward()
+    assert all(p.grad is None for p in target.parameters())
+    # same network, same inputs at t and t + 1: no KL
     same = dict(batch, next_obs=batch["obs"])
-    torch.testing.assert_close(dgn_loss(net, target, same, 0.9, 0.5), dgn_loss(net, target, same, 0.9, 0.0))
+    assert dgn_loss(net, copy.deepcopy(net), same, 0.9, 0.5).kl.item() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_kl_gradient_moves_attention_at_t_towards_the_reference():
+    torch.manual_seed(0)
+    net, target = DGN(6, 3, DGNConfig(hidden=8)), DGN(6, 3, DGNConfig(hidden=8))
+    with torch.no_grad():
+        target.conv2.qkv.weight.mul_(30.0)  # a sharp reference attention, far from the near-uniform one at t
+        target.conv1.out.weight.mul_(5.0)
+    batch = _batch(torch.Generator().manual_seed(5))
+    optimiser = torch.optim.Adam(net.parameters(), lr=0.01)
+    before = dgn_loss(net, target, batch, 0.9, 1.0).kl.item()
+    assert before > 0.05
+    for _ in range(100):  # descend the KL alone
+        loss = dgn_loss(net, target, batch, 0.9, 1.0)
+        optimiser.zero_grad()
+        loss.kl.backward()
+        optimiser.step()
+    assert dgn_loss(net, target, batch, 0.9, 1.0).kl.item() < 0.5 * before
 
 
 def test_td_target_uses_reward_only_at_terminal_steps():
     torch.manual_seed(0)
     net = DGN(6, 3, DGNConfig(hidden=8))
-    batch = dict(_batch(torch.Generator().manual_seed(4)), done=torch.ones(8))
+    batch = dict(_batch(torch.Generator().manual_seed(4)), terminated=torch.ones(8))
     q, _ = net(batch["obs"], batch["adjacency"])
     q_taken = q.gather(-1, batch["action"].unsqueeze(-1)).squeeze(-1)
     expected = ((batch["reward"] - q_taken) ** 2).mean()
-    torch.testing.assert_close(dgn_loss(net, copy.deepcopy(net), batch, 0.9, 0.0), expected)
+    torch.testing.assert_close(dgn_loss(net, copy.deepcopy(net), batch, 0.9, 0.0).td, expected)
+
+
+def test_training_bootstraps_at_the_time_limit():
+    """The jungle ends only by its time limit: every stored transition must bootstrap (terminated 0),
+    including the last step of each episode, where ``done`` is True."""
+    env = Jungle(n_envs=2, n_agents=3, k=2, episode_length=3)
+    stored = []
+    original = dgn_loss
+
+    def spy(net, target, batch, gamma, reg_weight):
+        stored.append(batch["terminated"].clone())
+        return original(net, target, batch, gamma, reg_weight)
+
+    import marl_course.deep.dgn as module
+    module.dgn_loss = spy
+    try:
+        train(env, DGNConfig(n_episodes=4, hidden=8, batch_size=12, buffer_size=24), seed=0, progress=False)
+    finally:
+        module.dgn_loss = original
+    assert stored and all(float(t.max()) == 0.0 for t in stored)
 
 
 def test_training_is_seeded_and_save_load_round_trips(tmp_path):
@@ -142,20 +191,27 @@ def test_record_episode_attention_is_a_distribution_on_the_graph():
         assert np.all(f["attention"][~f["adjacency"]] == 0)
 
 
-def test_attention_on_eaters_equals_uniform_share_for_uniform_attention():
+def test_attention_on_informed_equals_uniform_share_for_uniform_attention():
     rng = np.random.default_rng(0)
     frames = []
     for _ in range(20):
         adjacency = k_nearest_adjacency(rng.uniform(0, 5, size=(6, 2)), k=3)
-        frames.append({"eating": rng.random(6) < 0.4, "adjacency": adjacency,
+        frames.append({"informed": rng.random(6) < 0.4, "adjacency": adjacency,
                        "attention": adjacency / adjacency.sum(-1, keepdims=True)})
-    learned, uniform = attention_on_eaters(frames)
+    learned, uniform = attention_on_informed(frames)
     assert learned == pytest.approx(uniform) and 0 < uniform < 1
-    # all attention on itself: nothing reaches the eaters
+    # all attention on itself: nothing reaches the informed
     selfish = [dict(f, attention=np.eye(6)) for f in frames]
-    assert attention_on_eaters(selfish)[0] == 0.0
-    # nobody eats: no agent qualifies
-    assert np.isnan(attention_on_eaters([dict(frames[0], eating=np.zeros(6, bool))])[0])
+    assert attention_on_informed(selfish)[0] == 0.0
+    # all attention on the informed neighbours: the learned share is 1
+    focused = []
+    for f in frames:
+        w = (f["adjacency"] & f["informed"][None, :]).astype(float)
+        w[w.sum(-1) == 0] = np.eye(6)[w.sum(-1) == 0]
+        focused.append(dict(f, attention=w / w.sum(-1, keepdims=True)))
+    assert attention_on_informed(focused)[0] == pytest.approx(1.0)
+    # nobody knows: no agent qualifies
+    assert np.isnan(attention_on_informed([dict(frames[0], informed=np.zeros(6, bool))])[0])
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
-"""The jungle grid world: shapes, rules (eating within reach, static food, crowding), observation layout, the k-nearest graph."""
+"""The jungle grid world: shapes, rules (eating within reach, static food, crowding), scouts and foragers,
+observation layout, the k-nearest graph."""
 
 import numpy as np
 import pytest
@@ -9,12 +10,13 @@ from marl_course.envs.jungle import MOVES, Jungle, k_nearest_adjacency
 
 
 def test_shapes_and_episode_end():
-    env = Jungle(n_envs=3, n_agents=4, view=1, episode_length=2)
+    env = Jungle(n_envs=3, n_agents=4, view=1, k=2, episode_length=2)
     obs, info = env.reset(seed=0)
-    assert obs.shape == (3, 4, env.obs_dim) and env.obs_dim == 20
-    _, reward, done, _ = env.step(np.zeros((3, 4), dtype=int))
+    assert obs.shape == (3, 4, env.obs_dim) and env.obs_dim == 15
+    _, reward, done, info = env.step(np.zeros((3, 4), dtype=int))
     assert reward.shape == (3, 4) and not done
-    assert env.step(np.zeros((3, 4), dtype=int))[2]
+    _, _, done, info = env.step(np.zeros((3, 4), dtype=int))
+    assert done and not info["terminated"].any()  # the time limit is not a terminal state
 
 
 def test_same_seed_same_episode():
@@ -57,7 +59,7 @@ def test_reach_is_chebyshev_and_one_meal_per_step():
 
 def test_random_policy_eats_rarely_so_information_matters():
     # with view = reach = 1, an agent sees food only once it eats; random walkers eat a small fraction of steps
-    env = Jungle(n_envs=64)
+    env = Jungle(n_envs=64, n_scouts=0)
     env.reset(seed=3)
     rng = np.random.default_rng(0)
     fractions = [env.step(rng.integers(0, env.n_actions, size=(64, env.n_agents)))[3]["eating"].mean()
@@ -75,15 +77,38 @@ def test_moves_are_clipped_at_the_border():
 
 
 def test_observation_layout():
-    env = Jungle(n_envs=1, n_agents=2, n_food=1, size=5, view=1, k=1)
+    env = Jungle(n_envs=1, n_agents=3, n_scouts=1, n_food=1, size=5, view=1, k=1)
     env.reset(seed=0)
-    env.agent_pos[:] = [[[0, 0], [1, 1]]]
+    env.agent_pos[:] = [[[4, 4], [0, 0], [1, 1]]]
     env.food_pos[:] = [[[0, 1]]]
-    obs = env.observe()[0, 0]
-    np.testing.assert_allclose(obs[:2], [0, 0])
-    food, others = obs[2:11].reshape(3, 3), obs[11:].reshape(3, 3)
-    assert food[1, 2] == 1 and food.sum() == 1  # the food is one column to the right
-    assert others[2, 2] == 1 and others.sum() == 1  # agent 1 diagonally below-right; oneself not counted
+    obs = env.observe()[0]
+    # the scout (agent 0) sees the food across the grid: offset (-4, -3) / (size - 1)
+    np.testing.assert_allclose(obs[0, :6], [1, 1, 1, 1, -1, -0.75])
+    # forager 1 sees the food one column to its right; agent 2 is diagonally below-right; oneself not counted
+    np.testing.assert_allclose(obs[1, :6], [0, 0, 0, 1, 0, 0.25])
+    others = obs[1, 6:].reshape(3, 3)
+    assert others[2, 2] == 1 and others.sum() == 1
+    # forager 2 is within reach too (Chebyshev 1): it sees the food, offset (-1, 0)
+    np.testing.assert_allclose(obs[2, 2:6], [0, 1, -0.25, 0])
+    env.agent_pos[:] = [[[4, 4], [4, 0], [1, 1]]]  # forager 1 moves out of view
+    np.testing.assert_allclose(env.observe()[0, 1, 2:6], [0, 0, 0, 0])
+    np.testing.assert_array_equal(env.informed(), [[True, False, True]])
+
+
+def test_scouts_always_know_foragers_only_near_food():
+    env = Jungle(n_envs=32, n_agents=8, n_scouts=3, size=12)
+    _, info = env.reset(seed=1)
+    assert info["informed"][:, :3].all()  # scouts see the whole grid
+    distance = np.abs(env.agent_pos[:, 3:, None] - env.food_pos[:, None]).max(-1).min(-1)  # foragers to nearest food
+    np.testing.assert_array_equal(info["informed"][:, 3:], distance <= env.view)
+    limited = Jungle(n_envs=32, n_agents=8, n_scouts=3, size=12, scout_view=2)
+    _, info = limited.reset(seed=1)
+    distance = np.abs(limited.agent_pos[:, :3, None] - limited.food_pos[:, None]).max(-1).min(-1)
+    np.testing.assert_array_equal(info["informed"][:, :3], distance <= 2)
+    with pytest.raises(ValueError, match="n_scouts"):
+        Jungle(n_agents=4, n_scouts=5)
+    with pytest.raises(ValueError, match="scout_view"):
+        Jungle(scout_view=-1)
 
 
 def test_bad_actions_rejected():
@@ -124,9 +149,9 @@ def test_k_nearest_rows_have_self_and_k_neighbours(n, data):
 def test_random_policy_return_is_eating_minus_crowding_of_random_walkers():
     from marl_course.envs.jungle import random_policy_return
 
-    env = Jungle(n_envs=16)
+    env = Jungle(n_envs=16, n_scouts=0)
     r = random_policy_return(env, n_episodes=4, seed=0)
-    assert r == random_policy_return(Jungle(n_envs=16), n_episodes=4, seed=0)  # seeded
+    assert r == random_policy_return(Jungle(n_envs=16, n_scouts=0), n_episodes=4, seed=0)  # seeded
     # a random walker eats on 5-30 % of the 25 steps (test above); the crowding penalty is small
     assert 0.05 * env.episode_length - 1 < r < 0.3 * env.episode_length
     with pytest.raises(ValueError, match="n_episodes"):

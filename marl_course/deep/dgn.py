@@ -97,7 +97,8 @@ class DGN(nn.Module):
 
     ``forward(obs, adjacency) -> (Q, alpha)`` with ``obs``: (batch, N, obs_dim), ``adjacency``:
     (batch, N, N) bool, ``Q``: (batch, N, n_actions) and ``alpha``: (batch, M, N, N), the last
-    layer's attention.
+    layer's attention (``layer=1``: the first layer's, whose keys and values are the neighbours'
+    own encoded observations ``h_j``).
 
     Examples
     --------
@@ -120,15 +121,18 @@ class DGN(nn.Module):
         self.conv2 = RelationKernel(d, config.n_heads)
         self.q_head = nn.Linear(3 * d, n_actions)
 
-    def forward(self, obs: torch.Tensor, adjacency: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, obs: torch.Tensor, adjacency: torch.Tensor, *, layer: int = 2) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(Q, alpha)``; ``alpha`` is the attention of convolution layer ``layer`` (1 or 2; 2,
+        the last, is the regulariser's ``G^k``)."""
         check_graph_inputs(obs, "obs", adjacency, self.obs_dim)
+        check_int(layer, "layer", low=1, high=2)
         if not self.use_graph:
             n = adjacency.shape[-1]
             adjacency = torch.eye(n, dtype=torch.bool).expand_as(adjacency)
         h0 = self.encoder(obs)  # (batch, N, d)
-        h1, _ = self.conv1(h0, adjacency)  # (batch, N, d)
-        h2, alpha = self.conv2(h1, adjacency)  # (batch, N, d), (batch, M, N, N)
-        return self.q_head(torch.cat([h0, h1, h2], dim=-1)), alpha  # (batch, N, n_actions)
+        h1, alpha1 = self.conv1(h0, adjacency)  # (batch, N, d), (batch, M, N, N)
+        h2, alpha2 = self.conv2(h1, adjacency)  # (batch, N, d), (batch, M, N, N)
+        return self.q_head(torch.cat([h0, h1, h2], dim=-1)), (alpha1 if layer == 1 else alpha2)  # (batch, N, n_actions)
 
 
 class DGNLoss(NamedTuple):
@@ -293,12 +297,15 @@ def evaluate(model: DGN, env, *, n_episodes: int = 5, seed: int = 0) -> float:
     return float(np.mean(totals))
 
 
-def record_episode(model: DGN, env, seed: int = 0) -> list[dict]:
+def record_episode(model: DGN, env, seed: int = 0, *, layer: int = 1) -> list[dict]:
     """Play one greedy episode and record world 0 at every step, for drawing the learned graph.
 
     Returns a list with one dict per step: ``agent_pos`` (N, 2), ``food_pos`` (F, 2), ``eating``
-    (N,), ``informed`` (N,), the agents that see food, ``adjacency`` (N, N) and ``attention``
-    (N, N), the last layer's ``alpha_ij`` averaged over heads.
+    (N,), ``informed`` (N,), the agents that see food, ``scout`` (N,), ``adjacency`` (N, N),
+    ``head_attention`` (M, N, N), the attention ``alpha_ij^m`` of convolution layer ``layer``,
+    and ``attention`` (N, N), its mean over heads. The default, layer 1, is the layer whose keys
+    and values are the neighbours' own encoded observations: its weights say whom an agent
+    listens to. (In layer 2 every ``h_j'`` already mixes ``j``'s neighbourhood.)
 
     Examples
     --------
@@ -306,23 +313,24 @@ def record_episode(model: DGN, env, seed: int = 0) -> list[dict]:
     >>> _ = torch.manual_seed(0)
     >>> env = Jungle(n_envs=1, n_agents=3, k=2, episode_length=4)
     >>> frames = record_episode(DGN(env.obs_dim, env.n_actions, DGNConfig(hidden=8)), env)
-    >>> len(frames), frames[0]["attention"].shape
-    (4, (3, 3))
+    >>> len(frames), frames[0]["attention"].shape, frames[0]["head_attention"].shape
+    (4, (3, 3), (2, 3, 3))
     """
     check_instance(model, "model", DGN)
     check_int(seed, "seed", low=0)
+    check_int(layer, "layer", low=1, high=2)
     obs, info = env.reset(seed=seed)
     frames, done = [], False
     while not done:
         with torch.no_grad():
-            q, alpha = model(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))
-        frames.append({key: info[key][0] for key in ("agent_pos", "food_pos", "eating", "informed", "adjacency")}
-                      | {"attention": alpha[0].mean(0).numpy()})
+            q, alpha = model(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]), layer=layer)
+        frames.append({key: info[key][0] for key in ("agent_pos", "food_pos", "eating", "informed", "scout", "adjacency")}
+                      | {"head_attention": alpha[0].numpy(), "attention": alpha[0].mean(0).numpy()})
         obs, _, done, info = env.step(q.argmax(-1).numpy())
     return frames
 
 
-def attention_on_informed(frames: list[dict]) -> tuple[float, float]:
+def attention_on_informed(frames: list[dict], head: int | None = None) -> tuple[float, float]:
     """How much an agent that does not know where food is attends to the neighbours that do,
     against uniform attention.
 
@@ -336,6 +344,8 @@ def attention_on_informed(frames: list[dict]) -> tuple[float, float]:
     ----------
     frames : list of dict
         The output of :func:`record_episode` (``informed``, ``adjacency`` and ``attention``).
+    head : int, optional
+        Score head ``head``'s weights (``frame["head_attention"][head]``); default: the mean over heads.
 
     Examples
     --------
@@ -349,13 +359,18 @@ def attention_on_informed(frames: list[dict]) -> tuple[float, float]:
     for i, frame in enumerate(frames):
         if not isinstance(frame, dict) or {"informed", "adjacency", "attention"} - set(frame):
             raise ValueError(f"frames[{i}] must be a dict with 'informed', 'adjacency' and 'attention' (see record_episode)")
+    if head is not None:
+        check_int(head, "head", low=0)
+        if any("head_attention" not in frame or head >= len(frame["head_attention"]) for frame in frames):
+            raise ValueError(f"head: every frame needs 'head_attention' with a head {head} (see record_episode)")
     learned, uniform = [], []
     for frame in frames:
         informed, adjacency = np.asarray(frame["informed"], bool), np.asarray(frame["adjacency"], bool)
+        weights = np.asarray(frame["attention"] if head is None else frame["head_attention"][head])
         neighbours = adjacency & ~np.eye(len(informed), dtype=bool)  # B_i, without i itself
         informed_neighbours = neighbours & informed[None, :]
         chosen = ~informed & informed_neighbours.any(-1) & (neighbours & ~informed[None, :]).any(-1)
-        learned.extend((np.asarray(frame["attention"]) * informed_neighbours).sum(-1)[chosen])
+        learned.extend((weights * informed_neighbours).sum(-1)[chosen])
         uniform.extend((informed_neighbours.sum(-1) / adjacency.sum(-1))[chosen])
     if not learned:
         return float("nan"), float("nan")

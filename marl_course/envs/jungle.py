@@ -168,7 +168,7 @@ class Jungle:
         ``done`` is the time limit (all worlds end together). ``info`` holds the graph
         ``adjacency`` (E, N, N), ``agent_pos`` (E, N, 2), ``food_pos`` (E, F, 2), ``eating`` (E, N),
         the agents that ate this step, ``informed`` (E, N), the agents that see a food source,
-        and ``terminated`` (E,), always False (the time limit is not a terminal state).
+        ``scout`` (E, N), the scouts, and ``terminated`` (E,), always False (the time limit is not a terminal state).
         """
         actions = as_actions(actions, (self.n_envs, self.n_agents), self.n_actions)
         self.agent_pos = np.clip(self.agent_pos + MOVES[actions], 0, self.size - 1)
@@ -223,6 +223,7 @@ class Jungle:
     def _info(self) -> dict:
         return {"adjacency": k_nearest_adjacency(self.agent_pos, self.k), "agent_pos": self.agent_pos.copy(),
                 "food_pos": self.food_pos.copy(), "eating": self.eating(), "informed": self.informed(),
+                "scout": np.broadcast_to(self.is_scout, (self.n_envs, self.n_agents)).copy(),
                 "terminated": np.zeros(self.n_envs, dtype=bool)}
 
 

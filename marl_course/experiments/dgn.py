@@ -13,8 +13,10 @@ network is scored on the same evaluation episodes, so learners are compared seed
   measured even when ``lambda = 0``, so ``lambda * KL / TD`` can be read for every weight);
 - ``attention``: ``(learned, uniform)`` from
   :func:`~marl_course.deep.dgn.attention_on_informed` over ``attention_episodes`` greedy
-  episodes: the attention an uninformed agent puts on the neighbours that see food, against
-  the share uniform weights would give (DGN variants only).
+  episodes: the first convolution layer's attention (mean over heads) that an uninformed agent
+  puts on the neighbours that see food, against the share uniform weights would give;
+  ``attention_heads``, the learned share of each head; ``attention_layer2`` and
+  ``attention_layer2_heads``, the same for the second layer (DGN variants only).
 
 The notebook runs a short live comparison; the command line runs the long one, in parallel
 (:mod:`marl_course.experiments.parallel`), and writes a JSON file with its provenance. The
@@ -77,9 +79,9 @@ def _per_episode(values: list, n_episodes: int) -> list:
 
 
 def run_seed(seed: int, *, configs: dict, environment: dict, eval_episodes: int, attention_episodes: int,
-             progress: bool = False) -> dict:
+             progress: bool = False, keep_models: bool = False) -> dict:
     """One seed of :func:`dgn_study`: every learner trained from ``seed`` and scored (see the module
-    docstring for the fields)."""
+    docstring for the fields; ``model`` too with ``keep_models``)."""
     out = {}
     for label, config in configs.items():
         history = train(Jungle(**environment), config, seed=seed, progress=progress)
@@ -89,15 +91,21 @@ def run_seed(seed: int, *, configs: dict, environment: dict, eval_episodes: int,
                   "kl": _per_episode(history.metrics["kl"], config.n_episodes)}
         if config.use_graph:
             single = Jungle(**{**environment, "n_envs": 1})
-            frames = [f for s in range(attention_episodes) for f in record_episode(history.model, single, EVAL_SEED + s)]
-            result["attention"] = list(attention_on_informed(frames))
+            for layer in (1, 2):
+                frames = [f for s in range(attention_episodes)
+                          for f in record_episode(history.model, single, EVAL_SEED + s, layer=layer)]
+                key = "attention" if layer == 1 else "attention_layer2"
+                result[key] = list(attention_on_informed(frames))
+                result[key + "_heads"] = [attention_on_informed(frames, head=m)[0] for m in range(config.n_heads)]
+        if keep_models:
+            result["model"] = history.model
         out[label] = result
     return out
 
 
 def dgn_study(configs: dict, seeds=(0, 1), *, environment: dict | None = None, eval_episodes: int = 8,
-              attention_episodes: int = 8, progress: bool = True, jobs: int | None = 1, cluster: str | None = None,
-              address: str | None = None) -> tuple[dict, float]:
+              attention_episodes: int = 8, progress: bool = True, keep_models: bool = False, jobs: int | None = 1,
+              cluster: str | None = None, address: str | None = None) -> tuple[dict, float]:
     """Train every learner of ``configs`` from every seed and score it.
 
     Parameters
@@ -113,6 +121,8 @@ def dgn_study(configs: dict, seeds=(0, 1), *, environment: dict | None = None, e
         the attention score.
     progress : bool
         A bar over the seeds (one seed at a time: a bar per training run).
+    keep_models : bool
+        Also return each trained network, under ``results[label]["model"]`` (a list over seeds).
     jobs, cluster, address
         Where the seeds run (:func:`~marl_course.experiments.parallel.run_seeds`).
 
@@ -138,11 +148,12 @@ def dgn_study(configs: dict, seeds=(0, 1), *, environment: dict | None = None, e
     environment = {} if environment is None else dict(check_instance(environment, "environment", dict))
     Jungle(**environment)  # bad environment arguments fail here, before any training
     check_bool(progress, "progress")
+    check_bool(keep_models, "keep_models")
     one = len(seeds) == 1 or (cluster is None and jobs == 1)
     task = partial(run_seed, configs=configs, environment=environment,
                    eval_episodes=check_int(eval_episodes, "eval_episodes", low=1),
                    attention_episodes=check_int(attention_episodes, "attention_episodes", low=1),
-                   progress=progress and one)
+                   progress=progress and one, keep_models=keep_models)
     per_seed, cpu_seconds = run_seeds_timed(task, seeds, jobs=jobs, cluster=cluster, address=address,
                                             progress=progress and not one, desc="DGN study")
     results = {label: {field: [run[label][field] for run in per_seed] for field in per_seed[0][label]}

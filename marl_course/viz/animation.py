@@ -149,7 +149,7 @@ _ADAPTERS = {
         reset=lambda env, seed: (lambda obs, info: (obs, info["adjacency"]))(*env.reset(seed=seed)),
         step=_jungle_step,
         snapshot=lambda env: {"agent_pos": env.agent_pos[0].copy(), "food_pos": env.food_pos[0].copy(),
-                              "eating": env.eating()[0], "size": env.size},
+                              "eating": env.eating()[0], "scout": env.is_scout.copy(), "size": env.size},
         random_actions=_batch_random,
         episode_length=lambda env: env.episode_length),
     PredatorPrey: _Adapter(
@@ -683,7 +683,7 @@ def draw_battle(frame: dict, ax):
 
 def draw_jungle(frame: dict, ax):
     """The jungle: food sources (green squares) and numbered agents, orange while eating (within
-    reach of food), blue while hungry.
+    reach of food), blue while hungry; scouts (``frame["scout"]``, optional) in purple.
 
     Examples
     --------
@@ -703,9 +703,13 @@ def draw_jungle(frame: dict, ax):
     cell = _cell_points(ax, size)
     ax.scatter(food[:, 1], food[:, 0], marker="s", s=(0.9 * cell) ** 2, color="tab:green", alpha=0.7, zorder=1,
                label="food")
-    for color, label in (("tab:blue", "agent, hungry"), ("tab:orange", "agent, eating")):
+    scout = np.asarray(frame.get("scout", np.zeros(len(agents), dtype=bool)), dtype=bool)
+    if scout.shape != (len(agents),):
+        raise ValueError(f"frame['scout'] must hold one flag per agent ({len(agents)}), got shape {scout.shape}")
+    legend = (("tab:blue", "agent, hungry"), ("tab:orange", "agent, eating")) + ((("tab:purple", "scout"),) if scout.any() else ())
+    for color, label in legend:
         ax.scatter([], [], s=(0.6 * cell) ** 2, color=color, edgecolors="k", linewidths=0.6, label=label)  # legend
-    _numbered(ax, agents, np.where(eating, "tab:orange", "tab:blue"), size)
+    _numbered(ax, agents, np.where(scout, "tab:purple", np.where(eating, "tab:orange", "tab:blue")), size)
     _grid_axes(ax, size)
     return ax
 

@@ -42,19 +42,18 @@ def _check_attention_frame(frame, size: int, name: str):
     n = len(pos)
     attention = _check_square(frame["attention"], f"{name}['attention']", n)
     adjacency = _check_square(frame["adjacency"], f"{name}['adjacency']", n).astype(bool)
-    if "eating" in frame:
-        eating = np.asarray(frame["eating"])
-        if eating.shape != (n,):
-            raise ValueError(f"{name}['eating'] must have shape ({n},) (one flag per agent), got {eating.shape}")
+    for key in ("informed", "scout"):
+        if key in frame and np.shape(frame[key]) != (n,):
+            raise ValueError(f"{name}['{key}'] must have shape ({n},) (one flag per agent), got {np.shape(frame[key])}")
     return pos, food, attention, adjacency
 
 
 def draw_attention_frame(frame: dict, size: int, agent: int = 0, ax=None):
-    """Draw one jungle step: food, agents (eating ones in orange), agent ``agent``'s neighbourhood
-    and its attention.
+    """Draw one jungle step: food, agents (those that see food in orange, scouts as diamonds),
+    agent ``agent``'s neighbourhood and its attention.
 
-    ``frame`` is one entry of :func:`marl_course.deep.dgn.record_episode` (``eating`` may be
-    left out: then no agent is drawn as eating). Arrows run from each
+    ``frame`` is one entry of :func:`marl_course.deep.dgn.record_episode` (``informed`` and
+    ``scout`` may be left out: then no agent is drawn as seeing food or as a scout). Arrows run from each
     neighbour ``j`` to ``agent``, with width and label proportional to ``alpha_ij`` (averaged
     over heads); ``alpha_ii`` is written beside the agent itself.
 
@@ -74,9 +73,14 @@ def draw_attention_frame(frame: dict, size: int, agent: int = 0, ax=None):
         _, ax = plt.subplots(figsize=(5, 5))
     # grid coordinates: x = column, y = row (row 0 at the top)
     ax.scatter(food[:, 1], food[:, 0], marker="s", s=180, color="tab:green", label="food")
-    eating = np.asarray(frame.get("eating", np.zeros(len(pos), dtype=bool)), dtype=bool)
-    ax.scatter(pos[~eating, 1], pos[~eating, 0], s=220, color="tab:blue", zorder=3, label="agent")
-    ax.scatter(pos[eating, 1], pos[eating, 0], s=220, color="tab:orange", zorder=3, label="agent, eating")
+    informed = np.asarray(frame.get("informed", np.zeros(len(pos), dtype=bool)), dtype=bool)
+    scout = np.asarray(frame.get("scout", np.zeros(len(pos), dtype=bool)), dtype=bool)
+    for who, marker, kind in ((~scout, "o", "forager"), (scout, "D", "scout")):
+        for sees, color, state in ((False, "tab:blue", "does not see food"), (True, "tab:orange", "sees food")):
+            chosen = who & (informed == sees)
+            if chosen.any():
+                ax.scatter(pos[chosen, 1], pos[chosen, 0], s=220, marker=marker, color=color, zorder=3,
+                           label=f"{kind}, {state}")
     ax.scatter(*pos[agent, ::-1], s=320, facecolors="none", edgecolors="tab:red", linewidths=2.5, zorder=4,
                label=f"agent {agent}")
     for i, (r, c) in enumerate(pos):
