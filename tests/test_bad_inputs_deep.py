@@ -139,7 +139,7 @@ def _dgn_net():
 
 def _dgn_batch(**drop):
     batch = dict(obs=torch.zeros(2, 3, 4), next_obs=torch.zeros(2, 3, 4), action=torch.zeros(2, 3, dtype=torch.long),
-                 reward=torch.ones(2, 3), done=torch.zeros(2), adjacency=torch.ones(2, 3, 3, dtype=torch.bool))
+                 reward=torch.ones(2, 3), terminated=torch.zeros(2), adjacency=torch.ones(2, 3, 3, dtype=torch.bool))
     return {k: v for k, v in batch.items() if k not in drop}
 
 
@@ -346,7 +346,7 @@ FUNCTION_CASES = [
     ("DGN.forward adjacency", lambda: _dgn_net()(torch.zeros(1, 3, 4), torch.ones(1, 3, 4) > 0), "adjacency"),
     ("dgn_loss gamma=1.5", lambda: dgn.dgn_loss(_dgn_net(), _dgn_net(), _dgn_batch(), 1.5, 0.0), "gamma"),
     ("dgn_loss reg_weight=-1", lambda: dgn.dgn_loss(_dgn_net(), _dgn_net(), _dgn_batch(), 0.9, -1.0), "reg_weight"),
-    ("dgn_loss batch without done", lambda: dgn.dgn_loss(_dgn_net(), _dgn_net(), _dgn_batch(done=1), 0.9, 0.0),
+    ("dgn_loss batch without terminated", lambda: dgn.dgn_loss(_dgn_net(), _dgn_net(), _dgn_batch(terminated=1), 0.9, 0.0),
      "batch"),
     ("greedy_actions adjacency", lambda: dgn.greedy_actions(_dgn_net(), np.zeros((2, 3, 4), np.float32),
                                                             np.ones((2, 3), bool)), "adjacency"),
@@ -363,8 +363,17 @@ FUNCTION_CASES = [
     ("dgn.evaluate model='x'", lambda: dgn.evaluate("x", _small_jungle()), "model"),
     ("dgn.evaluate seed='0'", lambda: dgn.evaluate(_dgn_net(), _small_jungle(), seed="0"), "seed"),
     ("dgn.record_episode seed=-1", lambda: dgn.record_episode(_dgn_net(), _small_jungle(), seed=-1), "seed"),
-    ("attention_on_eaters frames='x'", lambda: dgn.attention_on_eaters("x"), "frames"),
-    ("attention_on_eaters frames=[{}]", lambda: dgn.attention_on_eaters([{}]), "frames"),
+    ("attention_on_informed frames='x'", lambda: dgn.attention_on_informed("x"), "frames"),
+    ("attention_on_informed frames=[{}]", lambda: dgn.attention_on_informed([{}]), "frames"),
+    ("attention_on_informed head=-1", lambda: dgn.attention_on_informed(
+        [{"informed": np.ones(2, bool), "adjacency": np.ones((2, 2), bool), "attention": np.full((2, 2), 0.5)}], head=-1),
+     "head"),
+    ("attention_on_informed head=2 of 1", lambda: dgn.attention_on_informed(
+        [{"informed": np.ones(2, bool), "adjacency": np.ones((2, 2), bool), "attention": np.full((2, 2), 0.5),
+          "head_attention": np.full((1, 2, 2), 0.5)}], head=2), "head"),
+    ("record_episode layer=3", lambda: dgn.record_episode(_dgn_net(), None, layer=3), "layer"),
+    ("DGN forward layer=0", lambda: _dgn_net()(torch.zeros(1, 3, 4), torch.ones(1, 3, 3, dtype=torch.bool), layer=0),
+     "layer"),
     # ---- mean field
     ("MeanFieldAgent obs_dim=0", lambda: mean_field.MeanFieldAgent(0, 3, mean_field.MeanFieldConfig()), "obs_dim"),
     ("MeanFieldAgent n_actions=0", lambda: mean_field.MeanFieldAgent(5, 0, mean_field.MeanFieldConfig()), "n_actions"),

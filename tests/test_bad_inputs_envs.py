@@ -133,13 +133,14 @@ for name, values in [("positions", [[0.0, 1.0], [[0, 0, 0], [1, 1, 1]], [[NAN, 0
     kwarg_cases("k_nearest_adjacency",
                 lambda **kw: jungle.k_nearest_adjacency(**{"positions": [[0, 0], [0, 1], [5, 5]], "k": 1, **kw}),
                 name, values)
-for name, values in [("n_envs", POSITIVE_INT), ("n_agents", [1, 0, 2.5]), ("n_food", POSITIVE_INT),
-                     ("size", [2, 0, "10"]), ("view", [-1, 11, 1.5]), ("k", [-1, 10, "3"]),
+for name, values in [("n_envs", POSITIVE_INT), ("n_agents", [1, 0, 2.5]), ("n_scouts", [-1, 13, 1.5, "2"]),
+                     ("n_food", POSITIVE_INT), ("size", [2, 0, "10"]), ("view", [-1, 11, 1.5]),
+                     ("scout_view", [-1, 2.5, "10"]), ("k", [-1, 12, "3"]),
                      ("episode_length", POSITIVE_INT), ("collision_penalty", [0.5, NAN, "-0.1"]),
                      ("eat_radius", [-1, 11, 0.5])]:
     kwarg_cases("Jungle", lambda **kw: jungle.Jungle(**kw), name, values)
 reset_cases("Jungle", jungle.Jungle)
-step_cases("Jungle", lambda: jungle.Jungle(n_envs=2, n_agents=3, k=2), (2, 3), 5)
+step_cases("Jungle", lambda: jungle.Jungle(n_envs=2, n_agents=3, n_scouts=1, k=2), (2, 3), 5)
 for name, values in [("env", [None, predator_prey.PredatorPrey()]), ("n_episodes", POSITIVE_INT), ("seed", SEED)]:
     kwarg_cases("jungle.random_policy_return",
                 lambda **kw: jungle.random_policy_return(**{"env": jungle.Jungle(n_envs=1), "n_episodes": 1, **kw}),

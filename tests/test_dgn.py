@@ -8,7 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marl_course.deep.dgn import (DGN, DGNConfig, attention_on_informed, dgn_loss, evaluate, load, record_episode, save,
+from marl_course.deep.dgn import (DGN, DGNConfig, attention_on_informed, dgn_loss, load, record_episode, save,
                                   train)
 from marl_course.deep.graph_attention import RelationKernel, attention_kl, masked_softmax
 from marl_course.envs.jungle import Jungle, k_nearest_adjacency, random_policy_return
@@ -215,31 +215,22 @@ def test_attention_on_informed_equals_uniform_share_for_uniform_attention():
 
 
 @pytest.mark.slow
-def test_dgn_learns_to_forage_better_than_random():
-    """Seeds 0-2: mean greedy return above twice random's, and each run's last 10 training episodes
-    above 1.5 x its first 3. Measured: greedy 8.7-11.7 against random's 3.6; late/early 2.1-3.2."""
-    env = Jungle()
-    baseline = random_policy_return(env, n_episodes=5, seed=99)
-    learned = []
-    for seed in (0, 1, 2):
-        history = train(env, DGNConfig(), seed=seed, progress=False)
-        learned.append(evaluate(history.model, env, n_episodes=5, seed=99))
-        assert np.mean(history.train_return[-10:]) > 1.5 * np.mean(history.train_return[:3]), seed
-    assert np.mean(learned) > 2.0 * baseline, (learned, baseline)
+def test_dgn_beats_independent_dqn_and_listens_to_the_informed_neighbours():
+    """The scouts' jungle at the notebook's budget, seeds 0-3, paired (same seeds, same evaluation
+    episodes): the only difference between the learners is whether agents hear from their k nearest
+    agents. Measured (AVX2): DGN 10.94, 8.55, 12.36, 7.22 against DQN 6.64, 7.20, 6.71, 6.22 (gaps
+    1.0-5.7, mean 3.1) and random 1.9; the first layer's more focused head puts 0.45-0.55 of an
+    uninformed agent's attention on its informed neighbours, against 0.33-0.35 for uniform weights."""
+    from marl_course.experiments.dgn import DQN, dgn_label, dgn_study, learners
 
-
-@pytest.mark.slow
-def test_dgn_beats_independent_dqn_where_only_neighbours_know_the_food():
-    """Same network and budget; the only difference is whether agents hear from their k nearest
-    agents. Paired over seeds 0-7, the mean gap DGN - DQN must be positive. Measured (AVX2): gap
-    1.11 +- 0.43 (s.e.), DGN ahead on 6 of 8 seeds; on three seeds alone the gap ranged from -0.4
-    to 3.0 per seed, too noisy to hold on every CPU."""
-    def greedy_returns(config):
-        return np.array([evaluate(train(Jungle(), config, seed=s, progress=False).model, Jungle(), n_episodes=8,
-                                  seed=100 + s) for s in range(8)])
-
-    gap = greedy_returns(DGNConfig()) - greedy_returns(DGNConfig(use_graph=False))
-    assert gap.mean() > 0, gap
+    results, _ = dgn_study(learners((0.03,)), seeds=(0, 1, 2, 3), progress=False)
+    dgn_returns, dqn_returns = (np.array(results[label]["greedy"]) for label in (dgn_label(0.03), DQN))
+    gap = dgn_returns - dqn_returns
+    assert gap.mean() > 1.0 and np.sum(gap > 0) >= 3, gap
+    assert dgn_returns.mean() > 2.0 * random_policy_return(Jungle(), n_episodes=5, seed=99), dgn_returns
+    focused = np.max(results[dgn_label(0.03)]["attention_heads"], axis=1)
+    uniform = np.array(results[dgn_label(0.03)]["attention"])[:, 1]
+    assert np.sum(focused > uniform + 0.05) >= 3, (focused, uniform)
 
 
 def test_attention_drawing_and_explorer_headless():

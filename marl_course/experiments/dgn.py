@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from marl_course._validation import check_bool, check_instance, check_int, check_real
-from marl_course.deep.dgn import DGNConfig, attention_on_informed, evaluate, record_episode, train
+from marl_course.deep.dgn import DGN, DGNConfig, attention_on_informed, evaluate, record_episode, train
 from marl_course.envs.jungle import Jungle, random_policy_return
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
 from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
@@ -78,6 +78,34 @@ def _per_episode(values: list, n_episodes: int) -> list:
     return [float(np.mean(block)) if len(block) else float("nan") for block in np.array_split(values, n_episodes)]
 
 
+def attention_scores(model: DGN, environment: dict | None = None, n_episodes: int = 8) -> dict:
+    """Score a DGN's attention on ``n_episodes`` recorded greedy one-world episodes (seeds
+    ``EVAL_SEED, EVAL_SEED + 1, ...``) with :func:`~marl_course.deep.dgn.attention_on_informed`.
+
+    Returns ``attention`` ``(learned, uniform)`` of the first layer (mean over heads),
+    ``attention_heads`` (the learned share of each head), and ``attention_layer2`` and
+    ``attention_layer2_heads``, the same for the second layer.
+
+    Examples
+    --------
+    >>> import torch
+    >>> _ = torch.manual_seed(0)
+    >>> env = Jungle(n_envs=1, episode_length=5)
+    >>> scores = attention_scores(DGN(env.obs_dim, env.n_actions, DGNConfig()), dict(episode_length=5), n_episodes=2)
+    >>> sorted(scores), len(scores["attention_heads"])
+    (['attention', 'attention_heads', 'attention_layer2', 'attention_layer2_heads'], 2)
+    """
+    check_instance(model, "model", DGN)
+    single = Jungle(**{**({} if environment is None else check_instance(environment, "environment", dict)), "n_envs": 1})
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
+    scores = {}
+    for layer, key in ((1, "attention"), (2, "attention_layer2")):
+        frames = [f for s in range(n_episodes) for f in record_episode(model, single, EVAL_SEED + s, layer=layer)]
+        scores[key] = list(attention_on_informed(frames))
+        scores[key + "_heads"] = [attention_on_informed(frames, head=m)[0] for m in range(model.conv1.n_heads)]
+    return scores
+
+
 def run_seed(seed: int, *, configs: dict, environment: dict, eval_episodes: int, attention_episodes: int,
              progress: bool = False, keep_models: bool = False) -> dict:
     """One seed of :func:`dgn_study`: every learner trained from ``seed`` and scored (see the module
@@ -90,13 +118,7 @@ def run_seed(seed: int, *, configs: dict, environment: dict, eval_episodes: int,
                   "td_loss": _per_episode(history.metrics["td_loss"], config.n_episodes),
                   "kl": _per_episode(history.metrics["kl"], config.n_episodes)}
         if config.use_graph:
-            single = Jungle(**{**environment, "n_envs": 1})
-            for layer in (1, 2):
-                frames = [f for s in range(attention_episodes)
-                          for f in record_episode(history.model, single, EVAL_SEED + s, layer=layer)]
-                key = "attention" if layer == 1 else "attention_layer2"
-                result[key] = list(attention_on_informed(frames))
-                result[key + "_heads"] = [attention_on_informed(frames, head=m)[0] for m in range(config.n_heads)]
+            result |= attention_scores(history.model, environment, attention_episodes)
         if keep_models:
             result["model"] = history.model
         out[label] = result
