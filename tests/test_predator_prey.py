@@ -51,3 +51,13 @@ def test_same_seed_same_world_and_validation():
         a.step(np.full((3, 3), 7))
     with pytest.raises(ValueError, match="vision"):
         PredatorPrey(vision=-1)
+
+
+def test_predator_prey_reports_truncation_apart_from_success():
+    env = PredatorPrey(n_envs=2, n_predators=1, size=3, episode_length=1)
+    env.reset(seed=0)
+    env.predator_pos[:] = [[[0, 0]], [[1, 0]]]
+    env.prey_pos[:] = [[2, 2], [1, 1]]
+    _, _, done, info = env.step(np.array([[0], [4]]))  # world 0 stays away, world 1 steps onto the prey
+    assert done.tolist() == [True, True]
+    assert info["truncated"].tolist() == [True, False] and info["success"].tolist() == [False, True]

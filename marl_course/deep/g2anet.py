@@ -21,7 +21,7 @@ The two attentions form one module, :class:`TwoStageAttention`, which GA-AC's cr
 
 References
 ----------
-Liu, Wang, Hu, Gao, Chen (2020). Multi-Agent Game Abstraction via Graph Attention Neural Network. AAAI.
+Liu, Wang, Hu, Hao, Chen, Gao (2020). Multi-Agent Game Abstraction via Graph Attention Neural Network. AAAI.
 Williams (1992). Simple statistical gradient-following algorithms for connectionist reinforcement learning.
 Jang, Gu, Poole (2017). Categorical reparameterization with Gumbel-softmax. ICLR.
 """
@@ -84,12 +84,14 @@ def _check_edges(hard, scores) -> None:
         raise ValueError(f"scores must have the shape of hard {tuple(hard.shape)}, got {tuple(scores.shape)}")
 
 
-def two_stage_weights(hard: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+def two_stage_weights(hard: torch.Tensor, scores: torch.Tensor, present: torch.Tensor | None = None) -> torch.Tensor:
     """The final edge weights ``W_h^{ij} W_s^{ij}`` from hard edges and soft-attention scores.
 
     ``W_s^{ij} = exp(score_ij W_h^{ij}) / sum_{k != i} exp(score_ik W_h^{ik})`` (the article's
     ``W_s^{ij} ∝ exp(e_j^T W_k^T W_q e_i W_h^{ij})``), so a cut edge enters the normalisation with
     logit 0 and is then zeroed by ``W_h``; the message is ``x_i = sum_j (W_h W_s)_{ij} h_j``.
+    With ``present`` (which agents exist, e.g. the cars on the road) the sums run over present
+    ``k != i`` only, and a row or column of an absent agent is 0.
 
     Parameters
     ----------
@@ -97,6 +99,8 @@ def two_stage_weights(hard: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
         ``W_h`` in {0, 1} (the diagonal is ignored).
     scores : torch.Tensor, shape (..., N, N)
         ``q_i . k_j / sqrt(d)``.
+    present : torch.Tensor of bool, shape (..., N), optional
+        The agents that exist (default: all).
 
     Examples
     --------
@@ -105,27 +109,60 @@ def two_stage_weights(hard: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
     tensor([[0.0000, 0.5000, 0.0000],
             [0.5000, 0.0000, 0.5000],
             [0.0000, 0.0000, 0.0000]])
+    >>> two_stage_weights(torch.ones(3, 3), torch.zeros(3, 3), present=torch.tensor([True, True, False]))
+    tensor([[0., 1., 0.],
+            [1., 0., 0.],
+            [0., 0., 0.]])
     """
     _check_edges(hard, scores)
     n = hard.shape[-1]
-    others = ~torch.eye(n, dtype=torch.bool)
-    return hard * masked_softmax(scores * hard, others)  # W_h W_s, W_s over j != i
+    allowed = ~torch.eye(n, dtype=torch.bool)  # j != i
+    if present is not None:
+        if tuple(present.shape) != tuple(hard.shape[:-1]):
+            raise ValueError(f"present must have shape {tuple(hard.shape[:-1])} (hard without its last axis), "
+                             f"got {tuple(present.shape)}")
+        present = present.bool()
+        allowed = allowed & present[..., :, None] & present[..., None, :]
+    safe = allowed | ~allowed.any(-1, keepdim=True)  # a row with nobody to hear: any softmax, zeroed below
+    return hard * allowed * masked_softmax(scores * hard, safe)  # W_h W_s, W_s over present j != i
 
 
-def discounted_returns(rewards: torch.Tensor, gamma: float) -> torch.Tensor:
-    """``G_t = sum_{t' >= t} gamma^{t' - t} r_{t'}`` along the first (time) axis.
+def discounted_returns(rewards: torch.Tensor, gamma: float, continues: torch.Tensor | None = None,
+                       bootstrap: torch.Tensor | None = None) -> torch.Tensor:
+    """``G_t = r_t + gamma c_t G_{t+1}`` along the first (time) axis, with ``G_T = V_T`` (``bootstrap``).
+
+    ``c_t`` (``continues``, 1 by default) is 1 when the same agent's episode goes on after step
+    ``t`` and 0 when it ended there for good (a terminal state; a car that left the road); then
+    nothing later is added to its return. An episode *cut by the time limit* is not terminal: keep
+    ``c_{T-1} = 1`` and pass the value of the state reached, ``bootstrap = V(s_T)``, so
+    ``G_{T-1} = r_{T-1} + gamma V(s_T)``. Without ``bootstrap`` (``V_T = 0``) and with ``c = 1`` this is
+    ``G_t = sum_{t' >= t} gamma^{t' - t} r_{t'}``.
 
     Examples
     --------
     >>> discounted_returns(torch.tensor([1.0, 0.0, 2.0]), 0.5)
     tensor([1.5000, 1.0000, 2.0000])
+    >>> discounted_returns(torch.tensor([1.0, 0.0, 2.0]), 0.5, bootstrap=torch.tensor(4.0))   # cut by the time limit
+    tensor([2., 2., 4.])
+    >>> discounted_returns(torch.tensor([1.0, 0.0, 2.0]), 0.5, continues=torch.tensor([1.0, 0.0, 1.0]))
+    tensor([1., 0., 2.])
     """
     gamma = check_real(gamma, "gamma", low=0, high=1)
     if rewards.ndim < 1 or len(rewards) == 0:
         raise ValueError(f"rewards must have a non-empty time axis first, got shape {tuple(rewards.shape)}")
-    returns, running = torch.zeros_like(rewards), torch.zeros_like(rewards[0])
+    if continues is None:
+        continues = torch.ones_like(rewards)
+    elif continues.shape != rewards.shape:
+        raise ValueError(f"continues must have the shape of rewards {tuple(rewards.shape)}, got {tuple(continues.shape)}")
+    running = torch.zeros_like(rewards[0])
+    if bootstrap is not None:
+        if bootstrap.shape != rewards.shape[1:]:
+            raise ValueError(f"bootstrap must have the shape of one step of rewards {tuple(rewards.shape[1:])}, "
+                             f"got {tuple(bootstrap.shape)}")
+        running = bootstrap.detach().to(rewards.dtype)
+    returns = torch.zeros_like(rewards)
     for t in reversed(range(len(rewards))):
-        running = rewards[t] + gamma * running
+        running = rewards[t] + gamma * continues[t] * running
         returns[t] = running
     return returns
 
@@ -157,9 +194,10 @@ class TwoStageAttention(nn.Module):
         ``k_i = h_i``) or zeros in its place (GA-AC, where ``k_i = g(o_i, a_i)``: agent ``i``'s own
         action must not move its edges).
 
-    ``forward(query, key, value) -> (x, hard, weights)``, all inputs (batch, N, d); ``x``: (batch, N,
-    d), ``hard`` = ``W_h``: (batch, N, N) in {0, 1} with a zero diagonal, ``weights`` = ``W_h W_s``:
-    (batch, N, N).
+    ``forward(query, key, value, present=None) -> (x, hard, weights)``, all inputs (batch, N, d) and
+    ``present`` (batch, N) bool, the agents that exist (default: all; an absent agent neither sends
+    nor receives); ``x``: (batch, N, d), ``hard`` = ``W_h``: (batch, N, N) in {0, 1} with a zero
+    diagonal, ``weights`` = ``W_h W_s``: (batch, N, N).
 
     Examples
     --------
@@ -215,24 +253,29 @@ class TwoStageAttention(nn.Module):
                 raise ValueError(f"{name} must have the shape of the query {shape}, got {tuple(x.shape)}")
             shape = tuple(x.shape)
 
-    def forward(self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor):
+    def forward(self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, present: torch.Tensor | None = None):
         self._check_inputs(query=query, key=key, value=value)
         batch, n, d = value.shape
+        if present is not None and tuple(present.shape) != (batch, n):
+            raise ValueError(f"present must have shape (batch, N) = {(batch, n)}, got {tuple(present.shape)}")
         if self.communication == "none" or n == 1:
             zeros = torch.zeros(batch, n, n)
             return torch.zeros_like(value), zeros, zeros
         everyone = (1.0 - torch.eye(n)).expand(batch, n, n)
         hard = self.hard_attention(query, key) if self.communication == "hard+soft" else everyone
+        if present is not None:  # edges only between agents that exist
+            hard = hard * (present[:, :, None] & present[:, None, :]).float()
         scores = self.query(query) @ self.key(key).transpose(-1, -2) / d ** 0.5  # (batch, N, N)
-        weights = two_stage_weights(hard, scores)  # W_h W_s
+        weights = two_stage_weights(hard, scores, present)  # W_h W_s
         return weights @ value, hard, weights  # x_i = sum_j W_h W_s v_j: (batch, N, d)
 
 
 class GAComm(nn.Module):
     """The GA-Comm policy: encoder, LSTM cell, :class:`TwoStageAttention`, policy and baseline heads.
 
-    ``forward(obs, state) -> (logits, value, state, hard, weights)`` with ``obs``: (batch, N,
-    obs_dim), ``state``: a pair of (batch, N, d) tensors or None, ``logits``: (batch, N,
+    ``forward(obs, state, present=None) -> (logits, value, state, hard, weights)`` with ``obs``: (batch, N,
+    obs_dim), ``state``: a pair of (batch, N, d) tensors or None, ``present``: (batch, N) bool, the
+    agents that exist (None: all; see :class:`TwoStageAttention`), ``logits``: (batch, N,
     n_actions), ``value``: (batch, N), ``hard`` = ``W_h``: (batch, N, N) in {0, 1} with a zero
     diagonal, ``weights`` = ``W_h W_s``: (batch, N, N).
 
@@ -259,7 +302,7 @@ class GAComm(nn.Module):
         self.policy = nn.Sequential(nn.Linear(2 * d, d), nn.ReLU(), nn.Linear(d, n_actions))
         self.value = nn.Linear(2 * d, 1)
 
-    def forward(self, obs: torch.Tensor, state=None):
+    def forward(self, obs: torch.Tensor, state=None, present: torch.Tensor | None = None):
         check_rank(obs, "obs", 3, "(batch, N, obs_dim)")
         check_size(obs, "obs", 2, self.obs_dim, "obs_dim")
         if state is not None and (not isinstance(state, (tuple, list)) or len(state) != 2
@@ -270,17 +313,35 @@ class GAComm(nn.Module):
         h_flat, s_flat = self.cell(e, None if state is None else (state[0].reshape(batch * n, -1),
                                                                    state[1].reshape(batch * n, -1)))
         h = h_flat.view(batch, n, -1)  # (batch, N, d)
-        x, hard, weights = self.attention(h, h, h)  # x_i = sum_j W_h W_s h_j: (batch, N, d)
+        x, hard, weights = self.attention(h, h, h, present)  # x_i = sum_j W_h W_s h_j: (batch, N, d)
         features = torch.cat([h, x], dim=-1)  # (batch, N, 2d)
         return (self.policy(features), self.value(features).squeeze(-1), (h, s_flat.view(batch, n, -1)),
                 hard, weights)
 
 
-def rollout(net: GAComm, env, seed, generator: torch.Generator | None = None):
+def rollout(net: GAComm, env, seed, generator: torch.Generator | None = None, on_step=None):
     """Play one episode in every world, sampling actions from ``pi``; keep the graph for learning.
 
-    Returns a dict of stacked (T, E, N) tensors ``log_prob``, ``entropy``, ``value``, ``reward``,
-    ``active`` (1 while the world was running), and ``success`` (E,) bool.
+    Two kinds of environment are played. In one (:class:`~marl_course.envs.predator_prey.PredatorPrey`)
+    the agents live as long as their world: ``info["active"]`` (E,) marks the worlds still running,
+    and a world ends for good on ``info["success"]``. In the other
+    (:class:`~marl_course.envs.traffic_junction.TrafficJunction`) agents come and go:
+    ``info["acted"]`` (E, N) marks the slots that held a car when the actions were taken,
+    ``info["left"]`` the cars whose episode ended there, ``info["arrived"]`` the slots a new car
+    took, and only the cars on the road (``info["active"]``) communicate. A new car starts with
+    an empty memory (its slot's LSTM state is reset to 0), and a car's return never runs on into the
+    next car of its slot.
+
+    At the time limit the episodes are cut, not ended: the last step's ``continues`` is 1 for the
+    agents still playing and ``bootstrap`` holds ``V`` of the state reached (see
+    :func:`discounted_returns`).
+
+    Returns a dict of stacked (T, E, N) tensors ``log_prob``, ``entropy``, ``value``, ``reward``
+    (counted only for agents that acted), ``active`` (1 where the agent acted), ``continues``, ``actions``;
+    ``bootstrap`` (E, N); ``success`` (E,) bool; and, when the environment reports collisions,
+    ``collision_rate``: the fraction of car-steps on the road that ended in a shared cell.
+    ``on_step(env, hard, present)``, when given, is called before every step with the hard edges
+    ``W_h`` (E, N, N) about to be used and the agents that exist (E, N) bool (or None: all).
 
     Examples
     --------
@@ -289,35 +350,68 @@ def rollout(net: GAComm, env, seed, generator: torch.Generator | None = None):
     >>> batch = rollout(GAComm(5, 5, GACommConfig(hidden=8)), PredatorPrey(n_envs=2, episode_length=4), seed=0)
     >>> batch["log_prob"].shape, batch["success"].shape
     (torch.Size([4, 2, 3]), (2,))
+    >>> from marl_course.envs.traffic_junction import TrafficJunction
+    >>> env = TrafficJunction(n_envs=2, episode_length=4)
+    >>> batch = rollout(GAComm(env.obs_dim, 2, GACommConfig(hidden=8)), env, seed=0)
+    >>> batch["active"][0].sum().item(), 0.0 <= batch["collision_rate"] <= 1.0   # the roads start empty
+    (0.0, True)
     """
     check_instance(net, "net", GAComm)
     check_int(seed, "seed", low=0)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be None or a torch.Generator, got {type(generator).__name__}")
+    if on_step is not None and not callable(on_step):
+        raise TypeError(f"on_step must be None or a function, got {type(on_step).__name__}")
     check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_envs"))
     obs, info = env.reset(seed=seed)
+    per_agent = "acted" in info  # cars come and go
+    present = torch.as_tensor(info["active"]) if per_agent else None
     state, done = None, np.zeros(env.n_envs, dtype=bool)
-    steps = {k: [] for k in ("log_prob", "entropy", "value", "reward", "active")}
+    steps = {k: [] for k in ("log_prob", "entropy", "value", "reward", "active", "continues", "actions")}
+    collided = on_road = 0
     while not done.all():
-        logits, value, state, _, _ = net(torch.as_tensor(obs), state)
+        logits, value, state, hard, _ = net(torch.as_tensor(obs), state, present)
         dist = torch.distributions.Categorical(logits=logits)
         probs = dist.probs.reshape(-1, env.n_actions)  # (E N, n_actions)
         actions = torch.multinomial(probs, 1, generator=generator).view(dist.batch_shape)  # (E, N)
+        if on_step is not None:
+            on_step(env, hard.detach(), present)
         obs, reward, done, info = env.step(actions.numpy())
+        if per_agent:
+            acted = info["acted"]
+            goes_on = acted & ~info["left"]  # the same car plays the next step
+            present = torch.as_tensor(info["active"])
+            fresh = torch.as_tensor(info["arrived"])[..., None]  # a new car in this slot: empty memory
+            state = tuple(x.masked_fill(fresh, 0.0) for x in state)
+        else:
+            acted = np.broadcast_to(info["active"][:, None], reward.shape)
+            goes_on = acted & ~info["success"][:, None]  # success ends the world for good
+        if "collided" in info:
+            collided += int((info["collided"] & info["active"]).sum())
+            on_road += int(info["active"].sum())
+        acted_t = torch.as_tensor(np.array(acted), dtype=torch.float32)
         steps["log_prob"].append(dist.log_prob(actions))
         steps["entropy"].append(dist.entropy())
         steps["value"].append(value)
-        steps["reward"].append(torch.as_tensor(reward, dtype=torch.float32))
-        steps["active"].append(torch.as_tensor(info["active"], dtype=torch.float32)[:, None].expand_as(value))
+        steps["reward"].append(torch.as_tensor(reward, dtype=torch.float32) * acted_t)
+        steps["active"].append(acted_t)
+        steps["continues"].append(torch.as_tensor(np.array(goes_on), dtype=torch.float32))
+        steps["actions"].append(actions)
     out = {k: torch.stack(v) for k, v in steps.items()}
+    with torch.no_grad():  # V of the state where the time limit cut the episodes
+        out["bootstrap"] = net(torch.as_tensor(obs), state, present)[1]
     out["success"] = info["success"]
+    if "collided" in info:
+        out["collision_rate"] = collided / max(on_road, 1)
     return out
 
 
 def reinforce_loss(batch: dict, gamma: float, value_coef: float, entropy_coef: float) -> torch.Tensor:
     """REINFORCE with a baseline over the active steps of a batch from :func:`rollout`.
 
-    ``G_t = sum_{t' >= t} gamma^{t'-t} r_{t'}``, ``A_t = G_t - V_t``; loss ``= -mean[Â_t log pi(a_t)]
+    ``G_t = r_t + gamma c_t G_{t+1}`` (:func:`discounted_returns`, with the batch's ``continues``
+    ``c_t`` and ``bootstrap`` ``G_T = V(s_T)`` when it holds them; otherwise
+    ``G_t = sum_{t' >= t} gamma^{t'-t} r_{t'}``), ``A_t = G_t - V_t``; loss ``= -mean[Â_t log pi(a_t)]
     + value_coef mean[A_t^2] - entropy_coef mean[H(pi)]``, where ``Â_t`` is ``A_t`` normalised to
     zero mean and unit variance over the batch's active steps (and detached).
 
@@ -334,7 +428,7 @@ def reinforce_loss(batch: dict, gamma: float, value_coef: float, entropy_coef: f
         raise ValueError(f"batch is missing the fields {sorted(missing)}")
     value_coef = check_real(value_coef, "value_coef", low=0)
     entropy_coef = check_real(entropy_coef, "entropy_coef", low=0)
-    returns = discounted_returns(batch["reward"], gamma)  # (T, E, N)
+    returns = discounted_returns(batch["reward"], gamma, batch.get("continues"), batch.get("bootstrap"))  # (T, E, N)
     active = batch["active"]
     count = active.sum().clamp(min=1.0)
     advantage = returns - batch["value"]  # (T, E, N)
@@ -419,6 +513,12 @@ def evaluate(model: GAComm, env, *, n_episodes: int = 1, seed: int = 0) -> float
 def record_episode(model: GAComm, env, seed: int = 0) -> list[dict]:
     """One episode in world 0 (eval mode, actions sampled with ``seed``): positions, ``W_h`` and ``W_h W_s`` per step.
 
+    On predator-prey a frame holds ``predator_pos``, ``prey_pos``, ``hard`` and ``weights``; on a
+    traffic junction it holds ``positions`` (N, 2) (``-1`` for a free slot), ``active``,
+    ``route`` (N,), ``relevant`` (N, N), the ground truth
+    :meth:`~marl_course.envs.traffic_junction.TrafficJunction.relevance` with horizon 1, ``hard``,
+    ``weights``, the ``actions`` taken and ``collided`` (N,) after them, and ``size``.
+
     Examples
     --------
     >>> from marl_course.envs.predator_prey import PredatorPrey
@@ -426,6 +526,11 @@ def record_episode(model: GAComm, env, seed: int = 0) -> list[dict]:
     >>> frames = record_episode(GAComm(5, 5, GACommConfig(hidden=8)), PredatorPrey(n_envs=1, episode_length=3))
     >>> len(frames) <= 3, frames[0]["hard"].shape
     (True, (3, 3))
+    >>> from marl_course.envs.traffic_junction import TrafficJunction
+    >>> env = TrafficJunction(n_envs=1, episode_length=3)
+    >>> frames = record_episode(GAComm(env.obs_dim, 2, GACommConfig(hidden=8)), env)
+    >>> len(frames), sorted(frames[0])[:4]
+    (3, ['actions', 'active', 'collided', 'hard'])
     """
     check_instance(model, "model", GAComm)
     check_int(seed, "seed", low=0)
@@ -433,13 +538,89 @@ def record_episode(model: GAComm, env, seed: int = 0) -> list[dict]:
     was_training = model.training
     model.eval()
     obs, info = env.reset(seed=seed)
+    junction = "acted" in info
+    present = torch.as_tensor(info["active"]) if junction else None
     state, done, frames = None, np.zeros(1, dtype=bool), []
     with torch.no_grad():
         while not done[0]:
-            logits, _, state, hard, weights = model(torch.as_tensor(obs), state)
-            frames.append({"predator_pos": info["predator_pos"][0], "prey_pos": info["prey_pos"][0],
-                           "hard": hard[0].numpy(), "weights": weights[0].numpy()})
+            logits, _, state, hard, weights = model(torch.as_tensor(obs), state, present)
             actions = torch.multinomial(torch.softmax(logits.view(-1, env.n_actions), -1), 1, generator=generator)
-            obs, _, done, info = env.step(actions.view(logits.shape[:2]).numpy())
+            actions = actions.view(logits.shape[:2]).numpy()
+            if junction:
+                frame = {"positions": info["positions"][0], "active": info["active"][0], "route": info["route"][0],
+                         "relevant": env.relevance(1)[0], "hard": hard[0].numpy(), "weights": weights[0].numpy(),
+                         "actions": actions[0], "size": env.size}
+            else:
+                frame = {"predator_pos": info["predator_pos"][0], "prey_pos": info["prey_pos"][0],
+                         "hard": hard[0].numpy(), "weights": weights[0].numpy()}
+            obs, _, done, info = env.step(actions)
+            if junction:
+                frame["collided"] = info["collided"][0] & info["acted"][0]
+                present = torch.as_tensor(info["active"])
+                fresh = torch.as_tensor(info["arrived"])[..., None]
+                state = tuple(x.masked_fill(fresh, 0.0) for x in state)
+            frames.append(frame)
     model.train(was_training)
     return frames
+
+
+def junction_metrics(model: GAComm, env, *, n_episodes: int = 1, seed: int = 0, horizon: int = 1) -> dict[str, float]:
+    """Score a policy on a traffic junction, and its hard edges against the ground truth of who matters.
+
+    Plays ``n_episodes`` resets of ``env`` (a :class:`~marl_course.envs.traffic_junction.TrafficJunction`;
+    eval mode: hard edges by argmax, actions sampled) and returns
+
+    - ``success_rate``: the fraction of episodes without a collision;
+    - ``collision_rate``: the fraction of car-steps on the road that end in a shared cell;
+    - ``brake_rate``: the fraction of the cars' actions that are *brake*;
+    - over the ordered pairs ``(i, j)``, ``i != j``, of cars on the road at each step, with
+      ``R_ij`` = :meth:`~marl_course.envs.traffic_junction.TrafficJunction.relevance` (``horizon``)
+      and ``K_ij = W_h^{ij}`` the edge kept: ``kept = P(K)``, ``relevant = P(R)`` (the base rate),
+      ``precision = P(R | K)`` and ``recall = P(K | R)`` (nan when the denominator is empty). A
+      graph that ignores relevance has ``precision = relevant``; one that keeps exactly the
+      relevant pairs has ``precision = recall = 1``.
+
+    Examples
+    --------
+    >>> from marl_course.envs.traffic_junction import TrafficJunction
+    >>> env = TrafficJunction(n_envs=8)
+    >>> _ = torch.manual_seed(0)
+    >>> scores = junction_metrics(GAComm(env.obs_dim, 2, GACommConfig(hidden=8, communication="soft")), env)
+    >>> scores["kept"], scores["recall"], scores["precision"] == scores["relevant"]   # all edges kept
+    (1.0, 1.0, True)
+    """
+    check_instance(model, "model", GAComm)
+    check_env(env, ("reset", "step", "relevance", "n_envs"))
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
+    horizon = check_int(horizon, "horizon", low=0)
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
+    generator = torch.Generator().manual_seed(int(rng.integers(2**31)))
+    counts = dict(pairs=0, kept=0, relevant=0, both=0)
+
+    def score_edges(env_, hard, present):
+        pairs = present.numpy()[:, :, None] & present.numpy()[:, None, :] & ~np.eye(env_.n_agents, dtype=bool)
+        kept, relevant = (hard.numpy() > 0) & pairs, env_.relevance(horizon) & pairs
+        counts["pairs"] += int(pairs.sum())
+        counts["kept"] += int(kept.sum())
+        counts["relevant"] += int(relevant.sum())
+        counts["both"] += int((kept & relevant).sum())
+
+    was_training = model.training
+    model.eval()
+    success, collisions, brakes = [], [], []
+    with torch.no_grad():
+        for _ in range(n_episodes):
+            batch = rollout(model, env, int(rng.integers(2**31)), generator, on_step=score_edges)
+            acted = batch["active"].bool()
+            success.append(batch["success"].mean())
+            collisions.append(batch["collision_rate"])
+            brakes.append(float((batch["actions"] != 0)[acted].float().mean()) if acted.any() else float("nan"))
+    model.train(was_training)
+
+    def ratio(a, b):
+        return a / b if b else float("nan")
+
+    return {"success_rate": float(np.mean(success)), "collision_rate": float(np.mean(collisions)),
+            "brake_rate": float(np.nanmean(brakes)), "kept": ratio(counts["kept"], counts["pairs"]),
+            "relevant": ratio(counts["relevant"], counts["pairs"]), "precision": ratio(counts["both"], counts["kept"]),
+            "recall": ratio(counts["both"], counts["relevant"])}

@@ -17,7 +17,9 @@ entropy-regularised,
 
 - critic: minimise ``(Q_i(o, a) - y_i)^2`` with
   ``y_i = r_i + gamma (1 - done) [Q'_i(o', a') - alpha log pi'(a'_i | o'_i)]``, ``a' ~ pi'(o')``,
-  where ``Q'`` and ``pi'`` are target networks, ``theta' <- tau theta + (1 - tau) theta'``;
+  where ``Q'`` and ``pi'`` are target networks, ``theta' <- tau theta + (1 - tau) theta'``, and
+  ``done`` is 1 only in a terminal state (all predators on the prey), not when the time limit cuts
+  the episode;
 - actor: ascend ``E[grad log pi(a_i | o_i) (A_i(o, a) - alpha log pi(a_i | o_i))]`` with ``a ~ pi(o)``
   and the counterfactual advantage ``A_i = Q_i(o, a) - sum_{b} pi(b | o_i) Q_i(o, (b, a_{-i}))``:
   the baseline changes only agent ``i``'s action, so it needs no extra forward pass.
@@ -335,7 +337,9 @@ def train(env, config: GAACConfig | None = None, *, seed: int = 0, progress: boo
     """Train GA-AC (or, by ``config.communication``, its soft-attention or independent-critic variants).
 
     Every round plays one episode in all worlds of ``env`` with the current policy, storing each
-    running world's transition ``(o, a, r, o', done)``; every ``update_every`` steps (once the buffer
+    running world's transition ``(o, a, r, o', done)``, where ``done`` marks terminal states only: an
+    episode cut by the time limit (``info["truncated"]``) stores ``done = 0``, so its target
+    bootstraps from ``Q'(o', a')``; every ``update_every`` steps (once the buffer
     holds a batch) it takes one critic step, one actor step and a soft target update.
 
     Returns a :class:`~marl_course.deep.common.History` of a :class:`GAAC` counted in rounds:
@@ -376,8 +380,9 @@ def train(env, config: GAACConfig | None = None, *, seed: int = 0, progress: boo
             actions = sample_actions(actor, obs)
             next_obs, reward, done, info = env.step(actions)
             running = info["active"]
+            terminal = done & ~info.get("truncated", np.zeros_like(done))  # a time limit is not terminal
             buffer.add(obs=obs[running], action=actions[running], reward=reward[running].astype(np.float32),
-                       next_obs=next_obs[running], done=done[running].astype(np.float32))
+                       next_obs=next_obs[running], done=terminal[running].astype(np.float32))
             total += reward.mean()  # summed over steps: the mean return of a predator
             obs, step = next_obs, step + 1
             if len(buffer) >= config.batch_size and step % config.update_every == 0:

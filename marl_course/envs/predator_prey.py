@@ -4,8 +4,8 @@
 worlds are stepped at once with numpy. A predator sees the prey only within ``vision`` cells,
 so a predator that has found it can help the others only by communicating. A predator that
 reaches the prey stays on it. Each step every predator not on the prey gets ``step_penalty``;
-an episode ends when all predators are on the prey (a *success*) or after ``episode_length``
-steps.
+an episode ends when all predators are on the prey (a *success*, a terminal state) or is cut
+after ``episode_length`` steps (a time limit: not terminal, ``info["truncated"]``).
 
 Actions: ``0 stay, 1 up, 2 down, 3 left, 4 right`` (clipped at the border).
 Observation of predator ``i`` (length 5): its position scaled to ``[0, 1]`` (row, column), a flag
@@ -16,7 +16,7 @@ References
 ----------
 Singh, Jain, Sukhbaatar (2019). Learning when to communicate at scale in multiagent cooperative
 and competitive tasks (IC3Net). ICLR.
-Liu, Wang, Hu, Gao, Chen (2020). Multi-Agent Game Abstraction via Graph Attention Neural Network. AAAI.
+Liu, Wang, Hu, Hao, Chen, Gao (2020). Multi-Agent Game Abstraction via Graph Attention Neural Network. AAAI.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ class PredatorPrey:
     ``reset(seed) -> (obs, info)``; ``step(actions) -> (obs, reward, done, info)`` with ``obs``
     (E, N, 5), ``reward`` (E, N), ``done`` (E,) bool (a finished world stays finished, with
     reward 0, until the next reset) and ``info`` holding ``predator_pos`` (E, N, 2), ``prey_pos``
-    (E, 2), ``success`` (E,) bool and ``active`` (E,), the worlds still running before this step.
+    (E, 2), ``success`` (E,) bool, ``active`` (E,), the worlds still running before this step, and
+    ``truncated`` (E,), the worlds the time limit cut at this step without a success: their last
+    state is not terminal (a learner bootstraps from its value).
 
     Examples
     --------
@@ -82,8 +84,10 @@ class PredatorPrey:
         caught = self._caught()
         reward = np.where(active[:, None] & ~caught, self.step_penalty, 0.0)  # (E, N)
         self.t += 1
-        self.done = self.done | caught.all(axis=1) | (self.t >= self.episode_length)
-        return self.observe(), reward, self.done.copy(), self._info(active=active)
+        success = caught.all(axis=1)
+        truncated = active & ~success & (self.t >= self.episode_length)  # cut by the time limit, not ended
+        self.done = self.done | success | (self.t >= self.episode_length)
+        return self.observe(), reward, self.done.copy(), self._info(active=active, truncated=truncated)
 
     def observe(self) -> np.ndarray:
         """Observations (E, N, 5): position, prey-visible flag, prey offset when visible."""
@@ -96,6 +100,7 @@ class PredatorPrey:
     def _caught(self) -> np.ndarray:
         return np.all(self.predator_pos == self.prey_pos[:, None, :], axis=-1)  # (E, N)
 
-    def _info(self, active) -> dict:
+    def _info(self, active, truncated=None) -> dict:
+        truncated = np.zeros(self.n_envs, dtype=bool) if truncated is None else truncated
         return {"predator_pos": self.predator_pos.copy(), "prey_pos": self.prey_pos.copy(),
-                "success": self._caught().all(axis=1), "active": active}
+                "success": self._caught().all(axis=1), "active": active, "truncated": truncated}

@@ -47,7 +47,7 @@ References
 ----------
 Singh, Jain, Sukhbaatar (2019). Learning when to communicate at scale in multiagent cooperative
 and competitive tasks (IC3Net). ICLR.
-Liu, Wang, Hu, Gao, Chen (2020). Multi-Agent Game Abstraction via Graph Attention Neural Network. AAAI.
+Liu, Wang, Hu, Hao, Chen, Gao (2020). Multi-Agent Game Abstraction via Graph Attention Neural Network. AAAI.
 
 Examples
 --------

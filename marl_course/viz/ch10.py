@@ -1,7 +1,8 @@
-"""Chapter 10 plots: G2ANet's learned interaction graph over the predators, and its explorer.
+"""Chapter 10 plots: G2ANet's learned interaction graph over the predators or the cars, and its explorer.
 
-``draw_graph_frame`` is the explorer's callback (a plain function, tested headless);
-``explore_graph`` wires it to an ipywidgets step slider. Learning curves are drawn by
+``draw_graph_frame`` draws one step of a predator-prey or a traffic-junction episode (the
+explorer's callback, a plain function tested headless); ``explore_graph`` wires it to an
+ipywidgets step slider. Learning curves are drawn by
 :func:`marl_course.viz.curves.plot_learning_curves`.
 """
 
@@ -39,12 +40,16 @@ def _check_graph_frame(frame, size: int, name: str):
     return pos, prey, arrays[0], arrays[1]
 
 
-def draw_graph_frame(frame: dict, size: int, ax=None):
-    """Draw one predator-prey step: the prey, the predators and the edges hard attention keeps.
+def draw_graph_frame(frame: dict, size: int | None = None, ax=None):
+    """Draw one step of an episode: the agents and the edges hard attention keeps.
 
-    ``frame`` is one entry of :func:`marl_course.deep.g2anet.record_episode`. An arrow ``j -> i``
-    is drawn when ``W_h^{ij} = 1``, its width and label the final weight ``W_h^{ij} W_s^{ij}``.
-    Predators at the same cell are drawn slightly apart so that all of them stay visible.
+    ``frame`` is one entry of :func:`marl_course.deep.g2anet.record_episode`. On predator-prey
+    (``size`` is the grid's) it shows the prey, the predators and an arrow ``j -> i`` for every
+    ``W_h^{ij} = 1``, its width and label the final weight ``W_h^{ij} W_s^{ij}``; predators at the
+    same cell are drawn slightly apart. On a traffic junction (the frame carries its ``size``) it
+    shows the roads, the cars (a disc coloured by road with the slot number, a black ring when the
+    car brakes), an arrow ``j -> i`` for every kept edge and a dashed orange line between two cars
+    that could collide within one step (the ground truth ``relevance``).
 
     Examples
     --------
@@ -54,6 +59,8 @@ def draw_graph_frame(frame: dict, size: int, ax=None):
     >>> ax.get_title()
     'edges kept by hard attention: 1 of 2'
     """
+    if isinstance(frame, dict) and "positions" in frame:
+        return _draw_junction_frame(frame, ax)
     size = check_int(size, "size", low=1)
     pos, prey, hard, weights = _check_graph_frame(frame, size, "frame")
     check_ax(ax)
@@ -81,14 +88,114 @@ def draw_graph_frame(frame: dict, size: int, ax=None):
     return ax
 
 
-def explore_graph(frames: list, size: int):
-    """An ipywidgets explorer: a slider over the episode's steps, the kept edges drawn each step."""
+ROAD_COLOURS = ("tab:blue", "tab:green")
+"""Car colour by road: 0 runs down from the top, 1 right from the left."""
+
+
+def _check_junction_frame(frame, name: str):
+    check_frame(frame, name, ("positions", "active", "route", "relevant", "hard", "weights", "actions", "size"))
+    size = check_int(frame["size"], f"{name}['size']", low=3)
+    pos = np.asarray(as_finite_array(frame["positions"], f"{name}['positions']", ndim=2))
+    if pos.shape[1] != 2:
+        raise ValueError(f"{name}['positions'] must have shape (n, 2) (row, column), got {pos.shape}")
+    n = len(pos)
+    active = np.asarray(frame["active"], dtype=bool)
+    if active.shape != (n,):
+        raise ValueError(f"{name}['active'] must have shape ({n},), got {active.shape}")
+    if np.any(pos[active] < 0) or np.any(pos[active] >= size):
+        raise ValueError(f"{name}['positions'] must hold cells in [0, {size}) for the cars on the road")
+    arrays = []
+    for key in ("relevant", "hard", "weights"):
+        array = np.asarray(as_finite_array(np.asarray(frame[key], dtype=float), f"{name}[{key!r}]", ndim=2))
+        if array.shape != (n, n):
+            raise ValueError(f"{name}[{key!r}] must have shape ({n}, {n}), got {array.shape}")
+        arrays.append(array)
+    return size, pos, active, *arrays
+
+
+def _draw_junction_frame(frame: dict, ax=None):
+    """Draw one traffic-junction step: the roads, the cars, the edges hard attention keeps and the relevant pairs.
+
+    ``frame`` is one entry of :func:`marl_course.deep.g2anet.record_episode` on a traffic junction.
+    A car is a disc coloured by its road with its slot number (a black ring: it brakes now); an arrow
+    ``j -> i`` is an edge kept (``W_h^{ij} = 1``), labelled with ``W_h^{ij} W_s^{ij}``; a dashed orange
+    line joins two cars that could collide within one step (the ground truth ``relevance``).
+
+    Examples
+    --------
+    >>> frame = {"positions": np.array([[2, 3], [3, 2], [-1, -1]]), "active": np.array([True, True, False]),
+    ...          "route": np.array([0, 1, 0]), "size": 7, "actions": np.array([0, 1, 0]),
+    ...          "relevant": np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]]),
+    ...          "hard": np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), "weights": np.eye(3)[[1, 2, 2]] * 0}
+    >>> ax = draw_graph_frame(frame)
+    >>> ax.get_title()
+    'edges kept: 1 of 2 (1 relevant); relevant pairs: 2'
+    """
+    size, pos, active, relevant, hard, weights = _check_junction_frame(frame, "frame")
+    check_ax(ax)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    c = size // 2
+    road = np.zeros((size, size))
+    road[c, :] = road[:, c] = 1
+    ax.imshow(road, cmap="Greys", vmin=-0.6, vmax=1.4, extent=(-0.5, size - 0.5, size - 0.5, -0.5), zorder=0)
+    cars = np.flatnonzero(active)
+    # two cars in one cell are drawn slightly apart
+    shown = pos.astype(float).copy()
+    for i in cars:
+        twins = [j for j in cars if (pos[j] == pos[i]).all()]
+        if len(twins) > 1:
+            k = twins.index(i)
+            shown[i] += 0.22 * np.array([np.sin(2 * np.pi * k / len(twins)), np.cos(2 * np.pi * k / len(twins))])
+    drawn_relevant = False
+    for i in cars:
+        for j in cars:
+            if j > i and relevant[i, j]:
+                ax.plot([shown[i, 1], shown[j, 1]], [shown[i, 0], shown[j, 0]], ls="--", color="tab:orange", lw=2,
+                        zorder=1, label=None if drawn_relevant else "could collide within 1 step")
+                drawn_relevant = True
+    for i in cars:
+        for j in cars:
+            if hard[i, j] > 0:
+                ax.annotate("", xy=(shown[i, 1], shown[i, 0]), xytext=(shown[j, 1], shown[j, 0]),
+                            arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 0.5 + 3 * weights[i, j],
+                                        "alpha": 0.8, "shrinkA": 10, "shrinkB": 10, "connectionstyle": "arc3,rad=0.15"})
+    brakes = np.asarray(frame["actions"]) != 0
+    for road_index, colour in enumerate(ROAD_COLOURS):
+        mine = [i for i in cars if frame["route"][i] == road_index]
+        ax.scatter(shown[mine, 1], shown[mine, 0], s=300, color=colour, zorder=3,
+                   edgecolors=["black" if brakes[i] else colour for i in mine], linewidths=2.5,
+                   label=f"car on road {road_index} ({'down' if road_index == 0 else 'right'})")
+    for i in cars:
+        ax.annotate(str(i), (shown[i, 1], shown[i, 0]), color="white", ha="center", va="center", fontsize=9, zorder=4)
+    ax.plot([], [], color="tab:red", label="edge j → i kept (width: W_h W_s)")
+    ax.scatter([], [], s=120, facecolors="none", edgecolors="black", linewidths=2.5, label="brakes now")
+    style_grid_axes(ax, size)
+    pairs = len(cars) * (len(cars) - 1)
+    kept = int(sum(hard[i, j] > 0 for i in cars for j in cars if i != j))
+    kept_relevant = int(sum(hard[i, j] > 0 and relevant[i, j] > 0 for i in cars for j in cars if i != j))
+    ax.set_title(f"edges kept: {kept} of {pairs} ({kept_relevant} relevant); "
+                 f"relevant pairs: {int(sum(relevant[i, j] > 0 for i in cars for j in cars if i != j))}")
+    return ax
+
+
+def explore_graph(frames: list, size: int | None = None):
+    """An ipywidgets explorer: a slider over the episode's steps, the kept edges drawn each step.
+
+    ``frames`` from :func:`marl_course.deep.g2anet.record_episode`: predator-prey frames need the
+    grid ``size``; traffic-junction frames carry their own.
+    """
     import ipywidgets as widgets
 
-    size = check_int(size, "size", low=1)
     check_sequence(frames, "frames")
+    junction = isinstance(frames[0], dict) and "positions" in frames[0]
+    if not junction:
+        size = check_int(size, "size", low=1)
     for t, frame in enumerate(frames):
-        _check_graph_frame(frame, size, f"frames[{t}]")
+        if junction:
+            _check_junction_frame(frame, f"frames[{t}]")
+        else:
+            _check_graph_frame(frame, size, f"frames[{t}]")
 
     def show(step):
         ax = draw_graph_frame(frames[step], size)
