@@ -369,3 +369,22 @@ def test_a_new_car_starts_with_an_empty_memory_and_absent_cars_do_not_talk():
         assert torch.all(h[e, i] == 0) and torch.all(s[e, i] == 0), (t + 1, e, i)
     # a car's return stops when it leaves: after its last step nothing of the slot's next car is added
     assert torch.all(batch["continues"][~acted] == 0)
+
+
+def test_junction_metrics_and_rollout_refuse_bad_arguments():
+    from marl_course.envs.traffic_junction import TrafficJunction
+
+    env = TrafficJunction(n_envs=2)
+    net = GAComm(env.obs_dim, 2, GACommConfig(hidden=8))
+    with pytest.raises(ValueError, match="horizon"):
+        junction_metrics(net, env, horizon=-1)
+    with pytest.raises(ValueError, match="n_episodes"):
+        junction_metrics(net, env, n_episodes=0)
+    with pytest.raises(TypeError, match="model"):
+        junction_metrics("net", env)
+    with pytest.raises((TypeError, ValueError), match="env"):
+        junction_metrics(net, PredatorPrey(n_envs=2))  # no ground-truth relevance
+    with pytest.raises(TypeError, match="on_step"):
+        rollout(net, env, seed=0, on_step=3)
+    with pytest.raises(ValueError, match="present"):
+        net.attention(torch.zeros(2, 5, 8), torch.zeros(2, 5, 8), torch.zeros(2, 5, 8), torch.ones(2, 4, dtype=torch.bool))

@@ -12,7 +12,9 @@ Every agent encodes its observation and keeps a recurrent state,
   over ``j != i`` (with the scaled dot product ``/ sqrt(d)``);
 
 and the message is ``x_i = sum_{j != i} W_h^{ij} W_s^{ij} h_j``. The policy is ``pi(a_i | h_i, x_i)``,
-trained with REINFORCE and a learned baseline ``V(h_i, x_i)``. ``communication`` switches the
+trained with REINFORCE and a learned baseline ``V(h_i, x_i)`` (an episode cut by the time limit
+bootstraps from ``V``; on the traffic junction a new car starts with an empty memory and only the
+cars on the road communicate). ``communication`` switches the
 message: ``"hard+soft"`` (GA-Comm), ``"soft"`` (all edges kept: full soft-attention
 communication) or ``"none"`` (``x_i = 0``: independent recurrent policies).
 
@@ -445,7 +447,8 @@ def reinforce_loss(batch: dict, gamma: float, value_coef: float, entropy_coef: f
 @single_thread()
 def train(env, config: GACommConfig | None = None, *, seed: int = 0, progress: bool = True) -> History:
     """Train GA-Comm (or a baseline, by ``config.communication``) with REINFORCE on a batched
-    environment such as :class:`~marl_course.envs.predator_prey.PredatorPrey`.
+    environment such as :class:`~marl_course.envs.predator_prey.PredatorPrey` or
+    :class:`~marl_course.envs.traffic_junction.TrafficJunction` (cars that come and go: see :func:`rollout`).
 
     Returns a :class:`~marl_course.deep.common.History` counted in updates: ``train_return[k]``
     is the mean return of a predator per episode in update ``k``'s batch, ``loss`` the total loss
