@@ -696,6 +696,48 @@ def navigation_metrics(env: CooperativeNavigation, policy, seed: int = 0) -> dic
     return {"distance": distance / steps, "collisions": collisions, "return": total}
 
 
+def deception_metrics(env: PhysicalDeception, policy, seed: int = 0) -> dict[str, np.ndarray]:
+    """Who gets to the goal in physical deception? Per world, over one episode of T steps.
+
+        adversary_distance = (1/T) sum_t d_0(t)                   (the adversary's distance to the goal)
+        good_distance      = (1/T) sum_t min_{i >= 1} d_i(t)      (the nearest good agent's distance)
+        return             = sum_t r_good(t) = sum_t (d_0(t) - min_{i >= 1} d_i(t))   (the good agents' return)
+
+    The adversary's own return is ``-T * adversary_distance``. The good agents win when they
+    cover the goal (``good_distance`` small) while keeping the adversary away from it
+    (``adversary_distance`` large), which they can only do by deceiving it: the adversary does
+    not know which landmark is the goal.
+
+    Parameters
+    ----------
+    env : PhysicalDeception
+    policy : callable
+        ``policy(obs (B, n, d), rng) -> actions (B, n)``; agent 0 is the adversary.
+    seed : int
+        Seeds the worlds' placement and the policy's ``rng``.
+
+    Examples
+    --------
+    >>> scores = deception_metrics(PhysicalDeception(n_worlds=8), noop_actions, seed=0)
+    >>> sorted(scores), scores["return"].shape
+    (['adversary_distance', 'good_distance', 'return'], (8,))
+    >>> good_returns = episode_returns(PhysicalDeception(n_worlds=8), noop_actions, seed=0)[:, 1]  # the env's rewards
+    >>> bool(np.allclose(scores["return"], good_returns))
+    True
+    """
+    if not isinstance(env, PhysicalDeception):
+        raise TypeError(f"env must be a PhysicalDeception, got {type(env).__name__}")
+    _check_episode_args(env, policy, seed)
+    adversary, good, n_steps = np.zeros(env.n_worlds), np.zeros(env.n_worlds), 0
+    for _ in _play_episode(env, policy, seed):
+        d = env.goal_distances()  # (B, n_agents), after the step
+        adversary += d[:, 0]
+        good += d[:, 1:].min(axis=1)
+        n_steps += 1
+    return {"adversary_distance": adversary / n_steps, "good_distance": good / n_steps,
+            "return": adversary - good}
+
+
 def communication_metrics(env: SpeakerListener, policy, seed: int = 0) -> dict[str, np.ndarray]:
     """Does the speaker say where to go, and does the listener go there? Per world, over one episode.
 

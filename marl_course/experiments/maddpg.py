@@ -1,11 +1,12 @@
 """Chapter 5's comparison, MADDPG against independent DDPG, run longer than a notebook can afford.
 
 The notebook trains both learners for a short live run. This module runs the same comparison
-for more rounds and seeds, from the command line, on one of two tasks, and writes a small JSON
+for more rounds and seeds, from the command line, on one of three tasks, and writes a small JSON
 file of learning curves and final scores that the notebook shows beside the live run::
 
     python -m marl_course.experiments maddpg --rounds 300 --seeds 0-5 --quiet
     python -m marl_course.experiments maddpg --task speaker_listener --rounds 300 --seeds 0-9 --quiet
+    python -m marl_course.experiments maddpg --task physical_deception --rounds 300 --seeds 0-4 --jobs 1 --quiet
 
 The seeds run in parallel (:mod:`marl_course.experiments.parallel`: every local core by default,
 ``--jobs``, or a Dask or Ray cluster with ``--cluster``); each seed is seeded on its own, so the
@@ -19,7 +20,11 @@ learning curve) and, at the end of training, the greedy policy's scores on ``eva
 worlds (:func:`greedy_metrics`): for cooperative navigation the paper's coverage distance and
 collisions (:func:`~marl_course.envs.particle.navigation_metrics`); for cooperative communication
 whether the listener reaches the goal and how many bits the speaker's words carry about it
-(:func:`~marl_course.envs.particle.communication_metrics`).
+(:func:`~marl_course.envs.particle.communication_metrics`); for physical deception the distances of
+the adversary and of the nearest good agent to the goal
+(:func:`~marl_course.envs.particle.deception_metrics`). A physical-deception file also holds the
+paper's cross-play (:func:`cross_play`): each seed's MADDPG and DDPG good agents against each
+seed's MADDPG and DDPG adversary.
 """
 
 from __future__ import annotations
@@ -34,15 +39,18 @@ import numpy as np
 
 from marl_course._validation import check_bool, check_choice, check_instance, check_int
 from marl_course.deep.maddpg import MADDPG, MADDPGConfig, train
-from marl_course.envs.particle import CooperativeNavigation, SpeakerListener, communication_scores, navigation_metrics
+from marl_course.envs.particle import (CooperativeNavigation, PhysicalDeception, SpeakerListener, communication_scores,
+                                       deception_metrics, navigation_metrics)
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
 from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
 from marl_course.stats import paired_difference
 
-TASKS = {"cooperative_navigation": CooperativeNavigation, "speaker_listener": SpeakerListener}
+TASKS = {"cooperative_navigation": CooperativeNavigation, "speaker_listener": SpeakerListener,
+         "physical_deception": PhysicalDeception}
 """Task name -> environment class."""
 RESULTS_PATHS = {"cooperative_navigation": Path(__file__).with_name("maddpg_long_run.json"),
-                 "speaker_listener": Path(__file__).with_name("maddpg_speaker_listener.json")}
+                 "speaker_listener": Path(__file__).with_name("maddpg_speaker_listener.json"),
+                 "physical_deception": Path(__file__).with_name("maddpg_physical_deception.json")}
 """The shipped results of each task's long run."""
 RESULTS_PATH = RESULTS_PATHS["cooperative_navigation"]
 """The shipped results of the cooperative-navigation run (the default of :func:`load_results`)."""
@@ -56,18 +64,60 @@ def run_seed(seed: int, *, config: MADDPGConfig, task: str, block: int, eval_wor
              progress: bool = False) -> dict:
     """One seed of :func:`compare`: both learners trained from ``seed`` and scored.
 
-    Returns ``{learner: {"curve": [mean exploring return per block], "final": greedy_metrics}}``.
+    Returns ``{learner: {"curve": [mean exploring return per block], "final": greedy_metrics}}``;
+    for physical deception also ``"cross_play"``: :func:`cross_play` of every pairing of the
+    learners' good agents and adversaries.
     """
     make_env = TASKS[task]
     eval_env = make_env(n_worlds=eval_worlds)
     n_blocks = config.n_rounds // block
-    out = {}
+    out, models = {}, {}
     for name, centralised in LEARNERS.items():
         history = train(make_env(n_worlds=config.n_worlds), replace(config, centralised=centralised), seed=seed,
                         progress=progress)
         returns = np.asarray(history.train_return[: n_blocks * block]).reshape(n_blocks, block)
         out[name] = {"curve": returns.mean(axis=1).tolist(), "final": greedy_metrics(history.model, eval_env, eval_seed)}
+        models[name] = history.model
+    if task == "physical_deception":
+        out["cross_play"] = {pairing_label(good, adversary): cross_play(models[good], models[adversary], eval_env, eval_seed)
+                             for good in LEARNERS for adversary in LEARNERS}
     return out
+
+
+def pairing_label(good: str, adversary: str) -> str:
+    """The label of a cross-play pairing.
+
+    >>> pairing_label("MADDPG", "independent DDPG")
+    'MADDPG good agents vs independent DDPG adversary'
+    """
+    return f"{good} good agents vs {adversary} adversary"
+
+
+def cross_play(good: MADDPG, adversary: MADDPG, eval_env: PhysicalDeception, eval_seed: int = 123) -> dict[str, float]:
+    """Physical deception with the good agents of one trained model and the adversary of another
+    (both greedy): :func:`~marl_course.envs.particle.deception_metrics`, averaged over the worlds.
+
+    The paper's cross-play: MADDPG's good agents against a DDPG adversary and the other way
+    round, beside each model playing itself.
+
+    Examples
+    --------
+    >>> env = PhysicalDeception(n_worlds=4)
+    >>> a, b = (MADDPG(env.obs_dims, MADDPGConfig()) for _ in range(2))
+    >>> sorted(cross_play(a, b, env))
+    ['adversary_distance', 'good_distance', 'return']
+    """
+    check_instance(good, "good", MADDPG)
+    check_instance(adversary, "adversary", MADDPG)
+    check_instance(eval_env, "eval_env", PhysicalDeception)
+
+    def policy(obs, rng=None):
+        actions = good.act(obs, explore=False)
+        actions[:, 0] = adversary.act(obs, explore=False)[:, 0]  # agent 0 is the adversary
+        return actions
+
+    scores = deception_metrics(eval_env, policy, check_int(eval_seed, "eval_seed", low=0))
+    return {key: float(value.mean()) for key, value in scores.items()}
 
 
 def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds: int = 500,
@@ -88,7 +138,7 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
         placed from ``eval_seed``, the same worlds for every run.
     progress : bool
         Show tqdm progress bars (only when the seeds run in this process, ``jobs=1``).
-    task : {"cooperative_navigation", "speaker_listener"}
+    task : {"cooperative_navigation", "speaker_listener", "physical_deception"}
         The particle world (:data:`TASKS`).
     jobs, cluster, address
         Where the seeds run (:func:`marl_course.experiments.parallel.run_seeds`); the result
@@ -100,7 +150,9 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
         The summary: ``episodes`` (the episode count at the end of each block) and, per learner,
         ``curves`` ``(n_seeds, n_blocks)`` of mean exploring return per block and ``final``,
         a list (one per seed) of the :func:`greedy_metrics` of the trained agents (plain lists
-        and floats, ready for JSON); and the CPU seconds of all workers.
+        and floats, ready for JSON); for physical deception also ``cross_play``, per pairing
+        (:func:`pairing_label`) a list over seeds of :func:`cross_play` scores; and the CPU
+        seconds of all workers.
 
     Examples
     --------
@@ -123,6 +175,8 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
     summary = {"episodes": [(b + 1) * block * config.n_worlds for b in range(n_blocks)],
                "learners": {name: {"curves": [run[name]["curve"] for run in per_seed],
                                    "final": [run[name]["final"] for run in per_seed]} for name in LEARNERS}}
+    if task == "physical_deception":
+        summary["cross_play"] = {label: [run["cross_play"][label] for run in per_seed] for label in per_seed[0]["cross_play"]}
     return summary, cpu_seconds
 
 
@@ -140,7 +194,8 @@ def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
     ``return``, the listener's final ``distance`` to the goal, ``reached`` (the share of worlds
     where the goal is the landmark nearest to the listener; 1/3 by chance) and ``information``,
     ``I(G; M)`` in bits between the goal and the speaker's words over all steps and worlds
-    (:func:`~marl_course.envs.particle.communication_scores`).
+    (:func:`~marl_course.envs.particle.communication_scores`). Physical deception: the model
+    playing itself in :func:`cross_play` (``return`` is the good agents' return).
 
     Examples
     --------
@@ -154,6 +209,8 @@ def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
     """
     check_instance(agents, "agents", MADDPG)
     check_int(eval_seed, "eval_seed", low=0)
+    if isinstance(eval_env, PhysicalDeception):
+        return cross_play(agents, agents, eval_env, eval_seed)
     policy = partial(_greedy_actions, agents)
     if isinstance(eval_env, SpeakerListener):
         return communication_scores(eval_env, policy, eval_seed)
