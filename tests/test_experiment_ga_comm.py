@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from marl_course.deep.g2anet import GACommConfig, junction_metrics, train
+from marl_course.deep.g2anet import GAComm, GACommConfig, junction_metrics, train
 from marl_course.envs.traffic_junction import TrafficJunction
 from marl_course.experiments.ga_comm import (CONFIG, ENV, EVAL, FORMAT, METHODS, compare, gap, load_results, main,
                                              scripted_metrics, yield_rule)
@@ -89,3 +89,16 @@ def test_shipped_study_is_complete_and_from_todays_defaults():
         assert len(method["final"]) == len(info["seeds"]) and len(method["curves"]) == len(info["seeds"])
         assert len(method["curves"][0]) == len(results["updates"]) and results["updates"][-1] == CONFIG.n_updates
     assert set(results["scripted"]) == {"gas", "yield"}
+
+
+def test_scripted_references_play_the_worlds_junction_metrics_plays():
+    env = TrafficJunction(n_envs=64)
+    torch.manual_seed(0)
+    never_brakes = GAComm(env.obs_dim, env.n_actions, GACommConfig(hidden=8))
+    with torch.no_grad():
+        never_brakes.policy[-1].bias[:] = torch.tensor([50.0, -50.0])  # gas with probability 1
+    learned = junction_metrics(never_brakes, env, n_episodes=2, seed=9)
+    scripted = scripted_metrics(env, "gas", n_episodes=2, seed=9)
+    assert learned["brake_rate"] == 0.0
+    assert learned["success_rate"] == scripted["success_rate"]
+    assert learned["collision_rate"] == pytest.approx(scripted["collision_rate"])

@@ -105,9 +105,14 @@ def yield_rule(env: TrafficJunction) -> np.ndarray:
 def scripted_metrics(env: TrafficJunction, policy: str = "gas", *, n_episodes: int = 1, seed: int = 0) -> dict:
     """Success and collision rates of a scripted policy: ``"gas"`` (never brake) or ``"yield"`` (:func:`yield_rule`).
 
+    Measured as :func:`~marl_course.deep.g2anet.junction_metrics` measures them: the fraction of
+    episodes without a collision, and the mean over episodes of the fraction of car-steps that end
+    in a shared cell.
+
     Never braking is the best a car can do knowing nothing of the others: the only collisions are
     two cars reaching the junction together from the two roads. The yield rule shows what knowing
-    the others' positions is worth.
+    the others' positions is worth. The episodes are the worlds
+    :func:`~marl_course.deep.g2anet.junction_metrics` plays with the same ``env`` settings and ``seed``.
 
     Examples
     --------
@@ -119,17 +124,19 @@ def scripted_metrics(env: TrafficJunction, policy: str = "gas", *, n_episodes: i
     check_choice(policy, "policy", ("gas", "yield"))
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
-    success, collided, on_road = [], 0, 0
+    rng.integers(2**31)  # junction_metrics draws its action seed first: the same worlds for the same seed
+    success, collisions = [], []
     for _ in range(n_episodes):
         env.reset(seed=int(rng.integers(2**31)))
-        done = np.zeros(env.n_envs, dtype=bool)
+        done, collided, on_road = np.zeros(env.n_envs, dtype=bool), 0, 0
         while not done.all():
             actions = np.full((env.n_envs, env.max_cars), GAS) if policy == "gas" else yield_rule(env)
             _, _, done, info = env.step(actions)
             collided += int((info["collided"] & info["active"]).sum())
             on_road += int(info["active"].sum())
         success.append(info["success"].mean())
-    return {"success_rate": float(np.mean(success)), "collision_rate": collided / max(on_road, 1)}
+        collisions.append(collided / max(on_road, 1))
+    return {"success_rate": float(np.mean(success)), "collision_rate": float(np.mean(collisions))}
 
 
 def compare(config: GACommConfig = CONFIG, seeds=(0, 1), *, env: dict | None = None, evaluation: dict | None = None,
