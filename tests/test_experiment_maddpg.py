@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from marl_course.deep.maddpg import MADDPGConfig
-from marl_course.experiments.maddpg import FORMAT, LEARNERS, RESULTS_PATHS, compare, load_results, main
+from marl_course.deep.maddpg import MADDPG, MADDPGConfig
+from marl_course.envs.particle import PhysicalDeception, episode_returns
+from marl_course.experiments.maddpg import (FORMAT, LEARNERS, RESULTS_PATHS, compare, cross_play, load_results, main,
+                                            pairing_label)
 
 torch.set_num_threads(1)
 
@@ -25,6 +27,12 @@ def _check_layout(results, n_seeds, task="cooperative_navigation"):
     block = results["episodes"][0] // config["n_worlds"]
     assert len(results["episodes"]) == config["n_rounds"] // block
     assert set(results["learners"]) == set(LEARNERS)
+    assert ("cross_play" in results) == (task == "physical_deception")
+    if task == "physical_deception":
+        assert set(results["cross_play"]) == {pairing_label(g, a) for g in LEARNERS for a in LEARNERS}
+        for name in LEARNERS:  # a learner playing itself is its final score
+            assert results["cross_play"][pairing_label(name, name)] == results["learners"][name]["final"]
+        assert all(len(scores) == n_seeds for scores in results["cross_play"].values())
     for learner in results["learners"].values():
         assert np.shape(learner["curves"]) == (n_seeds, len(results["episodes"]))
         assert len(learner["final"]) == n_seeds
@@ -32,6 +40,9 @@ def _check_layout(results, n_seeds, task="cooperative_navigation"):
             if task == "cooperative_navigation":
                 # the identity of navigation_metrics (local ratio 1/2, N = 3, T = 25) ties the three numbers together
                 assert final["return"] == pytest.approx(-12.5 * final["distance"] - final["collisions"] / 3, abs=1e-9)
+            elif task == "physical_deception":
+                # the good agents' return is sum_t (d_0 - min_i d_i) = T (adversary distance - good distance)
+                assert final["return"] == pytest.approx(25 * (final["adversary_distance"] - final["good_distance"]))
             else:
                 assert set(final) == {"return", "distance", "reached", "information"}
                 assert final["return"] < 0 and 0 <= final["reached"] <= 1
@@ -46,6 +57,28 @@ def test_command_regenerates_a_short_results_file(tmp_path):
     assert results["provenance"]["config"]["n_rounds"] == 4
     assert results["provenance"]["torch"] == torch.__version__
     # its final returns are a stored regression value: tests/test_training_regressions.py
+
+
+def test_command_runs_physical_deception_with_cross_play(tmp_path):
+    out = tmp_path / "deception.json"
+    main(["--task", "physical_deception", "--rounds", "4", "--seeds", "0", "--block", "2", "--quiet", "--jobs", "1",
+          "--out", str(out)])
+    _check_layout(load_results(out), n_seeds=1, task="physical_deception")
+
+
+def test_cross_play_takes_the_adversary_from_one_model_and_the_good_agents_from_the_other():
+    env = PhysicalDeception(n_worlds=16)
+    torch.manual_seed(0)
+    a, b = (MADDPG(env.obs_dims, MADDPGConfig()) for _ in range(2))
+    mixed = cross_play(a, b, env, eval_seed=3)
+
+    def policy(obs, rng=None):  # b's adversary (agent 0), a's good agents
+        return np.concatenate([b.act(obs, explore=False)[:, :1], a.act(obs, explore=False)[:, 1:]], axis=1)
+
+    returns = episode_returns(PhysicalDeception(n_worlds=16), policy, seed=3)
+    assert mixed["return"] == pytest.approx(returns[:, 1].mean())
+    assert mixed["adversary_distance"] == pytest.approx(-returns[:, 0].mean() / 25)
+    assert mixed != cross_play(b, a, env, eval_seed=3)
 
 
 def test_command_runs_cooperative_communication(tmp_path):
