@@ -92,8 +92,9 @@ def draw_attention_frame(frame: dict, size: int, agent: int = 0, ax=None):
             continue
         ax.annotate("", xy=(pos[agent, 1], pos[agent, 0]), xytext=(pos[j, 1], pos[j, 0]),
                     arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 0.5 + 6 * weight, "alpha": 0.8})
-        mid = (pos[agent] + pos[j]) / 2
-        ax.annotate(f"{weight:.2f}", (mid[1], mid[0]), color="tab:red", fontsize=9)
+        at = pos[j] + 0.35 * (pos[agent] - pos[j])  # near the sender, so that labels of close neighbours stay apart
+        ax.annotate(f"{weight:.2f}", (at[1], at[0]), color="tab:red", fontsize=8, ha="center", va="center", zorder=6,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     style_grid_axes(ax, size)
     ax.set_title(f"agent {agent} attends to its neighbourhood")
     return ax
