@@ -50,8 +50,9 @@ TASKS = {"cooperative_navigation": CooperativeNavigation, "speaker_listener": Sp
 """Task name -> environment class."""
 RESULTS_PATHS = {"cooperative_navigation": Path(__file__).with_name("maddpg_long_run.json"),
                  "speaker_listener": Path(__file__).with_name("maddpg_speaker_listener.json"),
-                 "physical_deception": Path(__file__).with_name("maddpg_physical_deception.json")}
-"""The shipped results of each task's long run."""
+                 "physical_deception": Path(__file__).with_name("maddpg_physical_deception.json"),
+                 "speaker_listener_approximate": Path(__file__).with_name("maddpg_speaker_listener_approximate.json")}
+"""The shipped results of each task's long run (``*_approximate``: with ``--approximate-policies``)."""
 RESULTS_PATH = RESULTS_PATHS["cooperative_navigation"]
 """The shipped results of the cooperative-navigation run (the default of :func:`load_results`)."""
 LEARNERS = {"MADDPG": True, "independent DDPG": False}
@@ -272,13 +273,18 @@ def main(argv=None) -> None:
     parser.add_argument("--task", choices=sorted(TASKS), default="cooperative_navigation")
     parser.add_argument("--rounds", type=int, default=300, help="training rounds per run (notebook: 60)")
     parser.add_argument("--block", type=int, default=10, help="rounds per point of the learning curve")
+    parser.add_argument("--approximate-policies", action="store_true",
+                        help="targets use each agent's fitted approximations of the others' policies (section 4.2)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_run_arguments(parser, default_seeds="0-2")
     args = parser.parse_args(argv)
-    config = MADDPGConfig(n_rounds=args.rounds)
+    config = MADDPGConfig(n_rounds=args.rounds, approximate_policies=args.approximate_policies)
     summary, cpu_seconds = compare(config, args.seeds, block=args.block, progress=not args.quiet, task=args.task,
                                    jobs=args.jobs, cluster=args.cluster, address=args.address)
     command = "python -m marl_course.experiments maddpg " + " ".join(argv if argv is not None else sys.argv[1:])
-    out = RESULTS_PATHS[args.task] if args.out is None else Path(args.out)
+    shipped = args.task + ("_approximate" if args.approximate_policies else "")
+    out = Path(args.out) if args.out is not None else RESULTS_PATHS.get(shipped)
+    if out is None:
+        raise SystemExit(f"no shipped file for {shipped}: give --out")
     save_results(summary, config, args.seeds, command.strip(), cpu_seconds, out)
 
