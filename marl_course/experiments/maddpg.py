@@ -6,7 +6,11 @@ file of learning curves and final scores that the notebook shows beside the live
 
     python -m marl_course.experiments maddpg --rounds 300 --seeds 0-5 --quiet
     python -m marl_course.experiments maddpg --task speaker_listener --rounds 300 --seeds 0-9 --quiet
-    python -m marl_course.experiments maddpg --task physical_deception --rounds 300 --seeds 0-4 --jobs 1 --quiet
+    python -m marl_course.experiments maddpg --task physical_deception --rounds 300 --seeds 0-9 --jobs 1 --quiet
+    python -m marl_course.experiments maddpg --task speaker_listener --approximate-policies --rounds 300 --seeds 0-4 --jobs 2 --quiet
+
+the last with the paper's inferred policies (``MADDPGConfig.approximate_policies``), from the same
+seeds as the speaker-listener file, so that the two compare seed by seed.
 
 The seeds run in parallel (:mod:`marl_course.experiments.parallel`: every local core by default,
 ``--jobs``, or a Dask or Ray cluster with ``--cluster``); each seed is seeded on its own, so the
