@@ -84,7 +84,8 @@ def run_seed(seed: int, *, config: MADDPGConfig, task: str, block: int, eval_wor
         out[name] = {"curve": returns.mean(axis=1).tolist(), "final": greedy_metrics(history.model, eval_env, eval_seed)}
         models[name] = history.model
     if task == "physical_deception":
-        out["cross_play"] = {pairing_label(good, adversary): cross_play(models[good], models[adversary], eval_env, eval_seed)
+        out["cross_play"] = {pairing_label(good, adversary): out[good]["final"] if good == adversary  # self-play: scored above
+                             else cross_play(models[good], models[adversary], eval_env, eval_seed)
                              for good in LEARNERS for adversary in LEARNERS}
     return out
 
