@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, check_int
+from marl_course._validation import as_finite_array, check_int, check_real
 
 
 def standard_error(values, axis: int = 0) -> np.ndarray | float:
@@ -47,6 +47,21 @@ def paired_difference(a, b) -> tuple[float, float]:
         raise ValueError(f"a and b must hold the same seeds, at least 2, got lengths {len(a)} and {len(b)}")
     d = a - b
     return float(d.mean()), float(standard_error(d))
+
+
+def measured_difference(mean: float, se: float, z: float = 2.0) -> bool:
+    """Whether a paired gap counts as measured: ``|mean| > z * se`` (the chapters' bar, ``z = 2``).
+
+    A gap of exactly 0 with ``se = 0`` (identical on every seed) is not a measured difference.
+
+    Examples
+    --------
+    >>> measured_difference(1.0, 0.4), measured_difference(-1.0, 0.6), measured_difference(0.0, 0.0)
+    (True, False, False)
+    """
+    mean = check_real(mean, "mean")
+    se = check_real(se, "se", low=0)
+    return abs(mean) > check_real(z, "z", low=0, low_open=True) * se
 
 
 def mutual_information(x, y) -> float:

@@ -66,3 +66,16 @@ def test_mutual_information_refuses_bad_labels():
         mutual_information([0, 1], [-1, 1])
     with pytest.raises(ValueError, match="same non-zero length"):
         mutual_information([0, 1], [0])
+
+
+def test_measured_difference_is_a_gap_beyond_z_standard_errors():
+    from marl_course.stats import measured_difference
+
+    assert measured_difference(2.1, 1.0) and not measured_difference(1.9, 1.0)
+    assert measured_difference(-2.1, 1.0)  # either sign
+    assert measured_difference(1.5, 1.0, z=1.0) and not measured_difference(1.5, 1.0, z=3.0)
+    assert not measured_difference(0.0, 0.0)  # identical on every seed
+    with pytest.raises(ValueError, match="se"):
+        measured_difference(1.0, -0.1)
+    with pytest.raises(ValueError, match="z"):
+        measured_difference(1.0, 0.1, z=0.0)
