@@ -546,6 +546,13 @@ FUNCTION_CASES = [
     ("compare eval_seed=-1",
      lambda: maddpg_study.compare(maddpg.MADDPGConfig(), eval_seed=-1, progress=False), "eval_seed"),
     ("compare progress='no'", lambda: maddpg_study.compare(maddpg.MADDPGConfig(), progress="no"), "progress"),
+    ("compare learners one", lambda: maddpg_study.compare(
+        maddpg.MADDPGConfig(), learners={"MADDPG": {}}, progress=False), "learners"),
+    ("compare learners unknown field", lambda: maddpg_study.compare(
+        maddpg.MADDPGConfig(), learners={"a": {"lr": 1.0}, "b": {}}, progress=False), "learners"),
+    ("ensemble_learners n_sub_policies=1", lambda: maddpg_study.ensemble_learners(1), "n_sub_policies"),
+    ("draw_sub_policies n_worlds=0", lambda: _maddpg().draw_sub_policies(0, np.random.default_rng(0)), "n_worlds"),
+    ("draw_sub_policies rng=0", lambda: _maddpg().draw_sub_policies(2, 0), "rng"),
     ("greedy_metrics agents='x'", lambda: maddpg_study.greedy_metrics("x", CooperativeNavigation()), "agents"),
     ("greedy_metrics eval_seed=-1",
      lambda: maddpg_study.greedy_metrics(_maddpg(), CooperativeNavigation(n_agents=2), -1), "eval_seed"),

@@ -10,13 +10,13 @@ import torch
 
 from marl_course.deep.maddpg import MADDPG, MADDPGConfig
 from marl_course.envs.particle import PhysicalDeception, episode_returns
-from marl_course.experiments.maddpg import (FORMAT, LEARNERS, RESULTS_PATHS, compare, cross_play, load_results, main,
-                                            pairing_label)
+from marl_course.experiments.maddpg import (FORMAT, LEARNERS, RESULTS_PATHS, compare, cross_play, ensemble_learners,
+                                            load_results, main, pairing_label)
 
 torch.set_num_threads(1)
 
 
-def _check_layout(results, n_seeds, task="cooperative_navigation"):
+def _check_layout(results, n_seeds, task="cooperative_navigation", learners=LEARNERS):
     assert results["format"] == FORMAT
     provenance = results["provenance"]
     assert provenance["command"].startswith("python -m marl_course.experiments maddpg")
@@ -26,11 +26,12 @@ def _check_layout(results, n_seeds, task="cooperative_navigation"):
     config = provenance["config"]
     block = results["episodes"][0] // config["n_worlds"]
     assert len(results["episodes"]) == config["n_rounds"] // block
-    assert set(results["learners"]) == set(LEARNERS)
+    assert results["learner_fields"] == learners
+    assert set(results["learners"]) == set(learners)
     assert ("cross_play" in results) == (task == "physical_deception")
     if task == "physical_deception":
-        assert set(results["cross_play"]) == {pairing_label(g, a) for g in LEARNERS for a in LEARNERS}
-        for name in LEARNERS:  # a learner playing itself is its final score
+        assert set(results["cross_play"]) == {pairing_label(g, a) for g in learners for a in learners}
+        for name in learners:  # a learner playing itself is its final score
             assert results["cross_play"][pairing_label(name, name)] == results["learners"][name]["final"]
         assert all(len(scores) == n_seeds for scores in results["cross_play"].values())
     for learner in results["learners"].values():
@@ -66,6 +67,29 @@ def test_command_runs_physical_deception_with_cross_play(tmp_path):
     _check_layout(load_results(out), n_seeds=1, task="physical_deception")
 
 
+def test_command_runs_the_policy_ensembles(tmp_path):
+    out = tmp_path / "ensembles.json"
+    main(["--task", "physical_deception", "--ensembles", "2", "--rounds", "4", "--seeds", "0", "--block", "2",
+          "--quiet", "--jobs", "1", "--out", str(out)])
+    _check_layout(load_results(out), n_seeds=1, task="physical_deception", learners=ensemble_learners(2))
+
+
+def test_an_ensemble_plays_one_drawn_sub_policy_per_world_in_cross_play():
+    env = PhysicalDeception(n_worlds=16)
+    torch.manual_seed(0)
+    ensemble, single = MADDPG(env.obs_dims, MADDPGConfig(n_sub_policies=3)), MADDPG(env.obs_dims, MADDPGConfig())
+    k = ensemble.draw_sub_policies(16, np.random.default_rng(5))
+    single.draw_sub_policies(16, np.random.default_rng(5))
+    assert len(np.unique(k)) == 3  # the worlds do not all play sub-policy 0
+
+    def policy(obs, rng=None):  # the ensemble's good agents with their drawn sub-policies, the single adversary
+        return np.concatenate([single.act(obs, explore=False)[:, :1],
+                               ensemble.act(obs, explore=False, sub_policy=k)[:, 1:]], axis=1)
+
+    returns = episode_returns(PhysicalDeception(n_worlds=16), policy, seed=5)
+    assert cross_play(ensemble, single, env, eval_seed=5)["return"] == pytest.approx(returns[:, 1].mean())
+
+
 def test_cross_play_takes_the_adversary_from_one_model_and_the_good_agents_from_the_other():
     env = PhysicalDeception(n_worlds=16)
     torch.manual_seed(0)
@@ -92,12 +116,13 @@ def test_command_runs_cooperative_communication(tmp_path):
 def test_shipped_results_file_is_complete_and_from_the_default_config(task):
     results = load_results(RESULTS_PATHS[task])
     n_seeds = len(results["provenance"]["seeds"])
-    approximate = task.endswith("_approximate")
-    env_task = task.removesuffix("_approximate")
-    assert n_seeds >= (3 if task == "cooperative_navigation" else 5 if approximate else 10)
+    approximate, ensembles = task.endswith("_approximate"), task.endswith("_ensembles")
+    env_task = task.removesuffix("_approximate").removesuffix("_ensembles")
+    assert n_seeds >= (3 if task == "cooperative_navigation" else 5 if approximate or ensembles else 10)
     assert (f"--task {env_task}" in results["provenance"]["command"]) == (env_task != "cooperative_navigation")
     assert ("--approximate-policies" in results["provenance"]["command"]) == approximate
-    _check_layout(results, n_seeds, env_task)
+    assert ("--ensembles 3" in results["provenance"]["command"]) == ensembles
+    _check_layout(results, n_seeds, env_task, ensemble_learners(3) if ensembles else LEARNERS)
     config = results["provenance"]["config"]
     default = asdict(MADDPGConfig(n_rounds=config["n_rounds"], approximate_policies=approximate))
     assert config == json.loads(json.dumps(default))  # the shipped run used today's defaults

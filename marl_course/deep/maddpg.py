@@ -255,6 +255,17 @@ class MADDPG(nn.Module):
             actions.append(gumbel_softmax(logits, self.config.temperature).argmax(1) if explore else logits.argmax(1))
         return torch.stack(actions, dim=1).numpy()
 
+    def draw_sub_policies(self, n_worlds: int, rng: np.random.Generator) -> np.ndarray:
+        """k ~ Uniform{0..K-1} per world and agent, ``(n_worlds, n_agents)``: the sub-policy mu_i^(k) each
+        agent plays for one episode (all zeros when K = 1).
+
+        >>> MADDPG((4, 4), MADDPGConfig(n_sub_policies=3)).draw_sub_policies(2, np.random.default_rng(0)).shape
+        (2, 2)
+        """
+        check_int(n_worlds, "n_worlds", low=1)
+        check_instance(rng, "rng", np.random.Generator)
+        return rng.integers(self.config.n_sub_policies, size=(n_worlds, self.n_agents))
+
     def _target_actions(self, i: int, next_obs: torch.Tensor, sub_policy: torch.Tensor) -> torch.Tensor:
         """a'_j = mu'_j(o'_j), or mu_hat'_i^j(o'_j) for j != i with approximate policies; (batch, n, max_j m_j)."""
         actions = []
@@ -346,7 +357,7 @@ def evaluate(model: MADDPG, env: ParticleWorld, *, n_episodes: int = 1, seed: in
     rng = np.random.default_rng(seed)
     returns = []
     for e in range(n_episodes):  # world w of episode e is seeded seed + e * n_worlds + w: no world repeats
-        sub_policy = rng.integers(model.config.n_sub_policies, size=(env.n_worlds, model.n_agents))
+        sub_policy = model.draw_sub_policies(env.n_worlds, rng)
         returns.append(episode_returns(env, lambda obs, _: model.act(obs, explore, sub_policy), seed + e * env.n_worlds))
     return float(np.mean(returns))
 
@@ -406,7 +417,7 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, *, seed: int =
     eye = np.eye(agents.max_actions, dtype=np.float32)  # one-hot actions, padded to the widest agent
     for r in tqdm(range(config.n_rounds), desc="MADDPG" if config.centralised else "DDPG", disable=not progress):
         obs, _ = env.reset(seed=seed * 1_000_003 + r * B)
-        sub_policy = rng.integers(K, size=(B, n))  # (B, n_agents): mu_i^(k) played this episode
+        sub_policy = agents.draw_sub_policies(B, rng)  # (B, n_agents): mu_i^(k) played this episode
         total, done = 0.0, np.zeros(B, dtype=bool)
         while not done.all():
             actions = agents.act(obs, explore=True, sub_policy=sub_policy)  # (B, n_agents)

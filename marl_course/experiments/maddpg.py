@@ -8,9 +8,12 @@ file of learning curves and final scores that the notebook shows beside the live
     python -m marl_course.experiments maddpg --task speaker_listener --rounds 300 --seeds 0-9 --quiet
     python -m marl_course.experiments maddpg --task physical_deception --rounds 300 --seeds 0-9 --jobs 1 --quiet
     python -m marl_course.experiments maddpg --task speaker_listener --approximate-policies --rounds 300 --seeds 0-4 --jobs 2 --quiet
+    python -m marl_course.experiments maddpg --task physical_deception --ensembles 3 --rounds 300 --seeds 0-4 --jobs 1 --quiet
 
-the last with the paper's inferred policies (``MADDPGConfig.approximate_policies``), from the same
-seeds as the speaker-listener file, so that the two compare seed by seed.
+the fourth with the paper's inferred policies (``MADDPGConfig.approximate_policies``), from the same
+seeds as the speaker-listener file, so that the two compare seed by seed; the last with the paper's
+policy ensembles (:func:`ensemble_learners`): MADDPG with one policy per agent against MADDPG with
+three sub-policies per agent, with the cross-play of their good agents and adversaries.
 
 The seeds run in parallel (:mod:`marl_course.experiments.parallel`: every local core by default,
 ``--jobs``, or a Dask or Ray cluster with ``--cluster``); each seed is seeded on its own, so the
@@ -55,19 +58,41 @@ TASKS = {"cooperative_navigation": CooperativeNavigation, "speaker_listener": Sp
 RESULTS_PATHS = {"cooperative_navigation": Path(__file__).with_name("maddpg_long_run.json"),
                  "speaker_listener": Path(__file__).with_name("maddpg_speaker_listener.json"),
                  "physical_deception": Path(__file__).with_name("maddpg_physical_deception.json"),
-                 "speaker_listener_approximate": Path(__file__).with_name("maddpg_speaker_listener_approximate.json")}
-"""The shipped results of each task's long run (``*_approximate``: with ``--approximate-policies``)."""
+                 "speaker_listener_approximate": Path(__file__).with_name("maddpg_speaker_listener_approximate.json"),
+                 "physical_deception_ensembles": Path(__file__).with_name("maddpg_physical_deception_ensembles.json")}
+"""The shipped results of each task's long run (``*_approximate``: with ``--approximate-policies``;
+``*_ensembles``: with ``--ensembles 3``)."""
 RESULTS_PATH = RESULTS_PATHS["cooperative_navigation"]
 """The shipped results of the cooperative-navigation run (the default of :func:`load_results`)."""
-LEARNERS = {"MADDPG": True, "independent DDPG": False}
-"""Display name -> ``MADDPGConfig.centralised``."""
+LEARNERS = {"MADDPG": {"centralised": True}, "independent DDPG": {"centralised": False}}
+"""Display name -> the :class:`MADDPGConfig` fields that make the learner: the comparison of critics."""
 FORMAT = "marl_course.maddpg_experiment/1"
 """Identifies the layout of the results file."""
 
 
+def ensemble_learners(n_sub_policies: int = 3) -> dict[str, dict]:
+    """The comparison of policy ensembles (section 4.3): MADDPG with one policy per agent against
+    MADDPG whose agents each hold ``n_sub_policies`` sub-policies, one drawn per episode.
+
+    >>> ensemble_learners(3)
+    {'MADDPG': {'n_sub_policies': 1}, 'MADDPG ensemble (K = 3)': {'n_sub_policies': 3}}
+    """
+    k = check_int(n_sub_policies, "n_sub_policies", low=2)
+    return {"MADDPG": {"n_sub_policies": 1}, f"MADDPG ensemble (K = {k})": {"n_sub_policies": k}}
+
+
+def _check_learners(learners) -> dict[str, dict]:
+    fields = set(MADDPGConfig.__dataclass_fields__)
+    if (not isinstance(learners, dict) or len(learners) < 2 or not all(isinstance(v, dict) for v in learners.values())
+            or any(set(v) - fields for v in learners.values())):
+        raise ValueError("learners must map at least two names to dicts of MADDPGConfig fields, "
+                         f"e.g. {LEARNERS}")
+    return learners
+
+
 def run_seed(seed: int, *, config: MADDPGConfig, task: str, block: int, eval_worlds: int, eval_seed: int,
-             progress: bool = False) -> dict:
-    """One seed of :func:`compare`: both learners trained from ``seed`` and scored.
+             progress: bool = False, learners: dict | None = None) -> dict:
+    """One seed of :func:`compare`: every learner (default :data:`LEARNERS`) trained from ``seed`` and scored.
 
     Returns ``{learner: {"curve": [mean exploring return per block], "final": greedy_metrics}}``;
     for physical deception also ``"cross_play"``: :func:`cross_play` of every pairing of the
@@ -76,17 +101,17 @@ def run_seed(seed: int, *, config: MADDPGConfig, task: str, block: int, eval_wor
     make_env = TASKS[task]
     eval_env = make_env(n_worlds=eval_worlds)
     n_blocks = config.n_rounds // block
+    learners = LEARNERS if learners is None else learners
     out, models = {}, {}
-    for name, centralised in LEARNERS.items():
-        history = train(make_env(n_worlds=config.n_worlds), replace(config, centralised=centralised), seed=seed,
-                        progress=progress)
+    for name, fields in learners.items():
+        history = train(make_env(n_worlds=config.n_worlds), replace(config, **fields), seed=seed, progress=progress)
         returns = np.asarray(history.train_return[: n_blocks * block]).reshape(n_blocks, block)
         out[name] = {"curve": returns.mean(axis=1).tolist(), "final": greedy_metrics(history.model, eval_env, eval_seed)}
         models[name] = history.model
     if task == "physical_deception":
         out["cross_play"] = {pairing_label(good, adversary): out[good]["final"] if good == adversary  # self-play: scored above
                              else cross_play(models[good], models[adversary], eval_env, eval_seed)
-                             for good in LEARNERS for adversary in LEARNERS}
+                             for good in learners for adversary in learners}
     return out
 
 
@@ -104,7 +129,9 @@ def cross_play(good: MADDPG, adversary: MADDPG, eval_env: PhysicalDeception, eva
     (both greedy): :func:`~marl_course.envs.particle.deception_metrics`, averaged over the worlds.
 
     The paper's cross-play: MADDPG's good agents against a DDPG adversary and the other way
-    round, beside each model playing itself.
+    round, beside each model playing itself. A model with a policy ensemble plays, in each world,
+    the sub-policies :meth:`~marl_course.deep.maddpg.MADDPG.draw_sub_policies` draws from ``eval_seed``
+    (the paper draws one per episode).
 
     Examples
     --------
@@ -117,24 +144,29 @@ def cross_play(good: MADDPG, adversary: MADDPG, eval_env: PhysicalDeception, eva
     check_instance(adversary, "adversary", MADDPG)
     check_instance(eval_env, "eval_env", PhysicalDeception)
 
+    draws = np.random.default_rng(check_int(eval_seed, "eval_seed", low=0))
+    good_k, adversary_k = (model.draw_sub_policies(eval_env.n_worlds, draws) for model in (good, adversary))
+
     def policy(obs, rng=None):
-        actions = good.act(obs, explore=False)
-        actions[:, 0] = adversary.act(obs, explore=False)[:, 0]  # agent 0 is the adversary
+        actions = good.act(obs, explore=False, sub_policy=good_k)
+        actions[:, 0] = adversary.act(obs, explore=False, sub_policy=adversary_k)[:, 0]  # agent 0 is the adversary
         return actions
 
-    scores = deception_metrics(eval_env, policy, check_int(eval_seed, "eval_seed", low=0))
+    scores = deception_metrics(eval_env, policy, eval_seed)
     return {key: float(value.mean()) for key, value in scores.items()}
 
 
 def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds: int = 500,
             eval_seed: int = 123, progress: bool = True, task: str = "cooperative_navigation", *,
-            jobs: int | None = 1, cluster: str | None = None, address: str | None = None) -> tuple[dict, float]:
-    """Train MADDPG and independent DDPG with ``config`` (only ``centralised`` differs) and summarise.
+            learners: dict | None = None, jobs: int | None = 1, cluster: str | None = None,
+            address: str | None = None) -> tuple[dict, float]:
+    """Train MADDPG and independent DDPG with ``config`` (only ``centralised`` differs), or the
+    ``learners`` given, and summarise.
 
     Parameters
     ----------
     config : MADDPGConfig
-        The shared configuration; its ``centralised`` field is overridden per learner.
+        The shared configuration; each learner overrides the fields ``learners`` gives it.
     seeds : sequence of int
         One training run per seed and learner.
     block : int
@@ -146,6 +178,9 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
         Show tqdm progress bars (only when the seeds run in this process, ``jobs=1``).
     task : {"cooperative_navigation", "speaker_listener", "physical_deception"}
         The particle world (:data:`TASKS`).
+    learners : dict, optional
+        Display name -> config fields (default :data:`LEARNERS`; :func:`ensemble_learners` for the
+        policy ensembles). The summary records them as ``learner_fields``.
     jobs, cluster, address
         Where the seeds run (:func:`marl_course.experiments.parallel.run_seeds`); the result
         does not depend on it.
@@ -174,21 +209,23 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
     eval_worlds = check_int(eval_worlds, "eval_worlds", low=1)
     check_bool(progress, "progress")
     check_choice(task, "task", TASKS)
+    learners = _check_learners(LEARNERS if learners is None else learners)
     run_one = partial(run_seed, config=config, task=task, block=block, eval_worlds=eval_worlds, eval_seed=eval_seed,
-                      progress=progress and jobs == 1 and cluster is None)
+                      progress=progress and jobs == 1 and cluster is None, learners=learners)
     per_seed, cpu_seconds = run_seeds_timed(run_one, seeds, jobs=jobs, cluster=cluster, address=address)
     n_blocks = config.n_rounds // block
     summary = {"episodes": [(b + 1) * block * config.n_worlds for b in range(n_blocks)],
+               "learner_fields": learners,
                "learners": {name: {"curves": [run[name]["curve"] for run in per_seed],
-                                   "final": [run[name]["final"] for run in per_seed]} for name in LEARNERS}}
+                                   "final": [run[name]["final"] for run in per_seed]} for name in learners}}
     if task == "physical_deception":
         summary["cross_play"] = {label: [run["cross_play"][label] for run in per_seed] for label in per_seed[0]["cross_play"]}
     return summary, cpu_seconds
 
 
-def _greedy_actions(agents, obs, rng=None):
+def _greedy_actions(agents, sub_policy, obs, rng=None):
     """The argmax actions ``(B, n_agents)`` of ``agents`` (a policy for the metrics functions)."""
-    return agents.act(obs, explore=False)
+    return agents.act(obs, explore=False, sub_policy=sub_policy)
 
 
 def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
@@ -201,7 +238,8 @@ def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
     where the goal is the landmark nearest to the listener; 1/3 by chance) and ``information``,
     ``I(G; M)`` in bits between the goal and the speaker's words over all steps and worlds
     (:func:`~marl_course.envs.particle.communication_scores`). Physical deception: the model
-    playing itself in :func:`cross_play` (``return`` is the good agents' return).
+    playing itself in :func:`cross_play` (``return`` is the good agents' return). With a policy
+    ensemble, each world plays the sub-policies drawn from ``eval_seed``.
 
     Examples
     --------
@@ -217,7 +255,7 @@ def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
     check_int(eval_seed, "eval_seed", low=0)
     if isinstance(eval_env, PhysicalDeception):
         return cross_play(agents, agents, eval_env, eval_seed)
-    policy = partial(_greedy_actions, agents)
+    policy = partial(_greedy_actions, agents, agents.draw_sub_policies(eval_env.n_worlds, np.random.default_rng(eval_seed)))
     if isinstance(eval_env, SpeakerListener):
         return communication_scores(eval_env, policy, eval_seed)
     scores = navigation_metrics(eval_env, policy, eval_seed)
@@ -280,14 +318,18 @@ def main(argv=None) -> None:
     parser.add_argument("--block", type=int, default=10, help="rounds per point of the learning curve")
     parser.add_argument("--approximate-policies", action="store_true",
                         help="targets use each agent's fitted approximations of the others' policies (section 4.2)")
+    parser.add_argument("--ensembles", type=int, metavar="K",
+                        help="compare MADDPG with one policy per agent against MADDPG with K sub-policies per agent "
+                             "(section 4.3) instead of MADDPG against independent DDPG")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_run_arguments(parser, default_seeds="0-2")
     args = parser.parse_args(argv)
     config = MADDPGConfig(n_rounds=args.rounds, approximate_policies=args.approximate_policies)
+    learners = None if args.ensembles is None else ensemble_learners(args.ensembles)
     summary, cpu_seconds = compare(config, args.seeds, block=args.block, progress=not args.quiet, task=args.task,
-                                   jobs=args.jobs, cluster=args.cluster, address=args.address)
+                                   learners=learners, jobs=args.jobs, cluster=args.cluster, address=args.address)
     command = "python -m marl_course.experiments maddpg " + " ".join(argv if argv is not None else sys.argv[1:])
-    shipped = args.task + ("_approximate" if args.approximate_policies else "")
+    shipped = args.task + ("_approximate" if args.approximate_policies else "") + ("" if learners is None else "_ensembles")
     out = Path(args.out) if args.out is not None else RESULTS_PATHS.get(shipped)
     if out is None:
         raise SystemExit(f"no shipped file for {shipped}: give --out")
