@@ -41,7 +41,7 @@ def test_finished_games_stay_finished():
 
 def test_observations_are_the_state():
     env = TwoStepGame(n_envs=3)
-    obs, state = env.reset()
+    obs, state, info = env.reset()
     assert np.array_equal(obs[:, 0], state) and np.array_equal(obs[:, 1], state)
 
 

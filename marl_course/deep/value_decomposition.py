@@ -317,7 +317,7 @@ def run_episodes(learner: Learner, env, epsilon: float, rng: np.random.Generator
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     E, T, n = env.n_envs, env.episode_limit, env.n_agents
-    obs, state = env.reset(seed=int(rng.integers(2**31)))
+    obs, state, _ = env.reset(seed=int(rng.integers(2**31)))
     out = {"obs": np.zeros((E, T + 1, n, env.obs_dim), np.float32), "state": np.zeros((E, T + 1, env.state_dim), np.float32),
            "actions": np.zeros((E, T, n), np.int64), "reward": np.zeros((E, T), np.float32),
            "done": np.zeros((E, T), bool), "terminated": np.zeros((E, T), bool), "filled": np.zeros((E, T), bool)}
@@ -517,7 +517,7 @@ def greedy_joint_action(learner: Learner, env) -> np.ndarray:
     (2,)
     """
     check_instance(learner, "learner", Learner)
-    obs, _ = env.reset(seed=0)
+    obs, _, _ = env.reset(seed=0)
     q, _ = learner.agent(torch.as_tensor(obs[:1], dtype=torch.float32), torch.full((1, env.n_agents), -1),
                          learner.agent.initial_hidden(1))
     return q[0].argmax(-1).numpy()

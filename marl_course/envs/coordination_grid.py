@@ -54,7 +54,7 @@ class CoordinationGrid:
     Examples
     --------
     >>> env = CoordinationGrid(n_envs=3, size=4)
-    >>> obs, state = env.reset(seed=0)
+    >>> obs, state, info = env.reset(seed=0)
     >>> obs.shape, state.shape, env.obs_dim, env.state_dim
     ((3, 2, 8), (3, 6), 8, 6)
     >>> obs, state, reward, done, info = env.step(np.zeros((3, 2), dtype=int))
@@ -132,7 +132,7 @@ class CoordinationGrid:
         return observation, state
 
     def reset(self, seed=None):
-        """New worlds: predators and prey on distinct random cells; returns ``(obs, state)``."""
+        """New worlds: predators and prey on distinct random cells; returns ``(obs, state, info)``."""
         self._rng = as_rng(check_seed(seed))
         cells = self.size * self.size
         picks = np.argsort(self._rng.random((self.n_envs, cells)), axis=1)[:, : self.n_agents + 1]
@@ -141,7 +141,7 @@ class CoordinationGrid:
         self._t = 0
         self._done[:] = False
         self._terminated[:] = False
-        return self._observe()
+        return *self._observe(), {}
 
     def step(self, actions):
         """Move predators by ``actions`` ``(n_envs, n_agents)``, check the capture, move the prey.

@@ -8,7 +8,8 @@ uniform exploration ranks the safe actions above the optimal ones: relative over
 
 Layout of :class:`OneStepTeamGame` (a batch of ``n_envs`` games): the state and each agent's
 observation are a constant 1, shapes ``(n_envs, 1)`` and ``(n_envs, n_agents, 1)``; the
-episode ends after one step with reward ``R(a_1, a_2)``.
+episode ends after one step with reward ``R(a_1, a_2)``, a true terminal state
+(``info["terminated"]`` true, ``info["truncated"]`` false: the contract of :mod:`marl_course.envs`).
 
 References
 ----------
@@ -127,7 +128,7 @@ class OneStepTeamGame:
     Examples
     --------
     >>> env = OneStepTeamGame(climbing_game(), n_envs=2)
-    >>> obs, state = env.reset(seed=0)
+    >>> obs, state, info = env.reset(seed=0)
     >>> _, _, reward, done, _ = env.step([[0, 0], [0, 1]])
     >>> reward.tolist(), done.tolist()
     ([11.0, -30.0], [True, True])
@@ -147,14 +148,16 @@ class OneStepTeamGame:
         self._done = np.zeros(self.n_envs, dtype=bool)
 
     def reset(self, seed=None):
-        """Start every game (deterministic; ``seed`` is accepted for the common interface)."""
+        """Start every game (deterministic; ``seed`` is accepted for the common interface);
+        returns ``(obs, state, info)``."""
         check_seed(seed)
         self._done[:] = False
-        return np.ones((self.n_envs, self.n_agents, 1)), np.ones((self.n_envs, 1))
+        return np.ones((self.n_envs, self.n_agents, 1)), np.ones((self.n_envs, 1)), {}
 
     def step(self, actions):
         """Apply joint actions ``(n_envs, 2)``; pays ``R(a_1, a_2)`` to the team, then the game is over."""
         actions = as_actions(actions, (self.n_envs, 2), self.n_actions)
         reward = np.where(self._done, 0.0, self.payoff[actions[:, 0], actions[:, 1]])
         self._done[:] = True
-        return np.ones((self.n_envs, 2, 1)), np.ones((self.n_envs, 1)), reward, self._done.copy(), {}
+        info = {"terminated": self._done.copy(), "truncated": np.zeros(self.n_envs, dtype=bool)}
+        return np.ones((self.n_envs, 2, 1)), np.ones((self.n_envs, 1)), reward, self._done.copy(), info

@@ -11,7 +11,9 @@ Layout (a batch of ``n_envs`` games stepped in lockstep):
 - state ``s``: one-hot of (state 1, state 2A, state 2B), shape ``(n_envs, 3)``; all zeros once done;
 - observation ``o_i``: each agent sees the state (full observability, as in the paper),
   shape ``(n_envs, n_agents, 3)``;
-- reward ``r``: shape ``(n_envs,)``; done: ``(n_envs,)``, true after the second step.
+- reward ``r``: shape ``(n_envs,)``; done: ``(n_envs,)``, true after the second step, a true terminal
+  state: ``info["terminated"] = done`` and ``info["truncated"]`` all False (the common contract of
+  :mod:`marl_course.envs`).
 
 References
 ----------
@@ -54,7 +56,7 @@ class TwoStepGame:
     Examples
     --------
     >>> env = TwoStepGame(n_envs=2)
-    >>> obs, state = env.reset(seed=0)
+    >>> obs, state, info = env.reset(seed=0)
     >>> obs.shape, state.tolist()
     ((2, 2, 3), [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
     >>> obs, state, reward, done, info = env.step([[0, 1], [1, 0]])  # agent 1 picks 2A, 2B
@@ -83,10 +85,11 @@ class TwoStepGame:
         return obs, state
 
     def reset(self, seed=None):
-        """Start every game in state 1 (deterministic; ``seed`` is accepted for the common interface)."""
+        """Start every game in state 1 (deterministic; ``seed`` is accepted for the common interface);
+        returns ``(obs, state, info)``."""
         check_seed(seed)
         self._state[:] = 0
-        return self._observe()
+        return *self._observe(), {}
 
     def step(self, actions):
         """Apply joint actions ``(n_envs, n_agents)``; finished games stay finished and pay 0."""
@@ -99,4 +102,5 @@ class TwoStepGame:
         self._state[in_2a | in_2b] = 3
         self._state[first] = 1 + actions[first, 0]
         obs, state = self._observe()
-        return obs, state, reward, self._state == 3, {}
+        done = self._state == 3
+        return obs, state, reward, done, {"terminated": done.copy(), "truncated": np.zeros(self.n_envs, dtype=bool)}
