@@ -12,6 +12,24 @@ Observation of predator ``i`` (length 5): its position scaled to ``[0, 1]`` (row
 ``1`` when the prey is within ``vision``, then the prey's offset (row, column) divided by
 ``size`` when visible (0 otherwise).
 
+**Coupled capture** (``rule="capture"``, chapter 10's GA-AC study). The prey no longer reward a
+predator for standing on them: ``n_prey`` stationary prey are scattered, the predators move freely
+(nobody freezes), and a prey is *captured* at a step when at least ``min_captors`` predators are
+within ``capture_range`` of it at once, in the Chebyshev distance
+``d(i, p) = max(|row_i - row_p|, |col_i - col_p|)``. Every predator within range of a captured
+prey (a *captor*) gets ``capture_reward``; the prey is removed. A predator's reward therefore
+depends on where the others are: alone next to a prey it earns nothing. Every predator still gets
+``step_penalty`` per step while its world runs; the episode ends (a success, terminal) when every
+prey is captured, or is cut after ``episode_length`` steps. The observation keeps its layout, with
+the *nearest* uncaptured prey within ``vision`` in place of "the prey".
+
+Ground truth of who matters (:meth:`PredatorPrey.relevance`): predators ``i != j`` are relevant to
+each other at a state when one uncaptured prey ``p`` is within reach of both in ``horizon`` moves,
+``m(i, p) = max(0, |drow| - r) + max(0, |dcol| - r) <= horizon`` with ``r = capture_range`` (the
+moves needed to enter the range with the four moves). With ``horizon = 1``, only such pairs can
+capture together on the next step, so ``i``'s next reward depends on ``j``'s action only if ``j``
+is relevant to ``i``.
+
 References
 ----------
 Singh, Jain, Sukhbaatar (2019). Learning when to communicate at scale in multiagent cooperative
@@ -23,7 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_actions, as_rng, check_int, check_real, check_seed
+from marl_course._validation import as_actions, as_rng, check_choice, check_int, check_real, check_seed
 from marl_course.envs.jungle import MOVES
 
 
@@ -35,7 +53,10 @@ class PredatorPrey:
     reward 0, until the next reset) and ``info`` holding ``predator_pos`` (E, N, 2), ``prey_pos``
     (E, 2), ``success`` (E,) bool, ``active`` (E,), the worlds still running before this step, and
     ``truncated`` (E,), the worlds the time limit cut at this step without a success: their last
-    state is not terminal (a learner bootstraps from its value).
+    state is not terminal (a learner bootstraps from its value). With ``rule="capture"``,
+    ``prey_pos`` is (E, n_prey, 2) and ``info`` also holds ``prey_alive`` (E, n_prey), the
+    ``relevance`` (E, N, N) of the new state (:meth:`relevance` with ``horizon=1``) and, after a
+    step, ``captured`` (E, n_prey), the prey caught at this step.
 
     Examples
     --------
@@ -46,22 +67,51 @@ class PredatorPrey:
     >>> obs, reward, done, info = env.step(np.zeros((2, 3), dtype=int))
     >>> reward.shape, done.shape
     ((2, 3), (2,))
+
+    Coupled capture: two predators next to a prey catch it together; one alone does not.
+
+    >>> env = PredatorPrey(n_envs=1, n_predators=3, size=6, n_prey=2, rule="capture", step_penalty=0.0)
+    >>> _ = env.reset(seed=0)
+    >>> env.prey_pos[0] = [[1, 1], [5, 5]]
+    >>> env.predator_pos[0] = [[0, 0], [2, 3], [4, 4]]
+    >>> env.relevance()[0].astype(int)        # 0 and 1 can both reach prey 0's range in one move
+    array([[0, 1, 0],
+           [1, 0, 0],
+           [0, 0, 0]])
+    >>> obs, reward, done, info = env.step(np.array([[0, 3, 0]]))   # 1 moves left, next to prey 0
+    >>> reward[0], info["prey_alive"][0], bool(done[0])   # 2 is next to prey 1 but alone: no capture
+    (array([1., 1., 0.]), array([False,  True]), False)
     """
 
     n_actions = len(MOVES)
     obs_dim = 5
 
+    RULES = ("occupy", "capture")
+    """``"occupy"``: every predator must reach the prey (the default, IC3Net's task); ``"capture"``:
+    coupled capture by ``min_captors`` predators at once (module docstring)."""
+
     def __init__(self, n_envs: int = 64, n_predators: int = 3, size: int = 5, vision: int = 1,
-                 episode_length: int = 20, step_penalty: float = -0.05):
+                 episode_length: int = 20, step_penalty: float = -0.05, *, rule: str = "occupy",
+                 n_prey: int = 1, min_captors: int = 2, capture_range: int = 1, capture_reward: float = 1.0):
         self.n_envs = check_int(n_envs, "n_envs", low=1)
         self.n_agents = check_int(n_predators, "n_predators", low=1)
         self.size = check_int(size, "size", low=2)
         self.vision = check_int(vision, "vision", low=0, high=self.size)
         self.episode_length = check_int(episode_length, "episode_length", low=1)
         self.step_penalty = check_real(step_penalty, "step_penalty", high=0)
+        self.rule = check_choice(rule, "rule", self.RULES)
+        self.n_prey = check_int(n_prey, "n_prey", low=1)
+        if self.rule == "occupy" and self.n_prey != 1:
+            raise ValueError(f"n_prey must be 1 with rule='occupy' (every predator reaches the one prey), got {n_prey}")
+        self.min_captors = check_int(min_captors, "min_captors", low=1,
+                                     high=self.n_agents if self.rule == "capture" else None)
+        self.capture_range = check_int(capture_range, "capture_range", low=0, high=self.size)
+        self.capture_reward = check_real(capture_reward, "capture_reward", low=0)
         self._rng = np.random.default_rng(0)
         self.predator_pos = np.zeros((self.n_envs, self.n_agents, 2), dtype=int)
-        self.prey_pos = np.zeros((self.n_envs, 2), dtype=int)
+        # "occupy": (E, 2), the one prey; "capture": (E, n_prey, 2) with prey_alive (E, n_prey)
+        self.prey_pos = np.zeros(self._prey_shape, dtype=int)
+        self.prey_alive = np.ones((self.n_envs, self.n_prey), dtype=bool)
         self.done = np.zeros(self.n_envs, dtype=bool)
         self.t = 0
 
@@ -69,7 +119,8 @@ class PredatorPrey:
         """Start new episodes: prey and predators on uniformly random cells."""
         self._rng = as_rng(check_seed(seed))
         self.predator_pos = self._rng.integers(0, self.size, size=(self.n_envs, self.n_agents, 2))
-        self.prey_pos = self._rng.integers(0, self.size, size=(self.n_envs, 2))
+        self.prey_pos = self._rng.integers(0, self.size, size=self._prey_shape)
+        self.prey_alive = np.ones((self.n_envs, self.n_prey), dtype=bool)
         self.done = np.zeros(self.n_envs, dtype=bool)  # a world born solved ends at its first step
         self.t = 0
         return self.observe(), self._info(active=~self.done)
@@ -77,6 +128,8 @@ class PredatorPrey:
     def step(self, actions):
         """Move the predators of the running worlds; see the class docstring for what is returned."""
         actions = as_actions(actions, (self.n_envs, self.n_agents), self.n_actions)
+        if self.rule == "capture":
+            return self._step_capture(actions)
         active = ~self.done
         frozen = self._caught() | self.done[:, None]  # (E, N): on the prey, or the world has ended
         moved = np.clip(self.predator_pos + MOVES[actions], 0, self.size - 1)
@@ -89,18 +142,76 @@ class PredatorPrey:
         self.done = self.done | success | (self.t >= self.episode_length)
         return self.observe(), reward, self.done.copy(), self._info(active=active, truncated=truncated)
 
+    @property
+    def _prey_shape(self) -> tuple:
+        return (self.n_envs, 2) if self.rule == "occupy" else (self.n_envs, self.n_prey, 2)
+
+    def _step_capture(self, actions: np.ndarray):
+        active = ~self.done
+        moved = np.clip(self.predator_pos + MOVES[actions], 0, self.size - 1)
+        self.predator_pos = np.where(self.done[:, None, None], self.predator_pos, moved)
+        near = self.prey_distance() <= self.capture_range  # (E, N, P): within range of a prey
+        near &= (self.prey_alive & active[:, None])[:, None, :]
+        captured = near.sum(axis=1) >= self.min_captors  # (E, P)
+        reward = self.capture_reward * (near & captured[:, None, :]).sum(axis=-1)  # (E, N): one per prey caught
+        reward = reward + np.where(active[:, None], self.step_penalty, 0.0)
+        self.prey_alive = self.prey_alive & ~captured
+        self.t += 1
+        success = active & ~self.prey_alive.any(axis=1)
+        truncated = active & ~success & (self.t >= self.episode_length)
+        self.done = self.done | success | (self.t >= self.episode_length)
+        info = self._info(active=active, truncated=truncated)
+        info["captured"] = captured
+        return self.observe(), reward, self.done.copy(), info
+
+    def prey_distance(self) -> np.ndarray:
+        """Chebyshev distances (E, N, P) from every predator to every prey (``rule="capture"``)."""
+        if self.rule != "capture":
+            raise ValueError("rule: prey_distance needs rule='capture' (several prey)")
+        return np.abs(self.predator_pos[:, :, None, :] - self.prey_pos[:, None, :, :]).max(axis=-1)
+
+    def relevance(self, horizon: int = 1) -> np.ndarray:
+        """Ground truth (E, N, N) bool: ``[e, i, j]`` when predators ``i != j`` can both be within
+        ``capture_range`` of one uncaptured prey within ``horizon`` moves (module docstring).
+
+        A finished world has no relevant pair. Needs ``rule="capture"`` (in the occupying task a
+        predator's reward depends on its own position only: nobody is relevant).
+        """
+        horizon = check_int(horizon, "horizon", low=0)
+        if self.rule != "capture":
+            raise ValueError("rule: relevance is defined for rule='capture'")
+        gap = np.abs(self.predator_pos[:, :, None, :] - self.prey_pos[:, None, :, :])  # (E, N, P, 2)
+        moves = np.maximum(gap - self.capture_range, 0).sum(axis=-1)  # (E, N, P): moves to enter the range
+        reach = (moves <= horizon) & self.prey_alive[:, None, :] & ~self.done[:, None, None]
+        together = np.einsum("eip,ejp->eij", reach.astype(int), reach.astype(int)) > 0
+        return together & ~np.eye(self.n_agents, dtype=bool)
+
     def observe(self) -> np.ndarray:
-        """Observations (E, N, 5): position, prey-visible flag, prey offset when visible."""
-        offset = self.prey_pos[:, None, :] - self.predator_pos  # (E, N, 2)
-        visible = np.abs(offset).max(axis=-1) <= self.vision  # (E, N)
+        """Observations (E, N, 5): position, prey-visible flag, prey offset when visible (the nearest
+        uncaptured prey with ``rule="capture"``)."""
+        if self.rule == "capture":
+            offsets = self.prey_pos[:, None, :, :] - self.predator_pos[:, :, None, :]  # (E, N, P, 2)
+            distance = np.where(self.prey_alive[:, None, :], np.abs(offsets).max(axis=-1), np.iinfo(int).max)
+            nearest = distance.argmin(axis=-1)  # (E, N)
+            offset = np.take_along_axis(offsets, nearest[..., None, None], axis=2)[:, :, 0]  # (E, N, 2)
+            visible = np.take_along_axis(distance, nearest[..., None], axis=2)[..., 0] <= self.vision
+        else:
+            offset = self.prey_pos[:, None, :] - self.predator_pos  # (E, N, 2)
+            visible = np.abs(offset).max(axis=-1) <= self.vision  # (E, N)
         own = self.predator_pos / (self.size - 1)
         obs = np.concatenate([own, visible[..., None], visible[..., None] * offset / self.size], axis=-1)
         return obs.astype(np.float32)
 
     def _caught(self) -> np.ndarray:
+        if self.rule == "capture":  # nobody freezes; "caught" is the success of the whole world
+            return np.repeat(~self.prey_alive.any(axis=1, keepdims=True), self.n_agents, axis=1)
         return np.all(self.predator_pos == self.prey_pos[:, None, :], axis=-1)  # (E, N)
 
     def _info(self, active, truncated=None) -> dict:
         truncated = np.zeros(self.n_envs, dtype=bool) if truncated is None else truncated
-        return {"predator_pos": self.predator_pos.copy(), "prey_pos": self.prey_pos.copy(),
+        info = {"predator_pos": self.predator_pos.copy(), "prey_pos": self.prey_pos.copy(),
                 "success": self._caught().all(axis=1), "active": active, "truncated": truncated}
+        if self.rule == "capture":
+            info["prey_alive"] = self.prey_alive.copy()
+            info["relevance"] = self.relevance(1)
+        return info
