@@ -300,6 +300,20 @@ def make_actor(obs_dim: int, n_actions: int, config: GAACConfig) -> nn.Module:
     return mlp(check_int(obs_dim, "obs_dim", low=1), (d, d), check_int(n_actions, "n_actions", low=1))
 
 
+def greedy_actions(actor: nn.Module, obs: np.ndarray) -> np.ndarray:
+    """``a_i = argmax_b pi(b | o_i)`` for every world and agent: (E, N, obs_dim) -> (E, N) int.
+
+    >>> actor = make_actor(5, 4, GAACConfig(hidden=8))
+    >>> obs = np.zeros((2, 3, 5), dtype=np.float32)
+    >>> bool((greedy_actions(actor, obs) == actor(torch.as_tensor(obs)).argmax(-1).numpy()).all())
+    True
+    """
+    check_instance(actor, "actor", nn.Module)
+    check_rank(obs, "obs", 3, "(E, N, obs_dim)")
+    with torch.no_grad():
+        return actor(torch.as_tensor(obs)).argmax(-1).numpy()
+
+
 def sample_actions(actor: nn.Module, obs: np.ndarray) -> np.ndarray:
     """``a_i ~ pi(. | o_i)`` for every world and agent: (E, N, obs_dim) -> (E, N) int.
 
@@ -346,7 +360,8 @@ def train(env, config: GAACConfig | None = None, *, seed: int = 0, progress: boo
     ``train_return[k]`` is round ``k``'s mean return of a predator per episode, ``loss[k]`` the
     mean critic loss of its gradient steps (nan before the first one), and
     ``metrics["success_rate"][k]`` the fraction of its worlds whose episode ended in success
-    (behaviour policy).
+    (behaviour policy); on a coupled-capture predator-prey (``env.rule == "capture"``) also
+    ``metrics["capture_rate"][k]``, the fraction of the prey caught.
 
     Examples
     --------
@@ -371,7 +386,9 @@ def train(env, config: GAACConfig | None = None, *, seed: int = 0, progress: boo
     actor_opt = torch.optim.Adam(actor.parameters(), lr=config.actor_lr)
     critic_opt = torch.optim.Adam(critic.parameters(), lr=config.critic_lr)
     buffer = ReplayBuffer(config.buffer_size)
-    history = History(model=model, step_unit="rounds", metrics={"success_rate": []})
+    coupled = getattr(env, "rule", None) == "capture"  # several prey: also the fraction captured
+    history = History(model=model, step_unit="rounds",
+                      metrics={"success_rate": [], **({"capture_rate": []} if coupled else {})})
     step = 0
     for round_ in tqdm(range(config.n_rounds), desc=f"GA-AC ({config.communication})", disable=not progress):
         obs, _ = env.reset(seed=int(rng.integers(2**31)))
@@ -397,6 +414,8 @@ def train(env, config: GAACConfig | None = None, *, seed: int = 0, progress: boo
         history.train_return.append(float(total))
         history.loss.append(float(np.mean(round_losses)) if round_losses else float("nan"))
         history.metrics["success_rate"].append(float(info["success"].mean()))
+        if coupled:
+            history.metrics["capture_rate"].append(float(1.0 - info["prey_alive"].mean()))
     return history
 
 
@@ -462,3 +481,69 @@ def record_episode(model: GAAC, env, seed: int = 0) -> list[dict]:
             obs, _, done, info = env.step(actions)
     critic.train(was_training)
     return frames
+
+
+def capture_metrics(model: GAAC, env, *, n_episodes: int = 1, seed: int = 0, greedy: bool = True) -> dict[str, float]:
+    """Score a policy on a coupled-capture predator-prey, and its critic's hard edges against who matters.
+
+    Plays ``n_episodes`` resets of ``env`` (a :class:`~marl_course.envs.predator_prey.PredatorPrey`
+    with ``rule="capture"``) with the actor, greedy (``argmax_b pi(b | o_i)``) or sampled, and returns
+
+    - ``capture_rate``: the fraction of the prey caught, averaged over worlds and episodes;
+    - ``success_rate``: the fraction of episodes in which every prey was caught;
+    - ``return``: a predator's undiscounted return per episode, averaged over predators and worlds;
+    - the critic's edges (eval mode: ``W_h`` by argmax, on the joint action taken) against the
+      ground truth ``R_ij`` = ``env.relevance(1)`` at every step of a running world, over the
+      ordered pairs ``i != j``: ``kept = P(K)``, ``relevant = P(R)`` (the base rate, which is
+      also the precision of edges kept at random), ``precision = P(R | K)`` and
+      ``recall = P(K | R)`` (nan when the denominator is empty).
+
+    Examples
+    --------
+    >>> from marl_course.envs.predator_prey import PredatorPrey
+    >>> env = PredatorPrey(n_envs=8, n_predators=4, size=6, n_prey=2, rule="capture")
+    >>> _ = torch.manual_seed(0)
+    >>> scores = capture_metrics(GAAC(5, 5, GAACConfig(hidden=8, communication="soft")), env)
+    >>> scores["kept"], scores["precision"] == scores["relevant"]     # the soft critic keeps every edge
+    (1.0, True)
+    """
+    check_instance(model, "model", GAAC)
+    check_env(env, ("reset", "step", "relevance", "n_envs", "n_agents"))
+    if getattr(env, "rule", None) != "capture":
+        raise ValueError("env must be a predator-prey with rule='capture' (several prey, a ground-truth relevance)")
+    n_episodes = check_int(n_episodes, "n_episodes", low=1)
+    check_bool(greedy, "greedy")
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
+    counts = dict(pairs=0, kept=0, relevant=0, both=0)
+    others = ~np.eye(env.n_agents, dtype=bool)
+    captured, success, returns = [], [], []
+    was_training = model.critic.training
+    model.critic.eval()
+    with torch.random.fork_rng(), torch.no_grad():
+        torch.manual_seed(int(rng.integers(2**31)))
+        for _ in range(n_episodes):
+            obs, info = env.reset(seed=int(rng.integers(2**31)))
+            done, total = np.zeros(env.n_envs, dtype=bool), np.zeros((env.n_envs, env.n_agents))
+            while not done.all():
+                actions = greedy_actions(model.actor, obs) if greedy else sample_actions(model.actor, obs)
+                hard = model.critic(torch.as_tensor(obs), one_hot(torch.as_tensor(actions), env.n_actions))[1].numpy()
+                pairs = ~done[:, None, None] & others  # (E, N, N): the running worlds' ordered pairs
+                kept, relevant = (hard > 0) & pairs, info["relevance"] & pairs
+                counts["pairs"] += int(pairs.sum())
+                counts["kept"] += int(kept.sum())
+                counts["relevant"] += int(relevant.sum())
+                counts["both"] += int((kept & relevant).sum())
+                obs, reward, done, info = env.step(actions)
+                total += reward
+            captured.append(1.0 - info["prey_alive"].mean())
+            success.append(info["success"].mean())
+            returns.append(total.mean())
+    model.critic.train(was_training)
+
+    def ratio(a, b):
+        return a / b if b else float("nan")
+
+    return {"capture_rate": float(np.mean(captured)), "success_rate": float(np.mean(success)),
+            "return": float(np.mean(returns)), "kept": ratio(counts["kept"], counts["pairs"]),
+            "relevant": ratio(counts["relevant"], counts["pairs"]), "precision": ratio(counts["both"], counts["kept"]),
+            "recall": ratio(counts["both"], counts["relevant"])}
