@@ -54,7 +54,7 @@ def test_step_is_one_euler_step_and_terminates_at_the_limits():
     obs, state, reward, done, info = env.step([1, 1, 0])
     expected = before + 0.02 * cartpole_derivatives(before, np.array([10.0, 10.0, -10.0]))
     np.testing.assert_allclose(state, expected)
-    assert done.tolist() == [False, True, True] and info["terminal"].tolist() == [False, True, True]
+    assert done.tolist() == [False, True, True] and info["terminated"].tolist() == [False, True, True]
     assert reward.tolist() == [1.0, 1.0, 1.0]
     # finished worlds are frozen and pay nothing
     _, state2, reward2, _, info2 = env.step([1, 1, 1])
@@ -76,21 +76,21 @@ def test_always_pushing_right_fails_quickly_and_truncation_is_not_terminal():
     short.reset(seed=0)
     for _ in range(3):
         _, _, _, done, info = short.step(np.array([0, 1]))
-    assert done.all() and not info["terminal"].any()
+    assert done.all() and not info["terminated"].any() and info["truncated"].all()
 
 
 def test_flicker_blanks_whole_observations_at_the_given_rate():
     env = CartPole(n_envs=4000, flicker=0.3)
-    obs = env.reset(seed=1)
+    obs = env.reset(seed=1)[0]
     blank = np.all(obs == 0, axis=1)
     assert abs(blank.mean() - 0.3) < 0.03
     np.testing.assert_array_equal(obs[~blank], env.state[~blank])
-    assert not np.any(np.all(CartPole(n_envs=100).reset(seed=1) == 0, axis=1))
+    assert not np.any(np.all(CartPole(n_envs=100).reset(seed=1)[0] == 0, axis=1))
 
 
 def test_hidden_velocity_observes_positions_only():
     env = CartPole(n_envs=5, hide_velocity=True)
-    obs = env.reset(seed=2)
+    obs = env.reset(seed=2)[0]
     assert env.obs_dim == 2
     np.testing.assert_array_equal(obs, env.state[:, [0, 2]])
 
@@ -98,7 +98,7 @@ def test_hidden_velocity_observes_positions_only():
 def test_same_seed_same_episode():
     def roll(seed):
         env = CartPole(n_envs=3, flicker=0.5)
-        out = [env.reset(seed)]
+        out = [env.reset(seed)[0]]
         out += [env.step(np.array([0, 1, 0]))[0] for _ in range(10)]
         return np.stack(out)
     np.testing.assert_array_equal(roll(7), roll(7))
@@ -124,7 +124,7 @@ def test_markov_test_tells_full_from_hidden_velocity():
     for hide in (False, True):
         env = CartPole(n_envs=200, hide_velocity=hide, max_steps=10)
         acts = rng.integers(0, 2, size=(10, 200))
-        obs = np.stack([env.reset(seed=0)] + [env.step(a)[0] for a in acts], axis=1)
+        obs = np.stack([env.reset(seed=0)[0]] + [env.step(a)[0] for a in acts], axis=1)
         errors[hide] = [markov_prediction_error(obs, acts.T, h) for h in (1, 2)]
     assert errors[False][0] < 0.02  # the full state is Markov: one observation predicts the next
     assert errors[True][0] > 0.3  # positions alone are not
@@ -176,7 +176,7 @@ def test_random_policy_return_is_the_known_floor_and_seeded():
 @pytest.mark.parametrize("hide_velocity, dim", [(False, 5), (True, 3)])
 def test_visible_flag_marks_exactly_the_blank_frames(hide_velocity, dim):
     env = CartPole(n_envs=200, flicker=0.5, hide_velocity=hide_velocity, visible_flag=True)
-    obs = env.reset(seed=3)
+    obs = env.reset(seed=3)[0]
     assert env.obs_dim == dim and obs.shape == (200, dim)
     for _ in range(3):
         obs, state, *_ = env.step(np.ones(200, dtype=int))
@@ -186,6 +186,6 @@ def test_visible_flag_marks_exactly_the_blank_frames(hide_velocity, dim):
         np.testing.assert_array_equal(obs[seen, :-1], state[seen][:, [0, 2]] if hide_velocity else state[seen])
     # the same seed blanks the same frames with or without the flag
     plain = CartPole(n_envs=200, flicker=0.5, hide_velocity=hide_velocity)
-    np.testing.assert_array_equal(plain.reset(seed=3), env.reset(seed=3)[:, :-1])
+    np.testing.assert_array_equal(plain.reset(seed=3)[0], env.reset(seed=3)[0][:, :-1])
     with pytest.raises(TypeError, match="visible_flag"):
         CartPole(visible_flag=1)

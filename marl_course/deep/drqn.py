@@ -225,14 +225,14 @@ def run_episodes(q_net: nn.Module, env, epsilon: float, rng: np.random.Generator
     obs = np.zeros((B, T + 1, env.obs_dim), dtype=np.float32)
     action = np.zeros((B, T), dtype=np.int64)
     reward, terminal, valid = (np.zeros((B, T), dtype=np.float32) for _ in range(3))
-    obs[:, 0] = env.reset(seed)
+    obs[:, 0] = env.reset(seed)[0]
     carried, t, done = None, 0, np.zeros(B, dtype=bool)  # the network's memory, carried from step to step
     with torch.no_grad():
         while not done.all():
             q, carried = q_net(torch.as_tensor(obs[:, t:t + 1]), carried if keep else None)  # (B, 1, n_actions)
             action[:, t] = epsilon_greedy.unchecked(q[:, 0].numpy(), epsilon, rng)
             obs[:, t + 1], _, reward[:, t], done, info = env.step(action[:, t])
-            terminal[:, t], valid[:, t] = info["terminal"], info["active"]
+            terminal[:, t], valid[:, t] = info["terminated"] & info["active"], info["active"]  # failed at this step
             t += 1
     return {"obs": obs, "action": action, "reward": reward, "terminal": terminal, "valid": valid,
             "length": valid.sum(axis=1).astype(np.int64)}

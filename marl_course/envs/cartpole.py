@@ -30,9 +30,9 @@ Hausknecht & Stone 2015, "Deep Recurrent Q-Learning for Partially Observable MDP
 Examples
 --------
 >>> env = CartPole(n_envs=3, flicker=0.5)
->>> obs = env.reset(seed=0)
->>> obs.shape
-(3, 4)
+>>> obs, state, info = env.reset(seed=0)
+>>> obs.shape, state.shape
+((3, 4), (3, 4))
 >>> obs, state, reward, done, info = env.step([0, 1, 1])
 >>> state.shape, reward.tolist()
 ((3, 4), [1.0, 1.0, 1.0])
@@ -149,20 +149,22 @@ class CartPole:
 
     Notes
     -----
-    ``step(actions)`` returns ``(obs, state, reward, done, info)``: ``obs`` (B, obs_dim),
-    ``state`` (B, 4) the true ``s_t``, ``reward`` (B,), ``done`` (B,) and ``info`` with
-    ``"terminal"`` (B,) -- failed, as opposed to truncated -- and ``"active"`` (B,), the worlds
-    that were still running before this step.
+    The contract of :mod:`marl_course.envs` for one agent: ``reset(seed)`` returns
+    ``(obs, state, info)`` and ``step(actions)`` returns ``(obs, state, reward, done, info)``:
+    ``obs`` (B, obs_dim), ``state`` (B, 4) the true ``s_t``, ``reward`` (B,), ``done`` (B,) and
+    ``info`` with ``"terminated"`` (B,), the worlds that ended by failing (a terminal state, kept
+    while they stay frozen), ``"truncated"`` (B,), those stopped by ``max_steps``, and
+    ``"active"`` (B,), the worlds that were still running before this step.
 
     Examples
     --------
     >>> env = CartPole(n_envs=2, hide_velocity=True, max_steps=5)
-    >>> env.reset(seed=1).shape
+    >>> env.reset(seed=1)[0].shape
     (2, 2)
     >>> for _ in range(5):
     ...     obs, state, reward, done, info = env.step([1, 1])
-    >>> done.tolist(), info["terminal"].tolist()
-    ([True, True], [False, False])
+    >>> done.tolist(), info["terminated"].tolist(), info["truncated"].tolist()
+    ([True, True], [False, False], [True, True])
     """
 
     n_actions = 2
@@ -181,6 +183,7 @@ class CartPole:
         self._rng = np.random.default_rng(0)
         self.state = np.zeros((self.n_envs, 4))
         self.done = np.ones(self.n_envs, dtype=bool)
+        self.terminated = np.zeros(self.n_envs, dtype=bool)
         self.t = 0
 
     def observe(self, state) -> np.ndarray:
@@ -202,13 +205,15 @@ class CartPole:
             obs = np.concatenate([obs, (~blank)[:, None].astype(float)], axis=1)  # (B, obs_dim)
         return obs
 
-    def reset(self, seed=None) -> np.ndarray:
-        """Start ``n_envs`` episodes from states uniform in [-0.05, 0.05]^4; return ``o_0`` (B, obs_dim)."""
+    def reset(self, seed=None) -> tuple[np.ndarray, np.ndarray, dict]:
+        """Start ``n_envs`` episodes from states uniform in [-0.05, 0.05]^4; return ``(o_0, s_0, info)``,
+        ``o_0`` (B, obs_dim) and ``s_0`` (B, 4)."""
         self._rng = as_rng(check_seed(seed))
         self.state = self._rng.uniform(-0.05, 0.05, size=(self.n_envs, 4))
         self.done = np.zeros(self.n_envs, dtype=bool)
+        self.terminated = np.zeros(self.n_envs, dtype=bool)
         self.t = 0
-        return self._observe(self.state)
+        return self._observe(self.state), self.state.copy(), {}
 
     def step(self, actions):
         """Advance every running world one Euler step with action 0 (push left) or 1 (push right)."""
@@ -220,9 +225,10 @@ class CartPole:
         self.t += 1
         x, theta = self.state[:, 0], self.state[:, 2]
         terminal = active & ((np.abs(x) > self.params.x_limit) | (np.abs(theta) > self.params.theta_limit))
+        self.terminated = self.terminated | terminal
         self.done = self.done | terminal | (self.t >= self.max_steps)
         reward = active.astype(float)
-        info = {"terminal": terminal, "active": active}
+        info = {"terminated": self.terminated.copy(), "truncated": self.done & ~self.terminated, "active": active}
         return self._observe(self.state), self.state.copy(), reward, self.done.copy(), info
 
 
@@ -271,7 +277,7 @@ def markov_prediction_error(observations, actions, history: int = 1) -> float:
     --------
     >>> env = CartPole(n_envs=100, hide_velocity=True, max_steps=10)
     >>> rng = np.random.default_rng(0)
-    >>> obs = [env.reset(seed=0)]
+    >>> obs = [env.reset(seed=0)[0]]
     >>> acts = rng.integers(0, 2, size=(10, 100))
     >>> obs += [env.step(a)[0] for a in acts]
     >>> o, a = np.stack(obs, axis=1), acts.T
@@ -323,5 +329,5 @@ def markov_probe(flicker: float = 0.0, hide_velocity: bool = False, history: int
     seed = check_seed(seed)
     env = CartPole(n_envs=n_episodes, flicker=flicker, hide_velocity=hide_velocity, max_steps=steps)
     actions = as_rng(seed).integers(0, 2, size=(steps, env.n_envs))
-    obs = np.stack([env.reset(seed)] + [env.step(a)[0] for a in actions], axis=1)
+    obs = np.stack([env.reset(seed)[0]] + [env.step(a)[0] for a in actions], axis=1)
     return markov_prediction_error(obs, actions.T, history)

@@ -188,7 +188,7 @@ def draw_observations(flicker: float = 0.5, hide_velocity: bool = False, seed: i
     hide_velocity = check_bool(hide_velocity, "hide_velocity")
     check_seed(seed)
     env = CartPole(n_envs=1, flicker=flicker, hide_velocity=hide_velocity, max_steps=steps)
-    obs = [env.reset(seed)]
+    obs = [env.reset(seed)[0]]
     states = [env.state.copy()]
     for _ in range(steps):
         o, s, _, done, _ = env.step(np.array([int(states[-1][0, 2] + 0.5 * states[-1][0, 3] > 0)]))
