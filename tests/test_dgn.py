@@ -176,7 +176,7 @@ def test_training_is_seeded_and_save_load_round_trips(tmp_path):
     assert not np.array_equal(a.loss, c.loss)
     save(a.model, tmp_path / "dgn.pt")
     fresh = load(DGN(env.obs_dim, env.n_actions, config), tmp_path / "dgn.pt")
-    obs, info = env.reset(seed=0)
+    obs, _, info = env.reset(seed=0)
     torch.testing.assert_close(fresh(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))[0],
                                a.model(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))[0])
 

@@ -11,12 +11,13 @@ from marl_course.envs.jungle import MOVES, Jungle, k_nearest_adjacency
 
 def test_shapes_and_episode_end():
     env = Jungle(n_envs=3, n_agents=4, view=1, k=2, episode_length=2)
-    obs, info = env.reset(seed=0)
-    assert obs.shape == (3, 4, env.obs_dim) and env.obs_dim == 15
-    _, reward, done, info = env.step(np.zeros((3, 4), dtype=int))
-    assert reward.shape == (3, 4) and not done
-    _, _, done, info = env.step(np.zeros((3, 4), dtype=int))
-    assert done and not info["terminated"].any()  # the time limit is not a terminal state
+    obs, state, info = env.reset(seed=0)
+    assert obs.shape == (3, 4, env.obs_dim) and env.obs_dim == 15 and state.shape == (3, 2 * (4 + 1))
+    _, _, reward, done, info = env.step(np.zeros((3, 4), dtype=int))
+    assert reward.shape == (3, 4) and not done.any()
+    _, state, _, done, info = env.step(np.zeros((3, 4), dtype=int))
+    assert done.all() and not info["terminated"].any() and info["truncated"].all()  # a time limit, not a terminal state
+    np.testing.assert_allclose(state.reshape(3, -1, 2), np.concatenate([env.agent_pos, env.food_pos], 1) / (env.size - 1))
 
 
 def test_same_seed_same_episode():
@@ -25,7 +26,7 @@ def test_same_seed_same_episode():
         env = Jungle(n_envs=2)
         env.reset(seed=5)
         rng = np.random.default_rng(1)
-        runs.append([env.step(rng.integers(0, 5, size=(2, env.n_agents)))[1] for _ in range(5)])
+        runs.append([env.step(rng.integers(0, 5, size=(2, env.n_agents)))[2] for _ in range(5)])
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
@@ -35,15 +36,15 @@ def test_food_in_reach_pays_every_step_stays_put_and_crowding_penalised():
     env.agent_pos[:] = [[[2, 0], [2, 4], [0, 5], [5, 5]]]
     env.food_pos[:] = [[[2, 2]]]
     # agents 0 and 1 step next to the food (from both sides), agents 2 and 3 stay far away
-    _, reward, _, info = env.step(np.array([[4, 3, 0, 0]]))
+    _, _, reward, _, info = env.step(np.array([[4, 3, 0, 0]]))
     np.testing.assert_allclose(reward, [[1.0, 1.0, 0.0, 0.0]])  # each eater gets the full +1, not a share
     np.testing.assert_array_equal(info["eating"], [[True, True, False, False]])
     # the food is not used up and does not move: staying keeps paying
-    _, reward, _, info = env.step(np.array([[0, 0, 0, 0]]))
+    _, _, reward, _, info = env.step(np.array([[0, 0, 0, 0]]))
     np.testing.assert_allclose(reward, [[1.0, 1.0, 0.0, 0.0]])
     np.testing.assert_array_equal(info["food_pos"], [[[2, 2]]])
     # both step onto the food's cell: still eating, but crowded
-    _, reward, _, _ = env.step(np.array([[4, 3, 0, 0]]))
+    _, _, reward, _, _ = env.step(np.array([[4, 3, 0, 0]]))
     np.testing.assert_allclose(reward, [[1.0 - 0.1, 1.0 - 0.1, 0.0, 0.0]])
 
 
@@ -53,7 +54,7 @@ def test_reach_is_chebyshev_and_one_meal_per_step():
     env.agent_pos[:] = [[[3, 3], [5, 5], [0, 6]]]
     env.food_pos[:] = [[[4, 4], [2, 2]]]  # both diagonal to agent 0; diagonal to agent 1 at distance 1 only for (4, 4)
     np.testing.assert_array_equal(env.eating(), [[True, True, False]])
-    _, reward, _, _ = env.step(np.zeros((1, 3), dtype=int))
+    _, _, reward, _, _ = env.step(np.zeros((1, 3), dtype=int))
     np.testing.assert_allclose(reward, [[1.0, 1.0, 0.0]])  # two sources in reach still pay +1
 
 
@@ -62,7 +63,7 @@ def test_random_policy_eats_rarely_so_information_matters():
     env = Jungle(n_envs=64, n_scouts=0)
     env.reset(seed=3)
     rng = np.random.default_rng(0)
-    fractions = [env.step(rng.integers(0, env.n_actions, size=(64, env.n_agents)))[3]["eating"].mean()
+    fractions = [env.step(rng.integers(0, env.n_actions, size=(64, env.n_agents)))[4]["eating"].mean()
                  for _ in range(env.episode_length)]
     assert 0.05 < np.mean(fractions) < 0.3
 
@@ -97,12 +98,12 @@ def test_observation_layout():
 
 def test_scouts_always_know_foragers_only_near_food():
     env = Jungle(n_envs=32, n_agents=8, n_scouts=3, size=12)
-    _, info = env.reset(seed=1)
+    _, _, info = env.reset(seed=1)
     assert info["informed"][:, :3].all()  # scouts see the whole grid
     distance = np.abs(env.agent_pos[:, 3:, None] - env.food_pos[:, None]).max(-1).min(-1)  # foragers to nearest food
     np.testing.assert_array_equal(info["informed"][:, 3:], distance <= env.view)
     limited = Jungle(n_envs=32, n_agents=8, n_scouts=3, size=12, scout_view=2)
-    _, info = limited.reset(seed=1)
+    _, _, info = limited.reset(seed=1)
     distance = np.abs(limited.agent_pos[:, :3, None] - limited.food_pos[:, None]).max(-1).min(-1)
     np.testing.assert_array_equal(info["informed"][:, :3], distance <= 2)
     with pytest.raises(ValueError, match="n_scouts"):

@@ -207,9 +207,9 @@ def train(env, config: DGNConfig | None = None, *, seed: int = 0, progress: bool
     """Train DGN (or its ablations, by ``config``) on a batched graph environment such as
     :class:`~marl_course.envs.jungle.Jungle`.
 
-    The environment must expose ``reset(seed) -> (obs, info)`` and ``step(actions) -> (obs,
-    reward, done, info)`` with ``info["adjacency"]`` (E, N, N) and ``info["terminated"]`` (E,),
-    plus ``obs_dim`` and ``n_actions``.
+    The environment follows the contract of :mod:`marl_course.envs` (``reset(seed) -> (obs, state,
+    info)``, ``step(actions) -> (obs, state, reward, done, info)``, all worlds ending together)
+    with ``info["adjacency"]`` (E, N, N), plus ``obs_dim`` and ``n_actions``.
     Epsilon decays linearly from ``epsilon_start`` to ``epsilon_end`` over the first
     ``epsilon_fraction`` of the episodes.
 
@@ -229,7 +229,7 @@ def train(env, config: DGNConfig | None = None, *, seed: int = 0, progress: bool
     config = DGNConfig() if config is None else check_instance(config, "config", DGNConfig)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
-    check_env(env, ("reset", "step", "obs_dim", "n_actions"))
+    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_envs"))
     if hasattr(env, "episode_length") and hasattr(env, "n_envs"):
         check_updates_possible(max_steps=config.n_episodes * env.episode_length, transitions_per_step=env.n_envs,
                                batch_size=config.batch_size, update_every=config.update_every,
@@ -244,13 +244,13 @@ def train(env, config: DGNConfig | None = None, *, seed: int = 0, progress: bool
     decay_episodes = max(1.0, config.epsilon_fraction * config.n_episodes)
     for episode in tqdm(range(config.n_episodes), desc="DGN" if config.use_graph else "DQN", disable=not progress):
         epsilon = linear_schedule(config.epsilon_start, config.epsilon_end, decay_episodes, episode)
-        obs, info = env.reset(seed=int(rng.integers(2**31)))
-        total, done = 0.0, False
-        while not done:
+        obs, _, info = env.reset(seed=int(rng.integers(2**31)))
+        total, done = 0.0, np.zeros(env.n_envs, dtype=bool)
+        while not done.all():
             with torch.no_grad():
                 q, _ = net(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]))  # (E, N, n_actions)
             actions = epsilon_greedy.unchecked(q.numpy(), epsilon, rng)
-            next_obs, reward, done, next_info = env.step(actions)
+            next_obs, _, reward, done, next_info = env.step(actions)
             buffer.add(obs=obs, action=actions, reward=reward.astype(np.float32), next_obs=next_obs,
                        terminated=next_info["terminated"].astype(np.float32), adjacency=info["adjacency"])
             total += reward.mean()
@@ -284,14 +284,14 @@ def evaluate(model: DGN, env, *, n_episodes: int = 5, seed: int = 0) -> float:
     True
     """
     check_instance(model, "model", DGN)
-    check_env(env, ("reset", "step"))
+    check_env(env, ("reset", "step", "n_envs"))
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     totals = []
     for _ in range(check_int(n_episodes, "n_episodes", low=1)):
-        obs, info = env.reset(seed=int(rng.integers(2**31)))
-        total, done = 0.0, False
-        while not done:
-            obs, reward, done, info = env.step(greedy_actions(model, obs, info["adjacency"]))
+        obs, _, info = env.reset(seed=int(rng.integers(2**31)))
+        total, done = 0.0, np.zeros(env.n_envs, dtype=bool)
+        while not done.all():
+            obs, _, reward, done, info = env.step(greedy_actions(model, obs, info["adjacency"]))
             total += reward.mean()
         totals.append(total)
     return float(np.mean(totals))
@@ -319,14 +319,14 @@ def record_episode(model: DGN, env, seed: int = 0, *, layer: int = 1) -> list[di
     check_instance(model, "model", DGN)
     check_int(seed, "seed", low=0)
     check_int(layer, "layer", low=1, high=2)
-    obs, info = env.reset(seed=seed)
-    frames, done = [], False
-    while not done:
+    obs, _, info = env.reset(seed=seed)
+    frames, done = [], np.zeros(env.n_envs, dtype=bool)
+    while not done.all():
         with torch.no_grad():
             q, alpha = model(torch.as_tensor(obs), torch.as_tensor(info["adjacency"]), layer=layer)
         frames.append({key: info[key][0] for key in ("agent_pos", "food_pos", "eating", "informed", "scout", "adjacency")}
                       | {"head_attention": alpha[0].numpy(), "attention": alpha[0].mean(0).numpy()})
-        obs, _, done, info = env.step(q.argmax(-1).numpy())
+        obs, _, _, done, info = env.step(q.argmax(-1).numpy())
     return frames
 
 

@@ -26,13 +26,15 @@ Dynamics, per step:
 
 Food sources are placed uniformly at random at ``reset`` and stay put for the episode; so are
 the agents. An episode ends after ``episode_length`` steps: a time limit, never a terminal
-state (``info["terminated"]`` is always False, so learners bootstrap from the last state).
+state (``info["terminated"]`` is always False and ``info["truncated"]`` is ``done``, so learners
+bootstrap from the last state).
 
 Observation of agent ``i`` (length ``6 + (2 view + 1)^2``): its own position scaled to
 ``[0, 1]`` (row, column); 1 if it is a scout; 1 if it sees a food source; the offset (row,
 column) from it to the nearest food source it sees, divided by ``size - 1`` (0 when it sees
 none); then the numbers of *other* agents in the cells within ``view`` (row-major; cells
-outside the grid read 0).
+outside the grid read 0). The state (:meth:`Jungle.state`, length ``2 (N + F)``) is every
+agent's position, then every food source's, scaled to ``[0, 1]``.
 
 References
 ----------
@@ -121,14 +123,14 @@ class Jungle:
     Examples
     --------
     >>> env = Jungle(n_envs=2, n_agents=3, n_scouts=1, k=2)
-    >>> obs, info = env.reset(seed=0)
-    >>> obs.shape, info["adjacency"].shape
-    ((2, 3, 15), (2, 3, 3))
+    >>> obs, state, info = env.reset(seed=0)
+    >>> obs.shape, state.shape, info["adjacency"].shape
+    ((2, 3, 15), (2, 8), (2, 3, 3))
     >>> info["informed"][:, 0]  # the scout sees the food from anywhere
     array([ True,  True])
-    >>> obs, reward, done, info = env.step(np.zeros((2, 3), dtype=int))
-    >>> reward.shape, info["eating"].shape, bool(done)
-    ((2, 3), (2, 3), False)
+    >>> obs, state, reward, done, info = env.step(np.zeros((2, 3), dtype=int))
+    >>> reward.shape, info["eating"].shape, done.tolist()
+    ((2, 3), (2, 3), [False, False])
     """
 
     n_actions = len(MOVES)
@@ -155,20 +157,22 @@ class Jungle:
         self.t = 0
 
     def reset(self, seed=None):
-        """Start new episodes; returns ``(obs, info)`` with ``obs`` of shape ``(E, N, obs_dim)``."""
+        """Start new episodes; returns ``(obs, state, info)`` with ``obs`` of shape ``(E, N, obs_dim)``,
+        ``state`` ``(E, 2 (N + F))`` and ``info`` as in :meth:`step`."""
         self._rng = as_rng(check_seed(seed))
         self.agent_pos = self._rng.integers(0, self.size, size=(self.n_envs, self.n_agents, 2))
         self.food_pos = self._rng.integers(0, self.size, size=(self.n_envs, self.n_food, 2))
         self.t = 0
-        return self.observe(), self._info()
+        return self.observe(), self.state(), self._info(done=False)
 
     def step(self, actions):
-        """Move every agent; returns ``(obs, reward, done, info)``; ``reward`` has shape ``(E, N)``.
+        """Move every agent; returns ``(obs, state, reward, done, info)``; ``reward`` has shape ``(E, N)``.
 
-        ``done`` is the time limit (all worlds end together). ``info`` holds the graph
+        ``done`` (E,) is the time limit (all worlds end together). ``info`` holds the graph
         ``adjacency`` (E, N, N), ``agent_pos`` (E, N, 2), ``food_pos`` (E, F, 2), ``eating`` (E, N),
         the agents that ate this step, ``informed`` (E, N), the agents that see a food source,
-        ``scout`` (E, N), the scouts, and ``terminated`` (E,), always False (the time limit is not a terminal state).
+        ``scout`` (E, N), the scouts, ``terminated`` (E,), always False (the time limit is not a
+        terminal state), and ``truncated`` (E,), equal to ``done``.
         """
         actions = as_actions(actions, (self.n_envs, self.n_agents), self.n_actions)
         self.agent_pos = np.clip(self.agent_pos + MOVES[actions], 0, self.size - 1)
@@ -178,7 +182,8 @@ class Jungle:
         crowded = same.sum(axis=-1) > 1
         reward = eating + self.collision_penalty * crowded
         self.t += 1
-        return self.observe(), reward, self.t >= self.episode_length, self._info()
+        done = self.t >= self.episode_length
+        return self.observe(), self.state(), reward, np.full(self.n_envs, done), self._info(done)
 
     def eating(self) -> np.ndarray:
         """Which agents have a food source within reach ``eat_radius`` (Chebyshev), shape ``(E, N)``."""
@@ -206,6 +211,11 @@ class Jungle:
         truth of who is worth listening to."""
         return self.food_offset()[0]
 
+    def state(self) -> np.ndarray:
+        """The global state ``s``, shape ``(E, 2 (N + F))``: agent then food positions scaled to ``[0, 1]``."""
+        positions = np.concatenate([self.agent_pos, self.food_pos], axis=1).reshape(self.n_envs, -1)
+        return (positions / (self.size - 1)).astype(np.float32)
+
     def observe(self) -> np.ndarray:
         """Observations ``o_i``, shape ``(E, N, obs_dim)`` (layout in the module docstring)."""
         offsets = np.stack(np.meshgrid(np.arange(-self.view, self.view + 1), np.arange(-self.view, self.view + 1),
@@ -220,11 +230,11 @@ class Jungle:
                              axis=-1)
         return obs.astype(np.float32)
 
-    def _info(self) -> dict:
+    def _info(self, done: bool) -> dict:
         return {"adjacency": k_nearest_adjacency(self.agent_pos, self.k), "agent_pos": self.agent_pos.copy(),
                 "food_pos": self.food_pos.copy(), "eating": self.eating(), "informed": self.informed(),
                 "scout": np.broadcast_to(self.is_scout, (self.n_envs, self.n_agents)).copy(),
-                "terminated": np.zeros(self.n_envs, dtype=bool)}
+                "terminated": np.zeros(self.n_envs, dtype=bool), "truncated": np.full(self.n_envs, done)}
 
 
 def random_policy_return(env: Jungle, n_episodes: int = 8, seed=100) -> float:
@@ -247,9 +257,9 @@ def random_policy_return(env: Jungle, n_episodes: int = 8, seed=100) -> float:
     totals = []
     for _ in range(n_episodes):
         env.reset(seed=int(rng.integers(2**31)))
-        total, done = 0.0, False
-        while not done:
-            _, reward, done, _ = env.step(rng.integers(0, env.n_actions, size=(env.n_envs, env.n_agents)))
+        total, done = 0.0, np.zeros(env.n_envs, dtype=bool)
+        while not done.all():
+            _, _, reward, done, _ = env.step(rng.integers(0, env.n_actions, size=(env.n_envs, env.n_agents)))
             total += reward.mean()
         totals.append(total)
     return float(np.mean(totals))

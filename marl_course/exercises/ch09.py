@@ -126,9 +126,9 @@ def crowded_fraction(n_agents: int, seed: int = 0, n_envs: int = 64) -> float:
     env = Jungle(n_envs=n_envs, n_agents=n_agents, k=1)  # the graph plays no part here
     rng = np.random.default_rng(seed)
     env.reset(seed=seed)
-    crowded, done = [], False
-    while not done:
-        _, _, done, info = env.step(rng.integers(0, env.n_actions, size=(n_envs, n_agents)))
+    crowded, done = [], np.zeros(n_envs, dtype=bool)
+    while not done.all():
+        _, _, _, done, info = env.step(rng.integers(0, env.n_actions, size=(n_envs, n_agents)))
         pos = info["agent_pos"]  # (E, N, 2)
         same_cell = np.all(pos[:, :, None] == pos[:, None, :], axis=-1).sum(-1)  # (E, N), counts oneself
         crowded.append(same_cell > 1)
