@@ -29,7 +29,7 @@ from marl_course.envs import (
     two_step,
 )
 from marl_course.games.gallery import matching_pennies
-from marl_course.tabular.q_learning import FixedPolicy
+from marl_course.tabular.play import Rollout
 
 NAN, INF = math.nan, math.inf
 POSITIVE_INT = [0, -1, 2.5, "3", True, None]
@@ -77,15 +77,10 @@ for name, values in [("wins_a", [-1, 0.5, "1"]), ("wins_b", [-1]), ("draws", [No
 case("MatchRecord-more-games-than-steps", lambda: soccer.MatchRecord(2, 2, 2, 5), "steps")
 
 
-def _soccer_play(**kwargs):
-    random = FixedPolicy(soccer.uniform_policy())
-    args = {"env": soccer.Soccer(), "player_a": random, "player_b": random, "n_steps": 5, "seed": 0, **kwargs}
-    return soccer.play(**args)
-
-
-for name, values in [("env", [None, grid_games.GridGame()]), ("player_a", [None, object()]), ("player_b", ["B"]),
-                     ("n_steps", POSITIVE_INT), ("learn", BOOL), ("progress", BOOL), ("seed", SEED)]:
-    kwarg_cases("soccer.play", _soccer_play, name, values)
+for rewards, done in [(np.zeros((5, 3)), np.zeros(5, bool)), (np.zeros((5, 2)), np.zeros(4, bool)),
+                      (np.zeros((5, 4, 2)), np.zeros((5, 4), bool))]:
+    case(f"MatchRecord.of-{rewards.shape}-{done.shape}", lambda r=rewards, d=done: soccer.MatchRecord.of(Rollout(r, d)),
+         "rollout")
 
 # ---------------------------------------------------------------- grid games
 
@@ -101,11 +96,8 @@ reset_cases("GridGame", grid_games.GridGame)
 for name, values in [("action_1", [4, -1, 0.5]), ("action_2", [4, "0"])]:
     kwarg_cases("GridGame.step", lambda **kw: grid_games.GridGame().step(**{"action_1": 0, "action_2": 0, **kw}),
                 name, values)
-for name, values in [("env", [None, soccer.Soccer()]), ("n_episodes", POSITIVE_INT), ("max_steps", [0, 2.5]),
-                     ("seed", SEED)]:
-    kwarg_cases("random_transitions",
-                lambda **kw: grid_games.random_transitions(**{"env": grid_games.GridGame(), "n_episodes": 1, **kw}),
-                name, values)
+for bad in [0, -1, 2.5, "200", True]:
+    case(f"GridGame-max_steps={bad!r}", lambda bad=bad: grid_games.GridGame(1, max_steps=bad), "max_steps")
 for name, values in [("env", [None, "grid"]), ("joint_action", [5, None, lambda s: (0, 0, 0), lambda s: 0]),
                      ("max_steps", [0, "20"]), ("seed", ["x", -1])]:
     kwarg_cases("greedy_path", lambda **kw: grid_games.greedy_path(**{"env": grid_games.GridGame(),
@@ -349,12 +341,12 @@ def test_the_table_is_large():
 
 
 def test_the_tables_defaults_are_valid():
-    _soccer_play()
+    soccer.MatchRecord.of(Rollout(np.zeros((5, 2)), np.zeros(5, bool)))
     assert _heat_bath() is not None and next(_heat_bath()).shape == (2, 4, 4)
     assert 0.0 <= _markov()
     battle_grid.scripted_action(_battle(), 1, np.random.default_rng(0))
     particle.joint_steps_per_second(1, 1)
-    list(grid_games.random_transitions(grid_games.GridGame(), 1, seed=0))
+    grid_games.GridGame(1, max_steps=None).step(0, 0)
     grid_games.greedy_path(grid_games.GridGame(), lambda s: (0, 0))
     cartpole.markov_probe(n_episodes=4, steps=10)
 

@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 from bad_input_table import CaseTable
 
+from marl_course.envs.grid_games import GridGame
 from marl_course.envs.matrix_games import make_matrix_game
-from marl_course.games.gallery import rock_paper_scissors
+from marl_course.envs.soccer import Soccer
 from marl_course.stats import standard_error
-from marl_course.tabular import ffq, mean_field_q, minimax_q, nash_q, phc, q_learning
+from marl_course.tabular import ffq, mean_field_q, minimax_q, nash_q, phc, play, q_learning
 
 NAN, INF = math.nan, math.inf
 
@@ -66,41 +67,70 @@ for name, values in [("state", [-1, 2, 1.5, "0", True, None]), ("rng", RNG)]:
                 name, values)
 
 
+for name, values in [("player", [-1, 2, 0.5, "1", None]), ("n_other_actions", [0, 2.5, "3"])]:
+    kwarg_cases("QLearner", _q_learner, name, values)
+
+# one transition, (s, (a_1, a_2), (r_1, r_2), s'), with one field bad: every single-run learner refuses it by name
+TRANSITION = {"state": 0, "actions": (1, 0), "rewards": (1.0, -1.0), "next_state": 1}
+BAD_FIELDS = [("state", [-1, 2, 0.5, "0", None]), ("actions", [(1, 5), (-1, 0), (1.0, 0), (1,), (1, 0, 0), 5, "10"]),
+              ("rewards", [(NAN, 0.0), (0.0, INF), ("1", "0"), (1.0,), 1.0, None]), ("next_state", [-1, 2, "1"])]
+
+
 def _learner_update(learner, **kwargs):
-    args = {"state": 0, "action": 1, "opponent_action": 0, "reward": 1.0, "next_state": 1, **kwargs}
-    learner.update(**args)
+    learner.update(play.Transition(**{**TRANSITION, **kwargs}))
 
 
-for name, values in [("state", [-1, 2, 0.5, "0"]), ("action", [-1, 3, 1.0, True]), ("next_state", [-1, 2, "1"]),
-                     ("reward", REWARD)]:
-    kwarg_cases("QLearner.update", lambda **kw: _learner_update(_q_learner(), **kw), name, values)
+def transition_cases(label, make):
+    for name, values in BAD_FIELDS:
+        kwarg_cases(f"{label}.update", lambda **kw: _learner_update(make(), **kw), name, values,
+                    match=f"transition.{name}")
+    for bad in [None, 5, (0, (1, 0), (1.0, -1.0)), "s a r s"]:
+        case(f"{label}.update-transition={bad!r}", lambda bad=bad: make().update(bad), "transition")
+
+
+transition_cases("QLearner", _q_learner)
+
+# ---------------------------------------------------------------- play
 
 for bad in [[[0.5, 0.6]], [[NAN, 1.0]], [[[0.5, 0.5]]], [["0.5", "0.5"]], [[-0.5, 1.5]], [[0.0, 0.0]], [0.5, 0.6],
             "policy", None]:
-    case(f"FixedPolicy-policy={bad!r}", lambda bad=bad: q_learning.FixedPolicy(bad), "policy")
-case("FixedPolicy-n_runs=0", lambda: q_learning.FixedPolicy([0.5, 0.5], n_runs=0), "n_runs")
-case("FixedPolicy-n_runs=2.5", lambda: q_learning.FixedPolicy([0.5, 0.5], n_runs=2.5), "n_runs")
+    case(f"FixedPolicy-policy={bad!r}", lambda bad=bad: play.FixedPolicy(bad), "policy")
+case("FixedPolicy-n_runs=0", lambda: play.FixedPolicy([0.5, 0.5], n_runs=0), "n_runs")
+case("FixedPolicy-n_runs=2.5", lambda: play.FixedPolicy([0.5, 0.5], n_runs=2.5), "n_runs")
 for name, values in [("state", [-1, 1, 0.0, "0", [1, 0], [0], [0.0, 0.0], [0, -1]]), ("rng", RNG)]:
     kwarg_cases("FixedPolicy.act",
-                lambda **kw: q_learning.FixedPolicy([[0.5, 0.5]], n_runs=2).act(**{"state": 0,
-                                                                                   "rng": np.random.default_rng(0),
-                                                                                   **kw}), name, values)
+                lambda **kw: play.FixedPolicy([[0.5, 0.5]], n_runs=2).act(**{"state": 0,
+                                                                             "rng": np.random.default_rng(0),
+                                                                             **kw}), name, values)
+for bad, match in [(None, "transition"), ((0, 1, 1.0, 2), "actions"), ((0, (1, 0), 1.0, 2), "rewards"),
+                   ((0, (1, 0), (1.0,), 2), "rewards")]:
+    case(f"as_transition-{bad!r}", lambda bad=bad: play.as_transition(bad, 2), match)
 
 
-def _play_repeated(**kwargs):
-    args = {"payoffs_row": rock_paper_scissors().A, "player_row": _q_learner(n_states=1),
-            "player_col": q_learning.FixedPolicy([[1 / 3, 1 / 3, 1 / 3]]), "n_steps": 10, "seed": 0, **kwargs}
-    return q_learning.play_repeated(**args)
+def _rps_players(n_runs=1):
+    return [phc.PHC(3, n_runs=n_runs), play.FixedPolicy([1 / 3] * 3, n_runs=n_runs)]
 
 
-for name, values in [("payoffs_row", [[1.0, 2.0], [[NAN, 0.0], [0.0, 1.0]], [["a", "b"], ["c", "d"]], None]),
-                     ("player_row", [object(), None, "Q"]), ("player_col", [object(), 3]),
-                     ("n_steps", POSITIVE_INT), ("seed", SEED)]:
-    kwarg_cases("play_repeated", _play_repeated, name, values)
-case("play_repeated-player_row-wrong-action-count", lambda: _play_repeated(player_row=_q_learner(n_states=1, n_actions=2)),
-     "player_row")
-case("play_repeated-player_col-wrong-action-count",
-     lambda: _play_repeated(player_col=q_learning.FixedPolicy([[0.5, 0.5]])), "player_col")
+def _play(**kwargs):
+    args = {"env": make_matrix_game("rock_paper_scissors"), "agents": _rps_players(), "n_steps": 10, "seed": 0,
+            **kwargs}
+    return play.play(**args)
+
+
+for name, values in [("env", [None, object(), "soccer"]),
+                     ("agents", [None, "ab", phc.PHC(3), _rps_players()[:1], [object(), object()],
+                                 [q_learning.QLearner(1, 3), q_learning.QLearner(1, 3)],
+                                 [phc.PHC(3, n_runs=2), play.FixedPolicy([1 / 3] * 3, n_runs=2)]]),
+                     ("n_steps", POSITIVE_INT), ("n_episodes", [0, -1, 2.5, "3"]), ("seed", SEED), ("learn", BOOL),
+                     ("callback", [5, "f"]), ("progress", BOOL)]:
+    kwarg_cases("play", _play, name, values)
+case("play-second-seat", lambda: _play(agents=[phc.PHC(3), phc.PHC(3)]), r"agents\[1\]\.player")
+case("play-n_runs", lambda: _play(agents=_rps_players(n_runs=2)), "n_runs")
+case("play-one-learner-in-a-batch", lambda: _play(env=make_matrix_game("rock_paper_scissors", n_envs=2),
+                                                  agents=[q_learning.QLearner(1, 3), play.FixedPolicy([1 / 3] * 3, n_runs=2)]),
+     "agents")
+case("play-steps-and-episodes", lambda: _play(n_episodes=3), "n_steps")
+case("play-neither-steps-nor-episodes", lambda: _play(n_steps=None), "n_steps")
 
 # ---------------------------------------------------------------- minimax_q
 
@@ -116,9 +146,8 @@ for name, values in [("n_states", POSITIVE_INT), ("n_actions", POSITIVE_INT), ("
                      ("gamma", DISCOUNT), ("epsilon", PROBABILITY), ("alpha", RATE), ("alpha_decay", RATE)]:
     kwarg_cases("MinimaxQ", _minimax, name, values)
 
-for name, values in [("state", [-1, 2, 0.5, "0", True]), ("action", [-1, 3, 1.0, "2"]),
-                     ("opponent_action", [-1, 2, 0.5, None]), ("next_state", [-1, 2, 99]), ("reward", REWARD)]:
-    kwarg_cases("MinimaxQ.update", lambda **kw: _learner_update(_minimax(), **kw), name, values)
+transition_cases("MinimaxQ", _minimax)
+kwarg_cases("MinimaxQ", _minimax, "player", [-1, 2, 1.5])
 for name, values in [("state", [-1, 2, 1.5]), ("rng", RNG)]:
     kwarg_cases("MinimaxQ.act", lambda **kw: _minimax().act(**{"state": 0, "rng": np.random.default_rng(0), **kw}),
                 name, values)
@@ -174,17 +203,12 @@ for name, values in [("n_states", POSITIVE_INT),
     kwarg_cases("NashQ", lambda **kw: nash_q.NashQ(**{"n_states": 2, **kw}), name, values)
 
 
-def _nash_learner_update(**kwargs):
-    args = {"state": 0, "action_1": 0, "action_2": 1, "rewards": [1.0, -1.0], "next_state": 1, **kwargs}
-    nash_q.NashQ(2, (2, 2)).update(**args)
-
-
-for name, values in [("rewards", [1.0, 0, [1.0], [NAN, 0.0], [0.0, INF], ("1", "2"), np.ones((2, 1))]),
-                     ("state", [-1, 2, 0.5]), ("action_1", [-1, 2]), ("action_2", [2, 1.0]), ("next_state", [-1, 2])]:
-    kwarg_cases("NashQ.update", _nash_learner_update, name, values)
-for bad, match in [(5, "transitions"), ([(0, 0, 1)], "transitions"), ([(0, 0, 1, 1.0, 1)], "rewards"),
-                   ([(0, 0, 1, [1.0, 0.0], 7)], "next_state"), ([5], "transitions")]:
-    case(f"NashQ.learn-{bad!r}", lambda bad=bad: nash_q.NashQ(2, (2, 2)).learn(bad), match)
+for name, values in [("epsilon", PROBABILITY), ("player", [-1, 2, "0"])]:
+    kwarg_cases("NashQ", lambda **kw: nash_q.NashQ(**{"n_states": 2, "action_counts": (2, 2), **kw}), name, values)
+transition_cases("NashQ", lambda: nash_q.NashQ(2, (2, 2)))
+for name, values in [("state", [-1, 2, 0.5, "0"]), ("rng", RNG)]:
+    kwarg_cases("NashQ.act", lambda **kw: nash_q.NashQ(2, (2, 2)).act(**{"state": 0, "rng": np.random.default_rng(0),
+                                                                         **kw}), name, values)
 arg_cases("NashQ.equilibrium-state", lambda s: nash_q.NashQ(2, (2, 2)).equilibrium(s), [-1, 2, "0", 0.5], "state")
 arg_cases("NashQ.joint_action-state", lambda s: nash_q.NashQ(2, (2, 2)).joint_action(s), [-1, 2], "state")
 
@@ -204,15 +228,15 @@ def _ffq(**kwargs):
 for name, values in [("friend", BOOL), ("n_states", [0, 2.5]), ("n_actions", [0, "2"]), ("gamma", [1.0, NAN]),
                      ("epsilon", [1.5, None]), ("alpha", [0.0, NAN]), ("alpha_decay", [0.0, 1.5])]:
     kwarg_cases("FriendOrFoeQ", _ffq, name, values)
-for name, values in [("state", [-1, 2]), ("action", [-1, 2, 0.5]), ("opponent_action", [-1, 2]),
-                     ("next_state", [2, "1"]), ("reward", REWARD)]:
-    kwarg_cases("FriendOrFoeQ.update", lambda **kw: _learner_update(_ffq(), **kw), name, values)
-
-for agents in [None, "ab", [_ffq()], [_ffq(), _ffq(), _ffq()], [object(), object()]]:
-    case(f"learn_pair-agents={agents!r}", lambda agents=agents: ffq.learn_pair(agents, []), "agents")
-for bad, match in [(5, "transitions"), ([(0, 1, 0, 3.0, 0)], "rewards"), ([(0, 1)], "transitions"),
-                   ([(0, 1, 0, (NAN, 0.0), 0)], "rewards"), ([(0, 5, 0, (1.0, 0.0), 0)], "action")]:
-    case(f"learn_pair-transitions={bad!r}", lambda bad=bad: ffq.learn_pair([_ffq(), _ffq()], bad), match)
+kwarg_cases("FriendOrFoeQ", _ffq, "player", [2, "1"])
+transition_cases("FriendOrFoeQ", lambda: _ffq(n_actions=3))
+for agents in [None, "ab", [_ffq()], [_ffq(), _ffq(), _ffq()], [object(), object()], [_ffq(), _ffq()]]:
+    case(f"play-grid-agents={agents!r}",
+         lambda agents=agents: play.play(GridGame(1), agents, n_episodes=1, seed=0), "agents")
+case("play-soccer-agents", lambda: play.play(Soccer(), [_ffq(), _ffq(player=1)], n_steps=1), "n_states")
+case("play-soccer-actions", lambda: play.play(Soccer(), [ffq.FriendOrFoeQ(760, 4, 5, friend=False),
+                                                         play.FixedPolicy(np.full((760, 5), 0.2))], n_steps=1),
+     "n_actions")
 
 # ---------------------------------------------------------------- phc
 
@@ -256,17 +280,22 @@ for name, values in [("delta_w", [0.0, -0.1, 1.5, NAN, "0.001"]), ("delta_l", [0
 
 for learner in (_phc, _wolf):
     label = learner.__name__
-    for name, values in [("states", [[0, 2], [-1, 0], [0.0, 1.0], [0, 0, 0], "0"]), ("rng", RNG)]:
+    kwarg_cases(label[1:].upper(), learner, "player", [-1, 0.5, "1"])
+    for name, values in [("state", [[0, 2], [-1, 0], [0.0, 1.0], [0, 0, 0], "0"]), ("rng", RNG)]:
         kwarg_cases(f"{label}.act",
-                    lambda learner=learner, **kw: learner().act(**{"states": [0, 1], "rng": np.random.default_rng(0),
+                    lambda learner=learner, **kw: learner().act(**{"state": [0, 1], "rng": np.random.default_rng(0),
                                                                    **kw}), name, values)
-    for name, values in [("states", [[0, 2], [-1, 0], [0.5, 0.0]]), ("actions", [[0, 2], [-1, 0], [1.0, 0.0], [0]]),
-                         ("rewards", [[NAN, 0.0], [0.0, INF], ["1", "0"], [1.0, 2.0, 3.0]]),
-                         ("next_states", [[0, 5], [True, False]])]:
+    batch = {"state": [0, 1], "actions": ([1, 0], [0, 1]), "rewards": ([1.0, 0.0], [0.0, 1.0]), "next_state": [1, 0]}
+    for name, values in [("state", [[0, 2], [-1, 0], [0.5, 0.0]]),
+                         ("actions", [([0, 2], [0, 0]), ([-1, 0], [0, 0]), ([1.0, 0.0], [0, 0]), ([0], [0])]),
+                         ("rewards", [([NAN, 0.0], [0, 0]), ([0.0, INF], [0, 0]), (["1", "0"], [0, 0]),
+                                      ([1.0, 2.0, 3.0], [0, 0])]),
+                         ("next_state", [[0, 5], [True, False]])]:
         kwarg_cases(f"{label}.update",
-                    lambda learner=learner, **kw: learner().update(**{"states": [0, 1], "actions": [1, 0],
-                                                                      "rewards": [1.0, 0.0], "next_states": [1, 0],
-                                                                      **kw}), name, values)
+                    lambda learner=learner, **kw: learner().update(play.Transition(**{**batch, **kw})), name, values,
+                    match=f"transition.{name}")
+    case(f"{label}.update-transition", lambda learner=learner: learner().update(None), "transition")
+    case(f"{label}.update-seat", lambda learner=learner: learner(player=2).update(play.Transition(**batch)), "player")
 
 
 def _matching_pennies(n_envs=2):
@@ -274,16 +303,8 @@ def _matching_pennies(n_envs=2):
 
 
 def _agents(n_runs=2):
-    return [phc.PHC(2, n_runs=n_runs), phc.PHC(2, n_runs=n_runs)]
+    return [phc.PHC(2, n_runs=n_runs), phc.PHC(2, n_runs=n_runs, player=1)]
 
-
-for env, agents, match in [(None, _agents(), "env"), (object(), _agents(), "env"),
-                           (_matching_pennies(), phc.PHC(2, n_runs=2), "agents"),
-                           (_matching_pennies(), _agents()[:1], "agents"),
-                           (_matching_pennies(), _agents(n_runs=3), "n_runs"),
-                           (_matching_pennies(), [object(), object()], "agents")]:
-    case(f"play-{match}", lambda env=env, agents=agents: phc.play(env, agents, seed=0), match)
-arg_cases("play-seed", lambda seed: phc.play(_matching_pennies(), _agents(), seed=seed), SEED, "seed")
 
 for name, values in [("n_steps", POSITIVE_INT), ("record_every", [0, -1, 2.5]), ("progress", BOOL), ("seed", SEED)]:
     kwarg_cases("learn", lambda **kw: phc.learn(**{"env": _matching_pennies(), "agents": _agents(), "n_steps": 10,
@@ -303,6 +324,19 @@ for name, values in [("delta_w", [0.0, NAN, "0.001"]), ("delta_l", [0.0005, NAN]
                      ("initial_policies", [5, [[0.5, 0.5]], [[0.5, 0.6], [0.5, 0.5]]]), ("alpha", [0.0, 1.5]),
                      ("epsilon", [1.5, NAN]), ("n_steps", [0, "10"]), ("record_every", [0]), ("progress", [1])]:
     kwarg_cases("self_play", _self_play, name, values, match="initial_policies" if name == "initial_policies" else None)
+
+def _one_run(**kwargs):
+    args = {"env": _matching_pennies(1), "agents": [phc.WoLFPHC(2), phc.WoLFPHC(2, player=1)], "n_steps": 10,
+            "seed": 0, **kwargs}
+    return phc.self_play_one_run(**args)
+
+
+for name, values in [("env", [None, _matching_pennies(2)]),
+                     ("agents", [None, [phc.WoLFPHC(2)], [phc.WoLFPHC(2), phc.PHC(2, player=1)],
+                                 [phc.WoLFPHC(2), phc.WoLFPHC(2)], [phc.WoLFPHC(2), phc.WoLFPHC(2, player=1, alpha=0.5)],
+                                 [play.FixedPolicy([0.5, 0.5]), play.FixedPolicy([0.5, 0.5])]]),
+                     ("n_steps", [0, "10"]), ("record_every", [0, 1.5]), ("progress", BOOL), ("seed", SEED)]:
+    kwarg_cases("self_play_one_run", _one_run, name, values)
 
 for name, values in [("policies", [[[0.5, 0.6]], [[NAN, 1.0]], "ab"]),
                      ("strategy", [[0.5, 0.6], [1 / 3] * 3, [[0.5, 0.5], [0.5, 0.5]]])]:
@@ -356,19 +390,23 @@ def test_the_table_is_large():
 def test_edge_values_still_work():
     rng = np.random.default_rng(0)
     learner = q_learning.QLearner(1, 2, gamma=0.0, epsilon=0.0, alpha=1.0, alpha_decay=1.0, initial_q=0.0)
-    learner.update(0, 1, None, 3, 0)                       # an int reward is a number
+    learner.update((0, [1, 0], [3, -3], 0))                  # a plain tuple, lists, int rewards
     assert learner.act(np.int64(0), rng) == 1               # numpy integers are indices
     minimax = minimax_q.MinimaxQ(1, 2, 2, gamma=0.0, epsilon=1.0, alpha=1.0, alpha_decay=1.0)
-    minimax.update(0, 0, 1, np.float64(-1.0), 0)
+    minimax.update(play.Transition(0, (0, 1), np.array([-1.0, 1.0]), 0))
     assert minimax.act(0, rng) in (0, 1)
     nash = nash_q.NashQ(1, (2, 2), gamma=0.0)
-    nash.update(0, 1, 1, (1, 2), 0)                          # a tuple of ints
+    nash.update(play.Transition(0, (1, 1), (1, 2), 0))       # a tuple of ints
     assert nash.Q[:, 0, 1, 1].tolist() == [1.0, 2.0]
     foe = ffq.FriendOrFoeQ(1, 2, 2, friend=np.bool_(False), gamma=0.0)
-    foe.update(0, 0, 0, 1.0, 0)
+    foe.update(play.Transition(0, (0, 0), (1.0, -1.0), 0))
     agent = phc.PHC(2, n_runs=2, gamma=0.0, epsilon=0.0, alpha=1.0, delta=1.0)
-    agent.update(np.array([0, 0]), np.array([1, 0]), np.array([1.0, 0.0]), np.array([0, 0]))
+    agent.update(play.Transition(np.array([0, 0]), (np.array([1, 0]), np.array([0, 0])),
+                                 (np.array([1.0, 0.0]), np.zeros(2)), np.array([0, 0])))
     assert agent.act(0, rng).shape == (2,)                   # one state for all runs
+    one = phc.PHC(2, gamma=0.0)
+    one.update(play.Transition(0, (1, 0), (1.0, -1.0), 0))   # one run: plain ints and floats
+    assert type(one.act(0, rng)) is int
     assert phc.hill_climb([1.0, 0.0], [0.0, 1.0], 0.0).tolist() == [1.0, 0.0]
     assert mean_field_q.boltzmann_policy([0.0, 1.0], 0.0).tolist() == [0.5, 0.5]
     assert float(standard_error([3.0])) == 0.0
@@ -383,13 +421,14 @@ def test_the_tables_defaults_are_valid():
     _learner_update(_ffq())
     _minimax_update()
     _nash_update()
-    _nash_learner_update()
-    _play_repeated()
+    _learner_update(nash_q.NashQ(2, (2, 2)))
+    _play()
     _self_play()
-    _phc().update([0, 1], [1, 0], [1.0, 0.0], [1, 0])
+    _one_run()
+    _phc().update(play.Transition([0, 1], ([1, 0], [0, 1]), ([1.0, 0.0], [0.0, 1.0]), [1, 0]))
     _wolf().act([0, 1], np.random.default_rng(0))
     phc.learn(_matching_pennies(), _agents(), n_steps=10)
     next(mean_field_q.ising_mean_field_q(4, 1.0, 2))
     minimax_q.littman_table(n_train=1, n_challenger=1, n_test=1)
-    ffq.learn_pair([_ffq(), _ffq()], [(0, 1, 0, (1.0, 0.0), 1)])
-    nash_q.NashQ(2, (2, 2)).learn([(0, 0, 1, [1.0, 0.0], 1)])
+    play.play(GridGame(1), [ffq.FriendOrFoeQ(82, 4, 4, friend=True, player=i) for i in (0, 1)], n_episodes=1, seed=0)
+    play.play(GridGame(1), [nash_q.NashQ(82, player=i) for i in (0, 1)], n_steps=5, seed=0)

@@ -5,10 +5,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from marl_course.envs.grid_games import N_STATES, STARTS, GridGame, grid_game, random_transitions, state_of
+from marl_course.envs.grid_games import N_STATES, STARTS, GridGame, grid_game, state_of
 from marl_course.games import StochasticGame, shapley_values, solve_zero_sum
-from marl_course.tabular.ffq import FriendOrFoeQ, friend_or_foe_value, learn_pair
+from marl_course.tabular.ffq import FriendOrFoeQ, friend_or_foe_value
 from marl_course.tabular.minimax_q import MinimaxQ
+from marl_course.tabular.play import Transition, play
 
 
 @settings(max_examples=40, deadline=None)
@@ -32,15 +33,17 @@ def test_foe_q_is_minimax_q_for_two_players():
     for _ in range(50):
         s, a, o, s2 = (int(v) for v in rng.integers([2, 3, 3, 2]))
         r = float(rng.normal())
-        foe.update(s, a, o, r, s2)
-        minimax.update(s, a, o, r, s2)
+        foe.update(Transition(s, (a, o), (r, -r), s2))
+        minimax.update(Transition(s, (a, o), (r, -r), s2))
     assert np.allclose(foe.V, minimax.V) and np.allclose(foe.pi, minimax.pi)
 
 
 def train_pair(friend: bool, n_episodes: int, seed: int):
-    agents = [FriendOrFoeQ(N_STATES, 4, 4, friend=friend, gamma=0.99, epsilon=1.0, alpha=0.5, alpha_decay=1.0)
-              for _ in range(2)]
-    return learn_pair(agents, random_transitions(GridGame(1), n_episodes, seed=seed))
+    """Both learners explore at random (epsilon = 1) on grid game 1 and learn from every joint move."""
+    agents = [FriendOrFoeQ(N_STATES, 4, 4, friend=friend, gamma=0.99, epsilon=1.0, alpha=0.5, alpha_decay=1.0,
+                           player=i) for i in (0, 1)]
+    play(GridGame(1), agents, n_episodes=n_episodes, seed=seed)
+    return agents
 
 
 @pytest.mark.slow
@@ -66,6 +69,8 @@ def test_validation():
         friend_or_foe_value(np.zeros((2, 2)), [True, False])
 
 
-def test_learn_pair_needs_two_learners():
+def test_a_pair_needs_two_learners_in_their_seats():
     with pytest.raises(ValueError, match="agents"):
-        learn_pair([FriendOrFoeQ(1, 2, 2, friend=True)], [])
+        play(GridGame(1), [FriendOrFoeQ(N_STATES, 4, 4, friend=True)], n_steps=1)
+    with pytest.raises(ValueError, match=r"agents\[1\]\.player"):
+        play(GridGame(1), [FriendOrFoeQ(N_STATES, 4, 4, friend=True) for _ in range(2)], n_steps=1)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from marl_course.envs.grid_games import (GOALS, N_STATES, STARTS, TERMINAL, GridGame, cells_of, grid_game,
-                                         greedy_path, random_transitions, state_of)
+                                         greedy_path, state_of)
 from marl_course.games import evaluate_joint_policy
 
 UP, DOWN, LEFT, RIGHT = range(4)
@@ -65,9 +65,13 @@ def test_shortest_non_colliding_paths_are_worth_100_gamma_cubed():
     assert greedy_path(GridGame(1), lambda s: (int(policy_1[s].argmax()), int(policy_2[s].argmax())))[-1] == GOALS[1]
 
 
-def test_random_transitions_are_seeded():
-    first = [t[:3] for t in random_transitions(GridGame(2), 5, seed=4)]
-    assert first == [t[:3] for t in random_transitions(GridGame(2), 5, seed=4)]
+def test_the_time_limit_ends_an_episode():
+    env = GridGame(1, max_steps=3)
+    env.reset(seed=0)
+    dones = [env.step(3, 3)[2] for _ in range(3)]  # both agents walk right: no goal in three steps
+    assert dones == [False, False, True] and env.state != TERMINAL
+    with pytest.raises(ValueError, match="max_steps"):
+        GridGame(1, max_steps=0)
 
 
 def test_invalid_game_is_named():

@@ -10,7 +10,14 @@ from marl_course.games import big_match, shapley_values
 from marl_course.games.gallery import rock_paper_scissors
 from marl_course.games.zero_sum import maximin_value_linprog, solve_zero_sum_unchecked
 from marl_course.tabular.minimax_q import MinimaxQ, decay_for, littman_table, minimax_q_update
-from marl_course.tabular.q_learning import FixedPolicy, QLearner, play_repeated
+from marl_course.envs.matrix_games import make_matrix_game
+from marl_course.tabular.play import FixedPolicy, Transition, play
+from marl_course.tabular.q_learning import QLearner
+
+
+def play_repeated(learner, opponent, n_steps, seed):
+    """The row player's rewards when ``learner`` plays repeated rock-paper-scissors against ``opponent``."""
+    return play(make_matrix_game("rock_paper_scissors"), [learner, opponent], n_steps, seed=seed).rewards[:, 0]
 
 
 @settings(max_examples=60, deadline=None)
@@ -35,7 +42,7 @@ def test_values_converge_to_shapley_on_the_big_match():
     for t in range(20_000):
         a, o = learner.act(state, rng), int(rng.integers(2))
         next_state = sample_next(game, state, a, o, rng)
-        learner.update(state, a, o, game.rewards[0, state, a, o], next_state)
+        learner.update(Transition(state, (a, o), game.rewards[:, state, a, o], next_state))
         state = 0 if t % 5 == 4 else next_state  # restart now and then so the play state is visited
     assert np.abs(learner.V - exact).max() < 0.05
 
@@ -44,8 +51,8 @@ def test_minimax_q_does_not_exploit_a_weak_opponent_but_q_learning_does():
     game, opponent = rock_paper_scissors().A, FixedPolicy([[0.5, 0.3, 0.2]])
     minimax = MinimaxQ(1, 3, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
     q = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
-    r_minimax = play_repeated(game, minimax, opponent, 3000, seed=0)[-1000:].mean()
-    r_q = play_repeated(game, q, opponent, 3000, seed=0)[-1000:].mean()
+    r_minimax = play_repeated(minimax, opponent, 3000, seed=0)[-1000:].mean()
+    r_q = play_repeated(q, opponent, 3000, seed=0)[-1000:].mean()
     assert abs(r_minimax) < 0.08 < r_q
     assert np.allclose(minimax.policy, 1 / 3, atol=0.05)
 
@@ -62,10 +69,9 @@ def test_policy_stays_on_the_simplex(updates):
 
 def test_seeded_regression():
     learner = MinimaxQ(1, 3, 3, gamma=0.9, epsilon=0.2, alpha_decay=decay_for(500))
-    rewards = play_repeated(rock_paper_scissors().A, learner, FixedPolicy([[0.2, 0.5, 0.3]]), 500, seed=3)
+    rewards = play_repeated(learner, FixedPolicy([[0.2, 0.5, 0.3]]), 500, seed=3)
     again = MinimaxQ(1, 3, 3, gamma=0.9, epsilon=0.2, alpha_decay=decay_for(500))
-    assert np.array_equal(rewards, play_repeated(rock_paper_scissors().A, again, FixedPolicy([[0.2, 0.5, 0.3]]),
-                                                 500, seed=3))
+    assert np.array_equal(rewards, play_repeated(again, FixedPolicy([[0.2, 0.5, 0.3]]), 500, seed=3))
     assert np.array_equal(learner.Q, again.Q)
     assert abs(learner.V[0]) < 1.0  # the value of RPS is 0; V = sum of discounted values stays small
 

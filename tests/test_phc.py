@@ -15,12 +15,12 @@ from marl_course.tabular.phc import (
     hill_climb,
     learn,
     off_equilibrium_start,
-    play,
     q_table_sizes,
     self_play,
+    self_play_one_run,
     wolf_step_size,
 )
-from marl_course.tabular.q_learning import FixedPolicy
+from marl_course.tabular.play import FixedPolicy, Transition, play
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -81,12 +81,10 @@ def test_wolf_needs_delta_l_larger_than_delta_w(delta_w, delta_l):
 def test_average_policy_is_the_mean_of_the_policies_played():
     # step (c): after C visits pibar is the mean of the C policies held when each visit was learned from
     env = make_matrix_game("rock_paper_scissors", n_envs=3)
-    agents = [WoLFPHC(3, n_runs=3, delta_w=0.01, delta_l=0.05) for _ in range(2)]
-    steps = play(env, agents, seed=5)
-    held = []
-    for _ in range(40):
-        held.append(agents[0].policy.copy())
-        next(steps)
+    agents = [WoLFPHC(3, n_runs=3, delta_w=0.01, delta_l=0.05, player=i) for i in range(2)]
+    held = [agents[0].policy.copy()]
+    play(env, agents, 40, seed=5, callback=lambda t, transition: held.append(agents[0].policy.copy()))
+    held = held[:-1]  # the policy after the last step was not learned from
     np.testing.assert_allclose(agents[0].average_policy, np.mean(held, axis=0), atol=1e-12)
     np.testing.assert_array_equal(agents[0].counts, 40)
 
@@ -94,7 +92,7 @@ def test_average_policy_is_the_mean_of_the_policies_played():
 def test_q_update_is_the_q_learning_rule():
     agent = PHC(2, n_states=2, alpha=0.5, gamma=0.9)
     agent.q_values[0, 1] = [2.0, 4.0]
-    agent.update(states=[0], actions=[1], rewards=[1.0], next_states=[1])
+    agent.update(Transition([0], ([1], [0]), ([1.0], [-1.0]), [1]))
     assert agent.q_values[0, 0, 1] == pytest.approx(0.5 * (1.0 + 0.9 * 4.0))
     np.testing.assert_array_equal(agent.q_values[0, 1], [2.0, 4.0])
 
@@ -129,11 +127,11 @@ def test_one_run_fast_path_is_identical_to_the_batched_learners(game, delta_w, d
     fast = self_play(env, delta_w, delta_l, 3000, seed=5, record_every=700, alpha=0.3, epsilon=0.1)
     starts = [off_equilibrium_start(m, i) for i, m in enumerate(env.action_counts)]
     if delta_l > delta_w:
-        agents = [WoLFPHC(m, alpha=0.3, epsilon=0.1, delta_w=delta_w, delta_l=delta_l, initial_policy=p)
-                  for m, p in zip(env.action_counts, starts)]
+        agents = [WoLFPHC(m, alpha=0.3, epsilon=0.1, delta_w=delta_w, delta_l=delta_l, initial_policy=p, player=i)
+                  for i, (m, p) in enumerate(zip(env.action_counts, starts))]
     else:
-        agents = [PHC(m, alpha=0.3, epsilon=0.1, delta=delta_w, initial_policy=p)
-                  for m, p in zip(env.action_counts, starts)]
+        agents = [PHC(m, alpha=0.3, epsilon=0.1, delta=delta_w, initial_policy=p, player=i)
+                  for i, (m, p) in enumerate(zip(env.action_counts, starts))]
     batched = learn(env, agents, 3000, seed=5, record_every=700)
     np.testing.assert_array_equal(fast.steps, batched.steps)
     for a, b in zip(fast.policies, batched.policies):
@@ -211,8 +209,7 @@ def test_a_fixed_player_is_recorded_like_a_learner():
     assert run.policies[0].shape == run.policies[1].shape == (3, 3, 1, 2)
     assert np.all(run.policies[1] == [0.3, 0.7])
     one_run = FixedPolicy([[0.3, 0.7]])
-    one_run.update(0, 1, 0, 1.0, 0)                                  # any transition is ignored
-    one_run.update(np.zeros(1, dtype=int), np.ones(1, dtype=int), np.ones(1), np.zeros(1, dtype=int))
+    one_run.update(Transition(0, (1, 0), (1.0, -1.0), 0))             # any transition is ignored
     assert type(one_run.act(0, np.random.default_rng(0))) is int and one_run.policy.tolist() == [[0.3, 0.7]]
 
 
@@ -227,9 +224,9 @@ def test_q_table_sizes_are_s_a_and_s_a_to_the_n():
 def test_play_checks_the_agents():
     env = make_matrix_game("matching_pennies", n_envs=2)
     with pytest.raises(ValueError, match="agents"):
-        next(play(env, [PHC(2, n_runs=2)], seed=0))
+        play(env, [PHC(2, n_runs=2)], 1, seed=0)
     with pytest.raises(ValueError, match="n_runs"):
-        next(play(env, [PHC(2, n_runs=2), PHC(2, n_runs=3)], seed=0))
+        play(env, [PHC(2, n_runs=2), PHC(2, n_runs=3, player=1)], 1, seed=0)
 
 
 @pytest.mark.parametrize("kwargs, name", [({"alpha": 0.0}, "alpha"), ({"delta": 2.0}, "delta"),

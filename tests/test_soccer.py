@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from marl_course.envs.soccer import (A, B, GOAL_ROWS, N_STATES, NEXT_STATE, SCORE, START_STATES, STATE_INDEX, STATES,
-                                     Soccer, hand_built_policy, play, uniform_policy)
-from marl_course.tabular.q_learning import FixedPolicy
+                                     MatchRecord, Soccer, hand_built_policy, uniform_policy)
+from marl_course.tabular.play import FixedPolicy, Rollout, play
 
 
 def cell(row, col):
@@ -56,10 +56,17 @@ def test_invalid_parameters_are_named():
 
 
 def test_hand_built_beats_random():
-    env = Soccer()
-    env.reset(seed=0)
-    record = play(env, FixedPolicy(hand_built_policy(A)), FixedPolicy(uniform_policy()), 3000, seed=0)
-    assert record.percent_won_a > 90
+    record = MatchRecord.of(play(Soccer(), [FixedPolicy(hand_built_policy(A)), FixedPolicy(uniform_policy())], 3000,
+                                 seed=0))
+    assert record.percent_won_a > 90 and record.steps == 3000
+
+
+def test_match_record_counts_the_games_of_a_rollout():
+    rewards = np.array([[0.0, 0.0], [1.0, -1.0], [0.0, 0.0], [-1.0, 1.0], [0.0, 0.0]])
+    done = np.array([False, True, True, True, False])
+    assert MatchRecord.of(Rollout(rewards, done)) == MatchRecord(wins_a=1, wins_b=1, draws=1, steps=5)
+    with pytest.raises(ValueError, match="rollout"):
+        MatchRecord.of(Rollout(rewards[:, None], done))
 
 
 @pytest.mark.slow

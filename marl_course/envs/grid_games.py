@@ -123,6 +123,15 @@ def grid_game(game: int = 1, discount: float = 0.99) -> StochasticGame:
 class GridGame:
     """Grid game 1 or 2 to play episode by episode; ``cells`` holds the agents' cells after the last step.
 
+    Parameters
+    ----------
+    game : int
+        1 or 2.
+    max_steps : int or None
+        A time limit: an episode also ends (``done``, with ``next_state`` not terminal) after this
+        many steps; 200 as in the offline exploration we give Hu & Wellman's learners (the paper
+        gives none), None for no limit.
+
     Examples
     --------
     >>> env = GridGame(1)
@@ -135,58 +144,31 @@ class GridGame:
     ((6, 8), [0.0, 0.0], False)
     """
 
-    def __init__(self, game: int = 1):
+    n_players, n_states, action_counts = 2, N_STATES, (4, 4)
+
+    def __init__(self, game: int = 1, max_steps: int | None = 200):
         self.game = check_int(game, "game", low=1, high=2)
+        self.max_steps = None if max_steps is None else check_int(max_steps, "max_steps", low=1)
         self.rng = np.random.default_rng()
-        self.state, self.cells = _state_of(*STARTS), STARTS
+        self.state, self.cells, self.t = _state_of(*STARTS), STARTS, 0
 
     def reset(self, seed=None) -> int:
         """Put the agents on their start cells; ``seed`` re-seeds the barrier coin flips."""
         if seed is not None:
             self.rng = as_rng(check_seed(seed))
-        self.state, self.cells = _state_of(*STARTS), STARTS
+        self.state, self.cells, self.t = _state_of(*STARTS), STARTS, 0
         return self.state
 
     def step(self, action_1: int, action_2: int) -> tuple[int, np.ndarray, bool]:
-        """One joint move: ``(next_state, rewards (r_1, r_2), done)``; ``next_state`` is ``TERMINAL`` when done."""
+        """One joint move: ``(next_state, rewards (r_1, r_2), done)``; ``next_state`` is ``TERMINAL``
+        when an agent reached its goal; ``done`` also at the time limit."""
         action_1 = check_int(action_1, "action_1", low=0, high=len(ACTIONS) - 1)
         action_2 = check_int(action_2, "action_2", low=0, high=len(ACTIONS) - 1)
         outcomes = list(_outcomes(self.game, self.state, action_1, action_2))
         pick = 0 if len(outcomes) == 1 else sample_categorical.unchecked([o[0] for o in outcomes], self.rng)
         _, self.state, rewards, self.cells = outcomes[pick]
-        return self.state, rewards, self.state == TERMINAL
-
-
-def random_transitions(env: GridGame, n_episodes: int, seed=None, max_steps: int = 200):
-    """Both agents act uniformly at random (Hu & Wellman's offline exploration); yields
-    ``(state, action_1, action_2, rewards, next_state)`` for every step of ``n_episodes`` episodes.
-
-    Examples
-    --------
-    >>> steps = list(random_transitions(GridGame(1), 2, seed=0))
-    >>> sum(next_state == TERMINAL for *_, next_state in steps)
-    2
-    """
-    if not isinstance(env, GridGame):
-        raise TypeError(f"env must be a GridGame, got {type(env).__name__}")
-    n_episodes = check_int(n_episodes, "n_episodes", low=1)
-    max_steps = check_int(max_steps, "max_steps", low=1)
-    rng = as_rng(check_seed(seed))
-    # validation above runs at call time; the generator below only plays
-    return _random_transitions(env, n_episodes, rng, max_steps)
-
-
-def _random_transitions(env: GridGame, n_episodes: int, rng: np.random.Generator, max_steps: int):
-    env.rng = rng
-    for _ in range(n_episodes):
-        state = env.reset()
-        for _ in range(max_steps):
-            action_1, action_2 = (int(a) for a in rng.integers(4, size=2))
-            next_state, rewards, done = env.step(action_1, action_2)
-            yield state, action_1, action_2, rewards, next_state
-            if done:
-                break
-            state = next_state
+        self.t += 1
+        return self.state, rewards, self.state == TERMINAL or (self.max_steps is not None and self.t >= self.max_steps)
 
 
 def greedy_path(env: GridGame, joint_action, seed=None, max_steps: int = 20) -> list[tuple[int, int]]:

@@ -27,11 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from tqdm.auto import trange
-
-from marl_course._validation import as_rng, check_bool, check_int, check_real, check_seed
+from marl_course._validation import as_rng, check_int, check_real, check_seed
 from marl_course.games.stochastic import StochasticGame
-from marl_course.tabular.q_learning import _check_player, _unchecked
 
 ROWS, COLS = 4, 5
 ACTIONS = ("N", "S", "E", "W", "stand")
@@ -106,7 +103,15 @@ class Soccer:
     draw_probability : float
         Probability that a step ends the game in a draw (paper: 0.1).
     discount : float
-        ``gamma`` (paper: 0.9); used by :meth:`model` and by learners.
+        ``gamma`` (paper: 0.9) of the model :meth:`model` (learners take their own ``gamma``).
+
+    Attributes
+    ----------
+    n_players, n_states, action_counts
+        2 players, A (player 0) and B (player 1); 760 states; 5 actions each.
+    continuing : bool
+        True: a game end (goal or draw) is a transition to a start state, so the play goes on
+        without a reset (:func:`~marl_course.tabular.play.play` does not reset after it).
 
     Examples
     --------
@@ -121,6 +126,10 @@ class Soccer:
 
     draw_probability: float = 0.1
     discount: float = 0.9
+    n_players = 2
+    n_states = N_STATES
+    action_counts = (5, 5)
+    continuing = True
 
     def __post_init__(self):
         self.draw_probability = check_real(self.draw_probability, "draw_probability", low=0, high=1)
@@ -217,7 +226,16 @@ def uniform_policy() -> np.ndarray:
 
 @dataclass(frozen=True)
 class MatchRecord:
-    """What happened in :func:`play`: games A won, B won, drawn, and steps played."""
+    """What happened in a match: games A won, B won, drawn, and steps played.
+
+    Examples
+    --------
+    >>> from marl_course.tabular.play import FixedPolicy, play
+    >>> players = [FixedPolicy(hand_built_policy(A)), FixedPolicy(uniform_policy())]
+    >>> record = MatchRecord.of(play(Soccer(), players, 2000, seed=1))
+    >>> record.percent_won_a > 80
+    True
+    """
 
     wins_a: int
     wins_b: int
@@ -231,51 +249,21 @@ class MatchRecord:
             raise ValueError(f"wins_a + wins_b + draws must be at most steps (a game lasts at least one step), "
                              f"got {self.wins_a} + {self.wins_b} + {self.draws} > {self.steps}")
 
+    @classmethod
+    def of(cls, rollout) -> "MatchRecord":
+        """The match record of a soccer :class:`~marl_course.tabular.play.Rollout`: a game ends
+        at every step marked ``done``; A won it if its reward there is positive, B if B's is, and
+        it was a draw if both are 0."""
+        rewards, done = np.asarray(rollout.rewards), np.asarray(rollout.done, dtype=bool)
+        if rewards.ndim != 2 or rewards.shape[1] != 2 or done.shape != rewards.shape[:1]:
+            raise ValueError(f"rollout must be one soccer run: rewards of shape (n_steps, 2) and done of shape "
+                             f"(n_steps,), got {rewards.shape} and {done.shape}")
+        over = rewards[done]
+        return cls(int((over[:, 0] > 0).sum()), int((over[:, 1] > 0).sum()), int((over[:, 0] == 0).sum()),
+                   len(rewards))
+
     @property
     def percent_won_a(self) -> float:
         """A's share of the decided games, in percent (nan when none was decided)."""
         decided = self.wins_a + self.wins_b
         return 100.0 * self.wins_a / decided if decided else float("nan")
-
-
-def play(env: Soccer, player_a, player_b, n_steps: int, seed=None, learn: bool = True,
-         progress: bool = False) -> MatchRecord:
-    """Let two players play ``n_steps`` steps of soccer, continuing from ``env``'s current state.
-
-    Players have ``act(state, rng) -> action`` and ``update(state, own, other, reward, next_state)``
-    (called for both players after every step when ``learn``). ``seed`` seeds both the players'
-    choices and the game's random move order and draws.
-
-    Examples
-    --------
-    >>> from marl_course.tabular.q_learning import FixedPolicy
-    >>> env = Soccer(); _ = env.reset(seed=1)
-    >>> record = play(env, FixedPolicy(hand_built_policy(A)), FixedPolicy(uniform_policy()), 2000, seed=1)
-    >>> record.percent_won_a > 80
-    True
-    """
-    if not isinstance(env, Soccer):
-        raise TypeError(f"env must be a Soccer game, got {type(env).__name__}")
-    _check_player(player_a, "player_a")
-    _check_player(player_b, "player_b")
-    n_steps = check_int(n_steps, "n_steps", low=1)
-    learn = check_bool(learn, "learn")
-    progress = check_bool(progress, "progress")
-    rng = as_rng(check_seed(seed))
-    act_a, act_b = _unchecked(player_a, "act"), _unchecked(player_b, "act")
-    update_a, update_b = _unchecked(player_a, "update"), _unchecked(player_b, "update")
-    env.rng = rng
-    wins_a = wins_b = draws = 0
-    state = env.state
-    for _ in trange(n_steps, disable=not progress, desc="soccer steps", mininterval=0.5):
-        action_a, action_b = act_a(state, rng), act_b(state, rng)
-        next_state, rewards, over = env.step(action_a, action_b)
-        if learn:
-            update_a(state, action_a, action_b, rewards[0], next_state)
-            update_b(state, action_b, action_a, rewards[1], next_state)
-        if over:
-            wins_a += rewards[0] > 0
-            wins_b += rewards[1] > 0
-            draws += rewards[0] == 0
-        state = next_state
-    return MatchRecord(int(wins_a), int(wins_b), int(draws), n_steps)

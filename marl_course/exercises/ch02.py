@@ -17,7 +17,9 @@ from marl_course.games import solve_zero_sum
 from marl_course.games.zero_sum import maximin_value_linprog
 from marl_course.games.gallery import rock_paper_scissors
 from marl_course.tabular.minimax_q import MinimaxQ, minimax_q_update
-from marl_course.tabular.q_learning import FixedPolicy, QLearner, play_repeated
+from marl_course.envs.matrix_games import make_matrix_game
+from marl_course.tabular.play import FixedPolicy, play
+from marl_course.tabular.q_learning import QLearner
 
 # ---- Q1: pen and paper, one Minimax-Q update
 
@@ -122,8 +124,8 @@ Q4_STEPS = 3000
 
 def _q4_run(seed: int = 0) -> float:
     learner = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
-    rewards = play_repeated(rock_paper_scissors().A, learner, FixedPolicy([Q4_OPPONENT]), Q4_STEPS, seed=seed)
-    return float(rewards[-1000:].mean())
+    rollout = play(make_matrix_game("rock_paper_scissors"), [learner, FixedPolicy(Q4_OPPONENT)], Q4_STEPS, seed=seed)
+    return float(rollout.rewards[-1000:, 0].mean())
 
 
 def _grade_q4(answer):
@@ -140,11 +142,11 @@ q4 = Question(
     "Q4",
     f"Experiment. In the notebook's rationality experiment, change the opponent to `{Q4_OPPONENT}` and train "
     f"the **Q-learner** (`QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)`) for "
-    f"{Q4_STEPS} steps with `play_repeated(..., seed=0)`. Report its average reward over the last 1000 steps. "
+    f"{Q4_STEPS} steps with `play(make_matrix_game('rock_paper_scissors'), ..., seed=0)`. Report its average reward over the last 1000 steps. "
     "(Then try Minimax-Q: what does it earn, and why?)",
     _grade_q4,
-    hints=["`rewards = play_repeated(rock_paper_scissors().A, learner, FixedPolicy([opponent]), 3000, seed=0)`, "
-           "then `rewards[-1000:].mean()`.",
+    hints=["`rollout = play(make_matrix_game('rock_paper_scissors'), [learner, FixedPolicy(opponent)], 3000, "
+           "seed=0)`, then `rollout.rewards[-1000:, 0].mean()` (column 0: the learner's rewards).",
            "Against a rock-heavy opponent the best response is paper: a rational learner ends up near what "
            "always playing paper earns against this opponent, a little below because 10% of its actions are "
            "random."],

@@ -26,7 +26,7 @@ from marl_course.tabular.phc import (
     self_play,
     wolf_step_size,
 )
-from marl_course.tabular.q_learning import FixedPolicy
+from marl_course.tabular.play import FixedPolicy
 
 # ---- Q1: pen and paper, one hill-climbing step
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from marl_course._validation import as_finite_array, check_bool, iter_transitions
+from marl_course._validation import as_finite_array, check_bool, checked_by
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
 from marl_course.tabular.minimax_q import MinimaxQ
-from marl_course.tabular.nash_q import _check_rewards
+from marl_course.tabular.play import Transition
+from marl_course.tabular.q_learning import _check_learner_update
 
 
 def friend_or_foe_value(stage_q, friends) -> tuple[float, np.ndarray]:
@@ -71,8 +72,8 @@ def friend_or_foe_value(stage_q, friends) -> tuple[float, np.ndarray]:
 class FriendOrFoeQ(MinimaxQ):
     """A two-player FFQ learner: Friend-Q (``friend=True``) or Foe-Q (``friend=False``).
 
-    A :class:`~marl_course.tabular.minimax_q.MinimaxQ` (same schedule, parameters and action
-    choice) whose update values the stage game as a friend (max) or a foe (maximin); with
+    A :class:`~marl_course.tabular.minimax_q.MinimaxQ` (same schedule, parameters, seat and
+    action choice) whose update values the stage game as a friend (max) or a foe (maximin); with
     ``friend=False`` it *is* Minimax-Q. Tables start at 0 (Littman 2001 leaves this open).
 
     References
@@ -81,58 +82,36 @@ class FriendOrFoeQ(MinimaxQ):
 
     Examples
     --------
-    >>> friend = FriendOrFoeQ(1, 2, 2, friend=True, gamma=0.0, epsilon=0.0, alpha=1.0, alpha_decay=1.0)
-    >>> friend.update(0, 1, 1, 3.0, 0)
-    >>> friend.V.tolist(), friend.policy.tolist()
+    Each learner of a pair reads the same joint transition from its own seat:
+
+    >>> from marl_course.tabular.play import Transition
+    >>> pair = [FriendOrFoeQ(1, 2, 2, friend=True, gamma=0.0, epsilon=0.0, alpha=1.0, alpha_decay=1.0, player=i)
+    ...         for i in (0, 1)]
+    >>> for learner in pair:
+    ...     learner.update(Transition(0, (1, 0), (3.0, 5.0), 0))
+    >>> float(pair[0].Q[0, 1, 0]), float(pair[1].Q[0, 0, 1])     # Q_i(s, own action, other's action)
+    (3.0, 5.0)
+    >>> pair[0].V.tolist(), pair[0].policy.tolist()
     ([3.0], [[0.0, 1.0]])
     """
 
     def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, friend: bool, gamma: float = 0.9,
-                 epsilon: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
+                 epsilon: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954, player: int = 0):
         friend = check_bool(friend, "friend")
-        super().__init__(n_states, n_actions, n_opponent_actions, gamma, epsilon, alpha, alpha_decay)
+        super().__init__(n_states, n_actions, n_opponent_actions, gamma, epsilon, alpha, alpha_decay, player)
         self.friend = friend
         self.Q[:] = 0.0
         self.V[:] = 0.0
 
-    def update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
+    @checked_by(_check_learner_update)
+    def update(self, transition: Transition) -> None:
         """Littman (2001): back up ``Q_i(s, a, o)`` with ``V_i(s')``, then re-solve ``s``'s stage game."""
-        state, action, opponent_action, next_state = self._check_step(state, action, opponent_action, reward,
-                                                                      next_state)
-        self._update(state, action, opponent_action, reward, next_state)
-
-    def _update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
+        state, actions, rewards, next_state = transition
+        action, opponent_action = actions[self.player], actions[1 - self.player]
         # (step 1) Q_i(s, a, o) <- (1 - alpha) Q_i(s, a, o) + alpha (r_i + gamma V_i(s'))
         self.Q[state, action, opponent_action] = ((1 - self.alpha) * self.Q[state, action, opponent_action]
-                                                  + self.alpha * (reward + self.gamma * self.V[next_state]))
+                                                  + self.alpha * (rewards[self.player] + self.gamma * self.V[next_state]))
         # (step 2) V_i(s), pi_i(s) from the friend (max) or foe (maximin) value of the stage game
         self.V[state], self.pi[state] = friend_or_foe_value(self.Q[state], [self.friend])
         # (step 3) alpha <- alpha * decay
         self.alpha *= self.alpha_decay
-
-
-def learn_pair(agents, transitions) -> list:
-    """Train both players' learners on the same joint transitions ``(s, a_1, a_2, (r_1, r_2), s')``.
-
-    Each learner sees the joint action from its own side: player 1 updates with
-    ``(a_1, a_2, r_1)``, player 2 with ``(a_2, a_1, r_2)``. Returns ``agents``.
-
-    Examples
-    --------
-    >>> pair = [FriendOrFoeQ(1, 2, 2, friend=True, gamma=0.0, epsilon=0.0, alpha=1.0, alpha_decay=1.0)
-    ...         for _ in range(2)]
-    >>> pair = learn_pair(pair, [(0, 1, 0, (3.0, 5.0), 0)])
-    >>> float(pair[0].Q[0, 1, 0]), float(pair[1].Q[0, 0, 1])     # Q_i(s, own action, other's action)
-    (3.0, 5.0)
-    """
-    if not isinstance(agents, (list, tuple)) or len(agents) != 2:
-        raise ValueError(f"agents must be two learners (players 1 and 2), got {agents!r}")
-    for i, agent in enumerate(agents):
-        if not callable(getattr(agent, "update", None)):
-            raise TypeError(f"agents[{i}] must have an update(state, action, other, reward, next_state) method")
-    for k, transition in enumerate(iter_transitions(transitions)):
-        state, action_1, action_2, rewards, next_state = transition
-        _check_rewards(rewards, f"transitions[{k}] rewards")
-        agents[0].update(state, action_1, action_2, rewards[0], next_state)
-        agents[1].update(state, action_2, action_1, rewards[1], next_state)
-    return agents

@@ -17,9 +17,10 @@ import numpy as np
 
 from marl_course._random import sample_categorical
 from marl_course._validation import as_rng, check_bool, check_choice, checked_by, check_finite, check_generator, check_index, check_int, check_real, check_seed
-from marl_course.envs.soccer import B, N_STATES, Soccer, hand_built_policy, play, uniform_policy
+from marl_course.envs.soccer import B, N_STATES, MatchRecord, Soccer, hand_built_policy, uniform_policy
 from marl_course.games.zero_sum import solve_zero_sum_unchecked
-from marl_course.tabular.q_learning import FixedPolicy, QLearner, _check_table
+from marl_course.tabular.play import FixedPolicy, Transition, play
+from marl_course.tabular.q_learning import QLearner, _check_learner_update, _check_table, check_player
 
 
 def decay_for(n_steps: int, final_alpha: float = 0.01) -> float:
@@ -89,6 +90,9 @@ class MinimaxQ:
         Probability of a uniformly random action while learning (Littman: 0.2).
     alpha, alpha_decay : float
         Learning rate and its per-update decay (Littman: 1.0 and 0.9999954; see :func:`decay_for`).
+    player : int
+        Its seat (0 or 1): it learns from ``a = transition.actions[player]``,
+        ``o = transition.actions[1 - player]`` and ``r = transition.rewards[player]``.
 
     Attributes
     ----------
@@ -101,14 +105,15 @@ class MinimaxQ:
 
     Examples
     --------
+    >>> from marl_course.tabular.play import Transition
     >>> player = MinimaxQ(1, 2, 2, gamma=0.0, epsilon=0.0, alpha_decay=1.0)
-    >>> player.update(0, 0, 0, -1.0, 0)  # Q(s) = [[-1, 1], [1, 1]]: action 1 now dominates
+    >>> player.update(Transition(0, (0, 0), (-1.0, 1.0), 0))  # Q(s) = [[-1, 1], [1, 1]]: action 1 now dominates
     >>> player.policy.round(12).tolist(), float(player.V[0])
     ([[0.0, 1.0]], 1.0)
     """
 
     def __init__(self, n_states: int, n_actions: int, n_opponent_actions: int, gamma: float = 0.9,
-                 epsilon: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954):
+                 epsilon: float = 0.2, alpha: float = 1.0, alpha_decay: float = 0.9999954, player: int = 0):
         n_states = check_int(n_states, "n_states", low=1)
         self.n_actions = check_int(n_actions, "n_actions", low=1)
         n_opponent_actions = check_int(n_opponent_actions, "n_opponent_actions", low=1)
@@ -116,10 +121,18 @@ class MinimaxQ:
         self.epsilon = check_real(epsilon, "epsilon", low=0, high=1)
         self.alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
         self.alpha_decay = check_real(alpha_decay, "alpha_decay", low=0, high=1, low_open=True)
+        self.player = check_player(player)
+        pair = (self.n_actions, n_opponent_actions)
+        self.action_counts = pair if self.player == 0 else pair[::-1]
         # (initialise) Q[s,a,o] := 1, V[s] := 1, pi[s,a] := 1/|A|
         self.Q = np.ones((n_states, self.n_actions, n_opponent_actions))
         self.V = np.ones(n_states)
         self.pi = np.full((n_states, self.n_actions), 1.0 / self.n_actions)
+
+    @property
+    def n_states(self) -> int:
+        """``|S|``, the number of states."""
+        return self.Q.shape[0]
 
     @property
     def policy(self) -> np.ndarray:
@@ -128,31 +141,22 @@ class MinimaxQ:
 
     def act(self, state: int, rng: np.random.Generator) -> int:
         """(choose) With probability ``epsilon`` a random action, else ``a`` with probability ``pi[s, a]``."""
-        state = check_index(state, "state", self.Q.shape[0])
+        state = check_index(state, "state", self.n_states)
         return self._act(state, check_generator(rng))
 
     def _act(self, state: int, rng: np.random.Generator) -> int:
-        if rng.random() < self.epsilon:
+        # epsilon = 1 (pure exploration) draws no coin: the same choice, one number fewer
+        if self.epsilon == 1.0 or rng.random() < self.epsilon:
             return int(rng.integers(self.n_actions))
         return sample_categorical.unchecked(self.pi[state], rng)
 
-    def _check_step(self, state, action, opponent_action, reward, next_state) -> tuple[int, int, int, int]:
-        """The light checks of one transition (scalars only: :meth:`update` runs once per step)."""
-        n_states, n_actions, n_opponent_actions = self.Q.shape
-        check_finite(reward, "reward")
-        return (check_index(state, "state", n_states), check_index(action, "action", n_actions),
-                check_index(opponent_action, "opponent_action", n_opponent_actions),
-                check_index(next_state, "next_state", n_states))
-
-    def update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
-        """(learn) :func:`minimax_q_update`, then (step 4) ``alpha := alpha * decay``."""
-        state, action, opponent_action, next_state = self._check_step(state, action, opponent_action, reward,
-                                                                      next_state)
-        self._update(state, action, opponent_action, reward, next_state)
-
-    def _update(self, state: int, action: int, opponent_action: int, reward: float, next_state: int) -> None:
-        minimax_q_update.unchecked(self.Q, self.V, self.pi, state, action, opponent_action, reward, next_state,
-                                   self.alpha, self.gamma)
+    @checked_by(_check_learner_update)
+    def update(self, transition: Transition) -> None:
+        """(learn) :func:`minimax_q_update` with ``(s, a, o, r, s')`` read from the transition, then
+        (step 4) ``alpha := alpha * decay``."""
+        state, actions, rewards, next_state = transition
+        minimax_q_update.unchecked(self.Q, self.V, self.pi, state, actions[self.player], actions[1 - self.player],
+                                   rewards[self.player], next_state, self.alpha, self.gamma)
         self.alpha *= self.alpha_decay
 
 
@@ -187,13 +191,11 @@ def train_soccer_policy(name: str, n_train: int, seed=0, progress: bool = False)
     n_train = check_int(n_train, "n_train", low=1)
     rng = as_rng(check_seed(seed))
     decay = decay_for(n_train)
-    make = {"minimax": lambda: MinimaxQ(N_STATES, 5, 5, alpha_decay=decay),
-            "q": lambda: QLearner(N_STATES, 5, alpha_decay=decay),
-            "random": lambda: FixedPolicy(uniform_policy())}
-    env = Soccer()
-    env.reset(seed=rng)
-    learner = make[kind_a]()
-    play(env, learner, make[kind_b](), n_train, seed=rng, progress=check_bool(progress, "progress"))
+    make = {"minimax": lambda player: MinimaxQ(N_STATES, 5, 5, alpha_decay=decay, player=player),
+            "q": lambda player: QLearner(N_STATES, 5, alpha_decay=decay, player=player),
+            "random": lambda player: FixedPolicy(uniform_policy())}
+    learner = make[kind_a](0)
+    play(Soccer(), [learner, make[kind_b](1)], n_train, seed=rng, progress=check_bool(progress, "progress"))
     return learner
 
 
@@ -233,14 +235,11 @@ def littman_table(n_train: int = 100_000, n_challenger: int = 50_000, n_test: in
         frozen = FixedPolicy(learner.policy.copy())
         results["policies"][name] = frozen.policy
         results["values"][name] = learner.V.copy() if kind_a == "minimax" else learner.Q.max(axis=1)
-        challenger = QLearner(N_STATES, 5, alpha_decay=challenger_decay)
-        env = Soccer()
-        env.reset(seed=rng)
-        play(env, frozen, challenger, n_challenger, seed=rng)
+        challenger = QLearner(N_STATES, 5, alpha_decay=challenger_decay, player=1)
+        play(Soccer(), [frozen, challenger], n_challenger, seed=rng)
         challenger.epsilon = 0.0
         opponents = {"random": FixedPolicy(uniform_policy()), "hand-built": FixedPolicy(hand_built_policy(B)),
                      "challenger": challenger}
         for opponent, player_b in opponents.items():
-            env.reset(seed=rng)
-            results[opponent][name] = play(env, frozen, player_b, n_test, seed=rng, learn=False)
+            results[opponent][name] = MatchRecord.of(play(Soccer(), [frozen, player_b], n_test, seed=rng, learn=False))
     return results

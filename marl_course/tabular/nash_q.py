@@ -20,11 +20,13 @@ import warnings
 
 import numpy as np
 
-from marl_course._validation import (as_bimatrix, as_finite_array, check_index, check_int, check_real, checked_by,
-                                     iter_transitions)
+from marl_course._random import sample_categorical
+from marl_course._validation import (as_bimatrix, as_finite_array, check_generator, check_index, check_int, check_real,
+                                     checked_by)
 from marl_course.games.equilibria import DegenerateGameWarning, pure_nash_equilibria, support_enumeration
 from marl_course.games.stochastic import StochasticGame
-from marl_course.tabular.q_learning import _check_table
+from marl_course.tabular.play import Transition
+from marl_course.tabular.q_learning import _check_learner_update, _check_table, check_player
 
 
 def stage_nash(Q1, Q2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -182,6 +184,13 @@ class NashQ:
         ``(m_1, m_2)``.
     gamma : float
         The discount (Hu & Wellman: 0.99).
+    epsilon : float
+        Probability of a uniformly random action; otherwise it plays its part of the selected
+        equilibrium of the learned stage game. The default 1 is Hu & Wellman's offline learning:
+        both agents explore at random and learn from every joint move.
+    player : int
+        Its seat (0 or 1): the equilibrium strategy it plays. Its update reads the whole
+        transition (both actions and both rewards), the same for either seat.
 
     References
     ----------
@@ -189,39 +198,54 @@ class NashQ:
 
     Examples
     --------
+    >>> from marl_course.tabular.play import Transition
     >>> learner = NashQ(2, (2, 2), gamma=0.5)
-    >>> learner.update(0, 0, 1, [1.0, -1.0], 1)
+    >>> learner.update(Transition(0, (0, 1), (1.0, -1.0), 1))
     >>> learner.Q[:, 0, 0, 1].tolist()
     [1.0, -1.0]
     """
 
-    def __init__(self, n_states: int, action_counts=(4, 4), gamma: float = 0.99):
+    def __init__(self, n_states: int, action_counts=(4, 4), gamma: float = 0.99, epsilon: float = 1.0,
+                 player: int = 0):
         n_states = check_int(n_states, "n_states", low=1)
         if not isinstance(action_counts, (tuple, list)) or len(action_counts) != 2:
             raise ValueError(f"action_counts must be a pair (m_1, m_2), got {action_counts!r}")
         m_1, m_2 = (check_int(m, f"action_counts[{i}]", low=1) for i, m in enumerate(action_counts))
         self.gamma = check_real(gamma, "gamma", low=0, high=1, high_open=True)
+        self.epsilon = check_real(epsilon, "epsilon", low=0, high=1)
+        self.player = check_player(player)
+        self.action_counts = (m_1, m_2)
         # (initialise) Q^i(s, a_1, a_2) = 0 for all s, a_1, a_2 and both players
         self.Q = np.zeros((2, n_states, m_1, m_2))
         self.counts = np.zeros((n_states, m_1, m_2))
 
-    def update(self, state: int, action_1: int, action_2: int, rewards, next_state: int) -> None:
-        """:func:`nash_q_update` on the learner's tables."""
-        state, action_1, action_2, rewards, next_state = _check_transition(self.counts.shape, state, action_1,
-                                                                           action_2, rewards, next_state)
+    @property
+    def n_states(self) -> int:
+        """``|S|``, the number of states."""
+        return self.counts.shape[0]
+
+    @property
+    def n_actions(self) -> int:
+        """Its own number of actions, ``m_{player}``."""
+        return self.action_counts[self.player]
+
+    def act(self, state: int, rng: np.random.Generator) -> int:
+        """With probability ``epsilon`` a uniformly random action, else a draw from its own strategy
+        in the selected equilibrium of the learned stage game ``(Q^1(s), Q^2(s))``."""
+        state = check_index(state, "state", self.n_states)
+        return self._act(state, check_generator(rng))
+
+    def _act(self, state: int, rng: np.random.Generator) -> int:
+        # epsilon = 1 (offline learning) draws no coin: the same choice, one number fewer
+        if self.epsilon == 1.0 or rng.random() < self.epsilon:
+            return int(rng.integers(self.n_actions))
+        return sample_categorical.unchecked(self.equilibrium(state)[1 + self.player], rng)
+
+    @checked_by(_check_learner_update)
+    def update(self, transition: Transition) -> None:
+        """:func:`nash_q_update` on the learner's tables with the joint transition."""
+        state, (action_1, action_2), rewards, next_state = transition
         nash_q_update.unchecked(self.Q, self.counts, state, action_1, action_2, rewards, next_state, self.gamma)
-
-    def learn(self, transitions) -> NashQ:
-        """:meth:`update` on every ``(s, a_1, a_2, (r_1, r_2), s')`` of ``transitions`` (e.g. Hu &
-        Wellman's offline exploration, :func:`~marl_course.envs.grid_games.random_transitions`);
-        returns the learner.
-
-        >>> NashQ(2, (2, 2)).learn([(0, 0, 1, [1.0, -1.0], 1)]).counts[0].tolist()
-        [[0.0, 1.0], [0.0, 0.0]]
-        """
-        for transition in iter_transitions(transitions):
-            self.update(*transition)
-        return self
 
     def equilibrium(self, state: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The selected equilibrium of the learned stage game in ``state``: ``(values, pi_1, pi_2)``."""

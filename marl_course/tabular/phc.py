@@ -27,9 +27,8 @@ Bowling, M. & Veloso, M. (2002). Multiagent learning using a variable learning r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 
 import numpy as np
 
@@ -37,7 +36,7 @@ from marl_course._random import sample_categorical
 from marl_course._validation import (as_finite_array, as_probability_rows, as_rng, check_bool, check_generator,
                                      check_int, check_real, check_seed, checked_by)
 from marl_course.envs.matrix_games import RepeatedMatrixGame
-from marl_course.tabular.q_learning import _unchecked
+from marl_course.tabular.play import FixedPolicy, as_transition, play
 
 
 def _check_hill_climb(policy, q_values, delta) -> None:
@@ -164,12 +163,17 @@ def q_table_sizes(n_states: int, n_actions: int, n_agents: int) -> tuple[int, in
     return n_states * n_actions, n_states * n_actions ** n_agents
 
 
-def _check_update(learner, states, actions, rewards, next_states) -> None:
-    """The input checks of :meth:`PHC.update` and :meth:`WoLFPHC.update`: one transition per run."""
-    _check_run_indices(states, "states", learner.n_runs, learner.n_states)
-    _check_run_indices(actions, "actions", learner.n_runs, learner.n_actions)
-    _check_run_rewards(rewards, learner.n_runs)
-    _check_run_indices(next_states, "next_states", learner.n_runs, learner.n_states)
+def _check_update(learner, transition) -> None:
+    """The input checks of :meth:`PHC.update` and :meth:`WoLFPHC.update`: its part of a transition,
+    one entry per run (or one for all runs)."""
+    state, actions, rewards, next_state = as_transition(transition)
+    if learner.player >= len(actions):
+        raise ValueError(f"transition.actions must hold an action for player {learner.player}, got {len(actions)}")
+    _check_run_indices(state, "transition.state", learner.n_runs, learner.n_states)
+    _check_run_indices(actions[learner.player], f"transition.actions[{learner.player}]", learner.n_runs,
+                       learner.n_actions)
+    _check_run_rewards(rewards[learner.player], learner.n_runs, f"transition.rewards[{learner.player}]")
+    _check_run_indices(next_state, "transition.next_state", learner.n_runs, learner.n_states)
 
 
 class PHC:
@@ -197,6 +201,9 @@ class PHC:
     matters). The paper decays ``alpha`` and ``delta`` with time and runs up to 10^6 steps.
     initial_policy : array_like, shape (|A|,), optional
         ``pi(s, .)`` at the start in every state and run; uniform by default.
+    player : int
+        Its seat: it learns from ``transition.actions[player]`` and ``transition.rewards[player]``
+        (one entry per run).
 
     Attributes
     ----------
@@ -209,15 +216,18 @@ class PHC:
 
     Examples
     --------
+    >>> from marl_course.tabular.play import Transition
     >>> agent = PHC(n_actions=2, alpha=0.5, delta=0.1)
-    >>> agent.update(states=[0], actions=[0], rewards=[1.0], next_states=[0])
+    >>> agent.update(Transition(0, (0, 1), (1.0, -1.0), 0))
     >>> agent.policy[0, 0]
     array([0.6, 0.4])
     """
 
     def __init__(self, n_actions: int, n_states: int = 1, n_runs: int = 1, alpha: float = 0.2,
-                 delta: float = 0.0005, gamma: float = 0.0, epsilon: float = 0.05, initial_policy=None):
+                 delta: float = 0.0005, gamma: float = 0.0, epsilon: float = 0.05, initial_policy=None,
+                 player: int = 0):
         n_actions = check_int(n_actions, "n_actions", low=2)
+        self.player = check_int(player, "player", low=0)
         n_states = check_int(n_states, "n_states", low=1)
         self.n_runs = check_int(n_runs, "n_runs", low=1)
         self.alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True)
@@ -243,32 +253,40 @@ class PHC:
         """``|S|``, the number of states."""
         return self.q_values.shape[1]
 
-    def act(self, states, rng) -> np.ndarray:
-        """Step (a): sample one action per run from the exploring policy; shape ``(n_runs,)``."""
-        _check_run_indices(states, "states", self.n_runs, self.n_states)
+    def act(self, state, rng) -> np.ndarray:
+        """Step (a): sample one action per run from the exploring policy ``(1 - epsilon) pi + epsilon / |A|``.
+
+        ``state`` holds one state per run, shape ``(n_runs,)``, or one state for all runs; one
+        action per run is returned, an int when ``n_runs = 1`` and ``state`` is one state.
+        """
+        _check_run_indices(state, "state", self.n_runs, self.n_states)
         check_generator(rng)
-        return self._act(states, rng)
+        return self._act(state, rng)
 
-    def _act(self, states, rng) -> np.ndarray:
-        probabilities = self.policy[self._runs, states]                                # (n_runs, |A|)
+    def _act(self, state, rng):
+        probabilities = self.policy[self._runs, state]                                 # (n_runs, |A|)
         probabilities = (1 - self.epsilon) * probabilities + self.epsilon / self.n_actions
-        return sample_categorical.unchecked(probabilities, rng)
+        actions = sample_categorical.unchecked(probabilities, rng)
+        return int(actions[0]) if np.ndim(state) == 0 and self.n_runs == 1 else actions
 
-    def _q_learning(self, states, actions, rewards, next_states):
-        # step (b): Q(s,a) <- (1 - alpha) Q(s,a) + alpha (r + gamma max_a' Q(s',a'))
+    def learn_q_values(self, states, actions, rewards, next_states) -> None:
+        """Step (b), in every run: ``Q(s,a) <- (1 - alpha) Q(s,a) + alpha (r + gamma max_a' Q(s',a'))``."""
         target = rewards + self.gamma * self.q_values[self._runs, next_states].max(axis=1)
         self.q_values[self._runs, states, actions] += self.alpha * (target - self.q_values[self._runs, states, actions])
 
-    def _hill_climb(self, states, delta):
-        # step (d): pi(s, .) moves by delta towards argmax_a Q(s, a), staying on the simplex
+    def climb_policy(self, states, delta) -> None:
+        """Step (d), in every run: ``pi(s, .)`` moves by ``delta`` towards ``argmax_a Q(s, a)``
+        (:func:`hill_climb`), staying on the simplex."""
         self.policy[self._runs, states] = hill_climb.unchecked(self.policy[self._runs, states],
                                                                self.q_values[self._runs, states], delta)
 
     @checked_by(_check_update)
-    def update(self, states, actions, rewards, next_states) -> None:
-        """Learn from one transition per run (arrays of shape ``(n_runs,)``)."""
-        self._q_learning(states, actions, rewards, next_states)   # (b)
-        self._hill_climb(states, self.delta)                      # (c) of Table 1, (d) of Table 2
+    def update(self, transition) -> None:
+        """Learn from its part of the transition (one entry per run)."""
+        states, actions, rewards, next_states = transition
+        actions, rewards = actions[self.player], rewards[self.player]
+        self.learn_q_values(states, actions, rewards, next_states)   # (b)
+        self.climb_policy(states, self.delta)                        # (c) of Table 1, (d) of Table 2
 
 
 class WoLFPHC(PHC):
@@ -290,28 +308,30 @@ class WoLFPHC(PHC):
 
     Examples
     --------
+    >>> from marl_course.tabular.play import Transition
     >>> agent = WoLFPHC(n_actions=2, alpha=0.5, delta_w=0.05, delta_l=0.2)
-    >>> agent.update(states=[0], actions=[0], rewards=[1.0], next_states=[0])
+    >>> agent.update(Transition(0, (0, 1), (1.0, -1.0), 0))
     >>> agent.policy[0, 0]   # pi = pibar after one visit: not winning, so delta_l
     array([0.7, 0.3])
-    >>> agent.update(states=[0], actions=[0], rewards=[1.0], next_states=[0])
+    >>> agent.update(Transition(0, (0, 1), (1.0, -1.0), 0))
     >>> agent.policy[0, 0]   # now pi beats pibar: winning, so delta_w
     array([0.75, 0.25])
     """
 
     def __init__(self, n_actions: int, n_states: int = 1, n_runs: int = 1, alpha: float = 0.2,
                  delta_w: float = 0.0005, delta_l: float = 0.0015, gamma: float = 0.0, epsilon: float = 0.05,
-                 initial_policy=None):
+                 initial_policy=None, player: int = 0):
         self.delta_w, self.delta_l = _check_wolf_rates(delta_w, delta_l)
-        super().__init__(n_actions, n_states, n_runs, alpha, delta_w, gamma, epsilon, initial_policy)
+        super().__init__(n_actions, n_states, n_runs, alpha, delta_w, gamma, epsilon, initial_policy, player)
         self.average_policy = self.policy.copy()                                       # (n_runs, |S|, |A|)
         self.counts = np.zeros(self.q_values.shape[:2])                                # (n_runs, |S|)
 
     @checked_by(_check_update)
-    def update(self, states, actions, rewards, next_states) -> None:
-        """Learn from one transition per run (arrays of shape ``(n_runs,)``)."""
-        runs = self._runs
-        self._q_learning(states, actions, rewards, next_states)                        # (b)
+    def update(self, transition) -> None:
+        """Learn from its part of the transition (one entry per run)."""
+        states, actions, rewards, next_states = transition
+        actions, rewards, runs = actions[self.player], rewards[self.player], self._runs
+        self.learn_q_values(states, actions, rewards, next_states)                     # (b)
         # step (c): C(s) <- C(s) + 1; pibar(s,.) <- pibar(s,.) + (pi(s,.) - pibar(s,.)) / C(s)
         self.counts[runs, states] += 1
         pi, pibar = self.policy[runs, states], self.average_policy[runs, states]
@@ -319,7 +339,7 @@ class WoLFPHC(PHC):
         self.average_policy[runs, states] = pibar
         # step (d): delta_w if sum pi Q > sum pibar Q (winning) else delta_l, then hill-climb
         delta = wolf_step_size.unchecked(pi, pibar, self.q_values[runs, states], self.delta_w, self.delta_l)
-        self._hill_climb(states, delta)
+        self.climb_policy(states, delta)
 
 
 def _check_run_indices(values, name: str, n_runs: int, size: int) -> None:
@@ -332,72 +352,10 @@ def _check_run_indices(values, name: str, n_runs: int, size: int) -> None:
         raise ValueError(f"{name} must be in [0, {size - 1}], got {array}")
 
 
-def _check_run_rewards(rewards, n_runs: int) -> None:
-    array = as_finite_array(rewards, "rewards")
+def _check_run_rewards(rewards, n_runs: int, name: str = "rewards") -> None:
+    array = as_finite_array(rewards, name)
     if array.shape not in ((), (n_runs,)):
-        raise ValueError(f"rewards must have shape ({n_runs},) (one per run), got shape {array.shape}")
-
-
-def play(env, agents: Sequence, seed=None) -> Iterator[np.ndarray]:
-    """Let ``agents`` play ``env`` forever, learning after every step; yield each step's rewards.
-
-    A generator: the agents' ``policy`` arrays are the current iterate after each ``next``.
-
-    Parameters
-    ----------
-    env : RepeatedMatrixGame or any env with the same ``reset``/``step``
-        Its ``n_envs`` must equal every agent's ``n_runs``.
-    agents : sequence
-        One learner per player (``PHC``, ``WoLFPHC``, a
-        :class:`~marl_course.tabular.q_learning.FixedPolicy` ...), all with ``n_runs`` equal to
-        ``env.n_envs``.
-    seed : int, Generator or None
-        Seeds the action sampling.
-
-    Yields
-    ------
-    ndarray, shape (n_runs, n_players)
-        The rewards of the step just played and learned from.
-
-    Examples
-    --------
-    >>> from marl_course.envs.matrix_games import make_matrix_game
-    >>> env = make_matrix_game("matching_pennies", n_envs=3)
-    >>> agents = [PHC(2, n_runs=3), PHC(2, n_runs=3)]
-    >>> steps = play(env, agents, seed=0)
-    >>> next(steps).shape
-    (3, 2)
-    """
-    for attribute in ("n_players", "n_envs", "reset", "step"):
-        if not hasattr(env, attribute):
-            raise TypeError(f"env must be a RepeatedMatrixGame or have its interface (no {attribute!r}), "
-                            f"got {type(env).__name__}")
-    if not isinstance(agents, Sequence) or isinstance(agents, str):
-        raise TypeError(f"agents must be a sequence of learners (one per player), got {type(agents).__name__}")
-    if len(agents) != env.n_players:
-        raise ValueError(f"agents must hold one learner per player ({env.n_players}), got {len(agents)}")
-    for i, agent in enumerate(agents):
-        if not (callable(getattr(agent, "act", None)) and callable(getattr(agent, "update", None))):
-            raise TypeError(f"agents[{i}] must have act(states, rng) and update(...) methods, "
-                            f"got {type(agent).__name__}")
-        if getattr(agent, "n_runs", None) != env.n_envs:
-            raise ValueError(f"agents[{i}].n_runs must equal env.n_envs = {env.n_envs}, "
-                             f"got {getattr(agent, 'n_runs', None)}")
-    rng = as_rng(check_seed(seed))
-    # validation above runs at call time; the generator below only plays
-    return _play(env, agents, seed, rng)
-
-
-def _play(env, agents, seed, rng):
-    methods = [(_unchecked(agent, "act"), _unchecked(agent, "update")) for agent in agents]
-    observations, _ = env.reset(seed=None if isinstance(seed, np.random.Generator) else seed)
-    while True:
-        actions = np.stack([act(observations[:, i], rng) for i, (act, _) in enumerate(methods)], axis=1)
-        next_observations, _, rewards, done, _ = env.step(actions)
-        for i, (_, update) in enumerate(methods):
-            update(observations[:, i], actions[:, i], rewards[:, i], next_observations[:, i])
-        observations = env.reset()[0] if done.all() else next_observations
-        yield rewards
+        raise ValueError(f"{name} must have shape ({n_runs},) (one per run), got shape {array.shape}")
 
 
 @dataclass(frozen=True)
@@ -421,13 +379,16 @@ class Trajectory:
 
 def learn(env, agents: Sequence, n_steps: int, seed=None, record_every: int = 100,
           progress: bool = False) -> Trajectory:
-    """Run :func:`play` for ``n_steps`` steps and record every player's policy every ``record_every``.
+    """:func:`~marl_course.tabular.play.play` for ``n_steps`` steps, recording every player's policy
+    every ``record_every`` steps.
 
     Parameters
     ----------
     env : RepeatedMatrixGame
     agents : sequence
-        One learner per player, as in :func:`play`.
+        One agent per player (``PHC``, ``WoLFPHC``, a
+        :class:`~marl_course.tabular.play.FixedPolicy` ...), ``agents[i].player == i``, all with
+        ``n_runs`` equal to ``env.n_envs``.
     n_steps : int
     seed : int, Generator or None
     record_every : int
@@ -443,32 +404,30 @@ def learn(env, agents: Sequence, n_steps: int, seed=None, record_every: int = 10
     --------
     >>> from marl_course.envs.matrix_games import make_matrix_game
     >>> env = make_matrix_game("rock_paper_scissors", n_envs=2)
-    >>> agents = [WoLFPHC(3, n_runs=2), WoLFPHC(3, n_runs=2)]
+    >>> agents = [WoLFPHC(3, n_runs=2), WoLFPHC(3, n_runs=2, player=1)]
     >>> trajectory = learn(env, agents, n_steps=1000, seed=0, record_every=250)
     >>> trajectory.steps.tolist(), trajectory.policies[0].shape
     ([0, 250, 500, 750, 1000], (5, 2, 1, 3))
     """
     n_steps = check_int(n_steps, "n_steps", low=1)
     record_every = check_int(record_every, "record_every", low=1)
-    progress = check_bool(progress, "progress")
-    steps = play(env, agents, seed)
 
     def policy_per_run(agent):  # a fixed player holds one policy (S, m) for all runs
-        return np.broadcast_to(agent.policy, (env.n_envs, *agent.policy.shape[-2:])).copy()
+        return np.broadcast_to(agent.policy, (getattr(env, "n_envs", 1), *agent.policy.shape[-2:])).copy()
 
-    records = [[policy_per_run(agent)] for agent in agents]
-    recorded_steps, reward_sum, done_steps = [0], 0.0, 0
-    bar = _progress_bar(n_steps, progress)
-    while done_steps < n_steps:
-        chunk = min(record_every, n_steps - done_steps)
-        for rewards in islice(steps, chunk):
-            reward_sum = reward_sum + rewards.mean(axis=0)
-        done_steps += chunk
-        recorded_steps.append(done_steps)
-        for record, agent in zip(records, agents):
-            record.append(policy_per_run(agent))
-        bar.update(chunk)
-    bar.close()
+    records, recorded_steps = [[policy_per_run(agent)] for agent in agents], [0]
+
+    def record(t, transition):
+        if t % record_every == 0 or t == n_steps:
+            recorded_steps.append(t)
+            for policies, agent in zip(records, agents):
+                policies.append(policy_per_run(agent))
+
+    rollout = play(env, agents, n_steps, seed=seed, callback=record, progress=progress)
+    rewards = rollout.rewards.reshape(n_steps, -1, rollout.rewards.shape[-1])      # (n_steps, n_runs, n_players)
+    reward_sum = 0.0
+    for step_rewards in rewards:                   # summed step by step, as self_play_one_run sums
+        reward_sum = reward_sum + step_rewards.mean(axis=0)
     return Trajectory(np.array(recorded_steps), [np.stack(r) for r in records], np.asarray(reward_sum) / n_steps)
 
 
@@ -551,26 +510,54 @@ def self_play(env, delta_w: float, delta_l: float, n_steps: int, seed=None, alph
             raise ValueError(f"{name} must be one distribution over player {i}'s {m} actions, got {policy!r}")
     common = dict(n_states=env.n_states, n_runs=env.n_envs, alpha=alpha, epsilon=epsilon)
     if delta_l > delta_w:
-        agents = [WoLFPHC(m, delta_w=delta_w, delta_l=delta_l, initial_policy=p, **common)
-                  for m, p in zip(counts, initial_policies)]
+        agents = [WoLFPHC(m, delta_w=delta_w, delta_l=delta_l, initial_policy=p, player=i, **common)
+                  for i, (m, p) in enumerate(zip(counts, initial_policies))]
     else:
-        agents = [PHC(m, delta=delta_w, initial_policy=p, **common) for m, p in zip(counts, initial_policies)]
-    if type(env) is RepeatedMatrixGame and env.n_envs == 1:
-        n_steps = check_int(n_steps, "n_steps", low=1)
-        record_every = check_int(record_every, "record_every", low=1)
-        progress = check_bool(progress, "progress")
-        return _self_play_one_run(env, agents, n_steps, as_rng(check_seed(seed)), record_every, progress)
-    return learn(env, agents, n_steps, seed=seed, record_every=record_every, progress=progress)
+        agents = [PHC(m, delta=delta_w, initial_policy=p, player=i, **common)
+                  for i, (m, p) in enumerate(zip(counts, initial_policies))]
+    run = self_play_one_run if type(env) is RepeatedMatrixGame and env.n_envs == 1 else learn
+    return run(env, agents, n_steps, seed=seed, record_every=record_every, progress=progress)
 
 
-def _self_play_one_run(env, agents, n_steps, rng, record_every, progress) -> Trajectory:
+def self_play_one_run(env, agents: Sequence, n_steps: int, seed=None, record_every: int = 100,
+                      progress: bool = False) -> Trajectory:
     """:func:`learn` for one run of a repeated matrix game, in plain Python floats.
 
     The same steps (b)-(d), the same random draws in the same order and the same floating-point
     operations as the batched learners, so the :class:`Trajectory` is identical (tested); without
     numpy's per-call overhead on arrays of two or three numbers it runs many times faster, which
     keeps chapter 3's explorer interactive (the ratio: ``benchmarks/bench_phc_one_run.py``).
+
+    Parameters are those of :func:`learn`, with ``env`` a :class:`RepeatedMatrixGame` of one run
+    and ``agents`` fresh learners of one kind (all ``PHC`` or all ``WoLFPHC``, same ``alpha``,
+    ``gamma`` and ``epsilon``, no update made yet). The agents' tables are not updated.
+
+    Examples
+    --------
+    >>> from marl_course.envs.matrix_games import make_matrix_game
+    >>> env = make_matrix_game("matching_pennies")
+    >>> fresh = lambda: [WoLFPHC(2, player=i) for i in (0, 1)]
+    >>> fast = self_play_one_run(env, fresh(), n_steps=300, seed=0, record_every=100)
+    >>> slow = learn(env, fresh(), n_steps=300, seed=0, record_every=100)
+    >>> all(np.array_equal(a, b) for a, b in zip(fast.policies, slow.policies))
+    True
     """
+    if type(env) is not RepeatedMatrixGame or env.n_envs != 1:
+        raise TypeError(f"env must be a RepeatedMatrixGame with n_envs = 1, got {env!r}")
+    if not isinstance(agents, Sequence) or len(agents) != env.n_players:
+        raise ValueError(f"agents must hold one learner per player ({env.n_players}), got {agents!r}")
+    kind = type(agents[0])
+    for i, agent in enumerate(agents):
+        if type(agent) is not kind or kind not in (PHC, WoLFPHC):
+            raise TypeError(f"agents must all be PHC or all WoLFPHC learners, agents[{i}] is {type(agent).__name__}")
+        if (agent.player, agent.n_runs, agent.n_actions) != (i, 1, env.action_counts[i]):
+            raise ValueError(f"agents[{i}] must have player={i}, n_runs=1 and {env.action_counts[i]} actions")
+        if (agent.alpha, agent.gamma, agent.epsilon) != (agents[0].alpha, agents[0].gamma, agents[0].epsilon):
+            raise ValueError(f"agents[{i}] must share alpha, gamma and epsilon with agents[0]")
+    n_steps = check_int(n_steps, "n_steps", low=1)
+    record_every = check_int(record_every, "record_every", low=1)
+    progress = check_bool(progress, "progress")
+    rng = as_rng(check_seed(seed))
     payoffs = env.model.rewards[:, 0].tolist()                     # R_i(a_1, ..., a_n), nested lists
     players = range(len(agents))
     counts = [agent.n_actions for agent in agents]

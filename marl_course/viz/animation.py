@@ -256,7 +256,7 @@ def soccer_players(policy_a, policy_b):
     """One soccer policy from two: A plays ``policy_a`` and B ``policy_b``, each of shape (760, 5).
 
     Each player samples its action from its row of the state, as
-    :class:`~marl_course.tabular.q_learning.FixedPolicy` does.
+    :class:`~marl_course.tabular.play.FixedPolicy` does.
 
     Examples
     --------
@@ -265,7 +265,7 @@ def soccer_players(policy_a, policy_b):
     >>> len(play(0, np.random.default_rng(0)))
     2
     """
-    from marl_course.tabular.q_learning import FixedPolicy
+    from marl_course.tabular.play import FixedPolicy
 
     players = []
     for policy, name in ((policy_a, "policy_a"), (policy_b, "policy_b")):
