@@ -160,3 +160,24 @@ def test_a_soccer_game_end_restarts_without_a_reset():
     rollout = play(Soccer(), [FixedPolicy(uniform_policy()), FixedPolicy(uniform_policy())], 500, seed=0)
     record = MatchRecord.of(rollout)
     assert isinstance(rollout, Rollout) and record.wins_a + record.wins_b + record.draws == rollout.done.sum() > 10
+
+
+@pytest.mark.parametrize("notebook", ["01_matrix_games_nash", "02_minimax_nash_ffq", "03_wolf_phc"])
+def test_chapters_1_to_3_show_only_public_code(notebook):
+    """``show_source`` shows public functions; the tabular cores it shows call no underscore helper."""
+    import json
+    import re
+    from pathlib import Path
+
+    cells = [("".join(c["source"])) for c in json.loads(
+        (Path(__file__).parents[1] / "notebooks" / f"{notebook}.ipynb").read_text())["cells"] if c["cell_type"] == "code"]
+    namespace = {}
+    exec("\n".join(line for line in cells[0].splitlines() if not line.startswith("%")), namespace)
+    shown = [expr for cell in cells for expr in re.findall(r"show_source\(([\w.]+)", cell)]
+    assert shown or notebook.startswith("01")
+    for expr in shown:
+        obj = eval(expr, namespace)
+        assert not obj.__name__.startswith("_"), expr
+        if obj.__module__.startswith("marl_course.tabular"):
+            body = inspect.getsource(obj).split('"""')[-1]     # the code after the docstring
+            assert not re.search(r"(?<![\w.])_\w+\(|self\._\w+\(", body), expr

@@ -270,13 +270,24 @@ class PHC:
         return int(actions[0]) if np.ndim(state) == 0 and self.n_runs == 1 else actions
 
     def learn_q_values(self, states, actions, rewards, next_states) -> None:
-        """Step (b), in every run: ``Q(s,a) <- (1 - alpha) Q(s,a) + alpha (r + gamma max_a' Q(s',a'))``."""
+        """Step (b), in every run: ``Q(s,a) <- (1 - alpha) Q(s,a) + alpha (r + gamma max_a' Q(s',a'))``.
+
+        >>> agent = PHC(2, alpha=0.5)
+        >>> agent.learn_q_values([0], [1], [2.0], [0]); agent.q_values[0, 0].tolist()
+        [0.0, 1.0]
+        """
         target = rewards + self.gamma * self.q_values[self._runs, next_states].max(axis=1)
         self.q_values[self._runs, states, actions] += self.alpha * (target - self.q_values[self._runs, states, actions])
 
     def climb_policy(self, states, delta) -> None:
         """Step (d), in every run: ``pi(s, .)`` moves by ``delta`` towards ``argmax_a Q(s, a)``
-        (:func:`hill_climb`), staying on the simplex."""
+        (:func:`hill_climb`), staying on the simplex.
+
+        >>> agent = PHC(2)
+        >>> agent.q_values[0, 0] = [0.0, 1.0]
+        >>> agent.climb_policy([0], 0.1); agent.policy[0, 0].tolist()
+        [0.4, 0.6]
+        """
         self.policy[self._runs, states] = hill_climb.unchecked(self.policy[self._runs, states],
                                                                self.q_values[self._runs, states], delta)
 

@@ -66,6 +66,14 @@ class Rollout(NamedTuple):
     done : numpy.ndarray of bool, shape (n_steps,) or (n_steps, n_runs)
         Whether that step ended an episode (a goal or a draw in soccer, a goal or the time limit in
         a grid game).
+
+    Examples
+    --------
+    >>> from marl_course.envs.matrix_games import make_matrix_game
+    >>> pennies = [FixedPolicy([1.0, 0.0]), FixedPolicy([0.0, 1.0])]     # heads against tails
+    >>> rollout = play(make_matrix_game("matching_pennies"), pennies, n_steps=3, seed=0)
+    >>> rollout.rewards.tolist(), rollout.done.tolist()
+    ([[-1.0, 1.0], [-1.0, 1.0], [-1.0, 1.0]], [False, False, False])
     """
 
     rewards: np.ndarray
