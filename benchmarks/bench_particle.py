@@ -1,7 +1,7 @@
 """Joint environment steps per second of cooperative navigation: B worlds at once vs one at a time.
 
 Run by hand: ``.venv/bin/python benchmarks/bench_particle.py``. Prints steps/s of
-``CooperativeNavigation(n_worlds=256)``, of the same class with one world, and of mpe2's
+``CooperativeNavigation(n_envs=256)``, of the same class with one world, and of mpe2's
 ``simple_spread_v3`` parallel env (when installed), all measured in this run, and the ratios.
 A "joint step" is one step of one world (all three agents act).
 """

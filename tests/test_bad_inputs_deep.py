@@ -550,8 +550,10 @@ FUNCTION_CASES = [
         maddpg.MADDPGConfig(), learners={"MADDPG": {}}, progress=False), "learners"),
     ("compare learners unknown field", lambda: maddpg_study.compare(
         maddpg.MADDPGConfig(), learners={"a": {"lr": 1.0}, "b": {}}, progress=False), "learners"),
+    ("maddpg.train env.n_envs != config.n_envs", lambda: maddpg.train(
+        CooperativeNavigation(n_envs=3), maddpg.MADDPGConfig(n_envs=4), progress=False), "n_envs"),
     ("ensemble_learners n_sub_policies=1", lambda: maddpg_study.ensemble_learners(1), "n_sub_policies"),
-    ("draw_sub_policies n_worlds=0", lambda: _maddpg().draw_sub_policies(0, np.random.default_rng(0)), "n_worlds"),
+    ("draw_sub_policies n_envs=0", lambda: _maddpg().draw_sub_policies(0, np.random.default_rng(0)), "n_envs"),
     ("draw_sub_policies rng=0", lambda: _maddpg().draw_sub_policies(2, 0), "rng"),
     ("greedy_metrics agents='x'", lambda: maddpg_study.greedy_metrics("x", CooperativeNavigation()), "agents"),
     ("greedy_metrics eval_seed=-1",

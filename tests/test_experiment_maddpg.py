@@ -24,7 +24,7 @@ def _check_layout(results, n_seeds, task="cooperative_navigation", learners=LEAR
     assert len(provenance["seeds"]) == n_seeds and provenance["cpu_seconds"] > 0
     assert {"torch", "numpy", "python"} <= set(provenance)
     config = provenance["config"]
-    block = results["episodes"][0] // config["n_worlds"]
+    block = results["episodes"][0] // config["n_envs"]
     assert len(results["episodes"]) == config["n_rounds"] // block
     assert results["learner_fields"] == learners
     assert set(results["learners"]) == set(learners)
@@ -75,7 +75,7 @@ def test_command_runs_the_policy_ensembles(tmp_path):
 
 
 def test_an_ensemble_plays_one_drawn_sub_policy_per_world_in_cross_play():
-    env = PhysicalDeception(n_worlds=16)
+    env = PhysicalDeception(n_envs=16)
     torch.manual_seed(0)
     ensemble, single = MADDPG(env.obs_dims, MADDPGConfig(n_sub_policies=3)), MADDPG(env.obs_dims, MADDPGConfig())
     k = ensemble.draw_sub_policies(16, np.random.default_rng(5))
@@ -86,12 +86,12 @@ def test_an_ensemble_plays_one_drawn_sub_policy_per_world_in_cross_play():
         return np.concatenate([single.act(obs, explore=False)[:, :1],
                                ensemble.act(obs, explore=False, sub_policy=k)[:, 1:]], axis=1)
 
-    returns = episode_returns(PhysicalDeception(n_worlds=16), policy, seed=5)
+    returns = episode_returns(PhysicalDeception(n_envs=16), policy, seed=5)
     assert cross_play(ensemble, single, env, eval_seed=5)["return"] == pytest.approx(returns[:, 1].mean())
 
 
 def test_cross_play_takes_the_adversary_from_one_model_and_the_good_agents_from_the_other():
-    env = PhysicalDeception(n_worlds=16)
+    env = PhysicalDeception(n_envs=16)
     torch.manual_seed(0)
     a, b = (MADDPG(env.obs_dims, MADDPGConfig()) for _ in range(2))
     mixed = cross_play(a, b, env, eval_seed=3)
@@ -99,7 +99,7 @@ def test_cross_play_takes_the_adversary_from_one_model_and_the_good_agents_from_
     def policy(obs, rng=None):  # b's adversary (agent 0), a's good agents
         return np.concatenate([b.act(obs, explore=False)[:, :1], a.act(obs, explore=False)[:, 1:]], axis=1)
 
-    returns = episode_returns(PhysicalDeception(n_worlds=16), policy, seed=3)
+    returns = episode_returns(PhysicalDeception(n_envs=16), policy, seed=3)
     assert mixed["return"] == pytest.approx(returns[:, 1].mean())
     assert mixed["adversary_distance"] == pytest.approx(-returns[:, 0].mean() / 25)
     assert mixed != cross_play(b, a, env, eval_seed=3)
@@ -136,7 +136,7 @@ def test_load_results_rejects_other_files(tmp_path):
         load_results(path)
 
 
-TINY = MADDPGConfig(n_rounds=4, n_worlds=4, updates_per_round=2, batch_size=16, eval_every=4, eval_worlds=4)
+TINY = MADDPGConfig(n_rounds=4, n_envs=4, updates_per_round=2, batch_size=16, eval_every=4, eval_worlds=4)
 
 
 def test_seeds_give_the_same_file_in_this_process_in_two_processes_and_on_a_dask_cluster():

@@ -10,7 +10,7 @@ from marl_course.envs.particle import (CooperativeNavigation, PhysicalDeception,
 
 torch.set_num_threads(1)
 
-TINY = dict(n_rounds=3, n_worlds=4, updates_per_round=3, batch_size=32, eval_every=3, eval_worlds=4)
+TINY = dict(n_rounds=3, n_envs=4, updates_per_round=3, batch_size=32, eval_every=3, eval_worlds=4)
 
 
 def _batch(agents, size=64, seed=0):
@@ -84,12 +84,12 @@ def test_critic_input_dimension_is_observation_plus_action_lengths(centralised):
 
 @pytest.mark.parametrize("centralised", [True, False])
 def test_speaker_listener_trains_with_three_words_and_five_moves(centralised):
-    env = SpeakerListener(n_worlds=4)
+    env = SpeakerListener(n_envs=4)
     cfg = MADDPGConfig(centralised=centralised, approximate_policies=True, **TINY)
     history = train(env, cfg, seed=0, progress=False)
     agents = history.model
     assert agents.n_actions == (3, 5) and agents.max_actions == 5
-    obs, _ = env.reset(seed=1)
+    obs, _, _ = env.reset(seed=1)
     speaker_logits = agents.actors[0][0](torch.as_tensor(obs[:, 0, :3], dtype=torch.float32))
     assert speaker_logits.shape == (4, 3)  # the speaker's actor has 3 logits, one per word
     assert agents.actors[1][0](torch.as_tensor(obs[:, 1], dtype=torch.float32)).shape == (4, 5)
@@ -154,7 +154,7 @@ def test_policy_ensemble_updates_only_the_chosen_sub_policy_and_acts_with_it():
 
 
 def test_training_is_seeded():
-    env = CooperativeNavigation(n_worlds=4)
+    env = CooperativeNavigation(n_envs=4)
     a = train(env, MADDPGConfig(**TINY), seed=3, progress=False)
     b = train(env, MADDPGConfig(**TINY), seed=3, progress=False)
     assert a.train_return == b.train_return and a.eval_return == b.eval_return
@@ -163,7 +163,7 @@ def test_training_is_seeded():
 
 def test_extensions_and_mixed_task_train():
     cfg = MADDPGConfig(approximate_policies=True, n_sub_policies=2, **TINY)
-    history = train(PhysicalDeception(n_worlds=4), cfg, seed=0, progress=False)
+    history = train(PhysicalDeception(n_envs=4), cfg, seed=0, progress=False)
     assert len(history.eval_return) == 1 and np.isfinite(history.loss).all()
 
 
@@ -172,7 +172,7 @@ def test_save_and_load_roundtrip(tmp_path):
     agents = MADDPG((18,) * 3, cfg)
     save(agents, tmp_path / "m.pt")
     other = load(MADDPG((18,) * 3, cfg), tmp_path / "m.pt")
-    env = CooperativeNavigation(n_worlds=8)
+    env = CooperativeNavigation(n_envs=8)
     assert evaluate(agents, env, seed=0) == evaluate(other, env, seed=0)
 
 
@@ -223,8 +223,8 @@ def test_maddpg_learns_to_beat_the_no_op_baseline():
     """The notebook's setting: MADDPG's exploring policy ends above always-no-op (and above where it
     started) on each of seeds 0-2. Measured: last 10 rounds -20.8 to -19.0, first 10 -33.0 to
     -28.7, no-op -25.0."""
-    env = CooperativeNavigation(n_worlds=MADDPGConfig().n_worlds)
-    noop = episode_returns(CooperativeNavigation(n_worlds=500), noop_actions, seed=0).mean()
+    env = CooperativeNavigation(n_envs=MADDPGConfig().n_envs)
+    noop = episode_returns(CooperativeNavigation(n_envs=500), noop_actions, seed=0).mean()
     for seed in (0, 1, 2):
         history = train(env, MADDPGConfig(), seed=seed, progress=False)
         first, last = np.mean(history.train_return[:10]), np.mean(history.train_return[-10:])

@@ -27,8 +27,8 @@ def _replay_against_mpe2(ours_cls, mpe_env, seeds):
     for seed in seeds:
         ref = mpe_env()
         ref_obs, _ = ref.reset(seed=seed)
-        env = ours_cls(n_worlds=1)
-        obs, _ = env.reset(seed)
+        env = ours_cls(n_envs=1)
+        obs, _, _ = env.reset(seed)
         names = list(ref.agents)
         rng = np.random.default_rng(1000 + seed)
         for t in range(25):
@@ -72,13 +72,13 @@ def test_speaker_listener_matches_mpe2_simple_speaker_listener():
 
 @pytest.mark.parametrize("cls", [CooperativeNavigation, SpeakerListener])
 def test_batched_worlds_equal_single_worlds(cls):
-    batched = cls(n_worlds=5)
-    obs, _ = batched.reset(seed=7)
+    batched = cls(n_envs=5)
+    obs, _, _ = batched.reset(seed=7)
     actions = np.random.default_rng(0).integers(0, batched.n_actions, size=(25, 5, batched.n_agents))
     outs = [batched.step(a) for a in actions]
     for b in range(5):
-        single = cls(n_worlds=1)
-        single_obs, _ = single.reset(seed=7 + b)
+        single = cls(n_envs=1)
+        single_obs, _, _ = single.reset(seed=7 + b)
         np.testing.assert_array_equal(single_obs[0], obs[b])
         for t in range(25):
             out = single.step(actions[t, b][None])
@@ -88,7 +88,7 @@ def test_batched_worlds_equal_single_worlds(cls):
 
 def test_free_agent_physics_by_hand():
     """Far-apart agents: p <- p + v dt, then v <- 0.75 v + 5 e(a) dt (mass 1)."""
-    env = CooperativeNavigation(n_worlds=1)
+    env = CooperativeNavigation(n_envs=1)
     env.reset(0)
     env.agent_pos[0] = [[-5.0, 0.0], [0.0, 0.0], [5.0, 0.0]]
     env.step(np.array([[2, 0, 4]]))  # +x, no-op, +y
@@ -99,7 +99,7 @@ def test_free_agent_physics_by_hand():
 
 
 def test_reward_and_observation_layout_by_hand():
-    env = CooperativeNavigation(n_worlds=1)
+    env = CooperativeNavigation(n_envs=1)
     env.reset(0)
     env.agent_pos[0] = [[0.0, 0.0], [0.2, 0.0], [3.0, 0.0]]  # agents 0 and 1 overlap (0.2 < 0.3)
     env.landmark_pos[0] = [[0.0, 1.0], [3.0, 1.0], [-1.0, 0.0]]
@@ -118,7 +118,7 @@ def test_contact_force_is_equal_and_opposite():
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10**6))
 def test_positions_stay_finite_and_rewards_bounded(seed):
-    env = CooperativeNavigation(n_worlds=3)
+    env = CooperativeNavigation(n_envs=3)
     env.reset(seed)
     rng = np.random.default_rng(seed)
     for _ in range(25):
@@ -128,7 +128,7 @@ def test_positions_stay_finite_and_rewards_bounded(seed):
 
 
 def test_physical_deception_rewards_by_hand():
-    env = PhysicalDeception(n_worlds=1)
+    env = PhysicalDeception(n_envs=1)
     env.reset(0)
     env.goal[0] = 1
     env.landmark_pos[0] = [[5.0, 5.0], [0.0, 0.0]]
@@ -140,7 +140,7 @@ def test_physical_deception_rewards_by_hand():
 
 
 def test_speaker_listener_reward_and_observation_layout_by_hand():
-    env = SpeakerListener(n_worlds=2)
+    env = SpeakerListener(n_envs=2)
     env.reset(0)
     env.goal[:] = [2, 0]
     env.landmark_pos[:] = [[1.0, 0.0], [0.0, 2.0], [-1.0, -1.0]]
@@ -165,7 +165,7 @@ def test_speaker_listener_reward_and_observation_layout_by_hand():
 def test_baseline_returns_near_their_measured_values():
     """Mean per-agent return over 25 steps in 400 worlds (seed 0) measured as random ~ -26.7,
     no-op ~ -24.6, scripted ~ -7.9; each band leaves room around its value."""
-    env = CooperativeNavigation(n_worlds=400)
+    env = CooperativeNavigation(n_envs=400)
     random_return = episode_returns(env, random_actions, seed=0).mean()
     noop_return = episode_returns(env, noop_actions, seed=0).mean()
     scripted_return = episode_returns(env, scripted_navigation_actions, seed=0).mean()
@@ -175,14 +175,14 @@ def test_baseline_returns_near_their_measured_values():
 
 
 def test_scripted_agents_cover_the_landmarks():
-    env = CooperativeNavigation(n_worlds=50)
+    env = CooperativeNavigation(n_envs=50)
     episode_returns(env, scripted_navigation_actions, seed=1)
     nearest = env.landmark_distances().min(axis=1)  # (B, n_landmarks)
     assert np.median(nearest) < 0.15
 
 
 def test_input_validation():
-    env = CooperativeNavigation(n_worlds=2)
+    env = CooperativeNavigation(n_envs=2)
     with pytest.raises(ValueError, match="reset"):
         env.step(np.zeros((2, 3), dtype=int))
     env.reset(0)
@@ -190,8 +190,8 @@ def test_input_validation():
         env.step(np.zeros((3, 3), dtype=int))
     with pytest.raises(ValueError, match="actions"):
         env.step(np.full((2, 3), 5))
-    with pytest.raises(ValueError, match="n_worlds"):
-        CooperativeNavigation(n_worlds=0)
+    with pytest.raises(ValueError, match="n_envs"):
+        CooperativeNavigation(n_envs=0)
     with pytest.raises(TypeError, match="seed"):
         env.reset(seed=1.5)
     with pytest.raises(ValueError, match="obs"):
@@ -214,9 +214,9 @@ def test_explorer_callback_draws_headless():
 
 def test_navigation_metrics_match_a_hand_rolled_episode_and_the_reward():
     """distance and collisions recomputed step by step from positions; return = -T/2 distance - collisions/N."""
-    env = CooperativeNavigation(n_worlds=64)
+    env = CooperativeNavigation(n_envs=64)
     metrics = navigation_metrics(env, random_actions, seed=5)
-    ref = CooperativeNavigation(n_worlds=64)
+    ref = CooperativeNavigation(n_envs=64)
     ref.reset(5)
     rng = np.random.default_rng(5)
     distance, pairs = np.zeros(64), np.zeros(64)
@@ -239,7 +239,7 @@ def test_communication_metrics_score_a_code_and_its_absence():
     from marl_course.envs.particle import communication_metrics, scripted_communication_actions
     from marl_course.stats import mutual_information
 
-    env = SpeakerListener(n_worlds=600)
+    env = SpeakerListener(n_envs=600)
     honest = communication_metrics(env, scripted_communication_actions, seed=3)
     goals = np.repeat(honest["goals"][:, None], honest["words"].shape[1], axis=1)
     assert np.all(honest["words"] == goals)
@@ -264,9 +264,9 @@ def test_communication_metrics_refuse_another_task():
     from marl_course.envs.particle import communication_metrics
 
     with pytest.raises(TypeError, match="SpeakerListener"):
-        communication_metrics(CooperativeNavigation(n_worlds=2), noop_actions)
+        communication_metrics(CooperativeNavigation(n_envs=2), noop_actions)
     with pytest.raises(TypeError, match="policy"):
-        communication_metrics(SpeakerListener(n_worlds=2), "north")
+        communication_metrics(SpeakerListener(n_envs=2), "north")
 
 
 def test_scripted_communication_refuses_other_observations():
@@ -279,7 +279,7 @@ def test_scripted_communication_refuses_other_observations():
 
 
 def test_random_actions_draw_each_agents_own_action_count():
-    obs, _ = SpeakerListener(n_worlds=3000).reset(seed=0)
+    obs, _, _ = SpeakerListener(n_envs=3000).reset(seed=0)
     actions = random_actions(obs, np.random.default_rng(1), n_actions=SpeakerListener.n_actions)
     for agent, count in enumerate(SpeakerListener.n_actions):
         frequencies = np.bincount(actions[:, agent], minlength=count) / len(actions)

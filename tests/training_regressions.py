@@ -54,8 +54,8 @@ def maddpg_tiny() -> dict[str, float]:
     from marl_course.envs.particle import CooperativeNavigation
 
     _torch_single_thread()
-    config = MADDPGConfig(n_rounds=3, n_worlds=4, updates_per_round=3, batch_size=32, eval_every=3, eval_worlds=4)
-    history = train(CooperativeNavigation(n_worlds=4), config, seed=3, progress=False)
+    config = MADDPGConfig(n_rounds=3, n_envs=4, updates_per_round=3, batch_size=32, eval_every=3, eval_worlds=4)
+    history = train(CooperativeNavigation(n_envs=4), config, seed=3, progress=False)
     return {"eval_return": float(history.eval_return[0])}
 
 

@@ -60,9 +60,9 @@ class MADDPGConfig:
     centralised: bool = True
     """True: MADDPG critics Q_i(x, a_1..a_n); False: independent DDPG critics Q_i(o_i, a_i)."""
     n_rounds: int = 60
-    """Training rounds; a round plays one 25-step episode in each of ``n_worlds`` worlds
+    """Training rounds; a round plays one 25-step episode in each of ``n_envs`` worlds
     (paper: 25,000+ episodes in one world)."""
-    n_worlds: int = 32
+    n_envs: int = 32
     """B, worlds stepped together (paper: 1)."""
     updates_per_round: int = 10
     """Gradient steps per agent after each round (paper: one every 100 environment steps)."""
@@ -104,7 +104,7 @@ class MADDPGConfig:
     communication, 150 rounds, seeds 0-2, 0.5 moved MADDPG's mean greedy return from -15.09 to -14.78)."""
 
     def __post_init__(self):
-        for name in ("n_rounds", "n_worlds", "updates_per_round", "batch_size", "buffer_size",
+        for name in ("n_rounds", "n_envs", "updates_per_round", "batch_size", "buffer_size",
                      "n_sub_policies", "eval_every", "eval_worlds"):
             check_int(getattr(self, name), name, low=1)
         check_int(self.warmup_rounds, "warmup_rounds", low=0)
@@ -255,16 +255,16 @@ class MADDPG(nn.Module):
             actions.append(gumbel_softmax(logits, self.config.temperature).argmax(1) if explore else logits.argmax(1))
         return torch.stack(actions, dim=1).numpy()
 
-    def draw_sub_policies(self, n_worlds: int, rng: np.random.Generator) -> np.ndarray:
-        """k ~ Uniform{0..K-1} per world and agent, ``(n_worlds, n_agents)``: the sub-policy mu_i^(k) each
+    def draw_sub_policies(self, n_envs: int, rng: np.random.Generator) -> np.ndarray:
+        """k ~ Uniform{0..K-1} per world and agent, ``(n_envs, n_agents)``: the sub-policy mu_i^(k) each
         agent plays for one episode (all zeros when K = 1).
 
         >>> MADDPG((4, 4), MADDPGConfig(n_sub_policies=3)).draw_sub_policies(2, np.random.default_rng(0)).shape
         (2, 2)
         """
-        check_int(n_worlds, "n_worlds", low=1)
+        check_int(n_envs, "n_envs", low=1)
         check_instance(rng, "rng", np.random.Generator)
-        return rng.integers(self.config.n_sub_policies, size=(n_worlds, self.n_agents))
+        return rng.integers(self.config.n_sub_policies, size=(n_envs, self.n_agents))
 
     def _target_actions(self, i: int, next_obs: torch.Tensor, sub_policy: torch.Tensor) -> torch.Tensor:
         """a'_j = mu'_j(o'_j), or mu_hat'_i^j(o'_j) for j != i with approximate policies; (batch, n, max_j m_j)."""
@@ -345,7 +345,7 @@ def evaluate(model: MADDPG, env: ParticleWorld, *, n_episodes: int = 1, seed: in
     --------
     >>> from marl_course.envs.particle import CooperativeNavigation
     >>> agents = MADDPG((18,) * 3, MADDPGConfig())
-    >>> r = evaluate(agents, CooperativeNavigation(n_worlds=4), seed=0)
+    >>> r = evaluate(agents, CooperativeNavigation(n_envs=4), seed=0)
     >>> bool(r < 0)
     True
     """
@@ -353,12 +353,12 @@ def evaluate(model: MADDPG, env: ParticleWorld, *, n_episodes: int = 1, seed: in
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
     seed = check_int(seed, "seed", low=0)
     check_bool(explore, "explore")
-    check_env(env, ("reset", "step", "n_worlds"))
+    check_env(env, ("reset", "step", "n_envs"))
     rng = np.random.default_rng(seed)
     returns = []
-    for e in range(n_episodes):  # world w of episode e is seeded seed + e * n_worlds + w: no world repeats
-        sub_policy = model.draw_sub_policies(env.n_worlds, rng)
-        returns.append(episode_returns(env, lambda obs, _: model.act(obs, explore, sub_policy), seed + e * env.n_worlds))
+    for e in range(n_episodes):  # world w of episode e is seeded seed + e * n_envs + w: no world repeats
+        sub_policy = model.draw_sub_policies(env.n_envs, rng)
+        returns.append(episode_returns(env, lambda obs, _: model.act(obs, explore, sub_policy), seed + e * env.n_envs))
     return float(np.mean(returns))
 
 
@@ -367,14 +367,14 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, *, seed: int =
           eval_env: ParticleWorld | None = None) -> History:
     """Train MADDPG (or independent DDPG) on a batched particle world.
 
-    Each round resets ``env`` (its ``n_worlds`` replaces ``config.n_worlds``) with a fresh
+    Each round resets ``env`` (whose ``n_envs`` must be ``config.n_envs``) with a fresh
     seed, plays one episode with Gumbel-sampled actions, stores the transitions, then runs
     ``updates_per_round`` updates per agent (and per sub-policy).
 
     Parameters
     ----------
     env : ParticleWorld
-        Training worlds (e.g. ``CooperativeNavigation(n_worlds=config.n_worlds)``).
+        Training worlds (e.g. ``CooperativeNavigation(n_envs=config.n_envs)``).
     config : MADDPGConfig
     seed : int
         Seeds torch, the worlds and the replay sampling.
@@ -393,30 +393,33 @@ def train(env: ParticleWorld, config: MADDPGConfig | None = None, *, seed: int =
     Examples
     --------
     >>> from marl_course.envs.particle import CooperativeNavigation
-    >>> cfg = MADDPGConfig(n_rounds=2, n_worlds=4, updates_per_round=2, batch_size=32, eval_every=2, eval_worlds=4)
-    >>> h = train(CooperativeNavigation(n_worlds=4), cfg, seed=0, progress=False)
+    >>> cfg = MADDPGConfig(n_rounds=2, n_envs=4, updates_per_round=2, batch_size=32, eval_every=2, eval_worlds=4)
+    >>> h = train(CooperativeNavigation(n_envs=4), cfg, seed=0, progress=False)
     >>> len(h.train_return), len(h.eval_return), h.steps[-1]
     (2, 1, 8)
     """
     config = MADDPGConfig() if config is None else check_instance(config, "config", MADDPGConfig)
     seed = check_int(seed, "seed", low=0)
     check_bool(progress, "progress")
-    check_env(env, ("reset", "step", "obs_dims", "n_actions", "n_agents", "n_worlds"))
+    check_env(env, ("reset", "step", "obs_dims", "n_actions", "n_agents", "n_envs"))
     if eval_env is not None:
-        check_env(eval_env, ("reset", "step", "n_worlds"), "eval_env")
+        check_env(eval_env, ("reset", "step", "n_envs"), "eval_env")
+    if env.n_envs != config.n_envs:
+        raise ValueError(f"env.n_envs ({env.n_envs}) must equal config.n_envs ({config.n_envs}): "
+                         f"build the worlds with {type(env).__name__}(n_envs=config.n_envs)")
     rng = seed_everything(seed)
     if eval_env is None:
         eval_env = copy.copy(env)
-        eval_env.n_worlds = config.eval_worlds
+        eval_env.n_envs = config.eval_worlds
     agents = MADDPG(env.obs_dims, config, env.n_actions)
-    n, K, B = env.n_agents, config.n_sub_policies, env.n_worlds
+    n, K, B = env.n_agents, config.n_sub_policies, env.n_envs
     # one replay D_i^(k) per agent and sub-policy; with K = 1 all agents share one
     shared = [ReplayBuffer(config.buffer_size) for _ in range(K)]
     buffers = [shared] * n if K == 1 else [[ReplayBuffer(config.buffer_size) for _ in range(K)] for _ in range(n)]
     history = History(model=agents, step_unit="episodes")
     eye = np.eye(agents.max_actions, dtype=np.float32)  # one-hot actions, padded to the widest agent
     for r in tqdm(range(config.n_rounds), desc="MADDPG" if config.centralised else "DDPG", disable=not progress):
-        obs, _ = env.reset(seed=seed * 1_000_003 + r * B)
+        obs, _, _ = env.reset(seed=seed * 1_000_003 + r * B)
         sub_policy = agents.draw_sub_policies(B, rng)  # (B, n_agents): mu_i^(k) played this episode
         total, done = 0.0, np.zeros(B, dtype=bool)
         while not done.all():

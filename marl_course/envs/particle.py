@@ -37,8 +37,8 @@ grounded compositional language in multi-agent populations, AAAI (the particle p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import permutations
+from typing import NamedTuple
 
 import numpy as np
 
@@ -64,9 +64,9 @@ N_WORDS = len(LANDMARK_COLOURS)
 """Size of the speaker's vocabulary (mpe2's communication dimension, one word per landmark)."""
 
 
-@dataclass(frozen=True)
-class StepResult:
-    """What :meth:`ParticleWorld.step` returns.
+class StepResult(NamedTuple):
+    """What :meth:`ParticleWorld.step` returns: the ``(obs, state, reward, done, info)`` of the
+    environments' contract (:mod:`marl_course.envs`), with names.
 
     Attributes
     ----------
@@ -78,16 +78,20 @@ class StepResult:
         r_i of the step.
     done : ndarray of bool, shape (B,)
         True when the episode's ``max_steps`` are reached.
+    info : dict
+        ``"terminated"`` (B,), always False, and ``"truncated"`` (B,), equal to ``done``: the
+        step limit is a time limit, not a terminal state, so learners keep bootstrapping.
     """
 
     obs: np.ndarray
     state: np.ndarray
     rewards: np.ndarray
     done: np.ndarray
+    info: dict
 
 
 class ParticleWorld:
-    """Shared state and physics of a batch of ``n_worlds`` particle worlds.
+    """Shared state and physics of a batch of ``n_envs`` particle worlds.
 
     Subclasses place the entities (``_place``) and define observations and rewards; the
     physics (:meth:`integrate`) is common. Attributes after ``reset``: ``agent_pos``,
@@ -100,8 +104,8 @@ class ParticleWorld:
     collide: bool
     obs_dims: tuple[int, ...]
 
-    def __init__(self, n_worlds: int = 1, max_steps: int = 25):
-        self.n_worlds = check_int(n_worlds, "n_worlds", low=1)
+    def __init__(self, n_envs: int = 1, max_steps: int = 25):
+        self.n_envs = check_int(n_envs, "n_envs", low=1)
         self.max_steps = check_int(max_steps, "max_steps", low=1)
         self.t = 0
         self.agent_pos = None
@@ -116,13 +120,14 @@ class ParticleWorld:
         """Number of discrete actions of each agent (the 5 moves for all, unless a task says otherwise)."""
         return (N_ACTIONS,) * self.n_agents
 
-    def reset(self, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    def reset(self, seed: int = 0) -> tuple[np.ndarray, np.ndarray, dict]:
         """Place every world at random; world ``b`` uses ``default_rng(seed + b)``.
 
-        Returns ``(obs, state)`` of shapes ``(B, n_agents, obs_dim)`` and ``(B, n_agents * obs_dim)``.
+        Returns ``(obs, state, info)``: ``obs`` ``(B, n_agents, obs_dim)``, ``state``
+        ``(B, n_agents * obs_dim)`` and an empty ``info``.
         """
         seed = check_int(seed, "seed", low=0)
-        B = self.n_worlds
+        B = self.n_envs
         self.agent_pos = np.zeros((B, self.n_agents, 2))
         self.agent_vel = np.zeros((B, self.n_agents, 2))
         self.landmark_pos = np.zeros((B, self.n_landmarks, 2))
@@ -131,18 +136,19 @@ class ParticleWorld:
             self._place(b, np.random.default_rng(seed + b))
         self.t = 0
         obs = self.observations()
-        return obs, obs.reshape(B, -1)
+        return obs, obs.reshape(B, -1), {}
 
     def step(self, actions) -> StepResult:
         """Advance all worlds by one step with the joint actions ``(B, n_agents)``, agent i's in 0..n_actions[i]-1."""
         if self.agent_pos is None:
             raise ValueError("call reset(seed) before step(actions)")
-        actions = as_actions(actions, (self.n_worlds, self.n_agents), self.n_actions)
+        actions = as_actions(actions, (self.n_envs, self.n_agents), self.n_actions)
         self.integrate(self._act(actions))
         self.t += 1
         obs = self.observations()
-        done = np.full(self.n_worlds, self.t >= self.max_steps)
-        return StepResult(obs, obs.reshape(self.n_worlds, -1), self.rewards(), done)
+        done = np.full(self.n_envs, self.t >= self.max_steps)
+        info = {"terminated": np.zeros(self.n_envs, dtype=bool), "truncated": done.copy()}
+        return StepResult(obs, obs.reshape(self.n_envs, -1), self.rewards(), done, info)
 
     def integrate(self, action_force: np.ndarray) -> None:
         """One physics step of every world, semi-implicit Euler with damping:
@@ -225,7 +231,7 @@ def _others(values: np.ndarray) -> np.ndarray:
 
 
 class CooperativeNavigation(ParticleWorld):
-    """Cooperative navigation (mpe2 ``simple_spread_v3``) in ``n_worlds`` parallel worlds.
+    """Cooperative navigation (mpe2 ``simple_spread_v3``) in ``n_envs`` parallel worlds.
 
     N agents (size 0.15, colliding) and N landmarks. Reward of agent i with local ratio 1/2:
 
@@ -237,7 +243,7 @@ class CooperativeNavigation(ParticleWorld):
 
     Parameters
     ----------
-    n_worlds : int
+    n_envs : int
         B, the number of worlds stepped together.
     n_agents : int
         N (also the number of landmarks); 3 in the paper.
@@ -252,8 +258,8 @@ class CooperativeNavigation(ParticleWorld):
 
     Examples
     --------
-    >>> env = CooperativeNavigation(n_worlds=4)
-    >>> obs, state = env.reset(seed=0)
+    >>> env = CooperativeNavigation(n_envs=4)
+    >>> obs, state, info = env.reset(seed=0)
     >>> obs.shape, state.shape
     ((4, 3, 18), (4, 54))
     >>> out = env.step(np.zeros((4, 3), dtype=int))
@@ -264,8 +270,8 @@ class CooperativeNavigation(ParticleWorld):
     agent_size = 0.15
     collide = True
 
-    def __init__(self, n_worlds: int = 1, n_agents: int = 3, max_steps: int = 25, local_ratio: float = 0.5):
-        super().__init__(n_worlds, max_steps)
+    def __init__(self, n_envs: int = 1, n_agents: int = 3, max_steps: int = 25, local_ratio: float = 0.5):
+        super().__init__(n_envs, max_steps)
         self.n_agents = self.n_landmarks = check_int(n_agents, "n_agents", low=2)
         self.local_ratio = check_real(local_ratio, "local_ratio", low=0, high=1)
         self.obs_dims = (4 + 2 * self.n_landmarks + 4 * (self.n_agents - 1),) * self.n_agents
@@ -290,7 +296,7 @@ class CooperativeNavigation(ParticleWorld):
         return (1 - self.local_ratio) * coverage[:, None] + self.local_ratio * local
 
     def observations(self) -> np.ndarray:
-        B, n = self.n_worlds, self.n_agents
+        B, n = self.n_envs, self.n_agents
         pos = self.agent_pos
         landmarks = self.landmark_pos[:, None] - pos[:, :, None]  # (B, n_agents, n_landmarks, 2)
         others = _others(pos) - pos[:, :, None]  # (B, n_agents, n_agents - 1, 2)
@@ -313,8 +319,8 @@ class PhysicalDeception(ParticleWorld):
 
     Examples
     --------
-    >>> env = PhysicalDeception(n_worlds=2)
-    >>> obs, _ = env.reset(seed=1)
+    >>> env = PhysicalDeception(n_envs=2)
+    >>> obs, _, _ = env.reset(seed=1)
     >>> env.obs_dims, obs.shape
     ((8, 10, 10), (2, 3, 10))
     """
@@ -322,14 +328,14 @@ class PhysicalDeception(ParticleWorld):
     agent_size = 0.15
     collide = False
 
-    def __init__(self, n_worlds: int = 1, n_good: int = 2, max_steps: int = 25):
-        super().__init__(n_worlds, max_steps)
+    def __init__(self, n_envs: int = 1, n_good: int = 2, max_steps: int = 25):
+        super().__init__(n_envs, max_steps)
         n_good = check_int(n_good, "n_good", low=1)
         self.n_agents, self.n_landmarks = n_good + 1, n_good
         self.obs_dims = (4 * n_good,) + (4 * n_good + 2,) * n_good
 
     def _reset_extra(self):
-        self.goal = np.zeros(self.n_worlds, dtype=int)
+        self.goal = np.zeros(self.n_envs, dtype=int)
 
     def _place(self, b, rng):
         self.goal[b] = rng.integers(self.n_landmarks)
@@ -338,7 +344,7 @@ class PhysicalDeception(ParticleWorld):
 
     def goal_distances(self) -> np.ndarray:
         """``d_i = ||p_i - q_g||``, shape ``(B, n_agents)``."""
-        goal = self.landmark_pos[np.arange(self.n_worlds), self.goal]  # (B, 2)
+        goal = self.landmark_pos[np.arange(self.n_envs), self.goal]  # (B, 2)
         return np.sqrt(np.sum((self.agent_pos - goal[:, None]) ** 2, axis=-1))
 
     def rewards(self) -> np.ndarray:
@@ -347,7 +353,7 @@ class PhysicalDeception(ParticleWorld):
         return np.concatenate([-d[:, :1], np.repeat(good[:, None], self.n_agents - 1, axis=1)], axis=1)
 
     def observations(self) -> np.ndarray:
-        B, n = self.n_worlds, self.n_agents
+        B, n = self.n_envs, self.n_agents
         pos = self.agent_pos
         goal = self.landmark_pos[np.arange(B), self.goal]  # (B, 2)
         landmarks = (self.landmark_pos[:, None] - pos[:, :, None]).reshape(B, n, -1)
@@ -359,7 +365,7 @@ class PhysicalDeception(ParticleWorld):
 
 
 class SpeakerListener(ParticleWorld):
-    """Cooperative communication (mpe2 ``simple_speaker_listener_v4``) in ``n_worlds`` parallel worlds.
+    """Cooperative communication (mpe2 ``simple_speaker_listener_v4``) in ``n_envs`` parallel worlds.
 
     Agent 0, the speaker, cannot move; agent 1, the listener, cannot speak. There are 3
     landmarks q_0, q_1, q_2 of fixed colours c_0 = (0.65, 0.15, 0.15), c_1 = (0.15, 0.65, 0.15),
@@ -385,7 +391,7 @@ class SpeakerListener(ParticleWorld):
 
     Parameters
     ----------
-    n_worlds : int
+    n_envs : int
         B, the number of worlds stepped together.
     max_steps : int
         Episode length (25).
@@ -396,8 +402,8 @@ class SpeakerListener(ParticleWorld):
 
     Examples
     --------
-    >>> env = SpeakerListener(n_worlds=2)
-    >>> obs, state = env.reset(seed=0)
+    >>> env = SpeakerListener(n_envs=2)
+    >>> obs, state, info = env.reset(seed=0)
     >>> env.obs_dims, env.n_actions, obs.shape, state.shape
     ((3, 11), (3, 5), (2, 2, 11), (2, 22))
     >>> bool(np.array_equal(obs[:, 0, :3], LANDMARK_COLOURS[env.goal]))   # the speaker sees the goal's colour
@@ -417,14 +423,14 @@ class SpeakerListener(ParticleWorld):
     landmark_size = 0.04
     collide = False
 
-    def __init__(self, n_worlds: int = 1, max_steps: int = 25):
-        super().__init__(n_worlds, max_steps)
+    def __init__(self, n_envs: int = 1, max_steps: int = 25):
+        super().__init__(n_envs, max_steps)
         self.n_agents, self.n_landmarks = 2, len(LANDMARK_COLOURS)
         self.obs_dims = (LANDMARK_COLOURS.shape[1], 2 + 2 * self.n_landmarks + N_WORDS)
 
     def _reset_extra(self):
-        self.goal = np.zeros(self.n_worlds, dtype=int)
-        self.message = np.zeros((self.n_worlds, N_WORDS))
+        self.goal = np.zeros(self.n_envs, dtype=int)
+        self.message = np.zeros((self.n_envs, N_WORDS))
 
     def _place(self, b, rng):
         self.goal[b] = rng.integers(self.n_landmarks)
@@ -433,20 +439,20 @@ class SpeakerListener(ParticleWorld):
 
     def _act(self, actions):
         self.message = np.eye(N_WORDS)[actions[:, 0]]  # the speaker's word, heard after this step
-        force = np.zeros((self.n_worlds, self.n_agents, 2))  # the speaker never moves
+        force = np.zeros((self.n_envs, self.n_agents, 2))  # the speaker never moves
         force[:, 1] = ACTION_FORCE * ACTION_DIRECTIONS[actions[:, 1]]
         return force
 
     def goal_distance_squared(self) -> np.ndarray:
         """``||p_1 - q_g||^2``, the listener's squared distance to the goal, shape ``(B,)``."""
-        goal = self.landmark_pos[np.arange(self.n_worlds), self.goal]  # (B, 2)
+        goal = self.landmark_pos[np.arange(self.n_envs), self.goal]  # (B, 2)
         return np.sum((self.agent_pos[:, 1] - goal) ** 2, axis=-1)
 
     def rewards(self) -> np.ndarray:
         return np.repeat(-self.goal_distance_squared()[:, None], self.n_agents, axis=1)
 
     def observations(self) -> np.ndarray:
-        B = self.n_worlds
+        B = self.n_envs
         obs = np.zeros((B, self.n_agents, self.obs_dim))
         obs[:, 0, : self.obs_dims[0]] = LANDMARK_COLOURS[self.goal]
         landmarks = (self.landmark_pos - self.agent_pos[:, 1:2]).reshape(B, -1)
@@ -466,7 +472,7 @@ def random_actions(obs: np.ndarray, rng: np.random.Generator, n_actions=N_ACTION
     """The uniform random policy, ``(B, n_agents)``: over the 5 moves, or over ``n_actions``, one
     count for every agent or one per agent (``SpeakerListener.n_actions = (3, 5)``).
 
-    >>> obs, _ = SpeakerListener(n_worlds=1000).reset(seed=0)
+    >>> obs, _, _ = SpeakerListener(n_envs=1000).reset(seed=0)
     >>> actions = random_actions(obs, np.random.default_rng(0), n_actions=SpeakerListener.n_actions)
     >>> actions.max(axis=0).tolist()   # the speaker's 3 words, the listener's 5 moves
     [2, 4]
@@ -508,8 +514,8 @@ def scripted_navigation_actions(obs, rng: np.random.Generator | None = None, gai
 
     Examples
     --------
-    >>> env = CooperativeNavigation(n_worlds=8)
-    >>> obs, _ = env.reset(seed=0)
+    >>> env = CooperativeNavigation(n_envs=8)
+    >>> obs, _, _ = env.reset(seed=0)
     >>> scripted_navigation_actions(obs).shape
     (8, 3)
     """
@@ -557,8 +563,8 @@ def scripted_communication_actions(obs, rng: np.random.Generator | None = None, 
 
     Examples
     --------
-    >>> env = SpeakerListener(n_worlds=4)
-    >>> obs, _ = env.reset(seed=0)
+    >>> env = SpeakerListener(n_envs=4)
+    >>> obs, _, _ = env.reset(seed=0)
     >>> actions = scripted_communication_actions(obs)
     >>> bool(np.array_equal(actions[:, 0], env.goal)), actions[:, 1].tolist()   # nothing heard yet: the listener waits
     (True, [0, 0, 0, 0])
@@ -589,7 +595,7 @@ def play_episode(env: ParticleWorld, policy, seed: int = 0):
 
     Examples
     --------
-    >>> steps = list(play_episode(CooperativeNavigation(n_worlds=2), noop_actions, seed=0))
+    >>> steps = list(play_episode(CooperativeNavigation(n_envs=2), noop_actions, seed=0))
     >>> len(steps), steps[-1].rewards.shape, bool(steps[-1].done.all())
     (25, (2, 3), True)
     """
@@ -608,8 +614,8 @@ def _check_episode_args(env, policy, seed) -> None:
 
 def _play_episode(env: ParticleWorld, policy, seed: int):
     rng = as_rng(seed)
-    obs, _ = env.reset(seed)
-    done = np.zeros(env.n_worlds, dtype=bool)
+    obs, _, _ = env.reset(seed)
+    done = np.zeros(env.n_envs, dtype=bool)
     while not done.all():
         out = env.step(policy(obs, rng))
         yield out
@@ -636,7 +642,7 @@ def episode_returns(env: ParticleWorld, policy, seed: int = 0) -> np.ndarray:
 
     Examples
     --------
-    >>> env = CooperativeNavigation(n_worlds=16)
+    >>> env = CooperativeNavigation(n_envs=16)
     >>> noop = episode_returns(env, noop_actions, seed=0).mean()
     >>> scripted = episode_returns(env, scripted_navigation_actions, seed=0).mean()
     >>> bool(scripted > noop)
@@ -677,7 +683,7 @@ def navigation_metrics(env: CooperativeNavigation, policy, seed: int = 0) -> dic
 
     Examples
     --------
-    >>> m = navigation_metrics(CooperativeNavigation(n_worlds=100), scripted_navigation_actions, seed=0)
+    >>> m = navigation_metrics(CooperativeNavigation(n_envs=100), scripted_navigation_actions, seed=0)
     >>> sorted(m), m["distance"].shape
     (['collisions', 'distance', 'return'], (100,))
     >>> bool(np.allclose(m["return"], -25 / 2 * m["distance"] - m["collisions"] / 3))
@@ -718,17 +724,17 @@ def deception_metrics(env: PhysicalDeception, policy, seed: int = 0) -> dict[str
 
     Examples
     --------
-    >>> scores = deception_metrics(PhysicalDeception(n_worlds=8), noop_actions, seed=0)
+    >>> scores = deception_metrics(PhysicalDeception(n_envs=8), noop_actions, seed=0)
     >>> sorted(scores), scores["return"].shape
     (['adversary_distance', 'good_distance', 'return'], (8,))
-    >>> good_returns = episode_returns(PhysicalDeception(n_worlds=8), noop_actions, seed=0)[:, 1]  # the env's rewards
+    >>> good_returns = episode_returns(PhysicalDeception(n_envs=8), noop_actions, seed=0)[:, 1]  # the env's rewards
     >>> bool(np.allclose(scores["return"], good_returns))
     True
     """
     if not isinstance(env, PhysicalDeception):
         raise TypeError(f"env must be a PhysicalDeception, got {type(env).__name__}")
     _check_episode_args(env, policy, seed)
-    adversary, good, n_steps = np.zeros(env.n_worlds), np.zeros(env.n_worlds), 0
+    adversary, good, n_steps = np.zeros(env.n_envs), np.zeros(env.n_envs), 0
     for _ in _play_episode(env, policy, seed):
         d = env.goal_distances()  # (B, n_agents), after the step
         adversary += d[:, 0]
@@ -769,7 +775,7 @@ def communication_metrics(env: SpeakerListener, policy, seed: int = 0) -> dict[s
     --------
     >>> def honest(obs, rng):   # says the goal's index (its colour's brightest channel), does not move
     ...     return np.stack([obs[:, 0, :3].argmax(axis=1), np.zeros(len(obs), dtype=int)], axis=1)
-    >>> m = communication_metrics(SpeakerListener(n_worlds=300), honest, seed=0)
+    >>> m = communication_metrics(SpeakerListener(n_envs=300), honest, seed=0)
     >>> sorted(m), m["words"].shape
     (['distance', 'goals', 'reached', 'return', 'words'], (300, 25))
     >>> bool(np.all(m["words"] == m["goals"][:, None]))   # every word names the goal
@@ -782,7 +788,7 @@ def communication_metrics(env: SpeakerListener, policy, seed: int = 0) -> dict[s
     for out in play_episode(env, policy, seed):
         total = total + out.rewards[:, 0]
         words.append(env.message.argmax(axis=1))
-    goal = env.landmark_pos[np.arange(env.n_worlds), env.goal]  # (B, 2)
+    goal = env.landmark_pos[np.arange(env.n_envs), env.goal]  # (B, 2)
     to_landmarks = np.linalg.norm(env.landmark_pos - env.agent_pos[:, 1:2], axis=-1)  # (B, L)
     return {"return": total, "distance": np.linalg.norm(env.agent_pos[:, 1] - goal, axis=-1),
             "reached": (to_landmarks.argmin(axis=1) == env.goal).astype(float), "goals": env.goal.copy(),
@@ -796,7 +802,7 @@ def communication_scores(env: SpeakerListener, policy, seed: int = 0) -> dict[st
 
     Examples
     --------
-    >>> scores = communication_scores(SpeakerListener(n_worlds=300), scripted_communication_actions, seed=0)
+    >>> scores = communication_scores(SpeakerListener(n_envs=300), scripted_communication_actions, seed=0)
     >>> sorted(scores), scores["reached"] > 0.9, bool(abs(scores["information"] - np.log2(3)) < 0.01)
     (['distance', 'information', 'reached', 'return'], True, True)
     """
@@ -833,8 +839,8 @@ def record_episode(env: ParticleWorld, policy, seed: int = 0) -> dict[str, np.nd
     return {"agent_pos": np.array(positions), "landmark_pos": env.landmark_pos[0].copy(), "rewards": np.array(rewards)}
 
 
-def joint_steps_per_second(n_worlds: int, n_steps: int, seed: int = 0) -> float:
-    """Joint steps per second of ``CooperativeNavigation(n_worlds)`` stepped ``n_steps`` times
+def joint_steps_per_second(n_envs: int, n_steps: int, seed: int = 0) -> float:
+    """Joint steps per second of ``CooperativeNavigation(n_envs)`` stepped ``n_steps`` times
     with seeded random actions (a joint step is one step of one world: B worlds stepped once
     count B). Wall-clock time; the episode limit is lifted so no reset is timed.
 
@@ -845,13 +851,13 @@ def joint_steps_per_second(n_worlds: int, n_steps: int, seed: int = 0) -> float:
     """
     import time
 
-    n_worlds = check_int(n_worlds, "n_worlds", low=1)
+    n_envs = check_int(n_envs, "n_envs", low=1)
     n_steps = check_int(n_steps, "n_steps", low=1)
     seed = check_int(seed, "seed", low=0)
-    env = CooperativeNavigation(n_worlds=n_worlds, max_steps=10**9)
+    env = CooperativeNavigation(n_envs=n_envs, max_steps=10**9)
     env.reset(seed)
-    actions = np.random.default_rng(seed).integers(0, N_ACTIONS, size=(n_steps, n_worlds, env.n_agents))
+    actions = np.random.default_rng(seed).integers(0, N_ACTIONS, size=(n_steps, n_envs, env.n_agents))
     start = time.perf_counter()
     for a in actions:
         env.step(a)
-    return n_worlds * n_steps / (time.perf_counter() - start)
+    return n_envs * n_steps / (time.perf_counter() - start)

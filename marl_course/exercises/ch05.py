@@ -47,7 +47,7 @@ q1 = Question(
 
 @lru_cache(maxsize=1)
 def _position_after_three_pushes() -> float:
-    env = CooperativeNavigation(n_worlds=1)
+    env = CooperativeNavigation(n_envs=1)
     env.reset(0)
     env.agent_pos[0] = [[0.0, 0.0], [5.0, 5.0], [-5.0, 5.0]]  # far apart: no contact force
     for _ in range(3):
@@ -78,7 +78,7 @@ q2 = Question(
 
 
 def _reference_reward(agent_pos, landmark_pos):
-    env = CooperativeNavigation(n_worlds=1, n_agents=len(agent_pos))
+    env = CooperativeNavigation(n_envs=1, n_agents=len(agent_pos))
     env.reset(0)
     env.agent_pos[0], env.landmark_pos[0] = agent_pos, landmark_pos
     return env.rewards()[0]
@@ -125,7 +125,7 @@ q3 = Question(
 
 @lru_cache(maxsize=1)
 def _undamped_scripted_return() -> float:
-    env = CooperativeNavigation(n_worlds=200)
+    env = CooperativeNavigation(n_envs=200)
     return float(episode_returns(env, partial(scripted_navigation_actions, damping=0.0), seed=0).mean())
 
 
@@ -137,7 +137,7 @@ q4 = Question(
     "Q4",
     "The scripted assign-and-steer policy steers with $u = \\text{gain}\\,(q - p_i) - \\text{damping}\\,v_i$. "
     "Set `damping=0.0` and measure its mean per-agent return with "
-    "`episode_returns(CooperativeNavigation(n_worlds=200), partial(scripted_navigation_actions, damping=0.0), "
+    "`episode_returns(CooperativeNavigation(n_envs=200), partial(scripted_navigation_actions, damping=0.0), "
     "seed=0).mean()`. Report the number (compare it with the default policy's: what does the velocity term do?).",
     _grade_q4,
     hints=["`from functools import partial`; everything else is in `marl_course.envs.particle`.",

@@ -50,7 +50,7 @@ from marl_course.envs.particle import (CooperativeNavigation, PhysicalDeception,
                                        deception_metrics, navigation_metrics)
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
 from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
-from marl_course.stats import paired_difference
+from marl_course.stats import paired_difference, standard_error
 
 TASKS = {"cooperative_navigation": CooperativeNavigation, "speaker_listener": SpeakerListener,
          "physical_deception": PhysicalDeception}
@@ -99,12 +99,12 @@ def run_seed(seed: int, *, config: MADDPGConfig, task: str, block: int, eval_wor
     learners' good agents and adversaries.
     """
     make_env = TASKS[task]
-    eval_env = make_env(n_worlds=eval_worlds)
+    eval_env = make_env(n_envs=eval_worlds)
     n_blocks = config.n_rounds // block
     learners = LEARNERS if learners is None else learners
     out, models = {}, {}
     for name, fields in learners.items():
-        history = train(make_env(n_worlds=config.n_worlds), replace(config, **fields), seed=seed, progress=progress)
+        history = train(make_env(n_envs=config.n_envs), replace(config, **fields), seed=seed, progress=progress)
         returns = np.asarray(history.train_return[: n_blocks * block]).reshape(n_blocks, block)
         out[name] = {"curve": returns.mean(axis=1).tolist(), "final": greedy_metrics(history.model, eval_env, eval_seed)}
         models[name] = history.model
@@ -135,7 +135,7 @@ def cross_play(good: MADDPG, adversary: MADDPG, eval_env: PhysicalDeception, eva
 
     Examples
     --------
-    >>> env = PhysicalDeception(n_worlds=4)
+    >>> env = PhysicalDeception(n_envs=4)
     >>> a, b = (MADDPG(env.obs_dims, MADDPGConfig()) for _ in range(2))
     >>> sorted(cross_play(a, b, env))
     ['adversary_distance', 'good_distance', 'return']
@@ -145,7 +145,7 @@ def cross_play(good: MADDPG, adversary: MADDPG, eval_env: PhysicalDeception, eva
     check_instance(eval_env, "eval_env", PhysicalDeception)
 
     draws = np.random.default_rng(check_int(eval_seed, "eval_seed", low=0))
-    good_k, adversary_k = (model.draw_sub_policies(eval_env.n_worlds, draws) for model in (good, adversary))
+    good_k, adversary_k = (model.draw_sub_policies(eval_env.n_envs, draws) for model in (good, adversary))
 
     def policy(obs, rng=None):
         actions = good.act(obs, explore=False, sub_policy=good_k)
@@ -154,6 +154,62 @@ def cross_play(good: MADDPG, adversary: MADDPG, eval_env: PhysicalDeception, eva
 
     scores = deception_metrics(eval_env, policy, eval_seed)
     return {key: float(value.mean()) for key, value in scores.items()}
+
+
+def cross_play_table(results: dict) -> str:
+    """The cross-play of a physical-deception results file as a Markdown table: for every pairing of
+    good agents and adversary, the mean over seeds +- its standard error of the adversary's distance
+    to the goal d_0, the nearest good agent's min_i d_i and the good agents' return.
+
+    Examples
+    --------
+    >>> print(cross_play_table(load_results(RESULTS_PATHS["physical_deception"])).splitlines()[0])
+    | good agents | adversary | adversary's d_0 | good agents' min d_i | good agents' return |
+    """
+    if not isinstance(results, dict) or "cross_play" not in results:
+        raise ValueError("results must be a physical-deception results file (with 'cross_play'), see load_results")
+    rows = ["| good agents | adversary | adversary's d_0 | good agents' min d_i | good agents' return |",
+            "|---|---|---|---|---|"]
+    for good in results["learners"]:
+        for adversary in results["learners"]:
+            per_seed = results["cross_play"][pairing_label(good, adversary)]
+            cells = []
+            for key, digits in (("adversary_distance", 3), ("good_distance", 3), ("return", 2)):
+                values = np.array([scores[key] for scores in per_seed])
+                cells.append(f"{values.mean():.{digits}f} ± {standard_error(values):.{digits}f}")
+            rows.append(f"| {good} | {adversary} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def cross_play_differences(results: dict, learner: str, baseline: str) -> dict[str, dict[str, tuple[float, float]]]:
+    """The cross-play read side by side, paired over the seeds of a physical-deception results file.
+
+    ``"good"``: for each adversary ``a``, the good agents' return with ``learner``'s good agents minus
+    with ``baseline``'s, R(learner, a) - R(baseline, a) (positive: ``learner``'s good agents do better).
+    ``"adversary"``: for each good team ``g``, the adversary's distance to the goal with ``baseline``'s
+    adversary minus with ``learner``'s, d_0(g, baseline) - d_0(g, learner) (positive: ``learner``'s
+    adversary gets closer). Each is ``(mean, standard error)`` of the per-seed differences
+    (:func:`~marl_course.stats.paired_difference`).
+
+    Examples
+    --------
+    >>> diffs = cross_play_differences(load_results(RESULTS_PATHS["physical_deception"]), "MADDPG", "independent DDPG")
+    >>> sorted(diffs), sorted(diffs["good"])
+    (['adversary', 'good'], ['MADDPG', 'independent DDPG'])
+    """
+    if not isinstance(results, dict) or "cross_play" not in results:
+        raise ValueError("results must be a physical-deception results file (with 'cross_play'), see load_results")
+    names = list(results["learners"])
+    check_choice(learner, "learner", names)
+    check_choice(baseline, "baseline", names)
+
+    def per_seed(good, adversary, key):
+        return [scores[key] for scores in results["cross_play"][pairing_label(good, adversary)]]
+
+    return {"good": {a: paired_difference(per_seed(learner, a, "return"), per_seed(baseline, a, "return"))
+                     for a in names},
+            "adversary": {g: paired_difference(per_seed(g, baseline, "adversary_distance"),
+                                               per_seed(g, learner, "adversary_distance")) for g in names}}
 
 
 def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds: int = 500,
@@ -197,7 +253,7 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
 
     Examples
     --------
-    >>> cfg = MADDPGConfig(n_rounds=4, n_worlds=4, updates_per_round=1, batch_size=16, eval_every=4, eval_worlds=4)
+    >>> cfg = MADDPGConfig(n_rounds=4, n_envs=4, updates_per_round=1, batch_size=16, eval_every=4, eval_worlds=4)
     >>> out, cpu = compare(cfg, seeds=[0], block=2, eval_worlds=8, progress=False)
     >>> out["episodes"], len(out["learners"]["MADDPG"]["curves"][0]), sorted(out["learners"]["MADDPG"]["final"][0])
     ([8, 16], 2, ['collisions', 'distance', 'return'])
@@ -214,7 +270,7 @@ def compare(config: MADDPGConfig, seeds=(0, 1, 2), block: int = 10, eval_worlds:
                       progress=progress and jobs == 1 and cluster is None, learners=learners)
     per_seed, cpu_seconds = run_seeds_timed(run_one, seeds, jobs=jobs, cluster=cluster, address=address)
     n_blocks = config.n_rounds // block
-    summary = {"episodes": [(b + 1) * block * config.n_worlds for b in range(n_blocks)],
+    summary = {"episodes": [(b + 1) * block * config.n_envs for b in range(n_blocks)],
                "learner_fields": learners,
                "learners": {name: {"curves": [run[name]["curve"] for run in per_seed],
                                    "final": [run[name]["final"] for run in per_seed]} for name in learners}}
@@ -244,10 +300,10 @@ def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
     Examples
     --------
     >>> from marl_course.deep.maddpg import MADDPG
-    >>> scores = greedy_metrics(MADDPG((18,) * 3, MADDPGConfig()), CooperativeNavigation(n_worlds=4))
+    >>> scores = greedy_metrics(MADDPG((18,) * 3, MADDPGConfig()), CooperativeNavigation(n_envs=4))
     >>> sorted(scores), bool(scores["return"] < 0)
     (['collisions', 'distance', 'return'], True)
-    >>> scores = greedy_metrics(MADDPG((3, 11), MADDPGConfig(), n_actions=(3, 5)), SpeakerListener(n_worlds=4))
+    >>> scores = greedy_metrics(MADDPG((3, 11), MADDPGConfig(), n_actions=(3, 5)), SpeakerListener(n_envs=4))
     >>> sorted(scores)
     ['distance', 'information', 'reached', 'return']
     """
@@ -255,7 +311,7 @@ def greedy_metrics(agents, eval_env, eval_seed: int = 123) -> dict[str, float]:
     check_int(eval_seed, "eval_seed", low=0)
     if isinstance(eval_env, PhysicalDeception):
         return cross_play(agents, agents, eval_env, eval_seed)
-    policy = partial(_greedy_actions, agents, agents.draw_sub_policies(eval_env.n_worlds, np.random.default_rng(eval_seed)))
+    policy = partial(_greedy_actions, agents, agents.draw_sub_policies(eval_env.n_envs, np.random.default_rng(eval_seed)))
     if isinstance(eval_env, SpeakerListener):
         return communication_scores(eval_env, policy, eval_seed)
     scores = navigation_metrics(eval_env, policy, eval_seed)
