@@ -1,0 +1,93 @@
+"""The batched worlds' one contract (marl_course.envs): reset(seed) -> (obs, state, info),
+step(actions) -> (obs, state, reward, done[n_envs], info) with terminated | truncated == done, seeded."""
+
+import numpy as np
+import pytest
+
+from marl_course.envs.cartpole import CartPole
+from marl_course.envs.coordination_grid import CoordinationGrid
+from marl_course.envs.jungle import Jungle
+from marl_course.envs.nonmonotonic import OneStepTeamGame, climbing_game
+from marl_course.envs.particle import CooperativeNavigation, PhysicalDeception, SpeakerListener
+from marl_course.envs.two_step import TwoStepGame
+
+N_ENVS = 3
+WORLDS = {
+    "CartPole": lambda: CartPole(n_envs=N_ENVS, flicker=0.3, max_steps=30),
+    "CoordinationGrid": lambda: CoordinationGrid(n_envs=N_ENVS, episode_limit=12),
+    "Jungle": lambda: Jungle(n_envs=N_ENVS, n_agents=4, n_scouts=1, k=2, episode_length=6),
+    "OneStepTeamGame": lambda: OneStepTeamGame(climbing_game(), n_envs=N_ENVS),
+    "CooperativeNavigation": lambda: CooperativeNavigation(n_envs=N_ENVS, max_steps=6),
+    "PhysicalDeception": lambda: PhysicalDeception(n_envs=N_ENVS, max_steps=6),
+    "SpeakerListener": lambda: SpeakerListener(n_envs=N_ENVS, max_steps=6),
+    "TwoStepGame": lambda: TwoStepGame(n_envs=N_ENVS),
+}
+
+
+def _n_agents(env):
+    return getattr(env, "n_agents", None)
+
+
+def _random_actions(env, rng):
+    n = _n_agents(env)
+    if n is None:
+        return rng.integers(0, env.n_actions, size=env.n_envs)
+    counts = np.broadcast_to(env.n_actions, (n,))
+    return np.stack([rng.integers(0, m, size=env.n_envs) for m in counts], axis=1)
+
+
+def _episode(env, seed):
+    """Reset with ``seed`` and play seeded random actions until every world is done."""
+    rng = np.random.default_rng(seed)
+    first = env.reset(seed=seed)
+    steps = []
+    for _ in range(1000):
+        steps.append(env.step(_random_actions(env, rng)))
+        if steps[-1][3].all():
+            return first, steps
+    raise AssertionError("an episode did not end within 1000 steps")
+
+
+@pytest.mark.parametrize("name", WORLDS)
+def test_reset_and_step_have_the_contract_shapes(name):
+    env = WORLDS[name]()
+    assert env.n_envs == N_ENVS
+    (obs, state, info), steps = _episode(env, seed=4)
+    assert isinstance(info, dict)
+    n = _n_agents(env)
+    for step in [(obs, state, None, None, info)] + steps:
+        o, s = step[0], step[1]
+        batch = (N_ENVS,) if n is None else (N_ENVS, n)
+        assert o.ndim == len(batch) + 1 and o.shape[:-1] == batch
+        assert s.ndim == 2 and s.shape[0] == N_ENVS
+        assert np.isfinite(o).all() and np.isfinite(s).all()
+    for _, _, reward, done, step_info in steps:
+        assert reward.shape in {(N_ENVS,), (N_ENVS, n)} and np.isfinite(reward).all()
+        assert done.dtype == bool and done.shape == (N_ENVS,)
+        terminated, truncated = step_info["terminated"], step_info["truncated"]
+        assert terminated.dtype == bool and truncated.dtype == bool
+        np.testing.assert_array_equal(terminated | truncated, done)
+        assert not (terminated & truncated).any()  # a world ends one way
+
+
+@pytest.mark.parametrize("name", WORLDS)
+def test_done_worlds_stay_done_until_reset(name):
+    env = WORLDS[name]()
+    _, steps = _episode(env, seed=1)
+    done = np.stack([step[3] for step in steps])  # (T, n_envs)
+    assert (done[1:] >= done[:-1]).all()  # once done, done
+    env.reset(seed=1)  # a reset starts the worlds again
+    assert len(steps) == 1 or not env.step(_random_actions(env, np.random.default_rng(0)))[3].any()
+
+
+@pytest.mark.parametrize("name", WORLDS)
+def test_the_same_seed_gives_the_same_episode(name):
+    def roll(seed):
+        (obs, state, _), steps = _episode(WORLDS[name](), seed)
+        return [obs, state] + [array for step in steps for array in step[:4]]
+
+    first, again = roll(7), roll(7)
+    assert len(first) == len(again) and all(np.array_equal(a, b) for a, b in zip(first, again))
+    deterministic = name in {"OneStepTeamGame", "TwoStepGame"}  # fixed starts and payoffs
+    other = roll(8)
+    assert deterministic or len(other) != len(first) or not all(np.array_equal(a, b) for a, b in zip(first, other))
