@@ -25,7 +25,8 @@ def main() -> None:
     start = time.process_time()
     fast = self_play(env, DELTA_W, DELTA_L, N_STEPS, seed=SEED)
     fast_s = time.process_time() - start
-    agents = [WoLFPHC(m, delta_w=DELTA_W, delta_l=DELTA_L, initial_policy=off_equilibrium_start(m, i))
+    agents = [WoLFPHC(m, delta_w=DELTA_W, delta_l=DELTA_L, initial_policy=off_equilibrium_start(m, i),
+                      player=i)
               for i, m in enumerate(env.action_counts)]
     start = time.process_time()
     batched = learn(env, agents, N_STEPS, seed=SEED)

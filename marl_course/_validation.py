@@ -391,24 +391,3 @@ def checked_by(check):
         return checked
 
     return decorate
-
-
-def iter_transitions(transitions, name: str = "transitions"):
-    """Yield each ``(s, a_1, a_2, (r_1, r_2), s')`` of an iterable, refusing anything else by name.
-
-    >>> list(iter_transitions([(0, 1, 0, (1.0, -1.0), 1)]))
-    [(0, 1, 0, (1.0, -1.0), 1)]
-    >>> next(iter_transitions([(0, 1, 0)]))
-    Traceback (most recent call last):
-    ...
-    ValueError: transitions[0] must be (s, a_1, a_2, (r_1, r_2), s'), got (0, 1, 0)
-    """
-    try:
-        transitions = iter(transitions)
-    except TypeError:
-        raise TypeError(f"{name} must be an iterable of (s, a_1, a_2, (r_1, r_2), s'), "
-                        f"got {type(transitions).__name__}") from None
-    for k, transition in enumerate(transitions):
-        if not isinstance(transition, (tuple, list)) or len(transition) != 5:
-            raise ValueError(f"{name}[{k}] must be (s, a_1, a_2, (r_1, r_2), s'), got {transition!r}")
-        yield transition

@@ -76,7 +76,7 @@ def test_one_frame_per_state_of_the_episode(world):
 
 
 def test_the_return_adds_up_the_rewards_of_world_zero():
-    env = CooperativeNavigation(n_worlds=3, max_steps=6)
+    env = CooperativeNavigation(n_envs=3, max_steps=6)
     frames = record_frames(env, random_policy(env), seed=2)
     rng, rewards = np.random.default_rng(2), []
     env.reset(2)

@@ -199,21 +199,21 @@ for name, values in [("env", [None, jungle.Jungle(), _battle(reset=False)]), ("t
 
 # ---------------------------------------------------------------- particle
 
-for name, values in [("n_worlds", POSITIVE_INT), ("max_steps", POSITIVE_INT), ("n_agents", [1, 0, 2.5, "3"]),
+for name, values in [("n_envs", POSITIVE_INT), ("max_steps", POSITIVE_INT), ("n_agents", [1, 0, 2.5, "3"]),
                      ("local_ratio", [1.5, -0.1, NAN, "0.5", None])]:
     kwarg_cases("CooperativeNavigation", lambda **kw: particle.CooperativeNavigation(**kw), name, values)
-for name, values in [("n_good", POSITIVE_INT), ("n_worlds", [0]), ("max_steps", [-1])]:
+for name, values in [("n_good", POSITIVE_INT), ("n_envs", [0]), ("max_steps", [-1])]:
     kwarg_cases("PhysicalDeception", lambda **kw: particle.PhysicalDeception(**kw), name, values)
-for name, values in [("n_worlds", POSITIVE_INT), ("max_steps", POSITIVE_INT)]:
+for name, values in [("n_envs", POSITIVE_INT), ("max_steps", POSITIVE_INT)]:
     kwarg_cases("SpeakerListener", lambda **kw: particle.SpeakerListener(**kw), name, values)
 for make in (particle.CooperativeNavigation, particle.PhysicalDeception, particle.SpeakerListener):
     for seed in ["0", 1.5, -1, None, True]:
         case(f"{make.__name__}.reset-seed={seed!r}", lambda make=make, seed=seed: make().reset(seed), "seed")
-step_cases("CooperativeNavigation", lambda: particle.CooperativeNavigation(n_worlds=2), (2, 3), 5)
-step_cases("PhysicalDeception", lambda: particle.PhysicalDeception(n_worlds=2), (2, 3), 5)
-step_cases("SpeakerListener", lambda: particle.SpeakerListener(n_worlds=2), (2, 2), 5)
+step_cases("CooperativeNavigation", lambda: particle.CooperativeNavigation(n_envs=2), (2, 3), 5)
+step_cases("PhysicalDeception", lambda: particle.PhysicalDeception(n_envs=2), (2, 3), 5)
+step_cases("SpeakerListener", lambda: particle.SpeakerListener(n_envs=2), (2, 2), 5)
 case("SpeakerListener.step-word-3",  # a move the listener may make is no word of the speaker's
-     lambda: _reset_then_step(particle.SpeakerListener(n_worlds=2), np.array([[3, 0], [0, 0]])), "actions")
+     lambda: _reset_then_step(particle.SpeakerListener(n_envs=2), np.array([[3, 0], [0, 0]])), "actions")
 case("SpeakerListener.step-before-reset",
      lambda: particle.SpeakerListener().step(np.zeros((1, 2), dtype=int)), "reset")
 case("CooperativeNavigation.step-before-reset",
@@ -244,9 +244,9 @@ for function in (particle.play_episode, particle.episode_returns, particle.navig
                     name, values)
 case("navigation_metrics-env-deception",
      lambda: particle.navigation_metrics(particle.PhysicalDeception(), particle.noop_actions), "env")
-for name, values in [("n_worlds", [0, 2.5]), ("n_steps", [0, "10"]), ("seed", [-1, "0"])]:
+for name, values in [("n_envs", [0, 2.5]), ("n_steps", [0, "10"]), ("seed", [-1, "0"])]:
     kwarg_cases("joint_steps_per_second",
-                lambda **kw: particle.joint_steps_per_second(**{"n_worlds": 1, "n_steps": 1, **kw}), name, values)
+                lambda **kw: particle.joint_steps_per_second(**{"n_envs": 1, "n_steps": 1, **kw}), name, values)
 
 # ---------------------------------------------------------------- predator-prey
 
@@ -354,14 +354,14 @@ def test_the_tables_defaults_are_valid():
 def test_edge_values_still_work():
     # a grid exactly full (3 predators and the prey on 4 cells) and no prey movement
     env = coordination_grid.CoordinationGrid(n_envs=2, size=2, n_agents=3, prey_move_prob=0.0, step_cost=0.0)
-    obs, state = env.reset(seed=0)
+    obs, state, info = env.reset(seed=0)
     assert len({tuple(c) for c in state[0].reshape(-1, 2)}) == 4
     # draws every step, or never; seed given as a Generator
     assert soccer.Soccer(draw_probability=1.0).step(4, 4)[2]
     soccer.Soccer(draw_probability=0.0).reset(seed=np.random.default_rng(0))
     # flicker 0 and 1
-    assert np.all(cartpole.CartPole(n_envs=3, flicker=1.0).reset(seed=0) == 0.0)
-    assert np.any(cartpole.CartPole(n_envs=3, flicker=0.0, hide_velocity=np.bool_(True)).reset(seed=0) != 0.0)
+    assert np.all(cartpole.CartPole(n_envs=3, flicker=1.0).reset(seed=0)[0] == 0.0)
+    assert np.any(cartpole.CartPole(n_envs=3, flicker=0.0, hide_velocity=np.bool_(True)).reset(seed=0)[0] != 0.0)
     # numpy integers are actions; view 0 and k 0 in the jungle; a zero-penalty penalty game
     grid_games.GridGame().step(np.int64(0), np.int64(3))
     jungle.Jungle(n_envs=1, n_agents=2, view=0, k=0).reset(seed=0)

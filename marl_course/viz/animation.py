@@ -105,8 +105,8 @@ def _battle_step(env, actions):
 
 
 def _jungle_step(env, actions):
-    obs, reward, done, info = env.step(actions)
-    return (obs, info["adjacency"]), float(reward[0].mean()), bool(done), ""
+    obs, _, reward, done, info = env.step(actions)
+    return (obs, info["adjacency"]), float(reward[0].mean()), bool(done[0]), ""
 
 
 def _predator_prey_step(env, actions):
@@ -130,7 +130,7 @@ _ADAPTERS = {
         step=_particle_step,
         snapshot=lambda env: {"agent_pos": env.agent_pos[0].copy(), "landmark_pos": env.landmark_pos[0].copy(),
                               "agent_size": env.agent_size, "goal": int(env.goal[0]) if hasattr(env, "goal") else -1},
-        random_actions=lambda env, rng: np.stack([rng.integers(0, m, size=env.n_worlds) for m in env.n_actions], 1),
+        random_actions=lambda env, rng: np.stack([rng.integers(0, m, size=env.n_envs) for m in env.n_actions], 1),
         episode_length=lambda env: env.max_steps),
     CoordinationGrid: _Adapter(
         reset=lambda env, seed: env.reset(seed=seed)[0],
@@ -146,7 +146,7 @@ _ADAPTERS = {
         random_actions=lambda env, rng: rng.integers(0, env.n_actions, size=env.n_agents),
         episode_length=lambda env: env.max_steps),
     Jungle: _Adapter(
-        reset=lambda env, seed: (lambda obs, info: (obs, info["adjacency"]))(*env.reset(seed=seed)),
+        reset=lambda env, seed: (lambda obs, state, info: (obs, info["adjacency"]))(*env.reset(seed=seed)),
         step=_jungle_step,
         snapshot=lambda env: {"agent_pos": env.agent_pos[0].copy(), "food_pos": env.food_pos[0].copy(),
                               "eating": env.eating()[0], "scout": env.is_scout.copy(), "size": env.size},
