@@ -94,6 +94,10 @@ def test_greedy_and_sampled_play_differently_and_bad_input_is_named():
         capture_metrics(m, coupled(), n_episodes=0)
     with pytest.raises(TypeError, match="greedy"):
         capture_metrics(m, coupled(), greedy="yes")
+    with pytest.raises(TypeError, match="env"):
+        capture_metrics(m, object())
+    with pytest.raises(ValueError, match="obs"):
+        greedy_actions(m.actor, np.zeros((3, 5), dtype=np.float32))
 
 
 def test_training_on_coupled_capture_records_the_fraction_caught():
