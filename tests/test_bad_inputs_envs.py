@@ -174,14 +174,14 @@ for name, values in [("size", [3, 1, 2.5, "4"]), ("temperatures", [[0.0], [-1.0]
 for name, values in [("grids", [[1.0, 2.0], [[NAN, 0.0], [0.0, 1.0]], [["a", "b"], ["c", "d"]], None]),
                      ("radius", [-1, 1.5, "1", None])]:
     kwarg_cases("box_sum", lambda **kw: battle_grid.box_sum(**{"grids": np.eye(3), "radius": 1, **kw}), name, values)
-for name, values in [("size", [3, 0, 2.5, "12"]), ("n_agents", [0, 49, 1.5]), ("hp", POSITIVE_INT),
-                     ("view", NON_NEGATIVE_INT), ("mean_radius", [0, -1, "3"]), ("max_steps", POSITIVE_INT),
-                     ("blue_noise", PROBABILITY), ("blue_advances", BOOL)]:
+for name, values in [("n_envs", POSITIVE_INT), ("size", [3, 0, 2.5, "12"]), ("n_agents", [0, 49, 1.5]),
+                     ("hp", POSITIVE_INT), ("view", NON_NEGATIVE_INT), ("mean_radius", [0, -1, "3"]),
+                     ("max_steps", POSITIVE_INT), ("blue_noise", PROBABILITY), ("blue_advances", BOOL)]:
     kwarg_cases("BattleGrid", lambda **kw: battle_grid.BattleGrid(**kw), name, values)
 reset_cases("BattleGrid", battle_grid.BattleGrid)
-step_cases("BattleGrid", lambda: battle_grid.BattleGrid(size=8, n_agents=4), (4,), 6, name="red_actions")
-case("BattleGrid.step-before-reset", lambda: battle_grid.BattleGrid(size=8, n_agents=4).step(np.zeros(4, dtype=int)),
-     "reset")
+step_cases("BattleGrid", lambda: battle_grid.BattleGrid(n_envs=2, size=8, n_agents=4), (2, 4), 6)
+case("BattleGrid.step-before-reset",
+     lambda: battle_grid.BattleGrid(size=8, n_agents=4).step(np.zeros((1, 4), dtype=int)), "reset")
 
 
 def _battle(reset=True):

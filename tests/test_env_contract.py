@@ -4,6 +4,7 @@ step(actions) -> (obs, state, reward, done[n_envs], info) with terminated | trun
 import numpy as np
 import pytest
 
+from marl_course.envs.battle_grid import BattleGrid
 from marl_course.envs.cartpole import CartPole
 from marl_course.envs.coordination_grid import CoordinationGrid
 from marl_course.envs.jungle import Jungle
@@ -13,6 +14,7 @@ from marl_course.envs.two_step import TwoStepGame
 
 N_ENVS = 3
 WORLDS = {
+    "BattleGrid": lambda: BattleGrid(n_envs=N_ENVS, size=8, n_agents=4, max_steps=10),
     "CartPole": lambda: CartPole(n_envs=N_ENVS, flicker=0.3, max_steps=30),
     "CoordinationGrid": lambda: CoordinationGrid(n_envs=N_ENVS, episode_limit=12),
     "Jungle": lambda: Jungle(n_envs=N_ENVS, n_agents=4, n_scouts=1, k=2, episode_length=6),

@@ -77,13 +77,60 @@ def test_bad_config_is_named():
         train(BattleGrid(**SMALL), MeanFieldConfig(n_episodes=1), seed=-1, progress=False)
 
 
+def test_batched_battles_train_and_evaluate():
+    env = BattleGrid(n_envs=3, **SMALL)
+    history = train(env, MeanFieldConfig("mfac", n_episodes=2, batch_size=16), seed=0, progress=False)
+    assert history.steps == [1, 2] and len(history.train_return) == 2 and history.loss
+    assert all(0 <= k <= 1 for k in history.metrics["blue_killed"])
+    outcome = battle_outcome(history.model, env, n_episodes=4, seed=1)  # two batches of 3, the last 2 dropped
+    assert np.isfinite(outcome["mean_return"]) and 0 <= outcome["blue_killed"] <= 1
+
+
+def test_replay_holds_acting_agents_only_and_bootstraps_at_truncation(monkeypatch):
+    """Transitions come from the red agents alive in battles not yet over; terminal is 1 for an
+    agent that died or whose battle was terminated, 0 for a survivor of a truncated battle."""
+    from marl_course.deep import mean_field
+
+    added = []
+
+    class Spy(mean_field.ReplayBuffer):
+        def add(self, **fields):
+            added.append({k: np.asarray(v).copy() for k, v in fields.items()})
+            super().add(**fields)
+
+    monkeypatch.setattr(mean_field, "ReplayBuffer", Spy)
+    env = BattleGrid(n_envs=4, size=8, n_agents=4, hp=1, max_steps=15)
+    steps = []
+    step = env.step
+
+    def recording_step(actions):
+        out = step(actions)
+        steps.append((env._terminated.copy(), env._truncated.copy(), out[4]["alive"].copy()))
+        return out
+
+    monkeypatch.setattr(env, "step", recording_step)
+    train(env, MeanFieldConfig("mfq", n_episodes=3, batch_size=8), seed=2, progress=False)
+    assert len(added) == len(steps)
+    acting = np.ones((4, 4), dtype=bool)
+    saw = set()
+    for (terminated, truncated, alive), fields in zip(steps, added):
+        expected = (~alive | terminated[:, None])[acting]
+        np.testing.assert_array_equal(fields["terminal"], expected.astype(np.float32))
+        saw.update((bool(x), bool(y)) for x, y in zip(terminated, truncated))
+        done = terminated | truncated
+        acting = alive & ~done[:, None]
+        if done.all():
+            acting = np.ones((4, 4), dtype=bool)
+    assert (False, True) in saw and (True, False) in saw   # both endings were met
+
+
 def _random_return(env, n_episodes, seed):
     rng, returns = np.random.default_rng(seed), []
     for _ in range(n_episodes):
         env.reset(seed=int(rng.integers(2**31)))
-        done, total = False, 0.0
-        while not done:
-            _, _, rewards, done, _ = env.step(rng.integers(0, env.n_actions, size=env.n_agents))
+        done, total = np.zeros(env.n_envs, dtype=bool), 0.0
+        while not done.all():
+            _, _, rewards, done, _ = env.step(rng.integers(0, env.n_actions, size=(env.n_envs, env.n_agents)))
             total += rewards.sum() / env.n_agents
         returns.append(total)
     return float(np.mean(returns))

@@ -1,8 +1,9 @@
 """Neural mean-field Q-learning (MF-Q), mean-field actor-critic (MF-AC) and independent Q-learning.
 
 All agents of an army share one network (as in Yang et al. 2018's battle experiments) and act
-at once: a forward pass takes the whole batch ``(n_agents, ...)``, so a step costs time linear
-in the number of agents. The three learners differ only where their math differs:
+at once: a forward pass takes the whole batch ``(n_envs x n_agents, ...)`` of the battles stepped
+together, so a step costs time linear in the number of agents. The three learners differ only
+where their math differs:
 
 - **IQL**: ``Q(o_j, a_j)``; target ``r_j + gamma max_a Q'(o'_j, a)``.
 - **MF-Q**: ``Q(o_j, a_j, a-bar_j)`` (the neighbours' mean action is an input); target
@@ -163,25 +164,47 @@ def mean_field_loss(agent: MeanFieldAgent, batch: dict, beta: float) -> torch.Te
 
 def act(agent: MeanFieldAgent, obs, mean_action, beta: float, rng: np.random.Generator,
         greedy: bool = False) -> np.ndarray:
-    """Every agent's action from :meth:`MeanFieldAgent.policy` (sampled, or its argmax if ``greedy``)."""
+    """Every agent's action from :meth:`MeanFieldAgent.policy` (sampled, or its argmax if ``greedy``).
+
+    ``obs`` ``(..., obs_dim)`` and ``mean_action`` ``(..., n_actions)`` may carry any leading axes,
+    e.g. ``(n_envs, n_agents)``; the actions have those axes. One uniform is drawn per agent, in
+    row-major order (none if ``greedy``).
+
+    Examples
+    --------
+    >>> agent = MeanFieldAgent(obs_dim=5, n_actions=3, config=MeanFieldConfig("mfq"))
+    >>> act(agent, np.zeros((2, 4, 5), np.float32), np.full((2, 4, 3), 1 / 3, np.float32), 1.0,
+    ...     np.random.default_rng(0)).shape
+    (2, 4)
+    """
+    obs, mean_action = torch.as_tensor(obs), torch.as_tensor(mean_action)
+    batch = tuple(obs.shape[:-1])
     with torch.no_grad():
-        probs = agent.policy(torch.as_tensor(obs), torch.as_tensor(mean_action), beta).numpy()
+        probs = agent.policy(obs.reshape(-1, obs.shape[-1]), mean_action.reshape(-1, mean_action.shape[-1]), beta)
+    probs = probs.numpy().reshape(batch + (probs.shape[-1],))
     if greedy:
-        return probs.argmax(axis=1)
+        return probs.argmax(axis=-1)
     return sample_categorical.unchecked(probs, rng)  # float32 rows: their sums may miss 1 by more than 1e-8
 
 
 @single_thread()
 def train(env, config: MeanFieldConfig | None = None, *, seed: int = 0, progress: bool = True) -> History:
-    """Train one shared red agent by ``config.algorithm`` on ``env`` (a :class:`BattleGrid`).
+    """Train one shared red agent by ``config.algorithm`` on ``env`` (a :class:`BattleGrid` of
+    ``n_envs`` battles).
 
-    Every environment step stores one transition per living red agent ``(o_j, a-bar_j, a_j, r_j,
-    o'_j, a-bar'_j, terminal_j)``; ``a-bar_j`` is the neighbours' mean action of the previous
-    step, the one the agent conditions on when it acts (Algorithm 1).
+    An episode resets every battle and steps them together until all are done. Every step stores
+    one transition per red agent that acted (alive, in a battle not yet over) ``(o_j, a-bar_j,
+    a_j, r_j, o'_j, a-bar'_j, terminal_j)``; ``a-bar_j`` is the neighbours' mean action of the
+    previous step (``info["mean_action"]``), the one the agent conditions on when it acts
+    (Algorithm 1). ``terminal_j`` is 1 when agent ``j`` died or its battle was terminated (an army
+    destroyed), so the target ``r_j + gamma (1 - terminal_j) v_j(s')`` bootstraps at a truncation
+    (the time limit) and not at a termination.
 
     Returns a :class:`~marl_course.deep.common.History` counted in episodes: ``train_return[k]``
-    is red's summed reward per agent in episode ``k``, ``loss`` the loss of each gradient step,
-    and ``metrics["blue_killed"][k]`` the fraction of the blue army destroyed in episode ``k``.
+    is red's summed reward per agent in episode ``k`` (averaged over the battles), ``loss`` the
+    loss of each gradient step, and ``metrics["blue_killed"][k]`` the fraction of the blue army
+    destroyed in episode ``k`` (averaged over the battles). With ``n_envs = 1`` each episode is
+    one battle.
 
     Examples
     --------
@@ -194,13 +217,15 @@ def train(env, config: MeanFieldConfig | None = None, *, seed: int = 0, progress
     seed = check_int(seed, "seed", low=0)
     config = MeanFieldConfig() if config is None else check_instance(config, "config", MeanFieldConfig)
     check_bool(progress, "progress")
-    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_agents"))
+    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_agents", "n_envs"))
     if config.algorithm not in ALGORITHMS:
         raise ValueError(f"config.algorithm must be one of {ALGORITHMS}, got {config.algorithm!r}")
-    if hasattr(env, "max_steps") and hasattr(env, "n_agents"):
-        check_updates_possible(max_steps=config.n_episodes * env.max_steps, transitions_per_step=env.n_agents,
-                               batch_size=config.batch_size, update_every=config.train_every,
-                               fields="n_episodes, batch_size, train_every (with env.max_steps, env.n_agents)")
+    if hasattr(env, "max_steps"):
+        check_updates_possible(max_steps=config.n_episodes * env.max_steps,
+                               transitions_per_step=env.n_envs * env.n_agents, batch_size=config.batch_size,
+                               update_every=config.train_every,
+                               fields="n_episodes, batch_size, train_every (with env.max_steps, env.n_envs, "
+                                      "env.n_agents)")
     rng = seed_everything(seed)
     agent = MeanFieldAgent(env.obs_dim, env.n_actions, config)
     optimiser = torch.optim.Adam(agent.parameters(), lr=config.lr)
@@ -209,18 +234,21 @@ def train(env, config: MeanFieldConfig | None = None, *, seed: int = 0, progress
     step = 0
     for episode in tqdm(range(config.n_episodes), disable=not progress, desc=config.algorithm):
         beta = config.beta_start + (config.beta_end - config.beta_start) * episode / max(config.n_episodes - 1, 1)
-        obs, mean_action = env.reset(seed=int(rng.integers(2**31)))
-        alive, total, done = np.ones(env.n_agents, dtype=bool), 0.0, False
-        while not done:
-            actions = act(agent, obs, mean_action, beta, rng)
-            next_obs, next_mean_action, reward, done, info = env.step(actions)
-            terminal = ~info["alive"] | (info["blue_alive"] == 0)
-            buffer.add(obs=obs[alive], mean_action=mean_action[alive], action=actions[alive],
-                       reward=reward[alive].astype(np.float32), next_obs=next_obs[alive],
-                       next_mean_action=next_mean_action[alive],
-                       terminal=terminal[alive].astype(np.float32))
-            total += reward.sum() / env.n_agents
-            obs, mean_action, alive = next_obs, next_mean_action, info["alive"]
+        obs, _, info = env.reset(seed=int(rng.integers(2**31)))
+        mean_action = info["mean_action"]                                       # (E, N, n_actions)
+        acting = np.ones((env.n_envs, env.n_agents), dtype=bool)                # alive, battle not over
+        total, done = np.zeros(env.n_envs), np.zeros(env.n_envs, dtype=bool)
+        while not done.all():
+            actions = act(agent, obs, mean_action, beta, rng)                   # (E, N)
+            next_obs, _, reward, done, info = env.step(actions)
+            next_mean_action = info["mean_action"]
+            terminal = ~info["alive"] | info["terminated"][:, None]             # truncation bootstraps
+            buffer.add(obs=obs[acting], mean_action=mean_action[acting], action=actions[acting],
+                       reward=reward[acting].astype(np.float32), next_obs=next_obs[acting],
+                       next_mean_action=next_mean_action[acting],
+                       terminal=terminal[acting].astype(np.float32))
+            total += reward.sum(axis=1) / env.n_agents
+            obs, mean_action, acting = next_obs, next_mean_action, info["alive"] & ~done[:, None]
             step += 1
             if step % config.train_every == 0 and len(buffer) >= config.batch_size:
                 loss = mean_field_loss(agent, buffer.sample(config.batch_size, rng), beta)
@@ -230,8 +258,8 @@ def train(env, config: MeanFieldConfig | None = None, *, seed: int = 0, progress
                 soft_update(agent.target, agent.critic, config.tau)
                 history.loss.append(loss.item())
         history.steps.append(episode + 1)
-        history.train_return.append(float(total))
-        history.metrics["blue_killed"].append(1.0 - info["blue_alive"] / env.n_agents)
+        history.train_return.append(float(total.mean()))
+        history.metrics["blue_killed"].append(float(np.mean(1.0 - info["blue_alive"] / env.n_agents)))
     return history
 
 
@@ -251,26 +279,30 @@ def evaluate(model: MeanFieldAgent, env, *, n_episodes: int = 10, seed: int = 0)
 def battle_outcome(model: MeanFieldAgent, env, *, n_episodes: int = 10, seed: int = 0) -> dict[str, float]:
     """Greedy play of a trained agent: mean return per agent and fraction of blue destroyed.
 
+    ``n_episodes`` battles are played ``env.n_envs`` at a time (each batch reset with a seed drawn
+    from ``seed``; the surplus battles of the last batch are dropped), so with ``n_envs = 1`` the
+    battles are those of a one-battle environment.
+
     Examples
     --------
     >>> from marl_course.envs.battle_grid import BattleGrid
-    >>> env = BattleGrid(size=8, n_agents=4, max_steps=10)
-    >>> result = battle_outcome(MeanFieldAgent(env.obs_dim, env.n_actions, MeanFieldConfig()), env, n_episodes=2)
+    >>> env = BattleGrid(n_envs=2, size=8, n_agents=4, max_steps=10)
+    >>> result = battle_outcome(MeanFieldAgent(env.obs_dim, env.n_actions, MeanFieldConfig()), env, n_episodes=3)
     >>> sorted(result)
     ['blue_killed', 'mean_return']
     """
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
     agent = check_instance(model, "model", MeanFieldAgent)
-    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_agents"))
+    check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_agents", "n_envs"))
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     returns, killed = [], []
-    for _ in range(n_episodes):
-        obs, mean_action = env.reset(seed=int(rng.integers(2**31)))
-        total, done = 0.0, False
-        while not done:
-            actions = act(agent, obs, mean_action, agent.config.beta_end, rng, greedy=True)
-            obs, mean_action, reward, done, info = env.step(actions)
-            total += reward.sum() / env.n_agents
-        returns.append(total)
-        killed.append(1.0 - info["blue_alive"] / env.n_agents)
-    return {"mean_return": float(np.mean(returns)), "blue_killed": float(np.mean(killed))}
+    while len(returns) < n_episodes:
+        obs, _, info = env.reset(seed=int(rng.integers(2**31)))
+        total, done = np.zeros(env.n_envs), np.zeros(env.n_envs, dtype=bool)
+        while not done.all():
+            actions = act(agent, obs, info["mean_action"], agent.config.beta_end, rng, greedy=True)
+            obs, _, reward, done, info = env.step(actions)
+            total += reward.sum(axis=1) / env.n_agents
+        returns.extend(total)
+        killed.extend(1.0 - info["blue_alive"] / env.n_agents)
+    return {"mean_return": float(np.mean(returns[:n_episodes])), "blue_killed": float(np.mean(killed[:n_episodes]))}

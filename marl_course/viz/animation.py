@@ -99,9 +99,10 @@ def _grid_step(env, actions):
 
 
 def _battle_step(env, actions):
-    obs, mean_action, rewards, done, info = env.step(actions)
-    note = "blue destroyed" if info["blue_alive"] == 0 else "red destroyed" if info["red_alive"] == 0 else ""
-    return (obs, mean_action), float(rewards.sum() / env.n_agents), bool(done), note
+    # the policy sees world 0 and returns its (n,) actions; every world of the batch plays them
+    obs, _, reward, done, info = env.step(np.broadcast_to(actions, (env.n_envs, env.n_agents)))
+    note = "blue destroyed" if info["blue_alive"][0] == 0 else "red destroyed" if info["red_alive"][0] == 0 else ""
+    return (obs[0], info["mean_action"][0]), float(reward[0].sum() / env.n_agents), bool(done[0]), note
 
 
 def _jungle_step(env, actions):
@@ -139,10 +140,10 @@ _ADAPTERS = {
         random_actions=_batch_random,
         episode_length=lambda env: env.episode_limit),
     BattleGrid: _Adapter(
-        reset=lambda env, seed: env.reset(seed=seed),
+        reset=lambda env, seed: (lambda obs, state, info: (obs[0], info["mean_action"][0]))(*env.reset(seed=seed)),
         step=_battle_step,
-        snapshot=lambda env: {"positions": env.positions.copy(), "team": env.team.copy(),
-                              "hit_points": env.hit_points.copy(), "hp": env.hp, "size": env.size},
+        snapshot=lambda env: {"positions": env.positions[0].copy(), "team": env.team.copy(),
+                              "hit_points": env.hit_points[0].copy(), "hp": env.hp, "size": env.size},
         random_actions=lambda env, rng: rng.integers(0, env.n_actions, size=env.n_agents),
         episode_length=lambda env: env.max_steps),
     Jungle: _Adapter(
