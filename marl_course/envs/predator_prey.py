@@ -170,16 +170,21 @@ class PredatorPrey:
             raise ValueError("rule: prey_distance needs rule='capture' (several prey)")
         return np.abs(self.predator_pos[:, :, None, :] - self.prey_pos[:, None, :, :]).max(axis=-1)
 
-    def relevance(self, horizon: int = 1) -> np.ndarray:
-        """Ground truth (E, N, N) bool: ``[e, i, j]`` when predators ``i != j`` can both be within
-        ``capture_range`` of one uncaptured prey within ``horizon`` moves (module docstring).
+    @property
+    def relevance(self):
+        """``relevance(horizon=1)``, ground truth (E, N, N) bool: ``[e, i, j]`` when predators
+        ``i != j`` can both be within ``capture_range`` of one uncaptured prey within ``horizon``
+        moves (module docstring). A finished world has no relevant pair.
 
-        A finished world has no relevant pair. Needs ``rule="capture"`` (in the occupying task a
-        predator's reward depends on its own position only: nobody is relevant).
+        Only a ``rule="capture"`` world has it (``hasattr(env, "relevance")`` is False otherwise):
+        in the occupying task a predator's reward depends on its own position alone.
         """
-        horizon = check_int(horizon, "horizon", low=0)
         if self.rule != "capture":
-            raise ValueError("rule: relevance is defined for rule='capture'")
+            raise AttributeError("relevance: only a predator-prey with rule='capture' has a ground-truth relevance")
+        return self._relevance
+
+    def _relevance(self, horizon: int = 1) -> np.ndarray:
+        horizon = check_int(horizon, "horizon", low=0)
         gap = np.abs(self.predator_pos[:, :, None, :] - self.prey_pos[:, None, :, :])  # (E, N, P, 2)
         moves = np.maximum(gap - self.capture_range, 0).sum(axis=-1)  # (E, N, P): moves to enter the range
         reach = (moves <= horizon) & self.prey_alive[:, None, :] & ~self.done[:, None, None]
