@@ -149,3 +149,12 @@ def test_seeds_give_the_same_file_in_this_process_in_two_processes_and_on_a_dask
     one_seed, _ = compare(TINY, jobs=1, **{**kwargs, "seeds": [1]})
     assert {name: learner["curves"][0] for name, learner in one_seed["learners"].items()} == \
         {name: learner["curves"][1] for name, learner in here["learners"].items()}  # a seed's run is its own
+
+
+def test_the_ensemble_files_single_policy_runs_are_the_cross_play_files_maddpg_runs():
+    # the same code, config and seeds: the shipped ensemble study retrained the cross-play study's MADDPG runs exactly
+    ensembles = load_results(RESULTS_PATHS["physical_deception_ensembles"])
+    cross = load_results(RESULTS_PATHS["physical_deception"])
+    first = [cross["provenance"]["seeds"].index(s) for s in ensembles["provenance"]["seeds"]]
+    assert ensembles["learners"]["MADDPG"]["final"] == [cross["learners"]["MADDPG"]["final"][k] for k in first]
+    assert ensembles["learners"]["MADDPG"]["curves"] == [cross["learners"]["MADDPG"]["curves"][k] for k in first]

@@ -237,8 +237,10 @@ class MADDPG(nn.Module):
         return every[torch.arange(len(o)), sub_policy[:, i]]
 
     @torch.no_grad()
+    @single_thread()
     def act(self, obs, explore: bool = True, sub_policy=None) -> np.ndarray:
-        """Actions ``(B, n_agents)`` for observations ``(B, n_agents, d)``: a Gumbel sample or the argmax."""
+        """Actions ``(B, n_agents)`` for observations ``(B, n_agents, d)``: a Gumbel sample or the argmax
+        (on one torch thread, as in training)."""
         obs_t = torch.as_tensor(np.asarray(obs), dtype=torch.float32)
         if obs_t.ndim != 3 or obs_t.shape[1] != self.n_agents or obs_t.shape[2] < max(self.obs_dims):
             raise ValueError(f"obs must have shape (B, n_agents = {self.n_agents}, d >= {max(self.obs_dims)}), "
