@@ -24,6 +24,12 @@ entropy-regularised,
   and the counterfactual advantage ``A_i = Q_i(o, a) - sum_{b} pi(b | o_i) Q_i(o, (b, a_{-i}))``:
   the baseline changes only agent ``i``'s action, so it needs no extra forward pass.
 
+On the coupled-capture predator-prey (:class:`~marl_course.envs.predator_prey.PredatorPrey` with
+``rule="capture"``), :func:`capture_metrics` scores the policy (greedy or sampled) and the critic's
+hard edges against the ground truth ``env.relevance(1)``: with ``K_ij = W_h^{ij}`` and ``R_ij`` the
+relevance over the ordered pairs of every step, precision ``P(R | K)`` and recall ``P(K | R)``,
+whose chance levels (edges kept blind to relevance) are ``P(R)`` and ``P(K)``.
+
 Departures from the paper (see also :class:`GAACConfig` for the sizes):
 
 - the critic has one output per action, ``f(s_i, x_i)`` in R^{|A|}, and the attention query
