@@ -15,12 +15,21 @@ def test_every_joint_action_pays_the_stage_game(make):
     game = make()
     joint_actions = np.array(list(itertools.product(*(range(m) for m in game.payoffs[0].shape))))
     env = RepeatedMatrixGame(game, n_envs=len(joint_actions))
-    observations, state = env.reset(seed=0)
+    observations, state, info = env.reset(seed=0)
     assert observations.shape == (len(joint_actions), game.n_players) and not state.any()
     observations, state, rewards, done, info = env.step(joint_actions)
     want = np.array([[payoff[tuple(a)] for payoff in game.payoffs] for a in joint_actions])
     np.testing.assert_array_equal(rewards, want)
     assert not done.any() and info["t"] == 1 and not observations.any()
+    assert not info["terminated"].any() and not info["truncated"].any()
+
+
+def test_a_horizon_truncates():
+    env = make_matrix_game("matching_pennies", n_envs=2, horizon=2)
+    env.reset()
+    assert not env.step(np.zeros((2, 2), dtype=int))[3].any()
+    *_, done, info = env.step(np.zeros((2, 2), dtype=int))
+    assert done.all() and info["truncated"].all() and not info["terminated"].any()  # a time limit, not a terminal state
 
 
 def test_model_is_the_one_state_repeated_game():

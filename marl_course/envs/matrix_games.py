@@ -9,8 +9,11 @@ by :func:`~marl_course.games.repeated_game`, so Shapley's value iteration and th
 solvers give the ground truth learners are compared with.
 
 Observation layout: every agent observes the state index (always ``0``); ``observations`` has
-shape ``(n_envs, n_players)`` and ``state`` shape ``(n_envs,)``. A repeated game has no terminal
-state; ``horizon`` (optional) ends an episode after that many steps.
+shape ``(n_envs, n_players)`` and ``state`` shape ``(n_envs,)``: the contract of the batched
+worlds (:mod:`marl_course.envs`), ``reset(seed) -> (observations, state, info)`` and
+``step(actions) -> (observations, state, rewards, done, info)``, with state indices instead of
+vectors, as the tabular learners read them. A repeated game has no terminal state; ``horizon``
+(optional) ends an episode after that many steps, a truncation (``info["truncated"]``).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ class RepeatedMatrixGame:
     --------
     >>> from marl_course.games.gallery import matching_pennies
     >>> env = RepeatedMatrixGame(matching_pennies(), n_envs=2)
-    >>> observations, state = env.reset(seed=0)
+    >>> observations, state, info = env.reset(seed=0)
     >>> observations.shape, state.tolist()
     ((2, 2), [0, 0])
     >>> _, _, rewards, done, _ = env.step([[0, 0], [0, 1]])   # heads/heads, heads/tails
@@ -89,13 +92,13 @@ class RepeatedMatrixGame:
         return np.zeros((self.n_envs, self.n_players), dtype=int), state  # (n_envs, n_players)
 
     def reset(self, seed=None):
-        """Start new plays; return ``(observations, state)``.
+        """Start new plays; return ``(observations, state, info)``.
 
         The dynamics are deterministic, so ``seed`` is accepted for the common interface only.
         """
         check_seed(seed)
         self._t = 0
-        return self._observe()
+        return *self._observe(), {}
 
     def step(self, actions):
         """Play one joint action per environment.
@@ -112,14 +115,16 @@ class RepeatedMatrixGame:
             ``R_i(s, a)`` of each player.
         done : ndarray of bool, shape (n_envs,)
         info : dict
-            ``{"t": steps since reset}``.
+            ``"t"``, the steps since reset; ``"terminated"`` (n_envs,), always False (no terminal
+            state), and ``"truncated"`` (n_envs,), equal to ``done``.
         """
         actions = as_actions(actions, (self.n_envs, self.n_players), self.action_counts)
         rewards = self._payoffs[(slice(None), *actions.T)].T          # (n_envs, n_players)
         self._t += 1
         done = np.full(self.n_envs, self.horizon is not None and self._t >= self.horizon)
         observations, state = self._observe()
-        return observations, state, rewards, done, {"t": self._t}
+        info = {"t": self._t, "terminated": np.zeros(self.n_envs, dtype=bool), "truncated": done.copy()}
+        return observations, state, rewards, done, info
 
 
 def make_matrix_game(name: str, n_envs: int = 1, discount: float = 0.9, horizon: int | None = None) -> RepeatedMatrixGame:
