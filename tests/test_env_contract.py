@@ -10,6 +10,8 @@ from marl_course.envs.coordination_grid import CoordinationGrid
 from marl_course.envs.jungle import Jungle
 from marl_course.envs.nonmonotonic import OneStepTeamGame, climbing_game
 from marl_course.envs.particle import CooperativeNavigation, PhysicalDeception, SpeakerListener
+from marl_course.envs.predator_prey import PredatorPrey
+from marl_course.envs.traffic_junction import TrafficJunction
 from marl_course.envs.two_step import TwoStepGame
 
 N_ENVS = 3
@@ -23,6 +25,10 @@ WORLDS = {
     "PhysicalDeception": lambda: PhysicalDeception(n_envs=N_ENVS, max_steps=6),
     "SpeakerListener": lambda: SpeakerListener(n_envs=N_ENVS, max_steps=6),
     "TwoStepGame": lambda: TwoStepGame(n_envs=N_ENVS),
+    "PredatorPrey": lambda: PredatorPrey(n_envs=N_ENVS, n_predators=3, size=4, episode_length=10),
+    "PredatorPrey capture": lambda: PredatorPrey(n_envs=N_ENVS, n_predators=4, n_prey=2, size=5, rule="capture",
+                                                 episode_length=10),
+    "TrafficJunction": lambda: TrafficJunction(n_envs=N_ENVS, episode_length=12, p_arrive=0.5),
 }
 
 

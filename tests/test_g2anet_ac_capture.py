@@ -27,7 +27,7 @@ def replay(m, env, seed, greedy):
     """capture_metrics, written out plainly for one episode."""
     rng = np.random.default_rng(seed)
     torch.manual_seed(int(rng.integers(2**31)))
-    obs, info = env.reset(seed=int(rng.integers(2**31)))
+    obs, _, info = env.reset(seed=int(rng.integers(2**31)))
     m.critic.eval()
     done, total = np.zeros(env.n_envs, bool), np.zeros((env.n_envs, env.n_agents))
     kept = relevant = both = pairs = 0
@@ -43,7 +43,7 @@ def replay(m, env, seed, greedy):
                         kept += hard[e, i, j]
                         relevant += info["relevance"][e, i, j]
                         both += hard[e, i, j] and info["relevance"][e, i, j]
-        obs, reward, done, info = env.step(actions)
+        obs, _, reward, done, info = env.step(actions)
         total += reward
     m.critic.train()
     return {"capture_rate": 1 - info["prey_alive"].mean(), "return": total.mean(), "kept": kept / pairs,

@@ -8,14 +8,14 @@ from marl_course.envs.predator_prey import PredatorPrey
 
 def test_shapes_and_timeout():
     env = PredatorPrey(n_envs=4, n_predators=3, episode_length=2)
-    obs, info = env.reset(seed=0)
+    obs, _, info = env.reset(seed=0)
     assert obs.shape == (4, 3, env.obs_dim)
     env.prey_pos[:] = [0, 0]
     env.predator_pos[:] = [4, 4]
-    _, reward, done, _ = env.step(np.zeros((4, 3), dtype=int))
+    _, _, reward, done, _ = env.step(np.zeros((4, 3), dtype=int))
     assert reward.shape == (4, 3) and not done.any()
     np.testing.assert_allclose(reward, env.step_penalty)
-    assert env.step(np.zeros((4, 3), dtype=int))[2].all()
+    assert env.step(np.zeros((4, 3), dtype=int))[3].all()
 
 
 def test_predators_freeze_on_the_prey_and_success_ends_the_world():
@@ -23,13 +23,13 @@ def test_predators_freeze_on_the_prey_and_success_ends_the_world():
     env.reset(seed=0)
     env.prey_pos[:] = [[2, 2]]
     env.predator_pos[:] = [[[2, 1], [0, 2]]]
-    _, reward, done, info = env.step(np.array([[4, 2]]))  # 0 steps onto the prey, 1 moves down
+    _, _, reward, done, info = env.step(np.array([[4, 2]]))  # 0 steps onto the prey, 1 moves down
     np.testing.assert_allclose(reward, [[0.0, env.step_penalty]])
     assert not done[0] and not info["success"][0]
     env.step(np.array([[1, 2]]))  # 0 tries to leave: frozen; 1 arrives
     np.testing.assert_array_equal(env.predator_pos[0], [[2, 2], [2, 2]])
     assert env.done[0]
-    _, reward, done, info = env.step(np.array([[1, 1]]))  # a finished world pays nothing
+    _, _, reward, done, info = env.step(np.array([[1, 1]]))  # a finished world pays nothing
     assert info["success"][0] and done[0] and not info["active"][0]
     np.testing.assert_allclose(reward, 0.0)
 
@@ -58,6 +58,6 @@ def test_predator_prey_reports_truncation_apart_from_success():
     env.reset(seed=0)
     env.predator_pos[:] = [[[0, 0]], [[1, 0]]]
     env.prey_pos[:] = [[2, 2], [1, 1]]
-    _, _, done, info = env.step(np.array([[0], [4]]))  # world 0 stays away, world 1 steps onto the prey
+    _, _, _, done, info = env.step(np.array([[0], [4]]))  # world 0 stays away, world 1 steps onto the prey
     assert done.tolist() == [True, True]
     assert info["truncated"].tolist() == [True, False] and info["success"].tolist() == [False, True]

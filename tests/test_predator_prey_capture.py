@@ -19,39 +19,39 @@ def scene(predators, prey, *, size=8, **kw):
 
 def test_two_predators_in_range_capture_and_both_are_paid():
     env = scene([[2, 2], [4, 4], [7, 7]], [[3, 3], [0, 7]])
-    _, reward, done, info = env.step(np.zeros((1, 3), dtype=int))  # 0 and 1 are diagonal to prey 0
+    _, _, reward, done, info = env.step(np.zeros((1, 3), dtype=int))  # 0 and 1 are diagonal to prey 0
     np.testing.assert_allclose(reward[0], [1.0, 1.0, 0.0])
     assert info["captured"][0].tolist() == [True, False] and info["prey_alive"][0].tolist() == [False, True]
     assert not done[0] and not info["success"][0]
-    _, reward, _, _ = env.step(np.zeros((1, 3), dtype=int))  # a caught prey pays no more
+    _, _, reward, _, _ = env.step(np.zeros((1, 3), dtype=int))  # a caught prey pays no more
     np.testing.assert_allclose(reward[0], 0.0)
 
 
 def test_one_predator_alone_catches_nothing_and_distance_two_is_out_of_range():
     env = scene([[3, 3], [5, 5]], [[3, 3]])  # 0 on the prey, 1 at Chebyshev distance 2
-    _, reward, _, info = env.step(np.zeros((1, 2), dtype=int))
+    _, _, reward, _, info = env.step(np.zeros((1, 2), dtype=int))
     np.testing.assert_allclose(reward[0], 0.0)
     assert info["prey_alive"][0].all()
-    _, reward, done, info = env.step(np.array([[0, 1]]))  # 1 moves up to (4, 5): distance 2 still
+    _, _, reward, done, info = env.step(np.array([[0, 1]]))  # 1 moves up to (4, 5): distance 2 still
     assert info["prey_alive"][0].all()
-    _, reward, done, info = env.step(np.array([[0, 3]]))  # 1 moves left to (4, 4): diagonal, in range
+    _, _, reward, done, info = env.step(np.array([[0, 3]]))  # 1 moves left to (4, 4): diagonal, in range
     np.testing.assert_allclose(reward[0], [1.0, 1.0])
     assert done[0] and info["success"][0] and not info["truncated"][0]  # every prey caught: terminal
 
 
 def test_min_captors_three_and_step_penalty():
     env = scene([[1, 1], [1, 2], [6, 6]], [[1, 1]], min_captors=3, step_penalty=-0.1)
-    _, reward, _, info = env.step(np.zeros((1, 3), dtype=int))
+    _, _, reward, _, info = env.step(np.zeros((1, 3), dtype=int))
     np.testing.assert_allclose(reward[0], -0.1)
     assert info["prey_alive"][0].all()
     env.predator_pos[0, 2] = [2, 2]
-    _, reward, _, _ = env.step(np.zeros((1, 3), dtype=int))
+    _, _, reward, _, _ = env.step(np.zeros((1, 3), dtype=int))
     np.testing.assert_allclose(reward[0], 0.9)
 
 
 def test_a_captor_of_two_prey_at_once_gets_two_rewards():
     env = scene([[3, 3], [2, 2], [4, 4]], [[2, 3], [4, 3]])  # 0 is next to both, 1 to the first, 2 to the second
-    _, reward, _, info = env.step(np.zeros((1, 3), dtype=int))
+    _, _, reward, _, info = env.step(np.zeros((1, 3), dtype=int))
     np.testing.assert_allclose(reward[0], [2.0, 1.0, 1.0])
     assert info["success"][0]
 
@@ -60,7 +60,7 @@ def test_predators_do_not_freeze_and_time_limit_truncates():
     env = scene([[3, 3], [0, 0]], [[3, 3]], episode_length=2)
     env.step(np.array([[4, 0]]))
     assert env.predator_pos[0, 0].tolist() == [3, 4]  # it left the prey's cell
-    _, _, done, info = env.step(np.zeros((1, 2), dtype=int))
+    _, _, _, done, info = env.step(np.zeros((1, 2), dtype=int))
     assert done[0] and info["truncated"][0] and not info["success"][0]
 
 
@@ -81,18 +81,18 @@ def test_relevance_on_a_hand_built_scene():
 def test_relevance_through_different_prey_does_not_link():
     env = scene([[0, 0], [7, 7]], [[0, 1], [7, 6]])  # each next to its own prey
     assert not env.relevance(1)[0].any()
-    _, reward, _, info = env.step(np.zeros((1, 2), dtype=int))
+    _, _, reward, _, info = env.step(np.zeros((1, 2), dtype=int))
     np.testing.assert_allclose(reward[0], 0.0)
     assert not info["relevance"][0].any()
 
 
 def test_info_relevance_is_that_of_the_new_state():
     env = PredatorPrey(n_envs=16, n_predators=6, size=6, n_prey=3, rule="capture")
-    obs, info = env.reset(seed=2)
+    obs, _, info = env.reset(seed=2)
     np.testing.assert_array_equal(info["relevance"], env.relevance(1))
     rng = np.random.default_rng(0)
     for _ in range(5):
-        _, _, done, info = env.step(rng.integers(0, 5, size=(16, 6)))
+        _, _, _, done, info = env.step(rng.integers(0, 5, size=(16, 6)))
         np.testing.assert_array_equal(info["relevance"], env.relevance(1))
         assert not info["relevance"][done].any()
 
@@ -108,7 +108,7 @@ def test_observation_shows_the_nearest_uncaught_prey():
 
 def test_default_task_is_unchanged_and_bad_options_are_named():
     env = PredatorPrey(n_envs=2)
-    obs, info = env.reset(seed=0)
+    obs, _, info = env.reset(seed=0)
     assert env.rule == "occupy" and env.prey_pos.shape == (2, 2) and "relevance" not in info
     with pytest.raises(ValueError, match="rule"):
         PredatorPrey(rule="hunt")

@@ -34,7 +34,7 @@ def test_cars_follow_their_routes_cell_by_cell_and_leave_at_the_end():
     path_0 = [(1, 3), (2, 3), (3, 3), (4, 3), (5, 3), (6, 3), None]
     path_1 = [(3, 2), (3, 3), (3, 4), (3, 5), (3, 6), None, None]
     for t, (expect_0, expect_1) in enumerate(zip(path_0, path_1)):
-        _, reward, _, info = env.step(actions_for(env, GAS, GAS))
+        _, _, reward, _, info = env.step(actions_for(env, GAS, GAS))
         for slot, expect in ((0, expect_0), (1, expect_1)):
             if expect is None:
                 assert not info["active"][0, slot]
@@ -47,7 +47,7 @@ def test_cars_follow_their_routes_cell_by_cell_and_leave_at_the_end():
         assert not info["collided"].any() and info["success"][0]
     # each car left on the step it pressed gas on the last cell of its route (index size - 1 = 6)
     env = make_scene([(0, 0, 6, 3), (1, 1, 6, 3)])
-    _, reward, _, info = env.step(actions_for(env, GAS, BRAKE))
+    _, _, reward, _, info = env.step(actions_for(env, GAS, BRAKE))
     np.testing.assert_array_equal(info["left"][0], [True, False])
     np.testing.assert_array_equal(info["active"][0], [False, True])
     np.testing.assert_array_equal(info["positions"][0], [[-1, -1], [3, 6]])
@@ -56,10 +56,10 @@ def test_cars_follow_their_routes_cell_by_cell_and_leave_at_the_end():
 
 def test_brake_keeps_the_car_in_place_and_is_remembered():
     env = make_scene([(0, 1, 2, 0)], vision=0)
-    obs, _, _, info = env.step(actions_for(env, BRAKE))
+    obs, _, _, _, info = env.step(actions_for(env, BRAKE))
     np.testing.assert_array_equal(info["positions"][0, 0], [3, 2])
     np.testing.assert_allclose(obs[0, 0], [0.5, 2 / 6, 1.0, 2 / 6, 1.0, 0.0])
-    obs, _, _, info = env.step(actions_for(env, GAS))
+    obs, _, _, _, info = env.step(actions_for(env, GAS))
     np.testing.assert_array_equal(info["positions"][0, 0], [3, 3])
     np.testing.assert_allclose(obs[0, 0], [0.5, 0.5, 1.0, 0.5, 0.0, 0.0])
 
@@ -67,51 +67,51 @@ def test_brake_keeps_the_car_in_place_and_is_remembered():
 def test_junction_collision_is_detected_and_penalised_exactly():
     # cars 0 (road 0) and 1 (road 1) both one cell before the junction; car 2 far away on road 0
     env = make_scene([(0, 0, 2, 4), (1, 1, 2, 0), (2, 0, 5, 2)])
-    _, reward, _, info = env.step(actions_for(env, GAS, GAS, BRAKE))
+    _, _, reward, _, info = env.step(actions_for(env, GAS, GAS, BRAKE))
     np.testing.assert_array_equal(info["positions"][0, :2], [[3, 3], [3, 3]])
     np.testing.assert_array_equal(info["collided"][0], [True, True, False])
     assert info["collisions"][0] == 1 and not info["success"][0]
     np.testing.assert_allclose(reward[0], [-10 - 0.05, -10 - 0.01, -0.03], atol=1e-12)
     # staying together collides again; driving apart ends it but the episode stays failed
-    _, reward, _, info = env.step(actions_for(env, BRAKE, BRAKE, BRAKE))
+    _, _, reward, _, info = env.step(actions_for(env, BRAKE, BRAKE, BRAKE))
     np.testing.assert_allclose(reward[0], [-10.06, -10.02, -0.04], atol=1e-12)
-    _, reward, _, info = env.step(actions_for(env, GAS, BRAKE, BRAKE))
+    _, _, reward, _, info = env.step(actions_for(env, GAS, BRAKE, BRAKE))
     assert not info["collided"].any() and info["collisions"][0] == 0 and not info["success"][0]
     np.testing.assert_allclose(reward[0], [-0.07, -0.03, -0.05], atol=1e-12)
     # only one of the two moving: no collision
     env = make_scene([(0, 0, 2, 0), (1, 1, 2, 0)])
-    _, reward, _, info = env.step(actions_for(env, GAS, BRAKE))
+    _, _, reward, _, info = env.step(actions_for(env, GAS, BRAKE))
     assert not info["collided"].any() and info["success"][0]
 
 
 def test_rear_end_collision_and_three_cars_in_one_cell():
     env = make_scene([(0, 1, 4, 0), (1, 1, 5, 0)])  # car 0 right behind car 1 on road 1
-    _, reward, _, info = env.step(actions_for(env, GAS, BRAKE))
+    _, _, reward, _, info = env.step(actions_for(env, GAS, BRAKE))
     np.testing.assert_array_equal(info["collided"][0], [True, True])
     np.testing.assert_allclose(reward[0], [-10.01, -10.01])
     env = make_scene([(0, 1, 4, 0), (1, 1, 5, 0)])
-    _, _, _, info = env.step(actions_for(env, GAS, GAS))  # moving together: fine
+    _, _, _, _, info = env.step(actions_for(env, GAS, GAS))  # moving together: fine
     assert not info["collided"].any()
     # three cars on the junction: each pays -10 once, one collision cell
     env = make_scene([(0, 0, 2, 0), (1, 1, 2, 0), (2, 0, 3, 0), (3, 1, 0, 0)])
-    _, reward, _, info = env.step(actions_for(env, GAS, GAS, BRAKE, BRAKE))
+    _, _, reward, _, info = env.step(actions_for(env, GAS, GAS, BRAKE, BRAKE))
     np.testing.assert_array_equal(info["collided"][0], [True, True, True, False])
     assert info["collisions"][0] == 1
     np.testing.assert_allclose(reward[0], [-10.01, -10.01, -10.01, -0.01])
     # two separate collision cells count twice
     env = make_scene([(0, 0, 2, 0), (1, 1, 2, 0), (2, 1, 4, 0), (3, 1, 5, 0)])
-    _, _, _, info = env.step(actions_for(env, GAS, GAS, GAS, BRAKE))
+    _, _, _, _, info = env.step(actions_for(env, GAS, GAS, GAS, BRAKE))
     assert info["collisions"][0] == 2 and info["collided"][0].all()
 
 
 def test_time_penalty_grows_with_tau_from_the_entry_step():
     env = TrafficJunction(n_envs=3, max_cars=1, p_arrive=1.0, episode_length=8)
     env.reset(seed=1)
-    _, reward, _, info = env.step(np.zeros((3, 1), dtype=int))  # the car enters road 0 (road 0 is served first)
+    _, _, reward, _, info = env.step(np.zeros((3, 1), dtype=int))  # the car enters road 0 (road 0 is served first)
     assert info["arrived"].all() and (info["route"] == 0).all() and (info["tau"] == 0).all()
     np.testing.assert_array_equal(reward, 0.0)
     for tau in range(1, 6):
-        _, reward, _, info = env.step(np.full((3, 1), BRAKE))
+        _, _, reward, _, info = env.step(np.full((3, 1), BRAKE))
         np.testing.assert_array_equal(info["tau"], tau)
         np.testing.assert_allclose(reward, -0.01 * tau, rtol=0, atol=1e-12)
 
@@ -120,14 +120,14 @@ def test_arrivals_respect_max_cars():
     env = TrafficJunction(n_envs=20, max_cars=3, p_arrive=1.0, episode_length=20)
     env.reset(seed=0)
     # all brake: one car per road at step 1, the third slot is taken by the next road-0 arrival
-    _, _, _, info = env.step(np.full((20, 3), BRAKE))
+    _, _, _, _, info = env.step(np.full((20, 3), BRAKE))
     np.testing.assert_array_equal(info["active"].sum(axis=1), 2)
-    _, _, _, info = env.step(np.full((20, 3), BRAKE))
+    _, _, _, _, info = env.step(np.full((20, 3), BRAKE))
     np.testing.assert_array_equal(info["active"].sum(axis=1), 3)
     assert info["collided"].sum(axis=1).tolist() == [2] * 20  # the new car landed on the braking one
     rng = np.random.default_rng(0)
     for _ in range(18):
-        _, _, _, info = env.step(rng.integers(0, 2, size=(20, 3)))
+        _, _, _, _, info = env.step(rng.integers(0, 2, size=(20, 3)))
         assert (info["active"].sum(axis=1) <= 3).all()
         arrived = info["arrived"]
         assert not (arrived & info["acted"] & ~info["left"]).any()  # arrivals only fill free slots
@@ -139,7 +139,7 @@ def test_arrival_rate_matches_p_arrive_and_slots_are_uniform():
     env.reset(seed=3)
     per_road, slot_use = np.zeros(2), np.zeros(14)
     for _ in range(steps):
-        _, _, _, info = env.step(np.zeros((n_envs, 14), dtype=int))
+        _, _, _, _, info = env.step(np.zeros((n_envs, 14), dtype=int))
         assert info["active"].sum(axis=1).max() < 14
         for road in (0, 1):
             per_road[road] += (info["arrived"] & (info["route"] == road)).sum()
@@ -152,7 +152,7 @@ def test_arrival_rate_matches_p_arrive_and_slots_are_uniform():
     env = TrafficJunction(n_envs=50, p_arrive=0.0)
     env.reset(seed=0)
     for _ in range(20):
-        assert not env.step(np.zeros((50, 5), dtype=int))[3]["active"].any()
+        assert not env.step(np.zeros((50, 5), dtype=int))[4]["active"].any()
 
 
 def test_new_cars_enter_at_the_road_starts():
@@ -160,7 +160,7 @@ def test_new_cars_enter_at_the_road_starts():
     env.reset(seed=2)
     seen = 0
     for _ in range(20):
-        _, _, _, info = env.step(np.zeros((100, 5), dtype=int))
+        _, _, _, _, info = env.step(np.zeros((100, 5), dtype=int))
         arrived = info["arrived"]
         starts = np.where((info["route"][arrived] == 0)[:, None], [0, 3], [3, 0])
         np.testing.assert_array_equal(info["positions"][arrived], starts)
@@ -174,7 +174,7 @@ def test_all_brake_collides_only_on_entry_cells():
     env.reset(seed=4)
     entry_collisions = 0
     for _ in range(20):
-        _, reward, _, info = env.step(np.full((100, 5), BRAKE))
+        _, _, reward, _, info = env.step(np.full((100, 5), BRAKE))
         pos = info["positions"][info["active"]]
         assert ((pos == [0, 3]).all(axis=1) | (pos == [3, 0]).all(axis=1)).all()  # nobody ever moves
         hit = info["positions"][info["collided"]]
@@ -186,7 +186,7 @@ def test_all_brake_collides_only_on_entry_cells():
     env = TrafficJunction(n_envs=100, max_cars=2, p_arrive=1.0)
     env.reset(seed=4)
     for _ in range(20):
-        _, _, _, info = env.step(np.full((100, 2), BRAKE))
+        _, _, _, _, info = env.step(np.full((100, 2), BRAKE))
         assert not info["collided"].any()
     assert info["success"].all()
 
@@ -195,7 +195,7 @@ def test_batched_worlds_equal_single_worlds_given_the_same_randomness():
     n_envs, n_cars, steps = 4, 5, 20
     batched = TrafficJunction(n_envs=n_envs, max_cars=n_cars, vision=1, p_arrive=0.4)
     singles = [TrafficJunction(n_envs=1, max_cars=n_cars, vision=1, p_arrive=0.4) for _ in range(n_envs)]
-    obs_b, _ = batched.reset(seed=9)
+    obs_b, _, _ = batched.reset(seed=9)
     for single in singles:
         single.reset(seed=0)
     draws = []
@@ -212,9 +212,9 @@ def test_batched_worlds_equal_single_worlds_given_the_same_randomness():
     rng = np.random.default_rng(5)
     for _ in range(steps):
         actions = rng.integers(0, 2, size=(n_envs, n_cars))
-        obs_b, rew_b, done_b, info_b = batched.step(actions)
+        obs_b, _, rew_b, done_b, info_b = batched.step(actions)
         for e, single in enumerate(singles):
-            obs_s, rew_s, done_s, info_s = single.step(actions[e:e + 1])
+            obs_s, _, rew_s, done_s, info_s = single.step(actions[e:e + 1])
             np.testing.assert_array_equal(obs_s[0], obs_b[e])
             np.testing.assert_array_equal(rew_s[0], rew_b[e])
             assert done_s[0] == done_b[e]
@@ -230,7 +230,7 @@ def test_reset_with_the_same_seed_reproduces_the_episode():
         rng = np.random.default_rng(seed)
         done = np.zeros(env.n_envs, dtype=bool)
         while not done.all():
-            obs, reward, done, info = env.step(rng.integers(0, 2, size=(env.n_envs, env.n_agents)))
+            obs, _, reward, done, info = env.step(rng.integers(0, 2, size=(env.n_envs, env.n_agents)))
             out += [obs, reward, info["positions"], info["active"], info["collided"]]
         return out
 
@@ -247,7 +247,7 @@ def test_reset_with_the_same_seed_reproduces_the_episode():
 def test_episode_length_and_done():
     env = TrafficJunction(n_envs=3, episode_length=4)
     env.reset(seed=0)
-    dones = [env.step(np.zeros((3, 5), dtype=int))[2] for _ in range(4)]
+    dones = [env.step(np.zeros((3, 5), dtype=int))[3] for _ in range(4)]
     assert [d.tolist() for d in dones] == [[False] * 3] * 3 + [[True] * 3]
 
 

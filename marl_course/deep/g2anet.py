@@ -365,7 +365,7 @@ def rollout(net: GAComm, env, seed, generator: torch.Generator | None = None, on
     if on_step is not None and not callable(on_step):
         raise TypeError(f"on_step must be None or a function, got {type(on_step).__name__}")
     check_env(env, ("reset", "step", "obs_dim", "n_actions", "n_envs"))
-    obs, info = env.reset(seed=seed)
+    obs, _, info = env.reset(seed=seed)
     per_agent = "acted" in info  # cars come and go
     present = torch.as_tensor(info["active"]) if per_agent else None
     state, done = None, np.zeros(env.n_envs, dtype=bool)
@@ -378,7 +378,7 @@ def rollout(net: GAComm, env, seed, generator: torch.Generator | None = None, on
         actions = torch.multinomial(probs, 1, generator=generator).view(dist.batch_shape)  # (E, N)
         if on_step is not None:
             on_step(env, hard.detach(), present)
-        obs, reward, done, info = env.step(actions.numpy())
+        obs, _, reward, done, info = env.step(actions.numpy())
         if per_agent:
             acted = info["acted"]
             goes_on = acted & ~info["left"]  # the same car plays the next step
@@ -540,7 +540,7 @@ def record_episode(model: GAComm, env, seed: int = 0) -> list[dict]:
     generator = torch.Generator().manual_seed(int(np.random.default_rng(seed).integers(2**31)))
     was_training = model.training
     model.eval()
-    obs, info = env.reset(seed=seed)
+    obs, _, info = env.reset(seed=seed)
     junction = "acted" in info
     present = torch.as_tensor(info["active"]) if junction else None
     state, done, frames = None, np.zeros(1, dtype=bool), []
@@ -556,7 +556,7 @@ def record_episode(model: GAComm, env, seed: int = 0) -> list[dict]:
             else:
                 frame = {"predator_pos": info["predator_pos"][0], "prey_pos": info["prey_pos"][0],
                          "hard": hard[0].numpy(), "weights": weights[0].numpy()}
-            obs, _, done, info = env.step(actions)
+            obs, _, _, done, info = env.step(actions)
             if junction:
                 frame["collided"] = info["collided"][0] & info["acted"][0]
                 present = torch.as_tensor(info["active"])

@@ -397,13 +397,13 @@ def train(env, config: GAACConfig | None = None, *, seed: int = 0, progress: boo
                       metrics={"success_rate": [], **({"capture_rate": []} if coupled else {})})
     step = 0
     for round_ in tqdm(range(config.n_rounds), desc=f"GA-AC ({config.communication})", disable=not progress):
-        obs, _ = env.reset(seed=int(rng.integers(2**31)))
+        obs, _, _ = env.reset(seed=int(rng.integers(2**31)))
         done, total, round_losses = np.zeros(env.n_envs, dtype=bool), 0.0, []
         while not done.all():
             actions = sample_actions(actor, obs)
-            next_obs, reward, done, info = env.step(actions)
+            next_obs, _, reward, done, info = env.step(actions)
             running = info["active"]
-            terminal = done & ~info.get("truncated", np.zeros_like(done))  # a time limit is not terminal
+            terminal = info["terminated"]  # a time limit is not terminal
             buffer.add(obs=obs[running], action=actions[running], reward=reward[running].astype(np.float32),
                        next_obs=next_obs[running], done=terminal[running].astype(np.float32))
             total += reward.mean()  # summed over steps: the mean return of a predator
@@ -446,10 +446,10 @@ def evaluate(model: GAAC, env, *, n_episodes: int = 1, seed: int = 0) -> float:
         torch.manual_seed(int(rng.integers(2**31)))
         rates = []
         for _ in range(n_episodes):
-            obs, _ = env.reset(seed=int(rng.integers(2**31)))
+            obs, _, _ = env.reset(seed=int(rng.integers(2**31)))
             done = np.zeros(env.n_envs, dtype=bool)
             while not done.all():
-                obs, _, done, info = env.step(sample_actions(model.actor, obs))
+                obs, _, _, done, info = env.step(sample_actions(model.actor, obs))
             rates.append(info["success"].mean())
     return float(np.mean(rates))
 
@@ -475,7 +475,7 @@ def record_episode(model: GAAC, env, seed: int = 0) -> list[dict]:
     actor, critic = model.actor, model.critic
     was_training = critic.training
     critic.eval()
-    obs, info = env.reset(seed=seed)
+    obs, _, info = env.reset(seed=seed)
     done, frames = np.zeros(1, dtype=bool), []
     with torch.random.fork_rng(), torch.no_grad():
         torch.manual_seed(int(np.random.default_rng(seed).integers(2**31)))
@@ -484,7 +484,7 @@ def record_episode(model: GAAC, env, seed: int = 0) -> list[dict]:
             _, hard, weights = critic(torch.as_tensor(obs), one_hot(torch.as_tensor(actions), env.n_actions))
             frames.append({"predator_pos": info["predator_pos"][0], "prey_pos": info["prey_pos"][0],
                            "hard": hard[0].numpy(), "weights": weights[0].numpy()})
-            obs, _, done, info = env.step(actions)
+            obs, _, _, done, info = env.step(actions)
     critic.train(was_training)
     return frames
 
@@ -528,7 +528,7 @@ def capture_metrics(model: GAAC, env, *, n_episodes: int = 1, seed: int = 0, gre
     with torch.random.fork_rng(), torch.no_grad():
         torch.manual_seed(int(rng.integers(2**31)))
         for _ in range(n_episodes):
-            obs, info = env.reset(seed=int(rng.integers(2**31)))
+            obs, _, info = env.reset(seed=int(rng.integers(2**31)))
             done, total = np.zeros(env.n_envs, dtype=bool), np.zeros((env.n_envs, env.n_agents))
             while not done.all():
                 actions = greedy_actions(model.actor, obs) if greedy else sample_actions(model.actor, obs)
@@ -539,7 +539,7 @@ def capture_metrics(model: GAAC, env, *, n_episodes: int = 1, seed: int = 0, gre
                 counts["kept"] += int(kept.sum())
                 counts["relevant"] += int(relevant.sum())
                 counts["both"] += int((kept & relevant).sum())
-                obs, reward, done, info = env.step(actions)
+                obs, _, reward, done, info = env.step(actions)
                 total += reward
             captured.append(1.0 - info["prey_alive"].mean())
             success.append(info["success"].mean())

@@ -48,12 +48,15 @@ from marl_course.envs.jungle import MOVES
 class PredatorPrey:
     """``n_envs`` predator-prey worlds stepped together (rules in the module docstring).
 
-    ``reset(seed) -> (obs, info)``; ``step(actions) -> (obs, reward, done, info)`` with ``obs``
-    (E, N, 5), ``reward`` (E, N), ``done`` (E,) bool (a finished world stays finished, with
+    The contract of :mod:`marl_course.envs`: ``reset(seed) -> (obs, state, info)``;
+    ``step(actions) -> (obs, state, reward, done, info)`` with ``obs`` (E, N, 5), ``state`` the
+    predators' and prey's positions scaled to ``[0, 1]`` (and, with ``rule="capture"``, which prey
+    are alive), ``reward`` (E, N), ``done`` (E,) bool (a finished world stays finished, with
     reward 0, until the next reset) and ``info`` holding ``predator_pos`` (E, N, 2), ``prey_pos``
-    (E, 2), ``success`` (E,) bool, ``active`` (E,), the worlds still running before this step, and
-    ``truncated`` (E,), the worlds the time limit cut at this step without a success: their last
-    state is not terminal (a learner bootstraps from its value). With ``rule="capture"``,
+    (E, 2), ``success`` (E,) bool, ``active`` (E,), the worlds still running before this step,
+    ``terminated`` (E,), the worlds that ended in a success (a terminal state), and ``truncated``
+    (E,), those the time limit cut without a success: their last state is not terminal (a learner
+    bootstraps from its value). With ``rule="capture"``,
     ``prey_pos`` is (E, n_prey, 2) and ``info`` also holds ``prey_alive`` (E, n_prey), the
     ``relevance`` (E, N, N) of the new state (:meth:`relevance` with ``horizon=1``) and, after a
     step, ``captured`` (E, n_prey), the prey caught at this step.
@@ -61,10 +64,10 @@ class PredatorPrey:
     Examples
     --------
     >>> env = PredatorPrey(n_envs=2, n_predators=3)
-    >>> obs, info = env.reset(seed=0)
-    >>> obs.shape
-    (2, 3, 5)
-    >>> obs, reward, done, info = env.step(np.zeros((2, 3), dtype=int))
+    >>> obs, state, info = env.reset(seed=0)
+    >>> obs.shape, state.shape
+    ((2, 3, 5), (2, 8))
+    >>> obs, state, reward, done, info = env.step(np.zeros((2, 3), dtype=int))
     >>> reward.shape, done.shape
     ((2, 3), (2,))
 
@@ -78,7 +81,7 @@ class PredatorPrey:
     array([[0, 1, 0],
            [1, 0, 0],
            [0, 0, 0]])
-    >>> obs, reward, done, info = env.step(np.array([[0, 3, 0]]))   # 1 moves left, next to prey 0
+    >>> obs, state, reward, done, info = env.step(np.array([[0, 3, 0]]))   # 1 moves left, next to prey 0
     >>> reward[0], info["prey_alive"][0], bool(done[0])   # 2 is next to prey 1 but alone: no capture
     (array([1., 1., 0.]), array([False,  True]), False)
     """
@@ -113,17 +116,19 @@ class PredatorPrey:
         self.prey_pos = np.zeros(self._prey_shape, dtype=int)
         self.prey_alive = np.ones((self.n_envs, self.n_prey), dtype=bool)
         self.done = np.zeros(self.n_envs, dtype=bool)
+        self.truncated = np.zeros(self.n_envs, dtype=bool)
         self.t = 0
 
     def reset(self, seed=None):
-        """Start new episodes: prey and predators on uniformly random cells."""
+        """Start new episodes: prey and predators on uniformly random cells; returns ``(obs, state, info)``."""
         self._rng = as_rng(check_seed(seed))
         self.predator_pos = self._rng.integers(0, self.size, size=(self.n_envs, self.n_agents, 2))
         self.prey_pos = self._rng.integers(0, self.size, size=self._prey_shape)
         self.prey_alive = np.ones((self.n_envs, self.n_prey), dtype=bool)
         self.done = np.zeros(self.n_envs, dtype=bool)  # a world born solved ends at its first step
+        self.truncated = np.zeros(self.n_envs, dtype=bool)
         self.t = 0
-        return self.observe(), self._info(active=~self.done)
+        return self.observe(), self.state(), self._info(active=~self.done)
 
     def step(self, actions):
         """Move the predators of the running worlds; see the class docstring for what is returned."""
@@ -138,9 +143,9 @@ class PredatorPrey:
         reward = np.where(active[:, None] & ~caught, self.step_penalty, 0.0)  # (E, N)
         self.t += 1
         success = caught.all(axis=1)
-        truncated = active & ~success & (self.t >= self.episode_length)  # cut by the time limit, not ended
+        self.truncated |= active & ~success & (self.t >= self.episode_length)  # cut by the time limit, not ended
         self.done = self.done | success | (self.t >= self.episode_length)
-        return self.observe(), reward, self.done.copy(), self._info(active=active, truncated=truncated)
+        return self.observe(), self.state(), reward, self.done.copy(), self._info(active=active)
 
     @property
     def _prey_shape(self) -> tuple:
@@ -158,11 +163,11 @@ class PredatorPrey:
         self.prey_alive = self.prey_alive & ~captured
         self.t += 1
         success = active & ~self.prey_alive.any(axis=1)
-        truncated = active & ~success & (self.t >= self.episode_length)
+        self.truncated |= active & ~success & (self.t >= self.episode_length)
         self.done = self.done | success | (self.t >= self.episode_length)
-        info = self._info(active=active, truncated=truncated)
+        info = self._info(active=active)
         info["captured"] = captured
-        return self.observe(), reward, self.done.copy(), info
+        return self.observe(), self.state(), reward, self.done.copy(), info
 
     def prey_distance(self) -> np.ndarray:
         """Chebyshev distances (E, N, P) from every predator to every prey (``rule="capture"``)."""
@@ -191,6 +196,15 @@ class PredatorPrey:
         together = np.einsum("eip,ejp->eij", reach.astype(int), reach.astype(int)) > 0
         return together & ~np.eye(self.n_agents, dtype=bool)
 
+    def state(self) -> np.ndarray:
+        """The global state (E, 2 N + 2 P), or (E, 2 N + 3 P) with ``rule="capture"``: every predator's
+        position, then every prey's, scaled to ``[0, 1]``, then (capture) which prey are alive."""
+        parts = [self.predator_pos.reshape(self.n_envs, -1), self.prey_pos.reshape(self.n_envs, -1)]
+        state = np.concatenate(parts, axis=1) / (self.size - 1)
+        if self.rule == "capture":
+            state = np.concatenate([state, self.prey_alive], axis=1)
+        return state.astype(np.float32)
+
     def observe(self) -> np.ndarray:
         """Observations (E, N, 5): position, prey-visible flag, prey offset when visible (the nearest
         uncaptured prey with ``rule="capture"``)."""
@@ -212,10 +226,10 @@ class PredatorPrey:
             return np.repeat(~self.prey_alive.any(axis=1, keepdims=True), self.n_agents, axis=1)
         return np.all(self.predator_pos == self.prey_pos[:, None, :], axis=-1)  # (E, N)
 
-    def _info(self, active, truncated=None) -> dict:
-        truncated = np.zeros(self.n_envs, dtype=bool) if truncated is None else truncated
+    def _info(self, active) -> dict:
         info = {"predator_pos": self.predator_pos.copy(), "prey_pos": self.prey_pos.copy(),
-                "success": self._caught().all(axis=1), "active": active, "truncated": truncated}
+                "success": self._caught().all(axis=1), "active": active,
+                "terminated": self.done & ~self.truncated, "truncated": self.truncated.copy()}
         if self.rule == "capture":
             info["prey_alive"] = self.prey_alive.copy()
             info["relevance"] = self.relevance(1)

@@ -52,10 +52,10 @@ Liu, Wang, Hu, Hao, Chen, Gao (2020). Multi-Agent Game Abstraction via Graph Att
 Examples
 --------
 >>> env = TrafficJunction(n_envs=2, max_cars=5, vision=1, p_arrive=1.0)
->>> obs, info = env.reset(seed=0)
->>> obs.shape, int(info["active"].sum())  # the roads start empty
-((2, 5, 14), 0)
->>> obs, reward, done, info = env.step(np.zeros((2, 5), dtype=int))  # all gas; one car enters per road
+>>> obs, state, info = env.reset(seed=0)
+>>> obs.shape, state.shape, int(info["active"].sum())  # the roads start empty
+((2, 5, 14), (2, 70), 0)
+>>> obs, state, reward, done, info = env.step(np.zeros((2, 5), dtype=int))  # all gas; one car enters per road
 >>> info["active"].sum(axis=1)
 array([2, 2])
 >>> sorted(map(tuple, info["positions"][0][info["active"][0]].tolist()))
@@ -128,7 +128,10 @@ class TrafficJunction:
         self.t = 0
 
     def reset(self, seed=None):
-        """Start new episodes with empty roads; ``seed`` is None, an int or a ``numpy.random.Generator``."""
+        """Start new episodes with empty roads; ``seed`` is None, an int or a ``numpy.random.Generator``.
+
+        Returns ``(obs, state, info)`` (the contract of :mod:`marl_course.envs`); the state is the joint
+        observation, ``obs.reshape(E, -1)``."""
         self._rng = as_rng(check_seed(seed))
         for array in (self.active, self.route, self.progress, self.tau, self.last_action):
             array[:] = 0
@@ -136,7 +139,8 @@ class TrafficJunction:
         self.t = 0
         empty = np.zeros((self.n_envs, self.max_cars), dtype=bool)
         info = self._info(acted=empty, arrived=empty, left=empty, collided=empty)
-        return self.observe(), info
+        obs = self.observe()
+        return obs, obs.reshape(self.n_envs, -1), info
 
     def step(self, actions):
         """Move the cars, let new cars enter, pay the rewards; see the class docstring for what is returned."""
@@ -158,7 +162,9 @@ class TrafficJunction:
         self.failed |= collided.any(axis=1)
         self.t += 1
         done = np.full(self.n_envs, self.t >= self.episode_length)
-        return self.observe(), reward, done, self._info(acted=acted, arrived=arrived, left=left, collided=collided)
+        obs = self.observe()
+        return obs, obs.reshape(self.n_envs, -1), reward, done, self._info(acted=acted, arrived=arrived, left=left,
+                                                                           collided=collided)
 
     def positions(self) -> np.ndarray:
         """Row and column of every car (E, N, 2); ``-1`` for a free slot."""
@@ -288,4 +294,6 @@ class TrafficJunction:
         return {"positions": self.positions(), "active": self.active.copy(), "acted": acted,
                 "arrived": arrived, "left": left, "collided": collided,
                 "collisions": (collided & first_in_cell).sum(axis=1), "success": ~self.failed,
-                "route": self.route.copy(), "progress": self.progress.copy(), "tau": self.tau.copy()}
+                "route": self.route.copy(), "progress": self.progress.copy(), "tau": self.tau.copy(),
+                "terminated": np.zeros(self.n_envs, dtype=bool),  # an episode only ends by its time limit
+                "truncated": np.full(self.n_envs, self.t >= self.episode_length)}

@@ -141,7 +141,7 @@ def random_success_rate(episode_length: int, seed: int = 0, n_envs: int = 256) -
     env.reset(seed=seed)
     done = np.zeros(n_envs, dtype=bool)
     while not done.all():
-        _, _, done, info = env.step(rng.integers(0, env.n_actions, size=(n_envs, env.n_agents)))
+        _, _, _, done, info = env.step(rng.integers(0, env.n_actions, size=(n_envs, env.n_agents)))
     return float(info["success"].mean())
 
 

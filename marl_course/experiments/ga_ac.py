@@ -71,7 +71,7 @@ def chase_rule(env: PredatorPrey, obs: np.ndarray, rng: np.random.Generator) -> 
     Examples
     --------
     >>> env = PredatorPrey(n_envs=1, n_predators=2, size=6, n_prey=1, rule="capture", vision=2)
-    >>> obs, _ = env.reset(seed=0)
+    >>> obs, _, _ = env.reset(seed=0)
     >>> env.prey_pos[0] = [[2, 2]]
     >>> env.predator_pos[0] = [[2, 4], [1, 1]]   # two cells right of the prey; diagonal to it
     >>> chase_rule(env, env.observe(), np.random.default_rng(0))[0]   # 0 steps left, 1 waits
@@ -109,14 +109,14 @@ def scripted_metrics(env: PredatorPrey, policy: str = "random", *, n_episodes: i
     act_rng = np.random.default_rng(int(rng.integers(2**31)))  # capture_metrics draws its action seed first
     captured, success, returns = [], [], []
     for _ in range(n_episodes):
-        obs, _ = env.reset(seed=int(rng.integers(2**31)))
+        obs, _, _ = env.reset(seed=int(rng.integers(2**31)))
         done, total = np.zeros(env.n_envs, dtype=bool), np.zeros((env.n_envs, env.n_agents))
         while not done.all():
             if policy == "random":
                 actions = act_rng.integers(0, env.n_actions, size=(env.n_envs, env.n_agents))
             else:
                 actions = chase_rule(env, obs, act_rng)
-            obs, reward, done, info = env.step(actions)
+            obs, _, reward, done, info = env.step(actions)
             total += reward
         captured.append(1.0 - info["prey_alive"].mean())
         success.append(info["success"].mean())

@@ -131,7 +131,7 @@ def scripted_metrics(env: TrafficJunction, policy: str = "gas", *, n_episodes: i
         done, collided, on_road = np.zeros(env.n_envs, dtype=bool), 0, 0
         while not done.all():
             actions = np.full((env.n_envs, env.max_cars), GAS) if policy == "gas" else yield_rule(env)
-            _, _, done, info = env.step(actions)
+            _, _, _, done, info = env.step(actions)
             collided += int((info["collided"] & info["active"]).sum())
             on_road += int(info["active"].sum())
         success.append(info["success"].mean())

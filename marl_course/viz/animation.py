@@ -111,7 +111,7 @@ def _jungle_step(env, actions):
 
 
 def _predator_prey_step(env, actions):
-    obs, reward, done, info = env.step(actions)
+    obs, _, reward, done, info = env.step(actions)
     return obs, float(reward[0].mean()), bool(done[0]), "every predator on the prey" if info["success"][0] else ""
 
 
