@@ -552,6 +552,8 @@ FUNCTION_CASES = [
         maddpg.MADDPGConfig(), learners={"a": {"lr": 1.0}, "b": {}}, progress=False), "learners"),
     ("maddpg.train env.n_envs != config.n_envs", lambda: maddpg.train(
         CooperativeNavigation(n_envs=3), maddpg.MADDPGConfig(n_envs=4), progress=False), "n_envs"),
+    ("EdgeScores.add shapes", lambda: graph_attention.EdgeScores().add(
+        np.ones(2, bool), np.ones(3, bool), np.ones(2, bool)), "kept"),
     ("ensemble_learners n_sub_policies=1", lambda: maddpg_study.ensemble_learners(1), "n_sub_policies"),
     ("draw_sub_policies n_envs=0", lambda: _maddpg().draw_sub_policies(0, np.random.default_rng(0)), "n_envs"),
     ("draw_sub_policies rng=0", lambda: _maddpg().draw_sub_policies(2, 0), "rng"),

@@ -41,7 +41,7 @@ from tqdm.auto import tqdm
 from marl_course._validation import check_bool, check_choice, check_instance, check_int, check_real
 from marl_course.deep.common import History, check_env, check_rank, check_size, seed_everything, single_thread
 from marl_course.deep.common import load, save  # noqa: F401  (the deep modules' one contract: g2anet.save, g2anet.load)
-from marl_course.deep.graph_attention import masked_softmax
+from marl_course.deep.graph_attention import EdgeScores, masked_softmax
 
 COMMUNICATION = ("hard+soft", "soft", "none")
 """The message variants: GA-Comm, full soft-attention communication, no communication."""
@@ -598,15 +598,11 @@ def junction_metrics(model: GAComm, env, *, n_episodes: int = 1, seed: int = 0, 
     horizon = check_int(horizon, "horizon", low=0)
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     generator = torch.Generator().manual_seed(int(rng.integers(2**31)))
-    counts = dict(pairs=0, kept=0, relevant=0, both=0)
+    edges = EdgeScores()
 
     def score_edges(env_, hard, present):
         pairs = present.numpy()[:, :, None] & present.numpy()[:, None, :] & ~np.eye(env_.n_agents, dtype=bool)
-        kept, relevant = (hard.numpy() > 0) & pairs, env_.relevance(horizon) & pairs
-        counts["pairs"] += int(pairs.sum())
-        counts["kept"] += int(kept.sum())
-        counts["relevant"] += int(relevant.sum())
-        counts["both"] += int((kept & relevant).sum())
+        edges.add(kept=hard.numpy() > 0, relevant=env_.relevance(horizon), pairs=pairs)
 
     was_training = model.training
     model.eval()
@@ -619,11 +615,5 @@ def junction_metrics(model: GAComm, env, *, n_episodes: int = 1, seed: int = 0, 
             collisions.append(batch["collision_rate"])
             brakes.append(float((batch["actions"] != 0)[acted].float().mean()) if acted.any() else float("nan"))
     model.train(was_training)
-
-    def ratio(a, b):
-        return a / b if b else float("nan")
-
     return {"success_rate": float(np.mean(success)), "collision_rate": float(np.mean(collisions)),
-            "brake_rate": float(np.nanmean(brakes)), "kept": ratio(counts["kept"], counts["pairs"]),
-            "relevant": ratio(counts["relevant"], counts["pairs"]), "precision": ratio(counts["both"], counts["kept"]),
-            "recall": ratio(counts["both"], counts["relevant"])}
+            "brake_rate": float(np.nanmean(brakes))} | edges.summary()

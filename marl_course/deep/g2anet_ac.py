@@ -62,6 +62,7 @@ from marl_course.deep.common import (History, ReplayBuffer, check_env, check_ran
                                      seed_everything, single_thread, soft_update)
 from marl_course.deep.common import load, save  # noqa: F401  (the deep modules' one contract: g2anet_ac.save, .load)
 from marl_course.deep.g2anet import COMMUNICATION, TwoStageAttention
+from marl_course.deep.graph_attention import EdgeScores
 
 
 @dataclass
@@ -520,7 +521,7 @@ def capture_metrics(model: GAAC, env, *, n_episodes: int = 1, seed: int = 0, gre
     n_episodes = check_int(n_episodes, "n_episodes", low=1)
     check_bool(greedy, "greedy")
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
-    counts = dict(pairs=0, kept=0, relevant=0, both=0)
+    edges = EdgeScores()
     others = ~np.eye(env.n_agents, dtype=bool)
     captured, success, returns = [], [], []
     was_training = model.critic.training
@@ -533,23 +534,13 @@ def capture_metrics(model: GAAC, env, *, n_episodes: int = 1, seed: int = 0, gre
             while not done.all():
                 actions = greedy_actions(model.actor, obs) if greedy else sample_actions(model.actor, obs)
                 hard = model.critic(torch.as_tensor(obs), one_hot(torch.as_tensor(actions), env.n_actions))[1].numpy()
-                pairs = ~done[:, None, None] & others  # (E, N, N): the running worlds' ordered pairs
-                kept, relevant = (hard > 0) & pairs, info["relevance"] & pairs
-                counts["pairs"] += int(pairs.sum())
-                counts["kept"] += int(kept.sum())
-                counts["relevant"] += int(relevant.sum())
-                counts["both"] += int((kept & relevant).sum())
+                edges.add(kept=hard > 0, relevant=info["relevance"],
+                          pairs=~done[:, None, None] & others)  # (E, N, N): the running worlds' ordered pairs
                 obs, _, reward, done, info = env.step(actions)
                 total += reward
             captured.append(1.0 - info["prey_alive"].mean())
             success.append(info["success"].mean())
             returns.append(total.mean())
     model.critic.train(was_training)
-
-    def ratio(a, b):
-        return a / b if b else float("nan")
-
     return {"capture_rate": float(np.mean(captured)), "success_rate": float(np.mean(success)),
-            "return": float(np.mean(returns)), "kept": ratio(counts["kept"], counts["pairs"]),
-            "relevant": ratio(counts["relevant"], counts["pairs"]), "precision": ratio(counts["both"], counts["kept"]),
-            "recall": ratio(counts["both"], counts["relevant"])}
+            "return": float(np.mean(returns))} | edges.summary()

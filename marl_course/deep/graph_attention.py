@@ -4,7 +4,8 @@
 - :class:`RelationKernel`: DGN's multi-head dot-product relation kernel, one convolution layer
   ``h_i' = sigma(concat_m sum_{j in B_{+i}} alpha_ij^m W_V^m h_j)``;
 - :func:`attention_kl`: the KL divergence between two attention distributions per agent and
-  head, DGN's temporal relation regulariser.
+  head, DGN's temporal relation regulariser;
+- :class:`EdgeScores`: a learned graph's kept edges scored against a ground-truth relevance.
 
 Every function is batched over leading axes (worlds, agents): no loop over agents.
 
@@ -16,6 +17,7 @@ Vaswani et al. (2017). Attention is all you need. NeurIPS.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -150,3 +152,46 @@ class RelationKernel(nn.Module):
         alpha = masked_softmax(logits, adjacency[:, None])  # (batch, M, N, N)
         mixed = (alpha @ v).transpose(1, 2).reshape(batch, n, self.n_heads * self.dim)  # (batch, N, M d)
         return torch.relu(self.out(mixed)), alpha
+
+
+class EdgeScores:
+    """Kept edges ``K`` of a learned graph against the ground-truth relevant pairs ``R``, counted
+    over the ordered pairs ``i != j`` shown to :meth:`add`:
+
+        kept = P(K),  relevant = P(R) (the base rate: the precision of edges kept at random),
+        precision = P(R | K),  recall = P(K | R)
+
+    each ``nan`` when its denominator is empty.
+
+    Examples
+    --------
+    >>> scores = EdgeScores()
+    >>> pairs = ~np.eye(3, dtype=bool)
+    >>> scores.add(kept=np.array([[0, 1, 1], [0, 0, 0], [0, 0, 0]], bool), relevant=np.array([[0, 1, 0], [1, 0, 0],
+    ...            [0, 0, 0]], bool), pairs=pairs)
+    >>> {key: round(value, 3) for key, value in scores.summary().items()}
+    {'kept': 0.333, 'relevant': 0.333, 'precision': 0.5, 'recall': 0.5}
+    """
+
+    def __init__(self):
+        self.pairs = self.kept = self.relevant = self.both = 0
+
+    def add(self, kept, relevant, pairs) -> None:
+        """Count boolean arrays of one shape: ``kept`` and ``relevant`` edges, within ``pairs``."""
+        kept, relevant, pairs = (np.asarray(a, dtype=bool) for a in (kept, relevant, pairs))
+        if not kept.shape == relevant.shape == pairs.shape:
+            raise ValueError(f"kept, relevant and pairs must have one shape, got {kept.shape}, {relevant.shape}, "
+                             f"{pairs.shape}")
+        kept, relevant = kept & pairs, relevant & pairs
+        self.pairs += int(pairs.sum())
+        self.kept += int(kept.sum())
+        self.relevant += int(relevant.sum())
+        self.both += int((kept & relevant).sum())
+
+    def summary(self) -> dict[str, float]:
+        """``kept``, ``relevant``, ``precision`` and ``recall`` (see the class docstring)."""
+        def ratio(a, b):
+            return a / b if b else float("nan")
+
+        return {"kept": ratio(self.kept, self.pairs), "relevant": ratio(self.relevant, self.pairs),
+                "precision": ratio(self.both, self.kept), "recall": ratio(self.both, self.relevant)}
