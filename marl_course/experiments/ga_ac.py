@@ -249,18 +249,8 @@ def gap(results: dict, metric: str, a: str, b: str, kind: str = "final") -> tupl
     return paired_difference(scores(results, a, metric, kind), scores(results, b, metric, kind))
 
 
-def save_results(summary: dict, config: GAACConfig, env: dict, evaluation: dict, seeds, command: str,
-                 cpu_seconds: float, path) -> None:
-    """Write ``summary`` with its provenance (command, config, seeds, versions, CPU time) to ``path``."""
-    if not isinstance(summary, dict) or {"rounds", "methods", "scripted"} - set(summary):
-        raise ValueError("summary must be the dict compare() returns, with 'rounds', 'methods' and 'scripted'")
-    check_instance(config, "config", GAACConfig)
-    settings = {"training": asdict(config), "env": dict(env), "evaluation": dict(evaluation)}
-    write_results(path, FORMAT, provenance(command, settings, seeds, cpu_seconds), summary)
-
-
 def load_results(path=RESULTS_PATH) -> dict:
-    """Read a results file written by :func:`save_results`, checking its format tag.
+    """Read a results file written by :func:`main`, checking its format tag.
 
     Examples
     --------
@@ -288,4 +278,5 @@ def main(argv=None) -> None:
                                    progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
     command = "python -m marl_course.experiments ga_ac " + " ".join(argv if argv is not None else sys.argv[1:])
     out = RESULTS_PATH if args.out is None else Path(args.out)
-    save_results(summary, config, env, evaluation, args.seeds, command.strip(), cpu_seconds, out)
+    settings = {"training": asdict(config), "env": env, "evaluation": evaluation}
+    write_results(out, FORMAT, provenance(command.strip(), settings, args.seeds, cpu_seconds), summary)

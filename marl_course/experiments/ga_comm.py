@@ -220,18 +220,8 @@ def gap(results: dict, metric: str, a: str, b: str) -> tuple[float, float]:
     return paired_difference(*[[f[metric] for f in seed_finals] for seed_finals in finals])
 
 
-def save_results(summary: dict, config: GACommConfig, env: dict, evaluation: dict, seeds, command: str,
-                 cpu_seconds: float, path) -> None:
-    """Write ``summary`` with its provenance (command, config, seeds, versions, CPU time) to ``path``."""
-    if not isinstance(summary, dict) or {"updates", "methods", "scripted"} - set(summary):
-        raise ValueError("summary must be the dict compare() returns, with 'updates', 'methods' and 'scripted'")
-    check_instance(config, "config", GACommConfig)
-    settings = {"training": asdict(config), "env": dict(env), "evaluation": dict(evaluation)}
-    write_results(path, FORMAT, provenance(command, settings, seeds, cpu_seconds), summary)
-
-
 def load_results(path=RESULTS_PATH) -> dict:
-    """Read a results file written by :func:`save_results`, checking its format tag.
+    """Read a results file written by :func:`main`, checking its format tag.
 
     Examples
     --------
@@ -259,4 +249,5 @@ def main(argv=None) -> None:
                                    progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
     command = "python -m marl_course.experiments ga_comm " + " ".join(argv if argv is not None else sys.argv[1:])
     out = RESULTS_PATH if args.out is None else Path(args.out)
-    save_results(summary, config, env, evaluation, args.seeds, command.strip(), cpu_seconds, out)
+    settings = {"training": asdict(config), "env": env, "evaluation": evaluation}
+    write_results(out, FORMAT, provenance(command.strip(), settings, args.seeds, cpu_seconds), summary)
