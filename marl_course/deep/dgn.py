@@ -297,6 +297,7 @@ def evaluate(model: DGN, env, *, n_episodes: int = 5, seed: int = 0) -> float:
     return float(np.mean(totals))
 
 
+@single_thread()
 def record_episode(model: DGN, env, seed: int = 0, *, layer: int = 1) -> list[dict]:
     """Play one greedy episode and record world 0 at every step, for drawing the learned graph.
 

@@ -513,6 +513,7 @@ def evaluate(model: GAComm, env, *, n_episodes: int = 1, seed: int = 0) -> float
     return float(np.mean(rates))
 
 
+@single_thread()
 def record_episode(model: GAComm, env, seed: int = 0) -> list[dict]:
     """One episode in world 0 (eval mode, actions sampled with ``seed``): positions, ``W_h`` and ``W_h W_s`` per step.
 
@@ -567,6 +568,7 @@ def record_episode(model: GAComm, env, seed: int = 0) -> list[dict]:
     return frames
 
 
+@single_thread()
 def junction_metrics(model: GAComm, env, *, n_episodes: int = 1, seed: int = 0, horizon: int = 1) -> dict[str, float]:
     """Score a policy on a traffic junction, and its hard edges against the ground truth of who matters.
 

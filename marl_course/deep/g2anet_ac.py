@@ -455,6 +455,7 @@ def evaluate(model: GAAC, env, *, n_episodes: int = 1, seed: int = 0) -> float:
     return float(np.mean(rates))
 
 
+@single_thread()
 def record_episode(model: GAAC, env, seed: int = 0) -> list[dict]:
     """One episode in world 0: positions, and the critic's ``W_h`` and ``W_h W_s`` on the joint action taken.
 
@@ -490,6 +491,7 @@ def record_episode(model: GAAC, env, seed: int = 0) -> list[dict]:
     return frames
 
 
+@single_thread()
 def capture_metrics(model: GAAC, env, *, n_episodes: int = 1, seed: int = 0, greedy: bool = True) -> dict[str, float]:
     """Score a policy on a coupled-capture predator-prey, and its critic's hard edges against who matters.
 
