@@ -28,6 +28,8 @@ WORLDS = {
     "PredatorPrey": lambda: PredatorPrey(n_envs=N_ENVS, n_predators=3, size=4, episode_length=10),
     "PredatorPrey capture": lambda: PredatorPrey(n_envs=N_ENVS, n_predators=4, n_prey=2, size=5, rule="capture",
                                                  episode_length=10),
+    "PredatorPrey distractors": lambda: PredatorPrey(n_envs=N_ENVS, n_predators=3, size=4, episode_length=10,
+                                                     n_distractors=2),
     "TrafficJunction": lambda: TrafficJunction(n_envs=N_ENVS, episode_length=12, p_arrive=0.5),
 }
 

@@ -387,6 +387,7 @@ def rollout(net: GAComm, env, seed, generator: torch.Generator | None = None, on
             state = tuple(x.masked_fill(fresh, 0.0) for x in state)
         else:
             acted = np.broadcast_to(info["active"][:, None], reward.shape)
+            acted = acted & getattr(env, "controlled", True)  # a distractor's action moves nothing: not learned from
             goes_on = acted & ~info["success"][:, None]  # success ends the world for good
         if "collided" in info:
             collided += int((info["collided"] & info["active"]).sum())
