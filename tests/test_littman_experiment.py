@@ -1,6 +1,7 @@
 """Littman's Table 1 at the paper's lengths: the command writes the shipped format, and the shipped file is complete."""
 
 import numpy as np
+import pytest
 
 from marl_course.envs.soccer import N_STATES
 from marl_course.experiments.littman import FORMAT, OPPONENTS, RESULTS_PATH, load_results, main
@@ -10,7 +11,7 @@ from marl_course.tabular.minimax_q import POLICY_PAIRS, littman_table, train_soc
 
 def _check_layout(results):
     assert set(results["provenance"]) >= {"command", "config", "seeds", "cpu_seconds", "numpy", "python"}
-    assert results["provenance"]["command"].startswith("python -m marl_course.experiments.littman")
+    assert results["provenance"]["command"].startswith("python -m marl_course.experiments littman")
     for opponent in OPPONENTS:
         assert set(results[opponent]) == set(POLICY_PAIRS)
     for name in POLICY_PAIRS:
@@ -21,7 +22,7 @@ def _check_layout(results):
 
 def test_command_regenerates_the_table_it_is_given(tmp_path):
     out = tmp_path / "short.json"
-    main(["--n-train", "400", "--n-challenger", "300", "--n-test", "200", "--seed", "3", "--quiet", "--out", str(out)])
+    main(["--n-train", "400", "--n-challenger", "300", "--n-test", "200", "--seeds", "3", "--quiet", "--out", str(out)])
     assert read_results(out, FORMAT)["provenance"]["config"] == {"n_train": 400, "n_challenger": 300, "n_test": 200}
     results = load_results(out)
     _check_layout(results)
@@ -31,6 +32,20 @@ def test_command_regenerates_the_table_it_is_given(tmp_path):
         np.testing.assert_array_equal(results["values"][name], direct["values"][name])
         for opponent in OPPONENTS:
             assert results[opponent][name] == direct[opponent][name]
+
+
+def test_each_seed_is_its_own_run_in_one_process_or_two(tmp_path):
+    short = ["--n-train", "300", "--n-challenger", "200", "--n-test", "100", "--quiet"]
+    main(short + ["--seeds", "1,4", "--jobs", "2", "--out", str(tmp_path / "two.json")])
+    main(short + ["--seeds", "4", "--jobs", "1", "--out", str(tmp_path / "one.json")])
+    two, one = load_results(tmp_path / "two.json", seed=4), load_results(tmp_path / "one.json")
+    assert read_results(tmp_path / "two.json", FORMAT)["provenance"]["seeds"] == [1, 4]
+    for name in POLICY_PAIRS:
+        np.testing.assert_array_equal(two["policies"][name], one["policies"][name])
+        assert all(two[opponent][name] == one[opponent][name] for opponent in OPPONENTS)
+    assert not np.array_equal(load_results(tmp_path / "two.json")["policies"]["MR"], one["policies"]["MR"])  # seed 1
+    with pytest.raises(ValueError, match="seed"):
+        load_results(tmp_path / "one.json", seed=1)
 
 
 def test_train_soccer_policy_is_the_tables_first_step():
