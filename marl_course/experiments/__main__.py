@@ -18,6 +18,8 @@ STUDIES = {
     "flicker": ("marl_course.experiments.flicker", "chapter 6: DQN and DRQN trained at one flicker probability, played at others"),
     "dgn": ("marl_course.experiments.dgn", "chapter 9: DGN against independent DQN, and a sweep of the regulariser's weight"),
     "ga_comm": ("marl_course.experiments.ga_comm", "chapter 10: GA-Comm against full soft attention and no communication"),
+    "ga_comm_distractors": ("marl_course.experiments.ga_comm_distractors",
+                            "chapter 10: GA-Comm, full soft attention and no communication among liars"),
     "ga_ac": ("marl_course.experiments.ga_ac", "chapter 10: GA-AC against soft-attention and independent critics, coupled capture"),
 }
 """Study name -> (module with a ``main(argv)``, what it runs)."""

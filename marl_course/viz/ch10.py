@@ -29,6 +29,11 @@ def _check_graph_frame(frame, size: int, name: str):
     for key, cells in (("predator_pos", pos), ("prey_pos", checked_prey)):
         if np.any(cells < 0) or np.any(cells >= size):
             raise ValueError(f"{name}[{key!r}] must hold cells in [0, {size})")
+    if "distractor_pos" in frame:  # predator-prey with liars: they follow the predators in hard and weights
+        liars = as_finite_array(frame["distractor_pos"], f"{name}['distractor_pos']", ndim=2)
+        if liars.shape[1] != 2 or np.any(liars < 0) or np.any(liars >= size):
+            raise ValueError(f"{name}['distractor_pos'] must hold cells (row, column) in [0, {size})")
+        pos = np.concatenate([pos, liars])
     n = len(pos)
     arrays = []
     for key in ("hard", "weights"):
@@ -46,7 +51,9 @@ def draw_graph_frame(frame: dict, size: int | None = None, ax=None):
     ``frame`` is one entry of :func:`marl_course.deep.g2anet.record_episode`. On predator-prey
     (``size`` is the grid's) it shows the prey, the predators and an arrow ``j -> i`` for every
     ``W_h^{ij} = 1``, its width and label the final weight ``W_h^{ij} W_s^{ij}``; predators at the
-    same cell are drawn slightly apart. On a traffic junction (the frame carries its ``size``) it
+    same cell are drawn slightly apart. A frame with ``distractor_pos`` (k, 2) (a world with liars,
+    agents after the predators in ``hard`` and ``weights``) draws them as grey crosses, and its
+    ``decoy_pos``, when given, as a hollow star: the cell they claim. On a traffic junction (the frame carries its ``size``) it
     shows the roads, the cars (a disc coloured by road with the slot number, a black ring when the
     car brakes), an arrow ``j -> i`` for every kept edge and a dashed orange line between two cars
     that could collide within one step (the ground truth ``relevance``).
@@ -64,7 +71,7 @@ def draw_graph_frame(frame: dict, size: int | None = None, ax=None):
     size = check_int(size, "size", low=1)
     pos, prey, hard, weights = _check_graph_frame(frame, size, "frame")
     check_ax(ax)
-    n = len(pos)
+    n, n_pred = len(pos), len(np.asarray(frame["predator_pos"]))
     # spread predators sharing a cell on a small circle
     angle = 2 * np.pi * np.arange(n) / n
     shown = pos + 0.18 * np.stack([np.sin(angle), np.cos(angle)], axis=-1) * (
@@ -72,7 +79,14 @@ def draw_graph_frame(frame: dict, size: int | None = None, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
     ax.scatter(prey[1], prey[0], marker="*", s=500, color="tab:orange", label="prey", zorder=2)
-    ax.scatter(shown[:, 1], shown[:, 0], s=260, color="tab:blue", label="predator", zorder=3)
+    ax.scatter(shown[:n_pred, 1], shown[:n_pred, 0], s=260, color="tab:blue", label="predator", zorder=3)
+    if n > n_pred:
+        ax.scatter(shown[n_pred:, 1], shown[n_pred:, 0], s=260, marker="X", color="tab:gray", label="distractor (liar)",
+                   zorder=3)
+        if "decoy_pos" in frame:
+            decoy = np.asarray(frame["decoy_pos"])
+            ax.scatter(decoy[1], decoy[0], marker="*", s=500, facecolors="none", edgecolors="tab:gray",
+                       label="decoy (claimed prey)", zorder=2)
     for i in range(n):
         ax.annotate(str(i), (shown[i, 1], shown[i, 0]), color="white", ha="center", va="center", fontsize=9, zorder=4)
         for j in range(n):
