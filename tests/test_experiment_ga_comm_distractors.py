@@ -131,3 +131,23 @@ def test_graph_figure_marks_the_liars():
     assert "distractor (liar)" in labels and "decoy (claimed prey)" in labels
     with pytest.raises(ValueError, match="distractor_pos"):
         draw_graph_frame(dict(frame, distractor_pos=np.array([[9, 9], [0, 0]])), size=env.size)
+
+
+def test_scene_command_writes_the_shipped_scene_format(tmp_path):
+    from marl_course.experiments.ga_comm_distractors import SCENE_FORMAT, load_scene
+
+    out = tmp_path / "scene.json"
+    main(["--scene", "--seeds", "0", "--updates", "1", "--envs", "2", "--eval-envs", "4", "--out", str(out)])
+    written, shipped = load_scene(out), load_scene()
+    assert written["format"] == shipped["format"] == SCENE_FORMAT
+    assert sorted(written) == sorted(shipped) and sorted(written["frames"][0]) == sorted(shipped["frames"][0])
+    assert written["frames"][0]["hard"].shape == (5, 5) and written["frames"][0]["distractor_pos"].shape == (2, 2)
+
+
+def test_shipped_scene_is_the_studys_seed_0_network():
+    from marl_course.experiments.ga_comm_distractors import load_scene
+
+    scene, results = load_scene(), load_results()
+    assert scene["provenance"]["config"]["training"] == asdict(CONFIG) and scene["provenance"]["seeds"] == [0]
+    assert scene["provenance"]["config"]["env"] == ENV
+    assert scene["final"] == results["methods"]["GA-Comm"]["final"][0]

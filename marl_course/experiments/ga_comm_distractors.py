@@ -27,6 +27,9 @@ four others). The command::
 The shipped file :data:`RESULTS_PATH` holds that run with its provenance (the command, the
 configuration, the seeds, the versions and the CPU seconds of all workers);
 ``tests/test_experiment_ga_comm_distractors.py`` regenerates a short version and checks its format.
+The figure's scene (:data:`SCENE_PATH`, :func:`record_scene`) comes from::
+
+    python -m marl_course.experiments ga_comm_distractors --scene --seeds 0 --updates 1000
 Paired gaps between methods come from :func:`marl_course.experiments.ga_comm.gap`.
 """
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
@@ -42,7 +46,7 @@ import numpy as np
 import torch
 
 from marl_course._validation import check_bool, check_choice, check_instance, check_int
-from marl_course.deep.g2anet import GAComm, GACommConfig, rollout, train
+from marl_course.deep.g2anet import GAComm, GACommConfig, record_episode, rollout, train
 from marl_course.deep.common import single_thread
 from marl_course.deep.graph_attention import EdgeScores
 from marl_course.envs.jungle import MOVES
@@ -55,6 +59,10 @@ RESULTS_PATH = Path(__file__).with_name("ga_comm_distractors.json")
 """The shipped results of the study."""
 FORMAT = "marl_course.ga_comm_distractors/1"
 """Identifies the layout of the results file."""
+SCENE_PATH = Path(__file__).with_name("ga_comm_distractors_scene.json")
+"""The shipped scene: one episode of the GA-Comm of seed 0 (:func:`record_scene`), for the figure."""
+SCENE_FORMAT = "marl_course.ga_comm_distractors_scene/1"
+"""Identifies the layout of the scene file."""
 ENV = dict(n_envs=32, n_predators=3, size=5, vision=1, episode_length=10, n_distractors=2)
 """The training worlds: 3 predators and 2 liars, 5 x 5, vision 1, 10 steps."""
 CONFIG = GACommConfig(n_updates=1000, gamma=0.9, lr=3e-3)
@@ -279,6 +287,44 @@ def compare(config: GACommConfig = CONFIG, seeds=(0, 1), *, env: dict | None = N
     return summary, cpu_seconds
 
 
+def record_scene(seed: int = 0, *, config: GACommConfig = CONFIG, env: dict | None = None, scene_seed: int = 3,
+                 evaluation: dict | None = None) -> dict:
+    """GA-Comm trained from ``seed`` as in :func:`run_seed`, then one episode of one world recorded for a figure.
+
+    Returns ``{"frames": [...], "final": metrics}``: per step the lists ``predator_pos``,
+    ``prey_pos``, ``distractor_pos``, ``decoy_pos``, ``hard`` and ``weights``
+    (:func:`~marl_course.deep.g2anet.record_episode` with ``scene_seed``, plus the liars), and the
+    model's :func:`liar_metrics` on the scoring worlds, which equal the study's ``final`` of the
+    same seed when both ran on one machine (training is deterministic there).
+
+    Examples
+    --------
+    >>> scene = record_scene(config=GACommConfig(n_updates=1, hidden=8), env=dict(ENV, n_envs=2),
+    ...                      evaluation=dict(EVAL, n_envs=4, n_episodes=1))
+    >>> len(scene["frames"][0]["hard"]), sorted(scene["frames"][0])[:3]
+    (5, ['decoy_pos', 'distractor_pos', 'hard'])
+    """
+    check_instance(config, "config", GACommConfig)
+    env = dict(ENV) if env is None else dict(check_instance(env, "env", dict))
+    evaluation = dict(EVAL) if evaluation is None else dict(check_instance(evaluation, "evaluation", dict))
+    model = train(PredatorPrey(**env), replace(config, communication=METHODS["GA-Comm"]),
+                  seed=check_int(seed, "seed", low=0), progress=False).model
+    final = liar_metrics(model, PredatorPrey(**{**env, "n_envs": evaluation["n_envs"]}),
+                         n_episodes=evaluation["n_episodes"], seed=evaluation["seed"])
+    world = PredatorPrey(**{**env, "n_envs": 1})
+    frames = record_episode(model, world, seed=check_int(scene_seed, "scene_seed", low=0))
+    liars = {"distractor_pos": world.distractor_pos[0].tolist(), "decoy_pos": world.decoy_pos[0].tolist()}
+    return {"frames": [{key: np.asarray(value).tolist() for key, value in frame.items()} | liars for frame in frames],
+            "final": final}
+
+
+def load_scene(path=SCENE_PATH) -> dict:
+    """Read a scene file written by ``main(["--scene", ...])``, checking its format tag; the frames' entries as arrays."""
+    scene = read_results(path, SCENE_FORMAT)
+    scene["frames"] = [{key: np.asarray(value) for key, value in frame.items()} for frame in scene["frames"]]
+    return scene
+
+
 def load_results(path=RESULTS_PATH) -> dict:
     """Read a results file written by :func:`main`, checking its format tag.
 
@@ -300,10 +346,20 @@ def main(argv=None) -> None:
     parser.add_argument("--eval-envs", type=int, default=EVAL["n_envs"], help="worlds per scoring episode")
     parser.add_argument("--block", type=int, default=10, help="updates per point of the learning curve")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--scene", action="store_true",
+                        help="instead: train GA-Comm from the first seed and record one episode (the scene file)")
     add_run_arguments(parser, default_seeds="0-4")
     args = parser.parse_args(argv)
     config = replace(CONFIG, n_updates=args.updates)
     env, evaluation = dict(ENV, n_envs=args.envs), dict(EVAL, n_envs=args.eval_envs)
+    if args.scene:
+        start = time.process_time()
+        scene = record_scene(args.seeds[0], config=config, env=env, evaluation=evaluation)
+        command = "python -m marl_course.experiments ga_comm_distractors " + " ".join(argv if argv is not None else sys.argv[1:])
+        settings = {"training": asdict(config), "env": env, "evaluation": evaluation, "scene_seed": 3}
+        write_results(SCENE_PATH if args.out is None else Path(args.out), SCENE_FORMAT,
+                      provenance(command.strip(), settings, args.seeds[:1], time.process_time() - start), scene)
+        return
     summary, cpu_seconds = compare(config, args.seeds, env=env, evaluation=evaluation, block=args.block,
                                    progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
     command = "python -m marl_course.experiments ga_comm_distractors " + " ".join(argv if argv is not None else sys.argv[1:])

@@ -85,8 +85,8 @@ def draw_graph_frame(frame: dict, size: int | None = None, ax=None):
                    zorder=3)
         if "decoy_pos" in frame:
             decoy = np.asarray(frame["decoy_pos"])
-            ax.scatter(decoy[1], decoy[0], marker="*", s=500, facecolors="none", edgecolors="tab:gray",
-                       label="decoy (claimed prey)", zorder=2)
+            ax.scatter(decoy[1], decoy[0], marker="*", s=700, facecolors="none", edgecolors="black", linewidths=1.2,
+                       label="decoy (claimed prey)", zorder=5)
     for i in range(n):
         ax.annotate(str(i), (shown[i, 1], shown[i, 0]), color="white", ha="center", va="center", fontsize=9, zorder=4)
         for j in range(n):
