@@ -30,7 +30,7 @@ def main(argv=None) -> None:
     if not argv or argv[0] in ("-h", "--help", "--list"):
         print(__doc__.split("\n")[0] + "\n\nstudies:")
         for name, (_, what) in STUDIES.items():
-            print(f"  {name:10s} {what}")
+            print(f"  {name:20s} {what}")
         return
     name, *rest = argv
     if name not in STUDIES:
