@@ -7,7 +7,6 @@ from hypothesis.extra.numpy import arrays
 
 from marl_course._random import sample_categorical
 from marl_course.games import big_match, shapley_values
-from marl_course.games.gallery import rock_paper_scissors
 from marl_course.games.zero_sum import maximin_value_linprog, solve_zero_sum_unchecked
 from marl_course.tabular.minimax_q import MinimaxQ, decay_for, littman_table, minimax_q_update
 from marl_course.envs.matrix_games import make_matrix_game
@@ -48,7 +47,7 @@ def test_values_converge_to_shapley_on_the_big_match():
 
 
 def test_minimax_q_does_not_exploit_a_weak_opponent_but_q_learning_does():
-    game, opponent = rock_paper_scissors().A, FixedPolicy([[0.5, 0.3, 0.2]])
+    opponent = FixedPolicy([[0.5, 0.3, 0.2]])  # in rock-paper-scissors, play_repeated's game
     minimax = MinimaxQ(1, 3, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
     q = QLearner(1, 3, gamma=0.0, epsilon=0.1, alpha=0.1, alpha_decay=1.0)
     r_minimax = play_repeated(minimax, opponent, 3000, seed=0)[-1000:].mean()

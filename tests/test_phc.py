@@ -17,7 +17,6 @@ from marl_course.tabular.phc import (
     off_equilibrium_start,
     q_table_sizes,
     self_play,
-    self_play_one_run,
     wolf_step_size,
 )
 from marl_course.tabular.play import FixedPolicy, Transition, play

@@ -49,7 +49,6 @@ from marl_course._validation import check_bool, check_choice, check_instance, ch
 from marl_course.deep.g2anet import GAComm, GACommConfig, record_episode, rollout, train
 from marl_course.deep.common import single_thread
 from marl_course.deep.graph_attention import EdgeScores
-from marl_course.envs.jungle import MOVES
 from marl_course.envs.predator_prey import PredatorPrey
 from marl_course.experiments.ga_comm import METHODS, gap  # noqa: F401  (gap: the paired gaps of this study too)
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
@@ -77,8 +76,8 @@ def _toward(delta: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The move along the larger component of ``delta`` (..., 2); a random move where ``delta`` is 0."""
     rows, cols = delta[..., 0], delta[..., 1]
     along_rows = np.abs(rows) >= np.abs(cols)
+    # the grid's actions: 1 up (-row), 2 down (+row), 3 left (-column), 4 right (+column)
     moves = np.where(along_rows, np.where(rows > 0, 2, 1), np.where(cols > 0, 4, 3))
-    assert (MOVES[2] == [1, 0]).all() and (MOVES[4] == [0, 1]).all()  # down is +row, right is +column
     return np.where((rows == 0) & (cols == 0), rng.integers(1, 5, size=moves.shape), moves)
 
 

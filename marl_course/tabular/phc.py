@@ -36,7 +36,7 @@ from marl_course._random import sample_categorical
 from marl_course._validation import (as_finite_array, as_probability_rows, as_rng, check_bool, check_generator,
                                      check_int, check_real, check_seed, checked_by)
 from marl_course.envs.matrix_games import RepeatedMatrixGame
-from marl_course.tabular.play import FixedPolicy, as_transition, play
+from marl_course.tabular.play import as_transition, play
 
 
 def _check_hill_climb(policy, q_values, delta) -> None:
