@@ -554,6 +554,11 @@ FUNCTION_CASES = [
         CooperativeNavigation(n_envs=3), maddpg.MADDPGConfig(n_envs=4), progress=False), "n_envs"),
     ("EdgeScores.add shapes", lambda: graph_attention.EdgeScores().add(
         np.ones(2, bool), np.ones(3, bool), np.ones(2, bool)), "kept"),
+    ("cross_play_table results={}", lambda: maddpg_study.cross_play_table({}), "results"),
+    ("cross_play_differences results={}",
+     lambda: maddpg_study.cross_play_differences({}, "MADDPG", "independent DDPG"), "results"),
+    ("cross_play_differences learner unknown", lambda: maddpg_study.cross_play_differences(
+        maddpg_study.load_results(maddpg_study.RESULTS_PATHS["physical_deception"]), "DQN", "MADDPG"), "learner"),
     ("ensemble_learners n_sub_policies=1", lambda: maddpg_study.ensemble_learners(1), "n_sub_policies"),
     ("draw_sub_policies n_envs=0", lambda: _maddpg().draw_sub_policies(0, np.random.default_rng(0)), "n_envs"),
     ("draw_sub_policies rng=0", lambda: _maddpg().draw_sub_policies(2, 0), "rng"),
