@@ -50,7 +50,7 @@ from marl_course.deep.g2anet import GAComm, GACommConfig, record_episode, rollou
 from marl_course.deep.common import single_thread
 from marl_course.deep.graph_attention import EdgeScores
 from marl_course.envs.predator_prey import PredatorPrey
-from marl_course.experiments.ga_comm import METHODS, gap  # noqa: F401  (gap: the paired gaps of this study too)
+from marl_course.experiments.ga_comm import METHODS
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
 from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
 
