@@ -64,11 +64,12 @@ def _reset_then_step(env, actions):
 
 # ---------------------------------------------------------------- soccer
 
-for name, values in [("draw_probability", PROBABILITY), ("discount", [1.0, -0.1, NAN, "0.9"])]:
+for name, values in [("draw_probability", PROBABILITY), ("discount", [1.0, -0.1, NAN, "0.9"]),
+                     ("n_envs", POSITIVE_INT)]:
     kwarg_cases("Soccer", lambda **kw: soccer.Soccer(**kw), name, values)
 reset_cases("Soccer", soccer.Soccer)
-for name, values in [("action_a", [5, -1, 1.5, "0", None]), ("action_b", [5, -1, True])]:
-    kwarg_cases("Soccer.step", lambda **kw: soccer.Soccer().step(**{"action_a": 4, "action_b": 4, **kw}), name, values)
+step_cases("Soccer", lambda: soccer.Soccer(n_envs=2), (2, 2), 5)
+step_cases("Soccer-one-world", soccer.Soccer, (1, 2), 5)
 for bad in [2, -1, "A", 0.0, None]:
     case(f"hand_built_policy-player={bad!r}", lambda bad=bad: soccer.hand_built_policy(bad), "player")
 for name, values in [("wins_a", [-1, 0.5, "1"]), ("wins_b", [-1]), ("draws", [None]), ("steps", [-1, 1.5])]:
@@ -93,12 +94,12 @@ for name, values in [("game", [0, 3, "1", 1.0]), ("discount", [1.0, -0.1, NAN, "
 for bad in [0, 3, "2", True]:
     case(f"GridGame-game={bad!r}", lambda bad=bad: grid_games.GridGame(bad), "game")
 reset_cases("GridGame", grid_games.GridGame)
-for name, values in [("action_1", [4, -1, 0.5]), ("action_2", [4, "0"])]:
-    kwarg_cases("GridGame.step", lambda **kw: grid_games.GridGame().step(**{"action_1": 0, "action_2": 0, **kw}),
-                name, values)
+step_cases("GridGame", lambda: grid_games.GridGame(n_envs=2), (2, 2), 4)
+step_cases("GridGame-one-world", grid_games.GridGame, (1, 2), 4)
 for bad in [0, -1, 2.5, "200", True]:
     case(f"GridGame-max_steps={bad!r}", lambda bad=bad: grid_games.GridGame(1, max_steps=bad), "max_steps")
-for name, values in [("env", [None, "grid"]), ("joint_action", [5, None, lambda s: (0, 0, 0), lambda s: 0]),
+kwarg_cases("GridGame", lambda **kw: grid_games.GridGame(**kw), "n_envs", POSITIVE_INT)
+for name, values in [("env", [None, "grid", grid_games.GridGame(n_envs=2)]), ("joint_action", [5, None, lambda s: (0, 0, 0), lambda s: 0]),
                      ("max_steps", [0, "20"]), ("seed", ["x", -1])]:
     kwarg_cases("greedy_path", lambda **kw: grid_games.greedy_path(**{"env": grid_games.GridGame(),
                                                                       "joint_action": lambda s: (0, 0), **kw}),
@@ -346,7 +347,7 @@ def test_the_tables_defaults_are_valid():
     assert 0.0 <= _markov()
     battle_grid.scripted_action(_battle(), 1, np.random.default_rng(0))
     particle.joint_steps_per_second(1, 1)
-    grid_games.GridGame(1, max_steps=None).step(0, 0)
+    grid_games.GridGame(1, max_steps=None).step([[0, 0]])
     grid_games.greedy_path(grid_games.GridGame(), lambda s: (0, 0))
     cartpole.markov_probe(n_episodes=4, steps=10)
 
@@ -357,13 +358,13 @@ def test_edge_values_still_work():
     obs, state, info = env.reset(seed=0)
     assert len({tuple(c) for c in state[0].reshape(-1, 2)}) == 4
     # draws every step, or never; seed given as a Generator
-    assert soccer.Soccer(draw_probability=1.0).step(4, 4)[2]
+    assert soccer.Soccer(draw_probability=1.0).step([[4, 4]])[3].all()
     soccer.Soccer(draw_probability=0.0).reset(seed=np.random.default_rng(0))
     # flicker 0 and 1
     assert np.all(cartpole.CartPole(n_envs=3, flicker=1.0).reset(seed=0)[0] == 0.0)
     assert np.any(cartpole.CartPole(n_envs=3, flicker=0.0, hide_velocity=np.bool_(True)).reset(seed=0)[0] != 0.0)
     # numpy integers are actions; view 0 and k 0 in the jungle; a zero-penalty penalty game
-    grid_games.GridGame().step(np.int64(0), np.int64(3))
+    grid_games.GridGame().step(np.array([[0, 3]], dtype=np.int32))
     jungle.Jungle(n_envs=1, n_agents=2, view=0, k=0).reset(seed=0)
     assert nonmonotonic.penalty_game(0.0)[0, 2] == 0.0
     assert ising.order_parameter(np.ones((2, 2), dtype=int)) == 1.0

@@ -13,16 +13,19 @@ UP, DOWN, LEFT, RIGHT = range(4)
 def test_collision_bounces_both_back_with_minus_one():
     env = GridGame(1)
     env.reset(seed=0)
-    state, rewards, done = env.step(RIGHT, LEFT)  # both into cell 1
-    assert cells_of(state) == STARTS and rewards.tolist() == [-1.0, -1.0] and not done
+    _, state, rewards, done, _ = env.step([[RIGHT, LEFT]])  # both into cell 1
+    assert cells_of(int(state[0])) == STARTS and rewards.tolist() == [[-1.0, -1.0]] and not done[0]
 
 
 def test_reaching_the_goal_pays_100_and_ends_the_episode():
     env = GridGame(1)
     env.reset(seed=0)
-    env.state = state_of(5, 3)
-    state, rewards, done = env.step(UP, DOWN)
-    assert state == TERMINAL and done and rewards.tolist() == [100.0, 0.0]
+    env.state[:] = state_of(5, 3)
+    _, state, rewards, done, info = env.step([[UP, DOWN]])
+    assert state[0] == TERMINAL and done[0] and rewards.tolist() == [[100.0, 0.0]]
+    assert info["terminated"][0] and not info["truncated"][0]
+    _, state, rewards, done, info = env.step([[UP, DOWN]])  # an ended episode waits for its reset
+    assert state[0] == TERMINAL and done[0] and rewards.tolist() == [[0.0, 0.0]] and info["terminated"][0]
 
 
 def test_barrier_lets_through_half_the_time_in_game_2_only():
@@ -31,11 +34,9 @@ def test_barrier_lets_through_half_the_time_in_game_2_only():
     assert game_1.transitions[s, UP, DOWN, state_of(3, 2)] == 1.0
     assert game_2.transitions[s, UP, DOWN, state_of(3, 2)] == 0.5
     assert game_2.transitions[s, UP, DOWN, s] == 0.5
-    env, moved = GridGame(2), 0
+    env = GridGame(2, n_envs=2000)
     env.reset(seed=1)
-    for _ in range(2000):
-        env.reset()
-        moved += env.step(UP, DOWN)[0] == state_of(3, 2)
+    moved = (env.step(np.tile([UP, DOWN], (2000, 1)))[1] == state_of(3, 2)).sum()
     assert abs(moved / 2000 - 0.5) < 0.05
 
 
@@ -68,8 +69,9 @@ def test_shortest_non_colliding_paths_are_worth_100_gamma_cubed():
 def test_the_time_limit_ends_an_episode():
     env = GridGame(1, max_steps=3)
     env.reset(seed=0)
-    dones = [env.step(3, 3)[2] for _ in range(3)]  # both agents walk right: no goal in three steps
-    assert dones == [False, False, True] and env.state != TERMINAL
+    steps = [env.step([[3, 3]]) for _ in range(3)]  # both agents walk right: no goal in three steps
+    assert [bool(step[3][0]) for step in steps] == [False, False, True] and env.state[0] != TERMINAL
+    assert steps[-1][4]["truncated"][0] and not steps[-1][4]["terminated"][0]  # a time limit, not an end state
     with pytest.raises(ValueError, match="max_steps"):
         GridGame(1, max_steps=0)
 
@@ -83,5 +85,5 @@ def test_invalid_game_is_named():
 def test_step_names_a_bad_action(bad):
     env = GridGame(1)
     env.reset(seed=0)
-    with pytest.raises((TypeError, ValueError), match="action_2"):
-        env.step(0, bad)
+    with pytest.raises((TypeError, ValueError), match="actions"):
+        env.step([[0, bad]])

@@ -40,14 +40,39 @@ def test_move_order_matters_when_both_go_for_the_same_square():
     assert b_first == (cell(1, 1), cell(1, 2), B)
 
 
-def test_env_is_seeded_and_resets_after_a_game():
+def test_env_is_seeded_and_an_ended_game_waits_for_its_reset():
     runs = []
     for _ in range(2):
         env = Soccer()
         env.reset(seed=3)
-        runs.append([env.step(3, 2) for _ in range(30)])
-    assert [r[0] for r in runs[0]] == [r[0] for r in runs[1]]
-    assert all(state in START_STATES for state, _, over in runs[0] if over)
+        steps = []
+        for _ in range(30):
+            steps.append(env.step([[3, 2]]))
+            if steps[-1][3][0]:
+                steps.append(env.step([[3, 2]]))  # an ended game is frozen: same board, reward 0, still done
+                steps.append(env.reset())
+        runs.append(steps)
+    assert all(np.array_equal(x, y) for first, again in zip(*runs) for x, y in zip(first[:4], again[:4]))
+    ends = [i for i, step in enumerate(runs[0]) if len(step) == 5 and step[3][0]][::2]  # each end, then frozen
+    assert ends
+    for i in ends:
+        end, frozen, (obs, start, info) = runs[0][i:i + 3]
+        assert end[4]["terminated"][0] and not end[4]["truncated"][0]
+        assert frozen[1][0] == end[1][0] and frozen[2].tolist() == [[0.0, 0.0]] and frozen[4]["terminated"][0]
+        assert start[0] in START_STATES and obs.tolist() == [[start[0]] * 2] and info == {}
+
+
+def test_worlds_of_a_batch_play_their_own_games():
+    env = Soccer(draw_probability=0.0, n_envs=2)
+    env.reset(seed=0)
+    env.state[:] = STATE_INDEX[cell(GOAL_ROWS[0], 0), cell(3, 4), A]  # A in front of its goal with the ball
+    _, state, rewards, done, info = env.step([[3, 4], [4, 4]])  # world 0: A scores; world 1: A stands
+    assert rewards.tolist() == [[1.0, -1.0], [0.0, 0.0]] and done.tolist() == [True, False]
+    _, again, rewards, done, _ = env.step([[4, 4], [3, 4]])  # world 0 is frozen; world 1: A scores
+    assert again[0] == state[0] and rewards.tolist() == [[0.0, 0.0], [1.0, -1.0]] and done.all()
+    generator = env.rng.bit_generator.state
+    env.step([[4, 4], [4, 4]])
+    assert env.rng.bit_generator.state == generator  # ended worlds draw nothing
 
 
 def test_invalid_parameters_are_named():
@@ -73,14 +98,14 @@ def test_match_record_counts_the_games_of_a_rollout():
 def test_model_matches_simulator_and_shapley_values_are_symmetric():
     from marl_course.games import shapley_values
 
-    env = Soccer()
+    env = Soccer(n_envs=4000)
     game = env.model()
     s, a, b = START_STATES[0], 3, 2
     env.reset(seed=0)
-    counts = np.zeros(N_STATES)
-    for _ in range(4000):
-        env.state = s
-        counts[env.step(a, b)[0]] += 1
+    env.state[:] = s
+    _, state, _, done, _ = env.step(np.tile([a, b], (4000, 1)))
+    state = np.where(done, env.reset()[1], state)  # the model goes on from a game end to the next start
+    counts = np.bincount(state, minlength=N_STATES)
     assert np.abs(counts / 4000 - game.transitions[s, a, b]).max() < 0.03
     values = shapley_values(game, tol=1e-6).values
     # the board is symmetric under a half turn that swaps A and B: V*(A has the ball) = -V*(B has it)
@@ -92,8 +117,8 @@ def test_model_matches_simulator_and_shapley_values_are_symmetric():
 def test_step_names_a_bad_action(bad):
     env = Soccer()
     env.reset(seed=0)
-    with pytest.raises((TypeError, ValueError), match="action_a"):
-        env.step(bad, 0)
+    with pytest.raises((TypeError, ValueError), match="actions"):
+        env.step([[bad, 0]])
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ import itertools
 import numpy as np
 
 from marl_course._random import sample_categorical
-from marl_course._validation import as_rng, check_int, check_real, check_seed
+from marl_course._validation import as_actions, as_rng, check_int, check_real, check_seed
 from marl_course.games.stochastic import StochasticGame
 
 ACTIONS = ("up", "down", "left", "right")
@@ -121,58 +121,106 @@ def grid_game(game: int = 1, discount: float = 0.99) -> StochasticGame:
 
 
 class GridGame:
-    """Grid game 1 or 2 to play episode by episode; ``cells`` holds the agents' cells after the last step.
+    """``n_envs`` plays of grid game 1 or 2 side by side, in the batched worlds' contract (:mod:`marl_course.envs`).
+
+    Observations and states are the tabular learners' state indices ``s = 9 * cell_1 + cell_2``,
+    as in :class:`~marl_course.envs.matrix_games.RepeatedMatrixGame`: ``reset(seed) ->
+    (observations, state, info)`` with ``observations`` of shape ``(n_envs, 2)`` (each agent sees
+    the state index) and ``state`` of shape ``(n_envs,)``; ``step(actions)`` takes the joint
+    actions ``(n_envs, 2)`` and returns ``(observations, state, rewards (n_envs, 2), done,
+    info)``. Each world moves to ``s' ~ Tr(s, a, .)`` (a barrier coin flip, drawn world by world
+    in order, only where a move crosses a barrier) and pays ``R_i(s, a)``. Reaching a goal is a
+    termination (``s' = TERMINAL``, ``info["terminated"]``); the time limit is a truncation
+    (``info["truncated"]``, ``s'`` not terminal). An ended world stays frozen (reward 0) until
+    :meth:`reset`.
 
     Parameters
     ----------
     game : int
         1 or 2.
     max_steps : int or None
-        A time limit: an episode also ends (``done``, with ``next_state`` not terminal) after this
-        many steps; 200 as in the offline exploration we give Hu & Wellman's learners (the paper
-        gives none), None for no limit.
+        A time limit: an episode is truncated after this many steps; 200 as in the offline
+        exploration we give Hu & Wellman's learners (the paper gives none), None for no limit.
+    n_envs : int
+        Plays stepped together.
+
+    Attributes
+    ----------
+    state : numpy.ndarray of int, shape (n_envs,)
+        Each world's state index.
+    cells : numpy.ndarray of int, shape (n_envs, 2)
+        The agents' cells after the last step (where they stand, or where they arrived when the
+        state is ``TERMINAL``).
 
     Examples
     --------
     >>> env = GridGame(1)
-    >>> env.reset(seed=0) == state_of(0, 2)
-    True
-    >>> for _ in range(3):  # agent 1 goes up, up, right; agent 2 goes up, up, left
-    ...     state, rewards, done = env.step(0, 0)
-    ...     if done: break
-    >>> cells_of(state), rewards.tolist(), done
-    ((6, 8), [0.0, 0.0], False)
+    >>> observations, state, info = env.reset(seed=0)
+    >>> observations.tolist(), state.tolist() == [state_of(0, 2)]
+    ([[2, 2]], True)
+    >>> for _ in range(3):  # both go up three times: the third move hits the top edge
+    ...     _, state, rewards, done, info = env.step([[0, 0]])
+    >>> cells_of(int(state[0])), rewards.tolist(), done.tolist()
+    ((6, 8), [[0.0, 0.0]], [False])
+    >>> _ = env.step([[3, 0]])  # agent 1 goes right to cell 7, agent 2 bumps into the top edge
+    >>> _, state, rewards, done, info = env.step([[3, 2]])  # they swap cells: agent 1 arrives at cell 8
+    >>> state.tolist() == [TERMINAL], rewards.tolist(), info["terminated"].tolist(), info["truncated"].tolist()
+    (True, [[100.0, 0.0]], [True], [False])
     """
 
     n_players, n_states, action_counts = 2, N_STATES, (4, 4)
 
-    def __init__(self, game: int = 1, max_steps: int | None = 200):
+    def __init__(self, game: int = 1, max_steps: int | None = 200, n_envs: int = 1):
         self.game = check_int(game, "game", low=1, high=2)
         self.max_steps = None if max_steps is None else check_int(max_steps, "max_steps", low=1)
+        self.n_envs = check_int(n_envs, "n_envs", low=1)
         self.rng = np.random.default_rng()
-        self.state, self.cells, self.t = _state_of(*STARTS), STARTS, 0
+        self._start()
 
-    def reset(self, seed=None) -> int:
-        """Put the agents on their start cells; ``seed`` re-seeds the barrier coin flips."""
+    def _start(self):
+        self.state = np.full(self.n_envs, _state_of(*STARTS))
+        self.cells = np.tile(STARTS, (self.n_envs, 1))
+        self.t = 0
+        self._terminated = np.zeros(self.n_envs, dtype=bool)
+        self._truncated = np.zeros(self.n_envs, dtype=bool)
+
+    def _observe(self):
+        return np.repeat(self.state[:, None], self.n_players, axis=1), self.state.copy()
+
+    def reset(self, seed=None):
+        """Put the agents on their start cells; ``seed`` re-seeds the barrier coin flips.
+
+        Returns ``(observations (n_envs, 2), state (n_envs,), info)``.
+        """
         if seed is not None:
             self.rng = as_rng(check_seed(seed))
-        self.state, self.cells, self.t = _state_of(*STARTS), STARTS, 0
-        return self.state
+        self._start()
+        return *self._observe(), {}
 
-    def step(self, action_1: int, action_2: int) -> tuple[int, np.ndarray, bool]:
-        """One joint move: ``(next_state, rewards (r_1, r_2), done)``; ``next_state`` is ``TERMINAL``
-        when an agent reached its goal; ``done`` also at the time limit."""
-        action_1 = check_int(action_1, "action_1", low=0, high=len(ACTIONS) - 1)
-        action_2 = check_int(action_2, "action_2", low=0, high=len(ACTIONS) - 1)
-        outcomes = list(_outcomes(self.game, self.state, action_1, action_2))
-        pick = 0 if len(outcomes) == 1 else sample_categorical.unchecked([o[0] for o in outcomes], self.rng)
-        _, self.state, rewards, self.cells = outcomes[pick]
+    def step(self, actions):
+        """One joint move ``(action_1, action_2)`` per world, ``actions`` of shape (n_envs, 2).
+
+        Returns ``(observations, state, rewards, done, info)``: ``state`` is ``TERMINAL`` where an
+        agent reached its goal (``info["terminated"]``); ``info["truncated"]`` marks the worlds
+        stopped by the time limit; ``done = terminated | truncated``.
+        """
+        actions = as_actions(actions, (self.n_envs, self.n_players), len(ACTIONS))
+        rewards = np.zeros((self.n_envs, self.n_players))
         self.t += 1
-        return self.state, rewards, self.state == TERMINAL or (self.max_steps is not None and self.t >= self.max_steps)
+        for e in np.flatnonzero(~(self._terminated | self._truncated)):
+            outcomes = list(_outcomes(self.game, int(self.state[e]), int(actions[e, 0]), int(actions[e, 1])))
+            pick = 0 if len(outcomes) == 1 else sample_categorical.unchecked([o[0] for o in outcomes], self.rng)
+            _, self.state[e], rewards[e], self.cells[e] = outcomes[pick]
+            self._terminated[e] = self.state[e] == TERMINAL
+            self._truncated[e] = not self._terminated[e] and self.max_steps is not None and self.t >= self.max_steps
+        info = {"terminated": self._terminated.copy(), "truncated": self._truncated.copy()}
+        return *self._observe(), rewards, self._terminated | self._truncated, info
 
 
 def greedy_path(env: GridGame, joint_action, seed=None, max_steps: int = 20) -> list[tuple[int, int]]:
     """The cells visited when both agents follow ``joint_action(state) -> (a_1, a_2)`` from the start.
+
+    ``env`` plays one world (``n_envs = 1``); ``state`` is its state index.
 
     Examples
     --------
@@ -181,17 +229,20 @@ def greedy_path(env: GridGame, joint_action, seed=None, max_steps: int = 20) -> 
     """
     if not isinstance(env, GridGame):
         raise TypeError(f"env must be a GridGame, got {type(env).__name__}")
+    if env.n_envs != 1:
+        raise ValueError(f"env must play one world (n_envs = 1), got n_envs = {env.n_envs}")
     if not callable(joint_action):
         raise TypeError(f"joint_action must be a function state -> (a_1, a_2), got {type(joint_action).__name__}")
     max_steps = check_int(max_steps, "max_steps", low=1)
-    env.reset(seed=check_seed(seed))
-    path, state = [STARTS], env.state
+    state = int(env.reset(seed=check_seed(seed))[1][0])
+    path = [STARTS]
     for _ in range(max_steps):
         actions = joint_action(state)
         if not isinstance(actions, (tuple, list, np.ndarray)) or len(actions) != 2:
             raise ValueError(f"joint_action must return a pair (a_1, a_2), got {actions!r}")
-        state, _, done = env.step(*actions)
-        path.append(env.cells)
-        if done:
+        _, states, _, done, _ = env.step([actions])
+        state = int(states[0])
+        path.append(tuple(int(cell) for cell in env.cells[0]))
+        if done[0]:
             break
     return path

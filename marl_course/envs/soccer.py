@@ -19,6 +19,10 @@ Where the paper leaves a detail open we chose (and document here):
 * a game end (goal or draw) is a transition to a start state, not a terminal state, so the model
   is one infinite discounted stochastic game whose values Shapley's iteration computes.
 
+:class:`Soccer` plays ``n_envs`` games in the batched worlds' contract (:mod:`marl_course.envs`):
+there a game end terminates the world until a reset draws the next start, and
+:func:`~marl_course.tabular.play.play` hands that start to its learners as the model's next state.
+
 A state is ``(position of A, position of B, who holds the ball)``: 20 * 19 * 2 = 760 states.
 """
 
@@ -27,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from marl_course._validation import as_rng, check_int, check_real, check_seed
+from marl_course._validation import as_actions, as_rng, check_int, check_real, check_seed
 from marl_course.games.stochastic import StochasticGame
 
 ROWS, COLS = 4, 5
@@ -96,7 +100,19 @@ NEXT_STATE, SCORE = _outcome_tables()
 
 @dataclass
 class Soccer:
-    """The soccer game to play step by step.
+    """``n_envs`` soccer games played side by side, in the batched worlds' contract (:mod:`marl_course.envs`).
+
+    Observations and states are the tabular learners' state indices, as in
+    :class:`~marl_course.envs.matrix_games.RepeatedMatrixGame`: ``reset(seed) -> (observations,
+    state, info)`` with ``observations`` of shape ``(n_envs, 2)`` (each player sees the state
+    index) and ``state`` of shape ``(n_envs,)``; ``step(actions)`` takes the joint actions
+    ``(n_envs, 2)`` (A's, B's) and returns ``(observations, state, rewards (n_envs, 2), done,
+    info)``. In each world, ``first ~ Uniform{A, B}`` moves first; a goal pays
+    ``(R_A, R_B) = (score, -score)``, and without a goal the game ends in a draw when
+    ``u < draw_probability``, ``u ~ U[0, 1)``. A goal or a draw ends the game: a termination
+    (``info["terminated"]``; soccer has no time limit, ``info["truncated"]`` stays False). The
+    ended world shows the board where the game ended and stays frozen (reward 0, no draws) until
+    :meth:`reset`, which puts the players on their start squares and the ball at a random one.
 
     Parameters
     ----------
@@ -104,28 +120,38 @@ class Soccer:
         Probability that a step ends the game in a draw (paper: 0.1).
     discount : float
         ``gamma`` (paper: 0.9) of the model :meth:`model` (learners take their own ``gamma``).
+    n_envs : int
+        Games played side by side; the draws of a step are made world by world in order: the
+        first movers of the running worlds, then the draw coins of those that did not score.
 
     Attributes
     ----------
     n_players, n_states, action_counts
         2 players, A (player 0) and B (player 1); 760 states; 5 actions each.
+    state : numpy.ndarray of int, shape (n_envs,)
+        Each world's state index.
     continuing : bool
-        True: a game end (goal or draw) is a transition to a start state, so the play goes on
-        without a reset (:func:`~marl_course.tabular.play.play` does not reset after it).
+        True: in the model a game end (goal or draw) is a transition to a start state, so
+        :func:`~marl_course.tabular.play.play` hands its learners the start state :meth:`reset`
+        draws after an end as the next state of the step that ended the game.
 
     Examples
     --------
     >>> env = Soccer()
-    >>> state = env.reset(seed=0)
-    >>> state in START_STATES
-    True
-    >>> next_state, rewards, done = env.step(4, 4)  # both stand
-    >>> rewards.tolist()
-    [0.0, 0.0]
+    >>> observations, state, info = env.reset(seed=0)
+    >>> observations.shape, int(state[0]) in START_STATES
+    ((1, 2), True)
+    >>> _, _, rewards, done, info = env.step([[4, 4]])  # both stand
+    >>> rewards.tolist(), done.tolist(), info["terminated"].tolist(), info["truncated"].tolist()
+    ([[0.0, 0.0]], [False], [False], [False])
+    >>> _, _, rewards, done, info = Soccer(draw_probability=1.0, n_envs=2).step([[4, 4], [4, 4]])
+    >>> done.tolist(), info["terminated"].tolist()   # every step is a draw
+    ([True, True], [True, True])
     """
 
     draw_probability: float = 0.1
     discount: float = 0.9
+    n_envs: int = 1
     n_players = 2
     n_states = N_STATES
     action_counts = (5, 5)
@@ -134,30 +160,45 @@ class Soccer:
     def __post_init__(self):
         self.draw_probability = check_real(self.draw_probability, "draw_probability", low=0, high=1)
         self.discount = check_real(self.discount, "discount", low=0, high=1, high_open=True)
-        self.state = START_STATES[0]
+        self.n_envs = check_int(self.n_envs, "n_envs", low=1)
+        self.state = np.full(self.n_envs, START_STATES[0])
+        self._done = np.zeros(self.n_envs, dtype=bool)
         self.rng = np.random.default_rng()
 
-    def reset(self, seed=None) -> int:
-        """Start a new game (ball to a random player); ``seed`` re-seeds the game's generator."""
+    def _observe(self):
+        return np.repeat(self.state[:, None], self.n_players, axis=1), self.state.copy()
+
+    def reset(self, seed=None):
+        """Start new games (the ball to a random player in each); ``seed`` re-seeds the games' generator.
+
+        Returns ``(observations (n_envs, 2), state (n_envs,), info)``.
+        """
         if seed is not None:
             self.rng = as_rng(check_seed(seed))
-        self.state = START_STATES[int(self.rng.integers(2))]
-        return self.state
+        self.state = np.array(START_STATES)[self.rng.integers(2, size=self.n_envs)]
+        self._done = np.zeros(self.n_envs, dtype=bool)
+        return *self._observe(), {}
 
-    def step(self, action_a: int, action_b: int) -> tuple[int, np.ndarray, bool]:
-        """Play one step: returns ``(next_state, rewards (R_A, R_B), game_over)``.
+    def step(self, actions):
+        """Play one joint action ``(action of A, action of B)`` per world, ``actions`` of shape (n_envs, 2).
 
-        After a goal or a draw ``next_state`` is already the start state of the next game.
+        Returns ``(observations, state, rewards, done, info)``: ``rewards[e] = (R_A, R_B)``,
+        ``done = info["terminated"]`` (a goal or a draw, now or before the last reset) and
+        ``info["truncated"]`` all False.
         """
-        action_a = check_int(action_a, "action_a", low=0, high=len(ACTIONS) - 1)
-        action_b = check_int(action_b, "action_b", low=0, high=len(ACTIONS) - 1)
-        first = int(self.rng.integers(2))
-        goal = int(SCORE[self.state, action_a, action_b, first])
-        if goal or self.rng.random() < self.draw_probability:
-            self.state = START_STATES[int(self.rng.integers(2))]
-            return self.state, np.array([goal, -goal], dtype=float), True
-        self.state = int(NEXT_STATE[self.state, action_a, action_b, first])
-        return self.state, np.zeros(2), False
+        actions = as_actions(actions, (self.n_envs, self.n_players), len(ACTIONS))
+        running = np.flatnonzero(~self._done)
+        a_a, a_b = actions[running, 0], actions[running, 1]
+        first = self.rng.integers(2, size=len(running))
+        goal = SCORE[self.state[running], a_a, a_b, first]
+        drawn = np.zeros(len(running), dtype=bool)
+        drawn[goal == 0] = self.rng.random(int((goal == 0).sum())) < self.draw_probability
+        rewards = np.zeros((self.n_envs, self.n_players))
+        rewards[running] = np.stack([goal, -goal], axis=1)
+        self.state[running] = NEXT_STATE[self.state[running], a_a, a_b, first]  # after a goal: where it was scored
+        self._done[running] = (goal != 0) | drawn
+        info = {"terminated": self._done.copy(), "truncated": np.zeros(self.n_envs, dtype=bool)}
+        return *self._observe(), rewards, self._done.copy(), info
 
     def model(self) -> StochasticGame:
         """The full model as a :class:`~marl_course.games.StochasticGame` (A is player 1).

@@ -189,48 +189,6 @@ def _unchecked(agent, method: str):
     return getattr(agent, method)
 
 
-class _OneGame:
-    """A game played one step at a time (soccer, a grid game): ``reset(seed) -> s``,
-    ``step(a_1, ..., a_n) -> (s', (r_1, ..., r_n), done)``."""
-
-    batched = False
-
-    def __init__(self, env):
-        self.env = env
-
-    def reset(self, seed=None):
-        return self.env.reset(seed=seed)
-
-    def step(self, actions):
-        next_state, rewards, done = self.env.step(*actions)
-        return next_state, rewards, rewards, done, done
-
-
-class _OneOfBatch(_OneGame):
-    """A batched environment of one run (``n_envs == 1``), played as one game: plain ints."""
-
-    def reset(self, seed=None):
-        return int(self.env.reset(seed=seed)[1][0])
-
-    def step(self, actions):
-        _, next_state, rewards, done, _ = self.env.step([actions])
-        return int(next_state[0]), rewards[0], rewards[0], bool(done[0]), bool(done[0])
-
-
-class _Batch(_OneGame):
-    """``n_envs`` runs side by side (a :class:`~marl_course.envs.matrix_games.RepeatedMatrixGame`):
-    ``reset(seed) -> (observations, states)``, ``step(actions) -> (obs, states', rewards, done, info)``."""
-
-    batched = True
-
-    def reset(self, seed=None):
-        return self.env.reset(seed=seed)[1]
-
-    def step(self, actions):
-        _, next_state, rewards, done, _ = self.env.step(np.stack(actions, axis=1))
-        return next_state, rewards.T, rewards, done, bool(done.all())   # rewards.T: player axis first
-
-
 def _check_agents(env, agents, n_runs: int) -> None:
     if not isinstance(agents, Sequence) or isinstance(agents, str):
         raise TypeError(f"agents must be a sequence of agents (one per player), got {type(agents).__name__}")
@@ -260,16 +218,29 @@ def play(env, agents: Sequence, n_steps: int | None = None, seed=None, learn: bo
 
     The environment is reset first, seeded with the generator made from ``seed``, and that one
     generator also draws every agent's actions, in this order at each step: agent 1's action,
-    ..., agent n's, then the environment's own randomness. After an episode end the environment
-    is reset (a soccer game restarts by itself: its ``continuing`` is True).
+    ..., agent n's, then the environment's own randomness, then (after an episode end) the draws of
+    its reset.
+
+    The environment follows the batched worlds' contract (:mod:`marl_course.envs`) with state
+    indices: ``reset(seed) -> (observations, s, info)`` and ``step(a) -> (observations, s', r,
+    done, info)``, ``s`` of shape ``(n_envs,)``, ``a`` ``(n_envs, n_players)`` and ``r``
+    ``(n_envs, n_players)``. A finished world waits for its reset, so after an episode end
+    ``play`` resets the environment, and the learners' ``s'`` of that step is the world's last
+    state (a grid game's ``TERMINAL``, or the state where the time limit stopped it), except in
+    a game whose ``continuing`` is True (soccer), whose model goes on from a game end to the next
+    start: there ``s'`` is the start state the reset drew. One run (``n_envs = 1``) is played with
+    plain values: ``s`` an int, ``a`` a tuple, ``r`` one reward per player. A batch of runs
+    (``n_envs > 1``) is reset when all of its episodes end, which must happen at one step (a
+    ``ValueError`` otherwise).
 
     Parameters
     ----------
     env : environment
-        Soccer or a grid game (``reset(seed) -> s``, ``step(a_1, a_2) -> (s', r, done)``), or a
-        :class:`~marl_course.envs.matrix_games.RepeatedMatrixGame` of ``n_envs`` runs. It must
-        have ``n_players``; its ``n_states`` and ``action_counts``, when present, must match the
-        agents' ``n_states`` and ``n_actions``.
+        :class:`~marl_course.envs.soccer.Soccer`, a
+        :class:`~marl_course.envs.grid_games.GridGame` or a
+        :class:`~marl_course.envs.matrix_games.RepeatedMatrixGame`, of ``n_envs`` runs. It must
+        have ``n_players`` and ``n_envs``; its ``n_states`` and ``action_counts``, when present,
+        must match the agents' ``n_states`` and ``n_actions``.
     agents : sequence
         One agent per player, in seat order: ``agents[i].player``, when present, must be ``i``,
         and an agent's ``n_runs`` must be ``env``'s ``n_envs`` (an agent without ``n_runs`` plays
@@ -306,13 +277,11 @@ def play(env, agents: Sequence, n_steps: int | None = None, seed=None, learn: bo
     >>> rollout.rewards.shape, int(learner.Q[0].argmax()), bool(rollout.rewards[-100:, 0].mean() > 0.5)
     ((500, 2), 1, True)
     """
-    for attribute in ("n_players", "reset", "step"):
+    for attribute in ("n_players", "n_envs", "reset", "step"):
         if not hasattr(env, attribute):
             raise TypeError(f"env must be a tabular environment (soccer, a grid game, a RepeatedMatrixGame), "
                             f"got {type(env).__name__} (no {attribute!r})")
-    n_envs = getattr(env, "n_envs", None)
-    game = _OneGame(env) if n_envs is None else _OneOfBatch(env) if n_envs == 1 else _Batch(env)
-    _check_agents(env, agents, n_envs or 1)
+    _check_agents(env, agents, env.n_envs)
     if (n_steps is None) == (n_episodes is None):
         raise ValueError(f"give exactly one of n_steps and n_episodes, got n_steps={n_steps!r}, n_episodes={n_episodes!r}")
     n_steps = None if n_steps is None else check_int(n_steps, "n_steps", low=1)
@@ -322,36 +291,45 @@ def play(env, agents: Sequence, n_steps: int | None = None, seed=None, learn: bo
         raise TypeError(f"callback must be a function callback(t, transition) or None, got {type(callback).__name__}")
     progress = check_bool(progress, "progress")
     rng = as_rng(check_seed(seed))
-    return _play(env, game, agents, n_steps, n_episodes, rng, learn, callback, progress)
+    return _play(env, agents, n_steps, n_episodes, rng, learn, callback, progress)
 
 
-def _play(env, game, agents, n_steps, n_episodes, rng, learn, callback, progress) -> Rollout:
+def _play(env, agents, n_steps, n_episodes, rng, learn, callback, progress) -> Rollout:
     from tqdm.auto import tqdm
 
     acts = [_unchecked(agent, "act") for agent in agents]
     updates = [_unchecked(agent, "update") for agent in agents] if learn else []
-    restarts = not getattr(env, "continuing", False)
+    continuing = getattr(env, "continuing", False)
+    one = env.n_envs == 1  # one run: plain ints and one reward per player, no run axis
     rewards, dones = [], []
-    state = game.reset(seed=rng)
+    state = env.reset(seed=rng)[1]
+    state = int(state[0]) if one else state
     bar = tqdm(total=n_steps or n_episodes, disable=not progress, mininterval=0.5,
                desc="steps" if n_steps else "episodes", unit="step" if n_steps else "episode")
     t = episodes = 0
     while (t < n_steps) if n_steps else (episodes < n_episodes):
         actions = tuple([act(state, rng) for act in acts])
-        next_state, step_rewards, recorded, done, over = game.step(actions)
-        transition = Transition(state, actions, step_rewards, next_state)
+        _, next_state, step_rewards, done, _ = env.step([actions] if one else np.stack(actions, axis=1))
+        over = bool(done.all())
+        if done.any() and not over:
+            raise ValueError(f"the runs of env ended their episodes at different steps ({done.tolist()}): play "
+                             f"plays a batch of runs only when their episodes end together")
+        start = env.reset()[1] if over else None  # a finished world waits for its reset
+        learned = start if over and continuing else next_state  # soccer's model goes on to the next start
+        if one:
+            step_rewards, done, learned = step_rewards[0], bool(done[0]), int(learned[0])
+        transition = Transition(state, actions, step_rewards if one else step_rewards.T, learned)  # player axis first
         for update in updates:
             update(transition)
         t += 1
-        rewards.append(recorded)
+        rewards.append(step_rewards)
         dones.append(done)
         if callback is not None:
             callback(t, transition)
-        state = next_state
+        state = start if over else next_state
+        state = int(state[0]) if one else state
         if over:
             episodes += 1
-            if restarts:
-                state = game.reset()
         if n_steps or over:
             bar.update(1)
     bar.close()

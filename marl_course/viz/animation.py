@@ -83,9 +83,12 @@ class _Adapter:
 
 
 def _soccer_step(env, actions):
-    state, rewards, over = env.step(*actions)
-    note = ("A scores" if rewards[0] > 0 else "B scores" if rewards[0] < 0 else "draw: new game") if over else ""
-    return state, float(rewards[0]), False, note
+    # world 0 of the batch plays; a game that ends is reset at once, so the board shows the next start
+    _, state, rewards, done, _ = env.step(np.broadcast_to(actions, (env.n_envs, 2)))
+    if done[0]:
+        state = env.reset()[1]
+    note = ("A scores" if rewards[0, 0] > 0 else "B scores" if rewards[0, 0] < 0 else "draw: new game") if done[0] else ""
+    return int(state[0]), float(rewards[0, 0]), False, note
 
 
 def _particle_step(env, actions):
@@ -121,9 +124,9 @@ def _batch_random(env, rng):
 
 _ADAPTERS = {
     Soccer: _Adapter(
-        reset=lambda env, seed: env.reset(seed=seed),
+        reset=lambda env, seed: int(env.reset(seed=seed)[1][0]),
         step=_soccer_step,
-        snapshot=lambda env: dict(zip(("cell_a", "cell_b", "ball"), (int(v) for v in STATES[env.state]))),
+        snapshot=lambda env: dict(zip(("cell_a", "cell_b", "ball"), (int(v) for v in STATES[env.state[0]]))),
         random_actions=lambda env, rng: (int(rng.integers(5)), int(rng.integers(5))),
         episode_length=lambda env: None),
     ParticleWorld: _Adapter(
