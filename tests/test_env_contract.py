@@ -1,5 +1,8 @@
 """The batched worlds' one contract (marl_course.envs): reset(seed) -> (obs, state, info),
-step(actions) -> (obs, state, reward, done[n_envs], info) with terminated | truncated == done, seeded."""
+step(actions) -> (obs, state, reward, done[n_envs], info) with terminated | truncated == done, seeded.
+
+The tabular games (soccer, the grid games, a repeated matrix game) observe state indices: obs
+(n_envs, n_players) and state (n_envs,), integers in [0, n_states)."""
 
 import numpy as np
 import pytest
@@ -7,10 +10,13 @@ import pytest
 from marl_course.envs.battle_grid import BattleGrid
 from marl_course.envs.cartpole import CartPole
 from marl_course.envs.coordination_grid import CoordinationGrid
+from marl_course.envs.grid_games import GridGame
 from marl_course.envs.jungle import Jungle
+from marl_course.envs.matrix_games import make_matrix_game
 from marl_course.envs.nonmonotonic import OneStepTeamGame, climbing_game
 from marl_course.envs.particle import CooperativeNavigation, PhysicalDeception, SpeakerListener
 from marl_course.envs.predator_prey import PredatorPrey
+from marl_course.envs.soccer import Soccer
 from marl_course.envs.traffic_junction import TrafficJunction
 from marl_course.envs.two_step import TwoStepGame
 
@@ -31,18 +37,27 @@ WORLDS = {
     "PredatorPrey distractors": lambda: PredatorPrey(n_envs=N_ENVS, n_predators=3, size=4, episode_length=10,
                                                      n_distractors=2),
     "TrafficJunction": lambda: TrafficJunction(n_envs=N_ENVS, episode_length=12, p_arrive=0.5),
+    "Soccer": lambda: Soccer(n_envs=N_ENVS),
+    "GridGame 1": lambda: GridGame(1, max_steps=12, n_envs=N_ENVS),
+    "GridGame 2": lambda: GridGame(2, max_steps=12, n_envs=N_ENVS),
+    "RepeatedMatrixGame": lambda: make_matrix_game("matching_pennies", n_envs=N_ENVS, horizon=5),
 }
 
 
+def _indexed(env):
+    """A tabular game: its observations and states are state indices."""
+    return hasattr(env, "n_states")
+
+
 def _n_agents(env):
-    return getattr(env, "n_agents", None)
+    return getattr(env, "n_agents", getattr(env, "n_players", None))
 
 
 def _random_actions(env, rng):
     n = _n_agents(env)
     if n is None:
         return rng.integers(0, env.n_actions, size=env.n_envs)
-    counts = np.broadcast_to(env.n_actions, (n,))
+    counts = env.action_counts if _indexed(env) else np.broadcast_to(env.n_actions, (n,))
     return np.stack([rng.integers(0, m, size=env.n_envs) for m in counts], axis=1)
 
 
@@ -68,6 +83,10 @@ def test_reset_and_step_have_the_contract_shapes(name):
     for step in [(obs, state, None, None, info)] + steps:
         o, s = step[0], step[1]
         batch = (N_ENVS,) if n is None else (N_ENVS, n)
+        if _indexed(env):  # every player observes the state index
+            assert o.shape == batch and s.shape == (N_ENVS,) and s.dtype.kind == "i"
+            assert (o == s[:, None]).all() and 0 <= s.min() and s.max() < env.n_states
+            continue
         assert o.ndim == len(batch) + 1 and o.shape[:-1] == batch
         assert s.ndim == 2 and s.shape[0] == N_ENVS
         assert np.isfinite(o).all() and np.isfinite(s).all()

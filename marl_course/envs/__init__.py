@@ -12,7 +12,13 @@ The batched worlds share one contract, so a loop written for one reads the other
   ``reward`` ``(n_envs,)`` for a team reward or ``(n_envs, n_agents)`` for one per agent, ``done``
   a bool array ``(n_envs,)``, and ``info["terminated"]`` / ``info["truncated"]`` (``(n_envs,)``
   bools, ``done = terminated | truncated``): a terminated world reached a terminal state, a
-  truncated one was stopped by a time limit, from which a learner still bootstraps.
+  truncated one was stopped by a time limit, from which a learner still bootstraps; a finished
+  world stays done (frozen) until the next ``reset``;
+- the tabular games (:class:`~marl_course.envs.soccer.Soccer`,
+  :class:`~marl_course.envs.grid_games.GridGame`,
+  :class:`~marl_course.envs.matrix_games.RepeatedMatrixGame`) have ``n_players``, ``n_states`` and
+  ``action_counts`` instead, and observe the state indices the tabular learners read: ``obs`` of
+  shape ``(n_envs, n_players)`` (each player sees the index), ``state`` ``(n_envs,)``.
 
 ``tests/test_env_contract.py`` checks every world that follows it.
 """
