@@ -20,7 +20,7 @@ import marl_course.tabular
 from marl_course.envs.grid_games import TERMINAL, GridGame
 from marl_course.envs.matrix_games import make_matrix_game
 from marl_course.envs.soccer import N_STATES as SOCCER_STATES
-from marl_course.envs.soccer import MatchRecord, Soccer, uniform_policy
+from marl_course.envs.soccer import START_STATES, MatchRecord, Soccer, uniform_policy
 from marl_course.tabular.ffq import FriendOrFoeQ
 from marl_course.tabular.minimax_q import MinimaxQ
 from marl_course.tabular.nash_q import NashQ
@@ -156,10 +156,32 @@ def test_episodes_end_and_restart_in_a_grid_game():
     assert all(steps[k][1] == TERMINAL or k - (ends[ends < k].max() if (ends < k).any() else -1) == 30 for k in ends)
 
 
-def test_a_soccer_game_end_restarts_without_a_reset():
-    rollout = play(Soccer(), [FixedPolicy(uniform_policy()), FixedPolicy(uniform_policy())], 500, seed=0)
+def test_after_a_soccer_game_end_the_learners_go_on_to_the_next_start():
+    steps = []
+    rollout = play(Soccer(), [FixedPolicy(uniform_policy()), FixedPolicy(uniform_policy())], 500, seed=0,
+                   callback=lambda t, transition: steps.append(transition))
     record = MatchRecord.of(rollout)
     assert isinstance(rollout, Rollout) and record.wins_a + record.wins_b + record.draws == rollout.done.sum() > 10
+    for k in np.flatnonzero(rollout.done[:-1]):  # the model's next state of an end: the start the reset drew
+        assert steps[k].next_state in START_STATES and steps[k + 1].state == steps[k].next_state
+    assert all(type(step.state) is int and type(step.next_state) is int for step in steps)  # one run: plain ints
+
+
+def test_a_batch_of_grid_game_runs_restarts_when_its_episodes_end_together():
+    down = np.zeros((82, 4))
+    down[:, 1] = 1.0  # both agents push against the bottom edge: only the time limit ends an episode
+    steps = []
+    rollout = play(GridGame(1, max_steps=4, n_envs=3), [FixedPolicy(down, n_runs=3) for _ in (0, 1)], 10, seed=0,
+                   callback=lambda t, transition: steps.append(transition))
+    assert rollout.rewards.shape == (10, 3, 2) and rollout.done.shape == (10, 3)
+    assert rollout.done.all(axis=1).tolist() == [False, False, False, True] * 2 + [False, False]
+    assert all(step.next_state.tolist() == [2, 2, 2] for step in steps)  # truncated, not TERMINAL
+
+
+def test_a_batch_whose_runs_end_at_different_steps_is_refused():
+    uniform = np.full((82, 4), 0.25)
+    with pytest.raises(ValueError, match="different steps"):
+        play(GridGame(1, max_steps=None, n_envs=2), [FixedPolicy(uniform, n_runs=2) for _ in (0, 1)], 1000, seed=0)
 
 
 @pytest.mark.parametrize("notebook", ["01_matrix_games_nash", "02_minimax_nash_ffq", "03_wolf_phc"])
