@@ -121,8 +121,8 @@ class Soccer:
     discount : float
         ``gamma`` (paper: 0.9) of the model :meth:`model` (learners take their own ``gamma``).
     n_envs : int
-        Games played side by side; the draws of a step are made world by world in order: the
-        first movers of the running worlds, then the draw coins of those that did not score.
+        Games played side by side. A step draws the first movers of the running worlds (in world
+        order), then the draw coins of those where nobody scored; one world draws as one game did.
 
     Attributes
     ----------
@@ -183,20 +183,21 @@ class Soccer:
         """Play one joint action ``(action of A, action of B)`` per world, ``actions`` of shape (n_envs, 2).
 
         Returns ``(observations, state, rewards, done, info)``: ``rewards[e] = (R_A, R_B)``,
-        ``done = info["terminated"]`` (a goal or a draw, now or before the last reset) and
-        ``info["truncated"]`` all False.
+        ``done = info["terminated"]`` (a goal or a draw at this step or an earlier one since the last
+        reset) and ``info["truncated"]`` all False.
         """
         actions = as_actions(actions, (self.n_envs, self.n_players), len(ACTIONS))
         running = np.flatnonzero(~self._done)
-        a_a, a_b = actions[running, 0], actions[running, 1]
-        first = self.rng.integers(2, size=len(running))
-        goal = SCORE[self.state[running], a_a, a_b, first]
-        drawn = np.zeros(len(running), dtype=bool)
-        drawn[goal == 0] = self.rng.random(int((goal == 0).sum())) < self.draw_probability
+        state, a_a, a_b = self.state[running], actions[running, 0], actions[running, 1]
+        first = self.rng.integers(2, size=running.size)
+        goal = SCORE[state, a_a, a_b, first]
+        open_play = goal == 0
+        ended = ~open_play
+        ended[open_play] = self.rng.random(np.count_nonzero(open_play)) < self.draw_probability  # a draw
         rewards = np.zeros((self.n_envs, self.n_players))
-        rewards[running] = np.stack([goal, -goal], axis=1)
-        self.state[running] = NEXT_STATE[self.state[running], a_a, a_b, first]  # after a goal: where it was scored
-        self._done[running] = (goal != 0) | drawn
+        rewards[running, 0], rewards[running, 1] = goal, -goal
+        self.state[running] = NEXT_STATE[state, a_a, a_b, first]  # after a goal: where it was scored
+        self._done[running] = ended
         info = {"terminated": self._done.copy(), "truncated": np.zeros(self.n_envs, dtype=bool)}
         return *self._observe(), rewards, self._done.copy(), info
 
