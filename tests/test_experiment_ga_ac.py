@@ -10,8 +10,8 @@ import torch
 
 from marl_course.deep.g2anet_ac import GAACConfig, capture_metrics, train
 from marl_course.envs.predator_prey import PredatorPrey
-from marl_course.experiments.ga_ac import (CONFIG, ENV, EVAL, FORMAT, METHODS, SCRIPTED, chase_rule, compare, gap,
-                                           load_results, main, scores, scripted_metrics)
+from marl_course.experiments.ga_ac import (CONFIG, ENV, EVAL, FORMAT, METHODS, SCRIPTED, chase_rule, compare, load_results,
+                                           main, scripted_metrics)
 
 torch.set_num_threads(1)
 TINY = GAACConfig(n_rounds=2, hidden=8, batch_size=32)
@@ -56,23 +56,6 @@ def test_scripted_references_bracket_the_task():
         scripted_metrics(env, "stay")
     with pytest.raises(ValueError, match="env"):
         scripted_metrics(PredatorPrey(n_envs=2), "random")
-
-
-def test_gap_and_scores_pair_the_seeds_and_skip_nothing_silently():
-    results = {"methods": {"A": {"final": [{"m": 1.0}, {"m": 3.0}, {"m": 2.0}]},
-                           "B": {"final": [{"m": 0.0}, {"m": 1.0}, {"m": 2.0}]}}}
-    mean, se = gap(results, "m", "A", "B")
-    assert mean == pytest.approx(1.0) and se == pytest.approx(np.std([1, 2, 0], ddof=1) / np.sqrt(3))
-    with pytest.raises(ValueError, match="metric"):
-        gap(results, "missing", "A", "B")
-    with pytest.raises(ValueError, match="a"):
-        gap(results, "m", "C", "B")
-    with pytest.raises(ValueError, match="kind"):
-        scores(results, "A", "m", kind="best")
-    results["methods"]["A"]["final"][1]["m"] = None
-    assert np.isnan(scores(results, "A", "m")[1])
-    with pytest.raises(ValueError, match="a"):  # a seed without a value is not dropped quietly
-        gap(results, "m", "A", "B")
 
 
 def test_command_writes_a_study_file(tmp_path):

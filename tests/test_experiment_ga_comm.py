@@ -10,7 +10,7 @@ import torch
 
 from marl_course.deep.g2anet import GAComm, GACommConfig, junction_metrics, train
 from marl_course.envs.traffic_junction import TrafficJunction
-from marl_course.experiments.ga_comm import (CONFIG, ENV, EVAL, FORMAT, METHODS, compare, gap, load_results, main,
+from marl_course.experiments.ga_comm import (CONFIG, ENV, EVAL, FORMAT, METHODS, compare, load_results, main,
                                              scripted_metrics, yield_rule)
 
 torch.set_num_threads(1)
@@ -51,17 +51,6 @@ def test_yield_rule_passes_the_brake_back_along_the_queue():
     assert yield_rule(env)[0].tolist() == [0, 1, 1, 0]
     env.progress[0, 0] = 0  # no road-0 car about to enter: nobody yields
     assert yield_rule(env)[0].tolist() == [0, 0, 0, 0]
-
-
-def test_gap_is_the_paired_mean_difference_with_its_standard_error():
-    results = {"methods": {"A": {"final": [{"m": 1.0}, {"m": 3.0}, {"m": 2.0}]},
-                           "B": {"final": [{"m": 0.0}, {"m": 1.0}, {"m": 2.0}]}}}
-    mean, se = gap(results, "m", "A", "B")
-    assert mean == pytest.approx(1.0) and se == pytest.approx(np.std([1, 2, 0], ddof=1) / np.sqrt(3))
-    with pytest.raises(ValueError, match="metric"):
-        gap(results, "missing", "A", "B")
-    with pytest.raises(ValueError, match="a"):
-        gap(results, "m", "C", "B")
 
 
 def test_command_writes_a_study_file(tmp_path):

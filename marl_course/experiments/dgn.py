@@ -28,7 +28,6 @@ shipped file :data:`RESULTS_PATH` was written by::
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
@@ -39,7 +38,7 @@ from marl_course._validation import check_bool, check_instance, check_int, check
 from marl_course.deep.dgn import DGN, DGNConfig, attention_on_informed, evaluate, record_episode, train
 from marl_course.envs.jungle import Jungle, random_policy_return
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
+from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
 
 FORMAT = "marl_course.experiments.dgn/1"
 """Identifies the layout of the results file."""
@@ -217,7 +216,7 @@ def main(argv=None) -> None:
                                                                      "view", "scout_view", "k", "episode_length",
                                                                      "collision_penalty", "eat_radius")},
               "eval_episodes": args.eval_episodes, "attention_episodes": args.attention_episodes, "eval_seed": EVAL_SEED}
-    command = "python -m marl_course.experiments dgn " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = study_command("dgn", argv)
     write_results(RESULTS_PATH if args.out is None else Path(args.out), FORMAT,
-                  provenance(command.strip(), config, args.seeds, cpu_seconds),
+                  provenance(command, config, args.seeds, cpu_seconds),
                   {"random_return": random_policy_return(env), "learners": results})

@@ -25,7 +25,6 @@ evaluation seed, so at each ``p`` all networks meet the same initial states and 
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -36,7 +35,7 @@ from marl_course._validation import as_finite_array, check_bool, check_int, chec
 from marl_course.deep.drqn import DRQNConfig, evaluate, train
 from marl_course.envs.cartpole import CartPole, random_policy_return
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
+from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
 
 FORMAT = "marl_course.experiments.flicker/1"
 """Identifies the layout of the results file."""
@@ -265,8 +264,8 @@ def main(argv=None) -> None:
     floor = random_policy_return(CartPole(256, 0.0, args.hide_velocity, args.max_steps))
     config = {"learners": {label: asdict(c) for label, c in configs.items()}, **environment,
               "train_flicker": args.train_flicker, "eval_flicker": args.eval_flicker, "eval_seed": EVAL_SEED}
-    command = "python -m marl_course.experiments flicker " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = study_command("flicker", argv)
     out = RESULTS_PATHS["hidden_velocity" if args.hide_velocity else "full_state"] if args.out is None else Path(args.out)
     write_results(out, FORMAT,
-                  provenance(command.strip(), config, args.seeds, cpu_seconds),
+                  provenance(command, config, args.seeds, cpu_seconds),
                   {"eval_flicker": args.eval_flicker, "random_return": floor, "studies": studies})

@@ -24,13 +24,12 @@ chance level, the base rate of relevant pairs). Two scripted predators bracket t
 
 The shipped file :data:`RESULTS_PATH` holds that run with its provenance (the command, the
 configuration, the seeds, the versions and the CPU seconds); ``tests/test_experiment_ga_ac.py``
-regenerates a short version and checks its format. Paired gaps come from :func:`gap`.
+regenerates a short version and checks its format. Paired gaps come from :func:`marl_course.experiments.paired.gap`.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
@@ -41,8 +40,7 @@ from marl_course._validation import check_bool, check_choice, check_instance, ch
 from marl_course.deep.g2anet_ac import GAACConfig, capture_metrics, train
 from marl_course.envs.predator_prey import PredatorPrey
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
-from marl_course.stats import paired_difference
+from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
 
 RESULTS_PATH = Path(__file__).with_name("ga_ac_coupled_capture.json")
 """The shipped results of the study."""
@@ -211,44 +209,6 @@ def compare(config: GAACConfig = CONFIG, seeds=(0, 1), *, env: dict | None = Non
     return summary, cpu_seconds
 
 
-def scores(results: dict, method: str, metric: str, kind: str = "final") -> np.ndarray:
-    """One method's per-seed ``metric`` from a summary (None, an empty ratio, as nan).
-
-    Examples
-    --------
-    >>> scores({"methods": {"A": {"final": [{"m": 1.0}, {"m": None}]}}}, "A", "m")
-    array([ 1., nan])
-    """
-    check_instance(results, "results", dict)
-    methods = results.get("methods", {})
-    check_choice(method, "method", tuple(methods))
-    check_choice(kind, "kind", ("final", "sampled"))
-    runs = methods[method][kind]
-    if any(metric not in run for run in runs):
-        raise ValueError(f"metric must be a score of every seed's {kind} metrics, got {metric!r}")
-    return np.array([np.nan if run[metric] is None else run[metric] for run in runs], dtype=float)
-
-
-def gap(results: dict, metric: str, a: str, b: str, kind: str = "final") -> tuple[float, float]:
-    """Mean over paired seeds of ``metric(a) - metric(b)`` and its standard error.
-
-    ``results`` is a summary from :func:`compare` (or a loaded results file); the gap is the mean of
-    the per-seed differences ``d_k = m_a(k) - m_b(k)`` and its error ``s_d / sqrt(n)``
-    (:func:`~marl_course.stats.paired_difference`). ``kind`` picks the greedy (``"final"``) or
-    the sampled scores.
-
-    Examples
-    --------
-    >>> results = {"methods": {"GA-AC": {"final": [{"capture_rate": 0.5}, {"capture_rate": 0.7}]},
-    ...                        "independent critics": {"final": [{"capture_rate": 0.4}, {"capture_rate": 0.4}]}}}
-    >>> tuple(round(x, 3) for x in gap(results, "capture_rate", "GA-AC", "independent critics"))
-    (0.2, 0.1)
-    """
-    for name, value in (("a", a), ("b", b)):
-        check_choice(value, name, tuple(check_instance(results, "results", dict).get("methods", {})))
-    return paired_difference(scores(results, a, metric, kind), scores(results, b, metric, kind))
-
-
 def load_results(path=RESULTS_PATH) -> dict:
     """Read a results file written by :func:`main`, checking its format tag.
 
@@ -276,7 +236,7 @@ def main(argv=None) -> None:
     env, evaluation = dict(ENV, n_envs=args.envs), dict(EVAL, n_envs=args.eval_envs)
     summary, cpu_seconds = compare(config, args.seeds, env=env, evaluation=evaluation, block=args.block,
                                    progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
-    command = "python -m marl_course.experiments ga_ac " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = study_command("ga_ac", argv)
     out = RESULTS_PATH if args.out is None else Path(args.out)
     settings = {"training": asdict(config), "env": env, "evaluation": evaluation}
-    write_results(out, FORMAT, provenance(command.strip(), settings, args.seeds, cpu_seconds), summary)
+    write_results(out, FORMAT, provenance(command, settings, args.seeds, cpu_seconds), summary)

@@ -22,7 +22,6 @@ per-seed gap between two methods and its standard error come from :func:`gap`.
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
@@ -33,8 +32,7 @@ from marl_course._validation import check_bool, check_choice, check_instance, ch
 from marl_course.deep.g2anet import GACommConfig, junction_metrics, train
 from marl_course.envs.traffic_junction import GAS, TrafficJunction
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
-from marl_course.stats import paired_difference
+from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
 
 RESULTS_PATH = Path(__file__).with_name("ga_comm_traffic_junction.json")
 """The shipped results of the study."""
@@ -196,30 +194,6 @@ def compare(config: GACommConfig = CONFIG, seeds=(0, 1), *, env: dict | None = N
     return summary, cpu_seconds
 
 
-def gap(results: dict, metric: str, a: str, b: str) -> tuple[float, float]:
-    """Mean over paired seeds of ``metric(a) - metric(b)`` and its standard error.
-
-    ``results`` is a summary from :func:`compare` (or a loaded results file); the gap is the mean of
-    the per-seed differences ``d_k = m_a(k) - m_b(k)`` and its error ``s_d / sqrt(n)``
-    (:func:`~marl_course.stats.paired_difference`).
-
-    Examples
-    --------
-    >>> results = {"methods": {"GA-Comm": {"final": [{"success_rate": 0.5}, {"success_rate": 0.7}]},
-    ...                        "no communication": {"final": [{"success_rate": 0.4}, {"success_rate": 0.4}]}}}
-    >>> tuple(round(x, 3) for x in gap(results, "success_rate", "GA-Comm", "no communication"))
-    (0.2, 0.1)
-    """
-    check_instance(results, "results", dict)
-    methods = results.get("methods", {})
-    for name, value in (("a", a), ("b", b)):
-        check_choice(value, name, tuple(methods))
-    finals = [methods[name]["final"] for name in (a, b)]
-    if any(metric not in f for seed_finals in finals for f in seed_finals):
-        raise ValueError(f"metric must be a score of every seed's final metrics, got {metric!r}")
-    return paired_difference(*[[f[metric] for f in seed_finals] for seed_finals in finals])
-
-
 def load_results(path=RESULTS_PATH) -> dict:
     """Read a results file written by :func:`main`, checking its format tag.
 
@@ -247,7 +221,7 @@ def main(argv=None) -> None:
     env, evaluation = dict(ENV, n_envs=args.envs), dict(EVAL, n_envs=args.eval_envs)
     summary, cpu_seconds = compare(config, args.seeds, env=env, evaluation=evaluation, block=args.block,
                                    progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
-    command = "python -m marl_course.experiments ga_comm " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = study_command("ga_comm", argv)
     out = RESULTS_PATH if args.out is None else Path(args.out)
     settings = {"training": asdict(config), "env": env, "evaluation": evaluation}
-    write_results(out, FORMAT, provenance(command.strip(), settings, args.seeds, cpu_seconds), summary)
+    write_results(out, FORMAT, provenance(command, settings, args.seeds, cpu_seconds), summary)

@@ -30,13 +30,12 @@ configuration, the seeds, the versions and the CPU seconds of all workers);
 The figure's scene (:data:`SCENE_PATH`, :func:`record_scene`) comes from::
 
     python -m marl_course.experiments ga_comm_distractors --scene --seeds 0 --updates 1000
-Paired gaps between methods come from :func:`marl_course.experiments.ga_comm.gap`.
+Paired gaps between methods come from :func:`marl_course.experiments.paired.gap`.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from dataclasses import asdict, replace
 from functools import partial
@@ -52,7 +51,7 @@ from marl_course.deep.graph_attention import EdgeScores
 from marl_course.envs.predator_prey import PredatorPrey
 from marl_course.experiments.ga_comm import METHODS
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
+from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
 
 RESULTS_PATH = Path(__file__).with_name("ga_comm_distractors.json")
 """The shipped results of the study."""
@@ -354,14 +353,14 @@ def main(argv=None) -> None:
     if args.scene:
         start = time.process_time()
         scene = record_scene(args.seeds[0], config=config, env=env, evaluation=evaluation)
-        command = "python -m marl_course.experiments ga_comm_distractors " + " ".join(argv if argv is not None else sys.argv[1:])
+        command = study_command("ga_comm_distractors", argv)
         settings = {"training": asdict(config), "env": env, "evaluation": evaluation, "scene_seed": 3}
         write_results(SCENE_PATH if args.out is None else Path(args.out), SCENE_FORMAT,
-                      provenance(command.strip(), settings, args.seeds[:1], time.process_time() - start), scene)
+                      provenance(command, settings, args.seeds[:1], time.process_time() - start), scene)
         return
     summary, cpu_seconds = compare(config, args.seeds, env=env, evaluation=evaluation, block=args.block,
                                    progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
-    command = "python -m marl_course.experiments ga_comm_distractors " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = study_command("ga_comm_distractors", argv)
     out = RESULTS_PATH if args.out is None else Path(args.out)
     settings = {"training": asdict(config), "env": env, "evaluation": evaluation}
-    write_results(out, FORMAT, provenance(command.strip(), settings, args.seeds, cpu_seconds), summary)
+    write_results(out, FORMAT, provenance(command, settings, args.seeds, cpu_seconds), summary)

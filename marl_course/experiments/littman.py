@@ -19,7 +19,6 @@ paper's scale. ``tests/test_littman_experiment.py`` regenerates a short version.
 from __future__ import annotations
 
 import argparse
-import sys
 from functools import partial
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import numpy as np
 from marl_course._validation import check_bool, check_int, check_seed
 from marl_course.envs.soccer import MatchRecord
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import provenance, read_results, write_results
+from marl_course.experiments.provenance import provenance, read_results, study_command, write_results
 from marl_course.tabular.minimax_q import littman_table
 
 RESULTS_PATH = Path(__file__).with_name("littman_paper_scale.json")
@@ -99,9 +98,9 @@ def main(argv=None) -> None:
     one_process = (args.jobs == 1 or len(args.seeds) == 1) and args.cluster is None
     runs, cpu_seconds = run_seeds_timed(partial(run, **config, progress=one_process and not args.quiet), args.seeds,
                                         jobs=args.jobs, cluster=args.cluster, address=args.address)
-    command = "python -m marl_course.experiments littman " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = study_command("littman", argv)
     write_results(RESULTS_PATH if args.out is None else Path(args.out), FORMAT,
-                  provenance(command.strip(), config, args.seeds, cpu_seconds), {"runs": runs})
+                  provenance(command, config, args.seeds, cpu_seconds), {"runs": runs})
 
 
 if __name__ == "__main__":

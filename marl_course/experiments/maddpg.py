@@ -37,7 +37,6 @@ seed's MADDPG and DDPG adversary.
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
@@ -49,7 +48,7 @@ from marl_course.deep.maddpg import MADDPG, MADDPGConfig, train
 from marl_course.envs.particle import (CooperativeNavigation, PhysicalDeception, SpeakerListener, communication_scores,
                                        deception_metrics, navigation_metrics)
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, write_results
+from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
 from marl_course.stats import paired_difference, standard_error
 
 TASKS = {"cooperative_navigation": CooperativeNavigation, "speaker_listener": SpeakerListener,
@@ -384,10 +383,10 @@ def main(argv=None) -> None:
     learners = None if args.ensembles is None else ensemble_learners(args.ensembles)
     summary, cpu_seconds = compare(config, args.seeds, block=args.block, progress=not args.quiet, task=args.task,
                                    learners=learners, jobs=args.jobs, cluster=args.cluster, address=args.address)
-    command = "python -m marl_course.experiments maddpg " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = study_command("maddpg", argv)
     shipped = args.task + ("_approximate" if args.approximate_policies else "") + ("" if learners is None else "_ensembles")
     out = Path(args.out) if args.out is not None else RESULTS_PATHS.get(shipped)
     if out is None:
         raise SystemExit(f"no shipped file for {shipped}: give --out")
-    save_results(summary, config, args.seeds, command.strip(), cpu_seconds, out)
+    save_results(summary, config, args.seeds, command, cpu_seconds, out)
 

@@ -44,6 +44,19 @@ def check_seeds(seeds) -> list[int]:
     return seeds
 
 
+def study_command(name: str, argv=None) -> str:
+    """The command line that ran study ``name`` with arguments ``argv`` (default: this process's), as provenance records it.
+
+    Examples
+    --------
+    >>> study_command("ga_ac", ["--seeds", "0-4", "--quiet"])
+    'python -m marl_course.experiments ga_ac --seeds 0-4 --quiet'
+    """
+    check_instance(name, "name", str)
+    args = sys.argv[1:] if argv is None else [check_instance(a, "argv", str) for a in argv]
+    return " ".join(["python -m marl_course.experiments", name, *args])
+
+
 def provenance(command: str, config: dict, seeds, cpu_seconds: float) -> dict:
     """The provenance entry of a results file: command, config, seeds, CPU seconds and versions.
 
