@@ -51,6 +51,9 @@ ATTENTION = {"agent_pos": np.array([[0, 0], [2, 2]]), "food_pos": np.array([[1, 
 GRAPH = {"predator_pos": np.array([[0, 0], [2, 2]]), "prey_pos": np.array([1, 1]),
          "hard": np.array([[0.0, 1.0], [0.0, 0.0]]), "weights": np.array([[0.0, 1.0], [0.0, 0.0]])}
 TABLES = {"VDN": {"1": EYE, "2A": EYE, "2B": EYE}}
+PROBE_RUN = {"mse": 0.02, "kept": 0.2, "relevant": 0.02, "precision": 0.09, "recall": 1.0, "kept_if_sees": 1.0,
+             "kept_if_blind": 0.0}
+PROBE = {"methods": {"GA-AC": {"final": [PROBE_RUN]}}}
 
 
 def _with(base: dict, **changes) -> dict:
@@ -433,6 +436,10 @@ BAD_INPUTS = [
     (ch10.explore_graph, dict(frames=[], size=4), "frames"),
     (ch10.explore_graph, dict(frames=[GRAPH, {"hard": 1}], size=4), "frames"),
     (ch10.explore_graph, dict(frames=[GRAPH], size=0), "size"),
+    (ch10.plot_reward_probe, dict(results={}), "results"),
+    (ch10.plot_reward_probe, dict(results=PROBE, critic="MAAC"), "critic"),
+    (ch10.plot_reward_probe, dict(results=PROBE, axes=[AX]), "axes"),
+    (ch10.plot_reward_probe, dict(results=PROBE, axes=[AX, "ax"]), "ax"),
     (explorers.explorer, dict(draw=None, controls={}), "draw"),
     (explorers.explorer, dict(draw=print, controls=[1]), "controls"),
     (explorers.explorer, dict(draw=print, controls={}), "controls"),

@@ -21,6 +21,8 @@ STUDIES = {
     "ga_comm_distractors": ("marl_course.experiments.ga_comm_distractors",
                             "chapter 10: GA-Comm, full soft attention and no communication among liars"),
     "ga_ac": ("marl_course.experiments.ga_ac", "chapter 10: GA-AC against soft-attention and independent critics, coupled capture"),
+    "ga_abstraction": ("marl_course.experiments.ga_abstraction",
+                       "chapter 10: GA-AC's critic fitted to the next reward; its kept edges against who matters"),
 }
 """Study name -> (module with a ``main(argv)``, what it runs)."""
 

@@ -217,3 +217,56 @@ def explore_graph(frames: list, size: int | None = None):
         return ax
 
     return explorer(show, {"step": widgets.IntSlider(0, 0, len(frames) - 1, description="step")})
+
+
+PROBE_BARS = (("kept_if_sees", "kept: listener\nsees a prey"), ("kept_if_blind", "kept: listener\nsees none"),
+              ("recall", "recall\nP(K | R)"), ("precision", "precision\nP(R | K)"),
+              ("relevant", "base rate P(R)\n(chance precision)"))
+"""The edge scores :func:`plot_reward_probe` draws, with their labels."""
+
+
+def plot_reward_probe(results: dict, critic: str = "GA-AC", axes=None):
+    """The game-abstraction probe (:mod:`marl_course.experiments.ga_abstraction`) in two panels.
+
+    Left: every critic's held-out squared error of ``Q_i(o, a)`` against the next reward ``r_i``,
+    one dot per seed and a bar at the mean. Right: ``critic``'s hard edges ``K`` against the ground
+    truth ``R``: the fraction of edges kept when the listener ``i`` sees a prey and when it sees none,
+    recall, precision and the base rate of relevant pairs (the precision of edges kept at random).
+
+    Examples
+    --------
+    >>> run = {"mse": 0.02, "kept": 0.2, "relevant": 0.02, "precision": 0.09, "recall": 1.0,
+    ...        "kept_if_sees": 1.0, "kept_if_blind": 0.0}
+    >>> results = {"methods": {"GA-AC": {"final": [run, run]}, "independent critics": {"final": [dict(run, mse=0.04)] * 2}}}
+    >>> left, right = plot_reward_probe(results)
+    >>> left.get_ylabel(), len(right.patches)
+    ('held-out squared error of Q_i against r_i', 5)
+    """
+    if not isinstance(results, dict) or not isinstance(results.get("methods"), dict) or not results["methods"]:
+        raise ValueError("results must be a probe summary with 'methods' (ga_abstraction.load_results())")
+    methods = results["methods"]
+    if critic not in methods:
+        raise ValueError(f"critic must be one of {sorted(methods)}, got {critic!r}")
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [2, 3]})
+    elif len(axes) != 2:
+        raise ValueError("axes must be two matplotlib Axes (squared error, edges)")
+    for ax in axes:
+        check_ax(ax)
+    rng = np.random.default_rng(0)  # horizontal jitter of the dots only
+    for ax, names, values, colour in (
+            (axes[0], list(methods), [[run["mse"] for run in methods[m]["final"]] for m in methods], "tab:blue"),
+            (axes[1], [label for _, label in PROBE_BARS],
+             [[run[key] for run in methods[critic]["final"]] for key, _ in PROBE_BARS], "tab:red")):
+        for k, per_seed in enumerate(values):
+            per_seed = np.array([np.nan if v is None else v for v in per_seed], dtype=float)
+            ax.bar(k, np.nanmean(per_seed), color=colour, alpha=0.35, width=0.6)
+            ax.scatter(k + rng.uniform(-0.15, 0.15, len(per_seed)), per_seed, color=colour, s=14, zorder=3)
+        ax.set_xticks(range(len(names)), names, fontsize=8)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].set_ylabel("held-out squared error of Q_i against r_i")
+    axes[0].set_title("predicting the next reward (bar: mean; dots: seeds)")
+    axes[1].set_ylabel("fraction (of the pairs i ← j each bar counts)")
+    axes[1].set_ylim(0, 1.05)
+    axes[1].set_title(f"{critic}'s hard edges K against who matters R")
+    return axes
