@@ -160,9 +160,9 @@ def as_actions(actions, shape: tuple[int, ...], n_actions, name: str = "actions"
     """
     array = np.asarray(actions)
     shape = tuple(shape)
-    if array.shape != shape or not np.issubdtype(array.dtype, np.integer):
+    if array.shape != shape or array.dtype.kind not in "iu":  # signed or unsigned integers, not bool
         raise ValueError(f"{name} must be integers of shape {shape}, got {array.dtype} array of shape {array.shape}")
-    if np.any(array < 0) or np.any(array >= np.asarray(n_actions)):
+    if array.size and (array.min() < 0 or (array >= n_actions).any()):
         raise ValueError(f"{name} must be in [0, n_actions) with n_actions = {n_actions}, got {array}")
     return array
 
