@@ -96,6 +96,12 @@ def _outcome_tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 NEXT_STATE, SCORE = _outcome_tables()
+# The step's lookup tables, one entry per outcome key 50 s + 10 a_A + 2 a_B + first (NEXT_STATE and SCORE
+# flattened): the next state, the rewards (R_A, R_B) = (score, -score) and whether somebody scored.
+_KEY_STRIDES = np.array([10, 2])
+_NEXT_BY_KEY = NEXT_STATE.reshape(-1)
+_REWARDS_BY_KEY = np.stack([SCORE, -SCORE], axis=-1).reshape(-1, 2).astype(float)
+_GOAL_BY_KEY = SCORE.reshape(-1) != 0
 
 
 @dataclass
@@ -166,7 +172,7 @@ class Soccer:
         self.rng = np.random.default_rng()
 
     def _observe(self):
-        return np.repeat(self.state[:, None], self.n_players, axis=1), self.state.copy()
+        return self.state[:, None].repeat(self.n_players, axis=1), self.state.copy()
 
     def reset(self, seed=None):
         """Start new games (the ball to a random player in each); ``seed`` re-seeds the games' generator.
@@ -187,16 +193,16 @@ class Soccer:
         reset) and ``info["truncated"]`` all False.
         """
         actions = as_actions(actions, (self.n_envs, self.n_players), len(ACTIONS))
-        running = np.flatnonzero(~self._done)
-        state, a_a, a_b = self.state[running], actions[running, 0], actions[running, 1]
-        first = self.rng.integers(2, size=running.size)
-        goal = SCORE[state, a_a, a_b, first]
-        open_play = goal == 0
-        ended = ~open_play
-        ended[open_play] = self.rng.random(np.count_nonzero(open_play)) < self.draw_probability  # a draw
+        n_ended = np.count_nonzero(self._done)
+        running = (~self._done).nonzero()[0] if n_ended else slice(None)  # all running: views, no gathers
+        first = self.rng.integers(2, size=self.n_envs - n_ended)  # who moves first in each running world
+        key = self.state[running] * 50 + actions[running] @ _KEY_STRIDES + first
         rewards = np.zeros((self.n_envs, self.n_players))
-        rewards[running, 0], rewards[running, 1] = goal, -goal
-        self.state[running] = NEXT_STATE[state, a_a, a_b, first]  # after a goal: where it was scored
+        rewards[running] = _REWARDS_BY_KEY[key]
+        ended = _GOAL_BY_KEY[key]
+        open_play = ~ended
+        ended[open_play] = self.rng.random(np.count_nonzero(open_play)) < self.draw_probability  # a draw
+        self.state[running] = _NEXT_BY_KEY[key]  # after a goal: where it was scored
         self._done[running] = ended
         info = {"terminated": self._done.copy(), "truncated": np.zeros(self.n_envs, dtype=bool)}
         return *self._observe(), rewards, self._done.copy(), info
