@@ -95,6 +95,32 @@ def _outcomes(game: int, state: int, action_1: int, action_2: int):
         yield p_1 * p_2, TERMINAL if any(reached) else _state_of(t_1, t_2), rewards, (t_1, t_2)
 
 
+def _outcome_table(game: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_outcomes` of every non-terminal ``(state, action_1, action_2)``, one row per key
+    ``16 state + 4 action_1 + action_2``, padded to the four outcomes of two barrier flips.
+
+    Returns ``(probabilities (K, 4), places (K, 4, 3), rewards (K, 4, 2), flips (K,))``: a place
+    is ``(next_state, cell_1, cell_2)``, a padding entry has probability 0 (never drawn), and
+    ``flips`` marks the keys with more than one outcome (a move that crosses a barrier).
+
+    >>> probabilities, places, rewards, flips = _outcome_table(2)
+    >>> key = 16 * state_of(*STARTS) + 4 * 0 + 0  # both go up through their barriers: two coin flips
+    >>> probabilities[key].tolist(), bool(flips[key]), places[key, 0].tolist()
+    ([0.25, 0.25, 0.25, 0.25], True, [32, 3, 5])
+    """
+    keys = TERMINAL * 16
+    probabilities, places, rewards = np.zeros((keys, 4)), np.zeros((keys, 4, 3), dtype=np.int64), np.zeros((keys, 4, 2))
+    for state, action_1, action_2 in itertools.product(range(TERMINAL), range(4), range(4)):
+        key = 16 * state + 4 * action_1 + action_2
+        for k, (p, next_state, reward, cells) in enumerate(_outcomes(game, state, action_1, action_2)):
+            probabilities[key, k], places[key, k], rewards[key, k] = p, (next_state, *cells), reward
+    return probabilities, places, rewards, probabilities[:, 1] > 0
+
+
+_OUTCOME_TABLES = {game: _outcome_table(game) for game in GOALS}
+_KEY_STRIDES = np.array([4, 1])
+
+
 def grid_game(game: int = 1, discount: float = 0.99) -> StochasticGame:
     """The full model of grid game 1 or 2 as a :class:`~marl_course.games.StochasticGame`.
 
@@ -185,7 +211,7 @@ class GridGame:
         self._truncated = np.zeros(self.n_envs, dtype=bool)
 
     def _observe(self):
-        return np.repeat(self.state[:, None], self.n_players, axis=1), self.state.copy()
+        return self.state[:, None].repeat(self.n_players, axis=1), self.state.copy()
 
     def reset(self, seed=None):
         """Put the agents on their start cells; ``seed`` re-seeds the barrier coin flips.
@@ -207,12 +233,19 @@ class GridGame:
         actions = as_actions(actions, (self.n_envs, self.n_players), len(ACTIONS))
         rewards = np.zeros((self.n_envs, self.n_players))
         self.t += 1
-        for e in np.flatnonzero(~(self._terminated | self._truncated)):
-            outcomes = list(_outcomes(self.game, int(self.state[e]), int(actions[e, 0]), int(actions[e, 1])))
-            pick = 0 if len(outcomes) == 1 else sample_categorical.unchecked([o[0] for o in outcomes], self.rng)
-            _, self.state[e], rewards[e], self.cells[e] = outcomes[pick]
-            self._terminated[e] = self.state[e] == TERMINAL
-            self._truncated[e] = not self._terminated[e] and self.max_steps is not None and self.t >= self.max_steps
+        n_ended = np.count_nonzero(self._terminated | self._truncated)
+        running = (~(self._terminated | self._truncated)).nonzero()[0] if n_ended else slice(None)  # all: views
+        probabilities, places, step_rewards, flips = _OUTCOME_TABLES[self.game]
+        key = 16 * self.state[running] + actions[running] @ _KEY_STRIDES
+        pick = np.zeros(self.n_envs - n_ended, dtype=np.int64)  # the one outcome of a move through no barrier
+        flipped = flips[key].nonzero()[0]
+        if flipped.size:
+            pick[flipped] = sample_categorical.unchecked(probabilities[key[flipped]], self.rng)
+        place = places[key, pick]
+        self.state[running], self.cells[running], rewards[running] = place[:, 0], place[:, 1:], step_rewards[key, pick]
+        terminated = self._terminated[running] = place[:, 0] == TERMINAL
+        if self.max_steps is not None and self.t >= self.max_steps:
+            self._truncated[running] = ~terminated  # a running world was not truncated before
         info = {"terminated": self._terminated.copy(), "truncated": self._truncated.copy()}
         return *self._observe(), rewards, self._terminated | self._truncated, info
 
