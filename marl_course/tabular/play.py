@@ -310,8 +310,9 @@ def _play(env, agents, n_steps, n_episodes, rng, learn, callback, progress) -> R
     while (t < n_steps) if n_steps else (episodes < n_episodes):
         actions = tuple([act(state, rng) for act in acts])
         _, next_state, step_rewards, done, _ = env.step([actions] if one else np.stack(actions, axis=1))
-        over = bool(done.all())
-        if done.any() and not over:
+        n_done = np.count_nonzero(done)
+        over = n_done == done.size
+        if n_done and not over:
             raise ValueError(f"the runs of env ended their episodes at different steps ({done.tolist()}): play "
                              f"plays a batch of runs only when their episodes end together")
         start = env.reset()[1] if over else None  # a finished world waits for its reset
