@@ -50,8 +50,9 @@ from marl_course.deep.graph_attention import EdgeScores
 from marl_course.envs.predator_prey import PredatorPrey
 from marl_course.experiments.ga_ac import ENV as GA_AC_ENV
 from marl_course.experiments.ga_ac import METHODS, chase_rule
+from marl_course.experiments.paired import gather
 from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
+from marl_course.experiments.provenance import check_seeds, check_settings, provenance, read_results, study_command, write_results
 
 RESULTS_PATH = Path(__file__).with_name("ga_abstraction.json")
 """The shipped results of the probe."""
@@ -193,7 +194,7 @@ def run_seed(seed: int, *, env: dict, data: dict, fit: dict) -> dict:
     """One seed of :func:`compare`: training transitions drawn from ``seed``, every critic of
     :data:`METHODS` fitted from ``seed`` and scored on the held-out transitions of ``data["test_seed"]``.
 
-    Returns ``{method: reward_scores}`` (nan as None, for JSON).
+    Returns ``{method: {"final": reward_scores}}`` (nan as None, for JSON).
     """
     train_data = collect(env, data["train_episodes"], data["epsilon"], seed)
     test_data = collect(env, data["test_episodes"], data["epsilon"], data["test_seed"])
@@ -201,7 +202,7 @@ def run_seed(seed: int, *, env: dict, data: dict, fit: dict) -> dict:
     for name, communication in METHODS.items():
         critic = fit_reward_critic(train_data, communication, seed=seed, **fit)
         scores = reward_scores(critic, test_data)
-        out[name] = {k: (None if np.isnan(v) else v) for k, v in scores.items()}
+        out[name] = {"final": {k: (None if np.isnan(v) else v) for k, v in scores.items()}}
     return out
 
 
@@ -223,17 +224,13 @@ def compare(seeds=(0, 1), *, env: dict | None = None, data: dict | None = None, 
     (True, ['kept', 'kept_if_blind', 'kept_if_sees'])
     """
     seeds = check_seeds(seeds)
-    settings = {}
-    for name, value, default in (("env", env, ENV), ("data", data, DATA), ("fit", fit, FIT)):
-        value = dict(default) if value is None else dict(check_instance(value, name, dict))
-        if set(value) != set(default):
-            raise ValueError(f"{name} must have the keys {sorted(default)}, got {sorted(value)}")
-        settings[name] = value
+    settings = {name: check_settings(value, name, default)
+                for name, value, default in (("env", env, ENV), ("data", data, DATA), ("fit", fit, FIT))}
     PredatorPrey(**settings["env"])  # names a bad field here, not in a worker
     check_bool(progress, "progress")
     per_seed, cpu_seconds = run_seeds_timed(partial(run_seed, **settings), seeds, jobs=jobs, cluster=cluster,
                                             address=address, progress=progress, desc="ga_abstraction seeds")
-    return {"methods": {name: {"final": [run[name] for run in per_seed]} for name in METHODS}}, cpu_seconds
+    return gather(per_seed, METHODS, {"final": "final"}), cpu_seconds
 
 
 def load_results(path=RESULTS_PATH) -> dict:

@@ -29,8 +29,7 @@ regenerates a short version and checks its format. Paired gaps come from :func:`
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import asdict, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -39,8 +38,9 @@ import numpy as np
 from marl_course._validation import check_bool, check_choice, check_instance, check_int
 from marl_course.deep.g2anet_ac import GAACConfig, capture_metrics, train
 from marl_course.envs.predator_prey import PredatorPrey
-from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
+from marl_course.experiments.paired import gather
+from marl_course.experiments.parallel import run_seeds_timed, training_study
+from marl_course.experiments.provenance import check_seeds, check_settings, read_results
 
 RESULTS_PATH = Path(__file__).with_name("ga_ac_coupled_capture.json")
 """The shipped results of the study."""
@@ -187,10 +187,8 @@ def compare(config: GAACConfig = CONFIG, seeds=(0, 1), *, env: dict | None = Non
     """
     check_instance(config, "config", GAACConfig)
     seeds = check_seeds(seeds)
-    env = dict(ENV) if env is None else dict(check_instance(env, "env", dict))
-    evaluation = dict(EVAL) if evaluation is None else dict(check_instance(evaluation, "evaluation", dict))
-    if set(evaluation) != set(EVAL):
-        raise ValueError(f"evaluation must have the keys {sorted(EVAL)}, got {sorted(evaluation)}")
+    env = check_settings(env, "env", ENV, same_keys=False)
+    evaluation = check_settings(evaluation, "evaluation", EVAL)
     if PredatorPrey(**env).rule != "capture":  # also names a bad field now, not in a worker
         raise ValueError("env must set rule='capture': the study scores captures and edges against relevance")
     block = check_int(block, "block", low=1, high=config.n_rounds)
@@ -203,9 +201,7 @@ def compare(config: GAACConfig = CONFIG, seeds=(0, 1), *, env: dict | None = Non
     summary = {"rounds": [(b + 1) * block for b in range(n_blocks)],
                "scripted": {policy: scripted_metrics(eval_env, policy, n_episodes=evaluation["n_episodes"],
                                                      seed=evaluation["seed"]) for policy in SCRIPTED},
-               "methods": {name: {key: [run[name][per_run] for run in per_seed]
-                                  for key, per_run in (("curves", "curve"), ("final", "final"), ("sampled", "sampled"))}
-                           for name in METHODS}}
+               **gather(per_seed, METHODS, {"curves": "curve", "final": "final", "sampled": "sampled"})}
     return summary, cpu_seconds
 
 
@@ -223,20 +219,5 @@ def load_results(path=RESULTS_PATH) -> dict:
 
 def main(argv=None) -> None:
     """Command line: run :func:`compare` and write the results file (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m marl_course.experiments ga_ac",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=CONFIG.n_rounds, help="training rounds per run")
-    parser.add_argument("--envs", type=int, default=ENV["n_envs"], help="worlds (episodes) per round")
-    parser.add_argument("--eval-envs", type=int, default=EVAL["n_envs"], help="worlds per scoring episode")
-    parser.add_argument("--block", type=int, default=10, help="rounds per point of the learning curve")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    add_run_arguments(parser, default_seeds="0-4")
-    args = parser.parse_args(argv)
-    config = replace(CONFIG, n_rounds=args.rounds)
-    env, evaluation = dict(ENV, n_envs=args.envs), dict(EVAL, n_envs=args.eval_envs)
-    summary, cpu_seconds = compare(config, args.seeds, env=env, evaluation=evaluation, block=args.block,
-                                   progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
-    command = study_command("ga_ac", argv)
-    out = RESULTS_PATH if args.out is None else Path(args.out)
-    settings = {"training": asdict(config), "env": env, "evaluation": evaluation}
-    write_results(out, FORMAT, provenance(command, settings, args.seeds, cpu_seconds), summary)
+    training_study("ga_ac", argv, doc=__doc__, config=CONFIG, length="rounds", unit="round", env=ENV,
+                   evaluation=EVAL, compare=compare, path=RESULTS_PATH, format=FORMAT)

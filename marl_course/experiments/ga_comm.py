@@ -21,8 +21,7 @@ per-seed gap between two methods and its standard error come from :func:`gap`.
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import asdict, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -31,8 +30,9 @@ import numpy as np
 from marl_course._validation import check_bool, check_choice, check_instance, check_int
 from marl_course.deep.g2anet import GACommConfig, junction_metrics, train
 from marl_course.envs.traffic_junction import GAS, TrafficJunction
-from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
+from marl_course.experiments.paired import gather
+from marl_course.experiments.parallel import run_seeds_timed, training_study
+from marl_course.experiments.provenance import check_seeds, check_settings, read_results
 
 RESULTS_PATH = Path(__file__).with_name("ga_comm_traffic_junction.json")
 """The shipped results of the study."""
@@ -174,10 +174,8 @@ def compare(config: GACommConfig = CONFIG, seeds=(0, 1), *, env: dict | None = N
     """
     check_instance(config, "config", GACommConfig)
     seeds = check_seeds(seeds)
-    env = dict(ENV) if env is None else dict(check_instance(env, "env", dict))
-    evaluation = dict(EVAL) if evaluation is None else dict(check_instance(evaluation, "evaluation", dict))
-    if set(evaluation) != set(EVAL):
-        raise ValueError(f"evaluation must have the keys {sorted(EVAL)}, got {sorted(evaluation)}")
+    env = check_settings(env, "env", ENV, same_keys=False)
+    evaluation = check_settings(evaluation, "evaluation", EVAL)
     TrafficJunction(**env)  # names a bad field now, not in a worker
     block = check_int(block, "block", low=1, high=config.n_updates)
     check_bool(progress, "progress")
@@ -189,8 +187,7 @@ def compare(config: GACommConfig = CONFIG, seeds=(0, 1), *, env: dict | None = N
     summary = {"updates": [(b + 1) * block for b in range(n_blocks)],
                "scripted": {policy: scripted_metrics(eval_env, policy, n_episodes=evaluation["n_episodes"],
                                                      seed=evaluation["seed"]) for policy in ("gas", "yield")},
-               "methods": {name: {"curves": [run[name]["curve"] for run in per_seed],
-                                  "final": [run[name]["final"] for run in per_seed]} for name in METHODS}}
+               **gather(per_seed, METHODS, {"curves": "curve", "final": "final"})}
     return summary, cpu_seconds
 
 
@@ -208,20 +205,5 @@ def load_results(path=RESULTS_PATH) -> dict:
 
 def main(argv=None) -> None:
     """Command line: run :func:`compare` and write the results file (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m marl_course.experiments ga_comm",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--updates", type=int, default=CONFIG.n_updates, help="REINFORCE updates per run")
-    parser.add_argument("--envs", type=int, default=ENV["n_envs"], help="worlds (episodes) per update")
-    parser.add_argument("--eval-envs", type=int, default=EVAL["n_envs"], help="worlds per scoring episode")
-    parser.add_argument("--block", type=int, default=10, help="updates per point of the learning curve")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    add_run_arguments(parser, default_seeds="0-4")
-    args = parser.parse_args(argv)
-    config = replace(CONFIG, n_updates=args.updates)
-    env, evaluation = dict(ENV, n_envs=args.envs), dict(EVAL, n_envs=args.eval_envs)
-    summary, cpu_seconds = compare(config, args.seeds, env=env, evaluation=evaluation, block=args.block,
-                                   progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
-    command = study_command("ga_comm", argv)
-    out = RESULTS_PATH if args.out is None else Path(args.out)
-    settings = {"training": asdict(config), "env": env, "evaluation": evaluation}
-    write_results(out, FORMAT, provenance(command, settings, args.seeds, cpu_seconds), summary)
+    training_study("ga_comm", argv, doc=__doc__, config=CONFIG, length="updates", unit="update", env=ENV,
+                   evaluation=EVAL, compare=compare, path=RESULTS_PATH, format=FORMAT)

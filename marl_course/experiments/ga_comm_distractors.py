@@ -35,7 +35,6 @@ Paired gaps between methods come from :func:`marl_course.experiments.paired.gap`
 
 from __future__ import annotations
 
-import argparse
 import time
 from dataclasses import asdict, replace
 from functools import partial
@@ -50,8 +49,9 @@ from marl_course.deep.common import single_thread
 from marl_course.deep.graph_attention import EdgeScores
 from marl_course.envs.predator_prey import PredatorPrey
 from marl_course.experiments.ga_comm import METHODS
-from marl_course.experiments.parallel import add_run_arguments, run_seeds_timed
-from marl_course.experiments.provenance import check_seeds, provenance, read_results, study_command, write_results
+from marl_course.experiments.paired import gather
+from marl_course.experiments.parallel import run_seeds_timed, training_study
+from marl_course.experiments.provenance import check_seeds, check_settings, provenance, read_results, study_command, write_results
 
 RESULTS_PATH = Path(__file__).with_name("ga_comm_distractors.json")
 """The shipped results of the study."""
@@ -264,10 +264,8 @@ def compare(config: GACommConfig = CONFIG, seeds=(0, 1), *, env: dict | None = N
     """
     check_instance(config, "config", GACommConfig)
     seeds = check_seeds(seeds)
-    env = dict(ENV) if env is None else dict(check_instance(env, "env", dict))
-    evaluation = dict(EVAL) if evaluation is None else dict(check_instance(evaluation, "evaluation", dict))
-    if set(evaluation) != set(EVAL):
-        raise ValueError(f"evaluation must have the keys {sorted(EVAL)}, got {sorted(evaluation)}")
+    env = check_settings(env, "env", ENV, same_keys=False)
+    evaluation = check_settings(evaluation, "evaluation", EVAL)
     if PredatorPrey(**env).n_distractors == 0:  # also names a bad field now, not in a worker
         raise ValueError("env must have distractors (n_distractors > 0)")
     block = check_int(block, "block", low=1, high=config.n_updates)
@@ -280,8 +278,7 @@ def compare(config: GACommConfig = CONFIG, seeds=(0, 1), *, env: dict | None = N
     summary = {"updates": [(b + 1) * block for b in range(n_blocks)],
                "scripted": {listen: scripted_metrics(eval_env, listen, n_episodes=evaluation["n_episodes"],
                                                      seed=evaluation["seed"]) for listen in SCRIPTS},
-               "methods": {name: {"curves": [run[name]["curve"] for run in per_seed],
-                                  "final": [run[name]["final"] for run in per_seed]} for name in METHODS}}
+               **gather(per_seed, METHODS, {"curves": "curve", "final": "final"})}
     return summary, cpu_seconds
 
 
@@ -303,8 +300,8 @@ def record_scene(seed: int = 0, *, config: GACommConfig = CONFIG, env: dict | No
     (5, ['decoy_pos', 'distractor_pos', 'hard'])
     """
     check_instance(config, "config", GACommConfig)
-    env = dict(ENV) if env is None else dict(check_instance(env, "env", dict))
-    evaluation = dict(EVAL) if evaluation is None else dict(check_instance(evaluation, "evaluation", dict))
+    env = check_settings(env, "env", ENV, same_keys=False)
+    evaluation = check_settings(evaluation, "evaluation", EVAL, same_keys=False)
     model = train(PredatorPrey(**env), replace(config, communication=METHODS["GA-Comm"]),
                   seed=check_int(seed, "seed", low=0), progress=False).model
     final = liar_metrics(model, PredatorPrey(**{**env, "n_envs": evaluation["n_envs"]}),
@@ -335,32 +332,18 @@ def load_results(path=RESULTS_PATH) -> dict:
     return read_results(path, FORMAT)
 
 
+def write_scene(argv, args, config: GACommConfig, env: dict, evaluation: dict) -> None:
+    """``--scene``: :func:`record_scene` from the first seed, written to :data:`SCENE_PATH` (or ``--out``) with its provenance."""
+    start = time.process_time()
+    scene = record_scene(args.seeds[0], config=config, env=env, evaluation=evaluation)
+    settings = {"training": asdict(config), "env": env, "evaluation": evaluation, "scene_seed": 3}
+    write_results(SCENE_PATH if args.out is None else Path(args.out), SCENE_FORMAT,
+                  provenance(study_command("ga_comm_distractors", argv), settings, args.seeds[:1],
+                             time.process_time() - start), scene)
+
+
 def main(argv=None) -> None:
-    """Command line: run :func:`compare` and write the results file (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m marl_course.experiments ga_comm_distractors",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--updates", type=int, default=CONFIG.n_updates, help="REINFORCE updates per run")
-    parser.add_argument("--envs", type=int, default=ENV["n_envs"], help="worlds (episodes) per update")
-    parser.add_argument("--eval-envs", type=int, default=EVAL["n_envs"], help="worlds per scoring episode")
-    parser.add_argument("--block", type=int, default=10, help="updates per point of the learning curve")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    parser.add_argument("--scene", action="store_true",
-                        help="instead: train GA-Comm from the first seed and record one episode (the scene file)")
-    add_run_arguments(parser, default_seeds="0-4")
-    args = parser.parse_args(argv)
-    config = replace(CONFIG, n_updates=args.updates)
-    env, evaluation = dict(ENV, n_envs=args.envs), dict(EVAL, n_envs=args.eval_envs)
-    if args.scene:
-        start = time.process_time()
-        scene = record_scene(args.seeds[0], config=config, env=env, evaluation=evaluation)
-        command = study_command("ga_comm_distractors", argv)
-        settings = {"training": asdict(config), "env": env, "evaluation": evaluation, "scene_seed": 3}
-        write_results(SCENE_PATH if args.out is None else Path(args.out), SCENE_FORMAT,
-                      provenance(command, settings, args.seeds[:1], time.process_time() - start), scene)
-        return
-    summary, cpu_seconds = compare(config, args.seeds, env=env, evaluation=evaluation, block=args.block,
-                                   progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
-    command = study_command("ga_comm_distractors", argv)
-    out = RESULTS_PATH if args.out is None else Path(args.out)
-    settings = {"training": asdict(config), "env": env, "evaluation": evaluation}
-    write_results(out, FORMAT, provenance(command, settings, args.seeds, cpu_seconds), summary)
+    """Command line: run :func:`compare` and write the results file, or with ``--scene`` the scene file
+    (see the module docstring)."""
+    training_study("ga_comm_distractors", argv, doc=__doc__, config=CONFIG, length="updates", unit="update", env=ENV,
+                   evaluation=EVAL, compare=compare, path=RESULTS_PATH, format=FORMAT, scene=write_scene)

@@ -11,6 +11,22 @@ from marl_course._validation import check_choice, check_instance
 from marl_course.stats import paired_difference
 
 
+def gather(per_seed: list, methods, fields: dict[str, str]) -> dict:
+    """The summary layout from one result per seed: ``{"methods": {name: {key: [run[name][field] for
+    run in per_seed]}}}`` for every ``name`` in ``methods`` and every ``key: field`` of ``fields``.
+
+    Examples
+    --------
+    >>> per_seed = [{"A": {"curve": [0.1], "final": {"m": 1.0}}}, {"A": {"curve": [0.2], "final": {"m": 2.0}}}]
+    >>> gather(per_seed, ["A"], {"curves": "curve", "final": "final"})
+    {'methods': {'A': {'curves': [[0.1], [0.2]], 'final': [{'m': 1.0}, {'m': 2.0}]}}}
+    """
+    check_instance(per_seed, "per_seed", list)
+    check_instance(fields, "fields", dict)
+    return {"methods": {name: {key: [run[name][field] for run in per_seed] for key, field in fields.items()}
+                        for name in methods}}
+
+
 def scores(results: dict, method: str, metric: str, kind: str = "final") -> np.ndarray:
     """One method's per-seed ``metric`` from a summary (None, an empty ratio, as nan).
 

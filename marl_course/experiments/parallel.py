@@ -26,12 +26,14 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from dataclasses import asdict, replace
 from functools import partial
+from pathlib import Path
 
 from tqdm.auto import tqdm
 
 from marl_course._validation import check_bool, check_choice, check_instance, check_int
-from marl_course.experiments.provenance import check_seeds
+from marl_course.experiments.provenance import check_seeds, provenance, study_command, write_results
 
 CLUSTERS = ("dask", "ray")
 
@@ -144,6 +146,43 @@ def _on_ray(calls, address: str | None, Parallel, parallel_config) -> list:
     register_ray()
     with parallel_config(backend="ray"):
         return Parallel()(calls)
+
+
+def training_study(name: str, argv, *, doc: str, config, length: str, unit: str, env: dict, evaluation: dict,
+                   compare, path, format: str, scene=None) -> None:
+    """The command line of a study that trains ``config`` on batched worlds ``env`` and scores on fresh
+    ones (``evaluation``), as chapter 10's GA studies do: parse ``argv``, run ``compare`` and write
+    ``path`` (or ``--out``) with the provenance of :mod:`~marl_course.experiments.provenance`.
+
+    Options: ``--<length>`` (the config's ``n_<length>``, one per ``unit``), ``--envs`` (worlds per
+    ``unit``), ``--eval-envs`` (worlds per scoring episode), ``--block`` (``unit`` s per point of
+    the learning curve), ``--quiet`` and the run options of :func:`add_run_arguments`. With ``scene``
+    given, ``--scene`` calls ``scene(argv, args, config, env, evaluation)`` instead of ``compare``.
+    ``compare(config, seeds, *, env, evaluation, block, progress, jobs, cluster, address)`` returns
+    ``(summary, cpu_seconds)``; the file's settings are ``{"training": asdict(config), "env": env,
+    "evaluation": evaluation}``.
+    """
+    field = f"n_{length}"
+    parser = argparse.ArgumentParser(prog=f"python -m marl_course.experiments {name}", description=doc.split("\n")[0])
+    parser.add_argument(f"--{length}", type=int, default=getattr(config, field), help=f"{unit}s of training per run")
+    parser.add_argument("--envs", type=int, default=env["n_envs"], help=f"worlds (episodes) per {unit}")
+    parser.add_argument("--eval-envs", type=int, default=evaluation["n_envs"], help="worlds per scoring episode")
+    parser.add_argument("--block", type=int, default=10, help=f"{unit}s per point of the learning curve")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    if scene is not None:
+        parser.add_argument("--scene", action="store_true", help="instead: record the study's scene file (first seed)")
+    add_run_arguments(parser, default_seeds="0-4")
+    args = parser.parse_args(argv)
+    config = replace(config, **{field: getattr(args, length)})
+    env, evaluation = dict(env, n_envs=args.envs), dict(evaluation, n_envs=args.eval_envs)
+    if scene is not None and args.scene:
+        scene(argv, args, config, env, evaluation)
+        return
+    summary, cpu_seconds = compare(config, args.seeds, env=env, evaluation=evaluation, block=args.block,
+                                   progress=not args.quiet, jobs=args.jobs, cluster=args.cluster, address=args.address)
+    settings = {"training": asdict(config), "env": env, "evaluation": evaluation}
+    write_results(path if args.out is None else Path(args.out), format,
+                  provenance(study_command(name, argv), settings, args.seeds, cpu_seconds), summary)
 
 
 def add_run_arguments(parser: argparse.ArgumentParser, default_seeds: str) -> None:

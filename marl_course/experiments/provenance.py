@@ -44,6 +44,26 @@ def check_seeds(seeds) -> list[int]:
     return seeds
 
 
+def check_settings(value, name: str, default: dict, same_keys: bool = True) -> dict:
+    """A study's settings dict ``name``: a copy of ``default`` when ``value`` is None, else a copy of
+    ``value``, which must be a dict with the keys of ``default`` when ``same_keys``.
+
+    Examples
+    --------
+    >>> check_settings(None, "evaluation", {"n_envs": 256, "seed": 123})
+    {'n_envs': 256, 'seed': 123}
+    >>> check_settings({"n_envs": 8}, "evaluation", {"n_envs": 256, "seed": 123})
+    Traceback (most recent call last):
+    ...
+    ValueError: evaluation must have the keys ['n_envs', 'seed'], got ['n_envs']
+    """
+    check_instance(default, "default", dict)
+    value = dict(default) if value is None else dict(check_instance(value, name, dict))
+    if same_keys and set(value) != set(default):
+        raise ValueError(f"{name} must have the keys {sorted(default)}, got {sorted(value)}")
+    return value
+
+
 def study_command(name: str, argv=None) -> str:
     """The command line that ran study ``name`` with arguments ``argv`` (default: this process's), as provenance records it.
 
