@@ -161,6 +161,20 @@ def training_study(name: str, argv, *, doc: str, config, length: str, unit: str,
     ``compare(config, seeds, *, env, evaluation, block, progress, jobs, cluster, address)`` returns
     ``(summary, cpu_seconds)``; the file's settings are ``{"training": asdict(config), "env": env,
     "evaluation": evaluation}``.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> from marl_course.experiments import ga_comm
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "study.json"
+    >>> training_study("ga_comm", ["--updates", "1", "--envs", "2", "--eval-envs", "2", "--block", "1", "--seeds", "0",
+    ...                            "--jobs", "1", "--quiet", "--out", str(out)], doc=ga_comm.__doc__,
+    ...                config=replace(ga_comm.CONFIG, hidden=4), length="updates", unit="update", env=ga_comm.ENV,
+    ...                evaluation=dict(ga_comm.EVAL, n_episodes=1), compare=ga_comm.compare, path=None,
+    ...                format="demo/1")
+    >>> written = json.loads(out.read_text())
+    >>> written["provenance"]["config"]["training"]["n_updates"], written["updates"]
+    (1, [1])
     """
     field = f"n_{length}"
     parser = argparse.ArgumentParser(prog=f"python -m marl_course.experiments {name}", description=doc.split("\n")[0])
