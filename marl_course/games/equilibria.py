@@ -18,7 +18,7 @@ from math import comb
 
 import numpy as np
 
-from marl_course._validation import as_bimatrix, as_payoff_arrays, check_int, check_real
+from marl_course._validation import as_bimatrix, as_payoff_arrays, check_int, check_real, checked_by
 from marl_course.games.normal_form import _to_unit_range
 
 MAX_SUPPORT_PAIRS = 200_000
@@ -33,6 +33,12 @@ class DegenerateGameWarning(UserWarning):
     """The game is degenerate: equal-support enumeration may miss equilibria (or a continuum)."""
 
 
+def _check_pure_nash_equilibria(payoffs, tol: float = 1e-12) -> None:
+    as_payoff_arrays(payoffs)
+    check_real(tol, "tol", low=0)
+
+
+@checked_by(_check_pure_nash_equilibria)
 def pure_nash_equilibria(payoffs, tol: float = 1e-12) -> list[tuple[int, ...]]:
     """All pure-strategy Nash equilibria of an n-player game.
 
@@ -64,8 +70,7 @@ def pure_nash_equilibria(payoffs, tol: float = 1e-12) -> list[tuple[int, ...]]:
     >>> pure_nash_equilibria([1e9 * p + 5 for p in battle_of_the_sexes().payoffs])
     [(0, 0), (1, 1)]
     """
-    payoffs = as_payoff_arrays(payoffs)
-    tol = check_real(tol, "tol", low=0)
+    payoffs = [np.asarray(p, dtype=float) for p in payoffs]
     is_equilibrium = np.ones(payoffs[0].shape, dtype=bool)
     for i, payoff in enumerate(payoffs):
         payoff = _to_unit_range(payoff)[0]

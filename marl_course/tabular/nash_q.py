@@ -29,6 +29,11 @@ from marl_course.tabular.play import Transition
 from marl_course.tabular.q_learning import _check_learner_update, _check_table, check_player
 
 
+def _check_stage_nash(Q1, Q2) -> None:
+    as_bimatrix(as_finite_array(Q1, "Q1"), as_finite_array(Q2, "Q2"), names=("Q1", "Q2"))
+
+
+@checked_by(_check_stage_nash)
 def stage_nash(Q1, Q2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A Nash equilibrium of the stage game ``(Q1, Q2)`` and the players' payoffs there.
 
@@ -51,8 +56,8 @@ def stage_nash(Q1, Q2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> values.tolist(), x.tolist(), y.tolist()
     ([2.0, 3.0], [1.0, 0.0], [1.0, 0.0])
     """
-    Q1, Q2 = as_bimatrix(as_finite_array(Q1, "Q1"), as_finite_array(Q2, "Q2"), names=("Q1", "Q2"))
-    pure = pure_nash_equilibria([Q1, Q2])
+    Q1, Q2 = np.asarray(Q1, dtype=float), np.asarray(Q2, dtype=float)
+    pure = pure_nash_equilibria.unchecked([Q1, Q2])
     if pure:
         totals = [Q1[a] + Q2[a] for a in pure]
         a_1, a_2 = pure[int(np.argmax(totals))]
@@ -112,7 +117,7 @@ def nash_value_iteration(game: StochasticGame, tol: float = 1e-10,
     values = np.zeros((2, game.n_states))
     for _ in range(max_iter):
         Q = game.rewards + game.discount * np.einsum("sabt,it->isab", game.transitions, values)
-        solved = [stage_nash(Q[0, s], Q[1, s]) for s in range(game.n_states)]
+        solved = [stage_nash.unchecked(Q[0, s], Q[1, s]) for s in range(game.n_states)]
         new_values = np.stack([v for v, _, _ in solved], axis=1)
         delta = float(np.abs(new_values - values).max())
         values = new_values
@@ -168,7 +173,7 @@ def nash_q_update(Q: np.ndarray, counts: np.ndarray, state: int, action_1: int, 
     counts[state, action_1, action_2] += 1
     alpha = 1.0 / counts[state, action_1, action_2]
     # (step 2) NashQ^i(s') from a Nash equilibrium of the stage game (Q^1(s'), Q^2(s'))
-    nash_values, _, _ = stage_nash(Q[0, next_state], Q[1, next_state])
+    nash_values, _, _ = stage_nash.unchecked(Q[0, next_state], Q[1, next_state])
     # (step 3) Q^i(s, a_1, a_2) <- (1 - alpha) Q^i + alpha (r_i + gamma NashQ^i(s')), for both players
     Q[:, state, action_1, action_2] = ((1 - alpha) * Q[:, state, action_1, action_2]
                                        + alpha * (np.asarray(rewards) + gamma * nash_values))
@@ -250,7 +255,7 @@ class NashQ:
     def equilibrium(self, state: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The selected equilibrium of the learned stage game in ``state``: ``(values, pi_1, pi_2)``."""
         state = check_index(state, "state", self.counts.shape[0])
-        return stage_nash(self.Q[0, state], self.Q[1, state])
+        return stage_nash.unchecked(self.Q[0, state], self.Q[1, state])
 
     def joint_action(self, state: int) -> tuple[int, int]:
         """The most likely joint action of the selected equilibrium (the pure one when it is pure)."""
