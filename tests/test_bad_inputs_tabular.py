@@ -18,6 +18,7 @@ from bad_input_table import CaseTable
 from marl_course.envs.grid_games import GridGame
 from marl_course.envs.matrix_games import make_matrix_game
 from marl_course.envs.soccer import Soccer
+from marl_course.experiments import littman
 from marl_course.stats import standard_error
 from marl_course.tabular import ffq, mean_field_q, minimax_q, nash_q, phc, play, q_learning
 
@@ -169,11 +170,11 @@ for name, values in [("Q", [np.ones((2, 3)), [[[1.0]]], np.full((2, 3, 2), NAN)]
 for name, values in [("n_train", [0, -1, "5"]), ("n_challenger", [0, 2.5]), ("n_test", [0, None]),
                      ("seed", SEED), ("progress", BOOL)]:
     kwarg_cases("littman_table",
-                lambda **kw: minimax_q.littman_table(**{"n_train": 1, "n_challenger": 1, "n_test": 1, **kw}),
+                lambda **kw: littman.littman_table(**{"n_train": 1, "n_challenger": 1, "n_test": 1, **kw}),
                 name, values)
 
 for name, values in [("name", ["XY", "mm", 3, None]), ("n_train", [0, -1, 2.5]), ("seed", SEED), ("progress", BOOL)]:
-    kwarg_cases("train_soccer_policy", lambda **kw: minimax_q.train_soccer_policy(**{"name": "QR", "n_train": 1, **kw}),
+    kwarg_cases("train_soccer_policy", lambda **kw: littman.train_soccer_policy(**{"name": "QR", "n_train": 1, **kw}),
                 name, values)
 
 # ---------------------------------------------------------------- nash_q
@@ -429,6 +430,6 @@ def test_the_tables_defaults_are_valid():
     _wolf().act([0, 1], np.random.default_rng(0))
     phc.learn(_matching_pennies(), _agents(), n_steps=10)
     next(mean_field_q.ising_mean_field_q(4, 1.0, 2))
-    minimax_q.littman_table(n_train=1, n_challenger=1, n_test=1)
+    littman.littman_table(n_train=1, n_challenger=1, n_test=1)
     play.play(GridGame(1), [ffq.FriendOrFoeQ(82, 4, 4, friend=True, player=i) for i in (0, 1)], n_episodes=1, seed=0)
     play.play(GridGame(1), [nash_q.NashQ(82, player=i) for i in (0, 1)], n_steps=5, seed=0)

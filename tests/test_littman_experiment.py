@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from marl_course.envs.soccer import N_STATES
-from marl_course.experiments.littman import FORMAT, OPPONENTS, RESULTS_PATH, load_results, main
+from marl_course.experiments.littman import (FORMAT, OPPONENTS, POLICY_PAIRS, RESULTS_PATH, littman_table, load_results,
+                                             main, train_soccer_policy)
 from marl_course.experiments.provenance import read_results
-from marl_course.tabular.minimax_q import POLICY_PAIRS, littman_table, train_soccer_policy
 
 
 def _check_layout(results):

@@ -8,7 +8,8 @@ from hypothesis.extra.numpy import arrays
 from marl_course._random import sample_categorical
 from marl_course.games import big_match, shapley_values
 from marl_course.games.zero_sum import maximin_value_linprog, solve_zero_sum_unchecked
-from marl_course.tabular.minimax_q import MinimaxQ, decay_for, littman_table, minimax_q_update
+from marl_course.experiments.littman import littman_table
+from marl_course.tabular.minimax_q import MinimaxQ, decay_for, minimax_q_update
 from marl_course.envs.matrix_games import make_matrix_game
 from marl_course.tabular.play import FixedPolicy, Transition, play
 from marl_course.tabular.q_learning import QLearner
