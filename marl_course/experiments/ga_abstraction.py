@@ -26,7 +26,7 @@ rate, the precision of edges kept blind to relevance), ``precision`` and ``recal
 ``kept_if_blind``: the fraction of predator ``i``'s edges ``i <- j`` kept when ``i`` sees a prey,
 and when it sees none (then ``r_i`` depends on nobody: no prey is within reach of ``i``). The command::
 
-    python -m marl_course.experiments ga_abstraction --seeds 0-7 --jobs 1 --quiet
+    python -m marl_course.experiments ga_abstraction --seeds 0-7 --jobs 2 --quiet
 
 The shipped file :data:`RESULTS_PATH` holds that run with its provenance (command, settings,
 seeds, versions, CPU seconds); ``tests/test_experiment_ga_abstraction.py`` regenerates a short
