@@ -40,6 +40,10 @@ def test_epsilon_zero_plays_the_chase_rule_and_bad_inputs_are_named():
         fit_reward_critic({"obs": greedy["obs"]}, "soft")
     with pytest.raises(ValueError, match="communication"):
         fit_reward_critic(greedy, "all", steps=1)
+    with pytest.raises(ValueError, match="lr"):
+        fit_reward_critic(greedy, "soft", steps=1, lr=-0.1)
+    with pytest.raises(ValueError, match="hidden"):
+        fit_reward_critic(greedy, "soft", steps=1, hidden=0)
     with pytest.raises(TypeError, match="critic"):
         reward_scores("critic", greedy)
 

@@ -127,6 +127,7 @@ def fit_reward_critic(data: dict, communication: str, *, seed: int = 0, steps: i
     seed = check_int(seed, "seed", low=0)
     steps = check_int(steps, "steps", low=1)
     batch_size = check_int(batch_size, "batch_size", low=1)
+    lr = check_real(lr, "lr", low=0, low_open=True)  # named here: the config calls it critic_lr
     config = GAACConfig(hidden=hidden, communication=communication, critic_lr=lr)
     rng = seed_everything(seed)
     critic = GACritic(data["obs"].shape[-1], PredatorPrey.n_actions, config)
