@@ -440,6 +440,7 @@ BAD_INPUTS = [
     (ch10.plot_reward_probe, dict(results=PROBE, critic="MAAC"), "critic"),
     (ch10.plot_reward_probe, dict(results=PROBE, axes=[AX]), "axes"),
     (ch10.plot_reward_probe, dict(results=PROBE, axes=[AX, "ax"]), "ax"),
+    (ch10.plot_reward_probe, dict(results={"methods": {"GA-AC": {"final": [{"kept": 0.2}]}}}), "metric"),
     (explorers.explorer, dict(draw=None, controls={}), "draw"),
     (explorers.explorer, dict(draw=print, controls=[1]), "controls"),
     (explorers.explorer, dict(draw=print, controls={}), "controls"),

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from marl_course._validation import as_finite_array, check_int
+from marl_course.experiments.paired import scores
 from marl_course.viz._checks import check_ax, check_frame, check_sequence
 from marl_course.viz.grid import style_grid_axes
 from marl_course.viz.explorers import explorer
@@ -244,9 +245,11 @@ def plot_reward_probe(results: dict, critic: str = "GA-AC", axes=None):
     """
     if not isinstance(results, dict) or not isinstance(results.get("methods"), dict) or not results["methods"]:
         raise ValueError("results must be a probe summary with 'methods' (ga_abstraction.load_results())")
-    methods = results["methods"]
+    methods = list(results["methods"])
     if critic not in methods:
         raise ValueError(f"critic must be one of {sorted(methods)}, got {critic!r}")
+    errors = [scores(results, m, "mse") for m in methods]  # per seed; refused by name before any figure
+    edges = [scores(results, critic, key) for key, _ in PROBE_BARS]
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [2, 3]})
     elif len(axes) != 2:
@@ -255,11 +258,8 @@ def plot_reward_probe(results: dict, critic: str = "GA-AC", axes=None):
         check_ax(ax)
     rng = np.random.default_rng(0)  # horizontal jitter of the dots only
     for ax, names, values, colour in (
-            (axes[0], list(methods), [[run["mse"] for run in methods[m]["final"]] for m in methods], "tab:blue"),
-            (axes[1], [label for _, label in PROBE_BARS],
-             [[run[key] for run in methods[critic]["final"]] for key, _ in PROBE_BARS], "tab:red")):
+            (axes[0], methods, errors, "tab:blue"), (axes[1], [label for _, label in PROBE_BARS], edges, "tab:red")):
         for k, per_seed in enumerate(values):
-            per_seed = np.array([np.nan if v is None else v for v in per_seed], dtype=float)
             ax.bar(k, np.nanmean(per_seed), color=colour, alpha=0.35, width=0.6)
             ax.scatter(k + rng.uniform(-0.15, 0.15, len(per_seed)), per_seed, color=colour, s=14, zorder=3)
         ax.set_xticks(range(len(names)), names, fontsize=8)
